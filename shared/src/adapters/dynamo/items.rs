@@ -1,0 +1,153 @@
+//! Domain values to items and back, with serde_dynamo, plus the keys derived from them.
+
+use crate::adapters::StoreError;
+use crate::domain::evidence::Upload;
+use crate::domain::report::Report;
+use crate::domain::time::format;
+use crate::domain::timeline::Event;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub const PK: &str = "pk";
+pub const SK: &str = "sk";
+pub const REPORT_SK: &str = "REPORT";
+pub const EVENT_PREFIX: &str = "EVENT#";
+
+pub fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+pub fn report_pk(serial: &str) -> String {
+    format!("REPORT#{serial}")
+}
+
+pub fn reporter_pk(sub: &str) -> String {
+    format!("REPORTER#{sub}")
+}
+
+pub fn board_pk(city: &str) -> String {
+    format!("BOARD#{city}")
+}
+
+pub fn upload_pk(key: &str) -> String {
+    format!("UPLOAD#{key}")
+}
+
+pub fn idempotency_pk(sub: &str, key: &str) -> String {
+    format!("IDEMPOTENCY#{sub}#{key}")
+}
+
+pub fn quota_pk(sub: &str, day: &str) -> String {
+    format!("QUOTA#{sub}#{day}")
+}
+
+pub fn key(pk: String, sk: &str) -> Item {
+    HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
+}
+
+pub fn to_item<T: Serialize>(value: &T, pk: String, sk: &str) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(value)
+        .map_err(|e| StoreError::Corrupt { key: pk.clone(), detail: e.to_string() })?;
+    item.extend(key(pk, sk));
+    Ok(item)
+}
+
+pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    let name = item.get(PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt { key: name, detail: e.to_string() })
+}
+
+/// The report item with every index key derived from the report itself, so that the indexes
+/// can never disagree with the report.
+pub fn report_item(report: &Report) -> Result<Item, StoreError> {
+    let serial = report.serial.to_string();
+    let a = &report.assignment;
+    let mut item = to_item(report, report_pk(&serial), REPORT_SK)?;
+    item.insert("entity".into(), s("report"));
+    item.insert("serial_sk".into(), s(serial.clone()));
+    item.insert("reporter_pk".into(), s(reporter_pk(&report.reporter.sub)));
+    item.insert("agency_pk".into(), s(format!("AGENCY#{}", a.agency_id)));
+    item.insert("city_pk".into(), s(format!("CITY#{}", a.city)));
+    item.insert("province_pk".into(), s(format!("PROVINCE#{}", a.province)));
+    if let (true, Some(reply)) = (report.is_on_public_board(), &report.reply) {
+        item.insert("board_pk".into(), s(board_pk(&a.city)));
+        item.insert("board_sk".into(), s(format!("{}#{serial}", format(&reply.replied_at))));
+    }
+    Ok(item)
+}
+
+pub fn event_item(serial: &str, event: &Event) -> Result<Item, StoreError> {
+    let mut item = to_item(event, report_pk(serial), &format!("{EVENT_PREFIX}{:06}", event.seq))?;
+    item.insert("entity".into(), s("event"));
+    Ok(item)
+}
+
+pub fn upload_item(upload: &Upload, ttl: i64) -> Result<Item, StoreError> {
+    let mut item = to_item(upload, upload_pk(&upload.key), "UPLOAD")?;
+    item.insert("entity".into(), s("upload"));
+    item.insert("ttl".into(), n(ttl));
+    Ok(item)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dispatch::Directory;
+    use crate::domain::input::Draft;
+    use crate::domain::report::{Finding, Reporter};
+    use crate::domain::serial::Serial;
+    use crate::domain::timeline::Actor;
+    use chrono::DateTime;
+
+    fn report(public: bool) -> Report {
+        let at = DateTime::parse_from_rfc3339("2022-12-15T17:08:50+08:00").unwrap();
+        let draft = Draft {
+            target: "机构".into(),
+            address: "地址".into(),
+            category: "academic".into(),
+            violation_types: vec!["ahead".into()],
+            content: "内容".into(),
+            public,
+            location: None,
+            evidence: None,
+            assignment: Directory::hubei().dispatch("420100", "420106", "academic").unwrap(),
+        };
+        let reporter = Reporter { sub: "s-1".into(), name: "张三".into(), phone: "13800000000".into() };
+        Report::submit(Serial::parse("221215170850330").unwrap(), draft, reporter, None, at).0
+    }
+
+    #[test]
+    fn a_report_round_trips_and_carries_its_index_keys() {
+        let original = report(true);
+        let item = report_item(&original).unwrap();
+        assert_eq!(item["pk"], s("REPORT#221215170850330"));
+        assert_eq!(item["agency_pk"], s("AGENCY#420106-education"));
+        assert_eq!(item["city_pk"], s("CITY#420100"));
+        assert_eq!(item["province_pk"], s("PROVINCE#420000"));
+        assert_eq!(item["reporter_pk"], s("REPORTER#s-1"));
+        assert!(!item.contains_key("board_pk"), "not on the board until replied and published");
+        let back: Report = from_item(item).unwrap();
+        assert_eq!(back, original);
+    }
+
+    #[test]
+    fn only_a_published_report_gets_board_keys() {
+        let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
+        let at = DateTime::parse_from_rfc3339("2022-12-16T10:00:00+08:00").unwrap();
+        let (r, _) = report(true).accept(staff.clone(), at).unwrap();
+        let (r, _) = r.reply(staff.clone(), Finding::Partly, "已处理", at).unwrap();
+        assert!(!report_item(&r).unwrap().contains_key("board_pk"));
+        let (r, _) = r.publish(staff, None, at).unwrap();
+        let item = report_item(&r).unwrap();
+        assert_eq!(item["board_pk"], s("BOARD#420100"));
+        assert_eq!(item["board_sk"], s("2022-12-16T10:00:00+08:00#221215170850330"));
+    }
+}

@@ -1,0 +1,53 @@
+//! DynamoDB: one table, single-table design. Every request path is a GetItem, a Query on a key
+//! or a conditional write; never a Scan.
+//!
+//! | item | pk | sk | notes |
+//! |---|---|---|---|
+//! | report | `REPORT#{serial}` | `REPORT` | index keys below, derived from the report on every write |
+//! | timeline event | `REPORT#{serial}` | `EVENT#{seq:06}` | seq = report version after the event |
+//! | upload | `UPLOAD#{key}` | `UPLOAD` | declared type and size; `serial` once a report cites it; `ttl` until then |
+//! | idempotency | `IDEMPOTENCY#{sub}#{key}` | `IDEMPOTENCY` | body fingerprint and serial; `ttl` 24 h |
+//! | daily quota | `QUOTA#{sub}#{YYYYMMDD}` | `QUOTA` | reports submitted that day; `ttl` 2 days |
+//!
+//! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
+//! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
+//! `by_agency` (`agency_pk`), `by_city` (`city_pk`), `by_province` (`province_pk`), and the sparse
+//! `public_board` (`board_pk` = `BOARD#{city}`, `board_sk` = `{replied_at}#{serial}`) holding only
+//! reports on the public board.
+
+mod cursor;
+mod items;
+mod reports;
+mod uploads;
+
+pub use cursor::Page;
+pub use reports::{CreateOutcome, NewReport, SaveOutcome};
+
+use aws_sdk_dynamodb::Client;
+
+pub const INDEX_BY_REPORTER: &str = "by_reporter";
+pub const INDEX_BY_AGENCY: &str = "by_agency";
+pub const INDEX_BY_CITY: &str = "by_city";
+pub const INDEX_BY_PROVINCE: &str = "by_province";
+pub const INDEX_PUBLIC_BOARD: &str = "public_board";
+
+/// The platform's records in its one table.
+#[derive(Debug, Clone)]
+pub struct Records {
+    client: Client,
+    table: String,
+}
+
+impl Records {
+    pub fn new(client: Client, table: impl Into<String>) -> Records {
+        Records { client, table: table.into() }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}

@@ -1,0 +1,276 @@
+//! Reports, their timelines, idempotency records and quotas.
+
+use super::cursor::{self, ListError, Page};
+use super::items::{
+    EVENT_PREFIX, Item, PK, REPORT_SK, SK, event_item, from_item, idempotency_pk, key, n, quota_pk, report_item, report_pk, reporter_pk, s,
+    board_pk, upload_pk,
+};
+use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
+use crate::adapters::StoreError;
+use crate::domain::report::Report;
+use crate::domain::timeline::Event;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
+use std::collections::HashMap;
+
+const DAY_SECONDS: i64 = 24 * 3600;
+
+/// What a new report's transaction writes besides the report and its first event.
+#[derive(Debug, Clone)]
+pub struct NewReport<'a> {
+    pub report: &'a Report,
+    pub event: &'a Event,
+    /// `(Idempotency-Key, body fingerprint)`.
+    pub idempotency: Option<(&'a str, &'a str)>,
+    /// Upload keys the report claims, and the owner they must belong to.
+    pub uploads: &'a [String],
+    pub owner: &'a str,
+    /// `YYYYMMDD` of the submission and the most reports a reporter may submit that day.
+    pub quota_day: &'a str,
+    pub quota_limit: u32,
+    /// Seconds since the epoch, for TTLs.
+    pub now_epoch: i64,
+}
+
+/// How a create transaction ended; every outcome but `Created` wrote nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateOutcome {
+    Created,
+    /// Another report holds this serial: try the next candidate.
+    SerialTaken,
+    /// The idempotency key was used first by another request: read that record.
+    IdempotencyTaken,
+    /// One of the uploads is cited by another report, or is not the owner's.
+    EvidenceTaken,
+    QuotaExceeded,
+    /// Another transaction touched the same items at the same time: try again.
+    Contended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved,
+    /// The report changed since it was read.
+    Stale,
+}
+
+/// What an idempotency key was first used for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct IdempotencyRecord {
+    pub fingerprint: String,
+    pub serial: String,
+}
+
+fn names(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn build_err(error: impl std::error::Error + 'static) -> StoreError {
+    StoreError::service("dynamodb", error)
+}
+
+impl Records {
+    fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(build_err)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Writes a new report with everything that must happen with it, or nothing.
+    pub async fn create_report(&self, new: &NewReport<'_>) -> Result<CreateOutcome, StoreError> {
+        let serial = new.report.serial.to_string();
+        let mut writes = vec![
+            self.put_new(report_item(new.report)?)?,
+            self.put_new(event_item(&serial, new.event)?)?,
+            TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(key(quota_pk(&new.report.reporter.sub, new.quota_day), "QUOTA")))
+                        .update_expression("ADD #count :one SET #ttl = :ttl")
+                        .condition_expression("attribute_not_exists(#count) OR #count < :limit")
+                        .set_expression_attribute_names(Some(names(&[("#count", "count"), ("#ttl", "ttl")])))
+                        .expression_attribute_values(":one", n(1))
+                        .expression_attribute_values(":limit", n(new.quota_limit))
+                        .expression_attribute_values(":ttl", n(new.now_epoch + 2 * DAY_SECONDS))
+                        .build()
+                        .map_err(build_err)?,
+                )
+                .build(),
+        ];
+        let idempotency_at = writes.len();
+        if let Some((idem_key, fingerprint)) = new.idempotency {
+            let mut item = key(idempotency_pk(&new.report.reporter.sub, idem_key), "IDEMPOTENCY");
+            item.insert("fingerprint".into(), s(fingerprint));
+            item.insert("serial".into(), s(serial.clone()));
+            item.insert("ttl".into(), n(new.now_epoch + DAY_SECONDS));
+            writes.push(self.put_new(item)?);
+        }
+        let uploads_at = writes.len();
+        for upload in new.uploads {
+            let update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(upload_pk(upload), "UPLOAD")))
+                .update_expression("SET #serial = :serial REMOVE #ttl")
+                .condition_expression("attribute_exists(pk) AND attribute_not_exists(#serial) AND #owner = :owner")
+                .set_expression_attribute_names(Some(names(&[("#serial", "serial"), ("#ttl", "ttl"), ("#owner", "owner")])))
+                .expression_attribute_values(":serial", s(serial.clone()))
+                .expression_attribute_values(":owner", s(new.owner))
+                .build()
+                .map_err(build_err)?;
+            writes.push(TransactWriteItem::builder().update(update).build());
+        }
+        let result = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
+        let error = match result {
+            Ok(_) => return Ok(CreateOutcome::Created),
+            Err(error) => error,
+        };
+        let SdkError::ServiceError(service) = &error else { return Err(StoreError::service("dynamodb", error)) };
+        let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err() else {
+            return Err(StoreError::service("dynamodb", error));
+        };
+        let codes: Vec<&str> = cancelled.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None")).collect();
+        let failed = |i: usize| codes.get(i) == Some(&"ConditionalCheckFailed");
+        Ok(if failed(idempotency_at) && new.idempotency.is_some() {
+            CreateOutcome::IdempotencyTaken
+        } else if failed(0) {
+            CreateOutcome::SerialTaken
+        } else if failed(2) {
+            CreateOutcome::QuotaExceeded
+        } else if (uploads_at..uploads_at + new.uploads.len()).any(failed) {
+            CreateOutcome::EvidenceTaken
+        } else if codes.iter().any(|c| *c == "TransactionConflict") {
+            CreateOutcome::Contended
+        } else {
+            return Err(StoreError::Service { service: "dynamodb", detail: format!("transaction cancelled: {codes:?}") });
+        })
+    }
+
+    /// Writes the next version of a report and its event, only if the stored version is still
+    /// `expected_version`.
+    pub async fn save(&self, expected_version: u64, report: &Report, event: &Event) -> Result<SaveOutcome, StoreError> {
+        let serial = report.serial.to_string();
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(report_item(report)?))
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":expected", n(expected_version))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::None)
+            .build()
+            .map_err(build_err)?;
+        let writes = vec![TransactWriteItem::builder().put(put).build(), self.put_new(event_item(&serial, event)?)?];
+        match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
+            Ok(_) => Ok(SaveOutcome::Saved),
+            Err(SdkError::ServiceError(service)) if matches!(service.err(), TransactWriteItemsError::TransactionCanceledException(_)) => {
+                Ok(SaveOutcome::Stale)
+            }
+            Err(error) => Err(StoreError::service("dynamodb", error)),
+        }
+    }
+
+    pub async fn report(&self, serial: &str) -> Result<Option<Report>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(report_pk(serial), REPORT_SK)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::service("dynamodb", e))?;
+        output.item.map(from_item).transpose()
+    }
+
+    /// The report and its events in one query of its partition.
+    pub async fn report_with_timeline(&self, serial: &str) -> Result<Option<(Report, Vec<Event>)>, StoreError> {
+        let mut report = None;
+        let mut events = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(report_pk(serial)))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::service("dynamodb", e))?;
+            for item in output.items.unwrap_or_default() {
+                let sort = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                if sort == REPORT_SK {
+                    report = Some(from_item::<Report>(item)?);
+                } else if sort.starts_with(EVENT_PREFIX) {
+                    events.push(from_item::<Event>(item)?);
+                }
+            }
+            match output.last_evaluated_key {
+                Some(next) => start = Some(next),
+                None => break,
+            }
+        }
+        events.sort_by_key(|e| e.seq);
+        Ok(report.map(|r| (r, events)))
+    }
+
+    async fn page(
+        &self,
+        index: &str,
+        partition: (&str, String),
+        sort_attr: &str,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Report>, ListError> {
+        let attrs = [PK, SK, partition.0, sort_attr];
+        let start = cursor.map(|c| cursor::decode(c, &attrs, (partition.0, &partition.1))).transpose()?;
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression("#p = :p")
+            .expression_attribute_names("#p", partition.0)
+            .expression_attribute_values(":p", AttributeValue::S(partition.1.clone()))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| StoreError::service("dynamodb", e))?;
+        let items = output.items.unwrap_or_default().into_iter().map(from_item).collect::<Result<Vec<Report>, _>>()?;
+        // DynamoDB returns a key after a full page even when nothing follows; an empty next page
+        // is harmless, and saves a second query per page.
+        Ok(Page { items, next: output.last_evaluated_key.as_ref().and_then(cursor::encode) })
+    }
+
+    /// The reporter's own reports, newest first.
+    pub async fn reports_of(&self, sub: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Report>, ListError> {
+        self.page(INDEX_BY_REPORTER, ("reporter_pk", reporter_pk(sub)), "serial_sk", limit, cursor).await
+    }
+
+    /// A city's public board, newest reply first.
+    pub async fn public_board(&self, city: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Report>, ListError> {
+        self.page(INDEX_PUBLIC_BOARD, ("board_pk", board_pk(city)), "board_sk", limit, cursor).await
+    }
+
+    pub async fn idempotency(&self, sub: &str, idem_key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(idempotency_pk(sub, idem_key), "IDEMPOTENCY")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::service("dynamodb", e))?;
+        output.item.map(from_item).transpose()
+    }
+}

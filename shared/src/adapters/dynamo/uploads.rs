@@ -1,0 +1,70 @@
+//! Upload records: what each presigned PUT was issued for, until a report cites it.
+
+use super::Records;
+use super::items::{Item, from_item, key, upload_item, upload_pk};
+use crate::adapters::StoreError;
+use crate::domain::evidence::Upload;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
+use std::collections::HashMap;
+
+/// Uploads that no report claims are forgotten after this long (the bucket expires them too).
+const UPLOAD_TTL_SECONDS: i64 = 2 * 24 * 3600;
+
+impl Records {
+    /// Records the uploads a client was just allowed to make; all or nothing.
+    pub async fn put_uploads(&self, uploads: &[Upload], now_epoch: i64) -> Result<(), StoreError> {
+        let mut writes = Vec::with_capacity(uploads.len());
+        for upload in uploads {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(upload_item(upload, now_epoch + UPLOAD_TTL_SECONDS)?))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .map_err(|e| StoreError::service("dynamodb", e))?;
+            writes.push(TransactWriteItem::builder().put(put).build());
+        }
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+            .map_err(|e| StoreError::service("dynamodb", e))?;
+        Ok(())
+    }
+
+    /// The records of `keys` that exist, by key.
+    pub async fn uploads(&self, keys: &[String]) -> Result<HashMap<String, Upload>, StoreError> {
+        let mut found = HashMap::new();
+        if keys.is_empty() {
+            return Ok(found);
+        }
+        let wanted: Vec<Item> = keys.iter().map(|k| key(upload_pk(k), "UPLOAD")).collect();
+        let mut pending = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(wanted))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| StoreError::service("dynamodb", e))?,
+        );
+        // BatchGetItem may leave keys unprocessed under load; ask again for those.
+        for _ in 0..5 {
+            let Some(request) = pending.take() else { break };
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(|e| StoreError::service("dynamodb", e))?;
+            for item in output.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
+                let upload: Upload = from_item(item)?;
+                found.insert(upload.key.clone(), upload);
+            }
+            pending = output.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).filter(|k| !k.keys().is_empty());
+        }
+        if pending.is_some() {
+            return Err(StoreError::Throttled("batch get left keys unprocessed".into()));
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,87 @@
+//! S3: the evidence bucket. Clients upload straight to it with presigned PUTs whose content type
+//! and length are signed, so S3 refuses any other file; staff and reporters read evidence
+//! through short-lived presigned GETs. Nothing in the bucket is public.
+
+use super::StoreError;
+use crate::domain::evidence::{StoredObject, Upload};
+use aws_sdk_s3::Client;
+use aws_sdk_s3::presigning::PresigningConfig;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct EvidenceStore {
+    client: Client,
+    bucket: String,
+}
+
+/// A presigned request: where to send it and the headers it must carry.
+#[derive(Debug, Clone)]
+pub struct Presigned {
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+}
+
+fn presigning(ttl: Duration) -> Result<PresigningConfig, StoreError> {
+    PresigningConfig::expires_in(ttl).map_err(|e| StoreError::service("s3", e))
+}
+
+impl EvidenceStore {
+    pub fn new(client: Client, bucket: impl Into<String>) -> EvidenceStore {
+        EvidenceStore { client, bucket: bucket.into() }
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// A PUT for exactly this upload: its content type and length are part of the signature.
+    pub async fn presign_put(&self, upload: &Upload, ttl: Duration) -> Result<Presigned, StoreError> {
+        let size = i64::try_from(upload.size).map_err(|e| StoreError::service("s3", e))?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(&upload.key)
+            .content_type(&upload.content_type)
+            .content_length(size)
+            .presigned(presigning(ttl)?)
+            .await
+            .map_err(|e| StoreError::service("s3", e))?;
+        let mut headers: BTreeMap<String, String> =
+            request.headers().map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned())).collect();
+        // Browsers and mini-programs set these themselves, but they must match what was signed.
+        headers.insert("content-type".into(), upload.content_type.clone());
+        headers.insert("content-length".into(), upload.size.to_string());
+        Ok(Presigned { url: request.uri().to_owned(), headers })
+    }
+
+    /// A GET of one object, valid for `ttl`.
+    pub async fn presign_get(&self, key: &str, ttl: Duration) -> Result<String, StoreError> {
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(presigning(ttl)?)
+            .await
+            .map_err(|e| StoreError::service("s3", e))?;
+        Ok(request.uri().to_owned())
+    }
+
+    /// What S3 holds at `key`, or `None` if nothing was uploaded there.
+    pub async fn head(&self, key: &str) -> Result<Option<StoredObject>, StoreError> {
+        match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+            Ok(output) => Ok(Some(StoredObject {
+                content_type: output.content_type,
+                size: output.content_length.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+            })),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
+            Err(error) => Err(StoreError::service("s3", error)),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! What a function builds once at cold start and hands to every request: the clients, the
+//! directory of regions and agencies, and the settings read from the environment.
+
+use crate::adapters::dynamo::Records;
+use crate::adapters::s3::EvidenceStore;
+use crate::domain::dispatch::Directory;
+use std::time::Duration;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is required")]
+    Missing(&'static str),
+    #[error("environment variable {name} is invalid: {value}")]
+    Invalid { name: &'static str, value: String },
+}
+
+/// Deployment settings; every one has an environment variable (see README).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `TABLE_NAME`
+    pub table: String,
+    /// `BUCKET_NAME`
+    pub bucket: String,
+    /// `S3_FORCE_PATH_STYLE`: true for moto and other local S3s.
+    pub s3_path_style: bool,
+    /// `REPORTS_PER_DAY`: how many reports one citizen may submit per day (default 20).
+    pub reports_per_day: u32,
+    /// `UPLOAD_URL_TTL_SECONDS`: how long a presigned PUT is valid (default 900).
+    pub upload_url_ttl: Duration,
+    /// `EVIDENCE_URL_TTL_SECONDS`: how long a presigned GET of evidence is valid (default 300).
+    pub evidence_url_ttl: Duration,
+}
+
+fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(value) => value.parse().map_err(|_| ConfigError::Invalid { name, value }),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Ok(Settings {
+            table: var("TABLE_NAME").ok_or(ConfigError::Missing("TABLE_NAME"))?,
+            bucket: var("BUCKET_NAME").ok_or(ConfigError::Missing("BUCKET_NAME"))?,
+            s3_path_style: parsed("S3_FORCE_PATH_STYLE", false)?,
+            reports_per_day: parsed("REPORTS_PER_DAY", 20)?,
+            upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
+            evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
+        })
+    }
+}
+
+/// Everything a handler needs; cheap to share by reference.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub records: Records,
+    pub evidence: EvidenceStore,
+    pub directory: &'static Directory,
+    pub settings: Settings,
+}
+
+impl App {
+    /// Builds the clients from the SDK's own configuration chain (region, credentials, and
+    /// `AWS_ENDPOINT_URL` for a local AWS).
+    pub async fn from_env() -> Result<App, ConfigError> {
+        let settings = Settings::from_env()?;
+        let sdk = aws_config::load_from_env().await;
+        Ok(App::new(&sdk, settings))
+    }
+
+    pub fn new(sdk: &aws_config::SdkConfig, settings: Settings) -> App {
+        let dynamo = aws_sdk_dynamodb::Client::new(sdk);
+        let s3_config = aws_sdk_s3::config::Builder::from(sdk).force_path_style(settings.s3_path_style).build();
+        App {
+            records: Records::new(dynamo, settings.table.clone()),
+            evidence: EvidenceStore::new(aws_sdk_s3::Client::from_conf(s3_config), settings.bucket.clone()),
+            directory: Directory::hubei(),
+            settings,
+        }
+    }
+}

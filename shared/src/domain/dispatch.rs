@@ -1,0 +1,140 @@
+//! Automatic dispatch: category → department, county + department → agency.
+//!
+//! The default directory follows the Hubei rule: every county (and every directly administered
+//! city) has one agency per department, id `{county}-{department}`, named after the county
+//! (`420106-education` = 武昌区教育局). A loaded directory may name agencies explicitly and let
+//! one agency serve several (county, department) pairs, as Changzhou's does.
+
+use super::Rejection;
+use super::catalog::Catalog;
+use super::regions::{Place, Regions};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// An agency that handles reports: a county's 教育局, 科技局, ….
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    /// Duty phones that receive the new-report SMS.
+    #[serde(default)]
+    pub phones: Vec<String>,
+}
+
+/// Who a report is assigned to and where it lies: stored on the report so that the staff side
+/// can query a queue per agency, per city and for the province.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub agency_id: String,
+    pub agency_name: String,
+    pub department: String,
+    pub province: String,
+    pub city: String,
+    pub county: String,
+}
+
+/// The regions of a deployment and the agencies that serve them.
+#[derive(Debug)]
+pub struct Directory {
+    pub regions: Regions,
+    explicit: HashMap<(String, String), Agency>,
+}
+
+impl Directory {
+    /// Regions with the default one-agency-per-department rule.
+    pub fn new(regions: Regions) -> Directory {
+        Directory { regions, explicit: HashMap::new() }
+    }
+
+    /// Names the agency for `(county, department)` explicitly, overriding the default rule.
+    pub fn with_agency(mut self, county: &str, department: &str, agency: Agency) -> Directory {
+        self.explicit.insert((county.to_owned(), department.to_owned()), agency);
+        self
+    }
+
+    /// Hubei's divisions (GB/T 2260, 2024) with the default rule; built once.
+    pub fn hubei() -> &'static Directory {
+        static HUBEI: OnceLock<Directory> = OnceLock::new();
+        HUBEI.get_or_init(|| {
+            let regions = Regions::from_csv(include_str!("../../data/hubei-regions.csv"))
+                .unwrap_or_else(|e| panic!("the embedded Hubei regions are invalid: {e}"));
+            Directory::new(regions)
+        })
+    }
+
+    /// The agency of `region` (a county, or a directly administered city) for `department`.
+    pub fn agency(&self, region: &str, department: &str) -> Option<Agency> {
+        if let Some(agency) = self.explicit.get(&(region.to_owned(), department.to_owned())) {
+            return Some(agency.clone());
+        }
+        let region = self.regions.get(region)?;
+        let suffix = &Catalog::get().department(department)?.default_name_suffix;
+        Some(Agency { id: format!("{}-{department}", region.code), name: format!("{}{suffix}", region.name), phones: vec![] })
+    }
+
+    /// Validates the place and category of a report and picks its agency.
+    pub fn dispatch(&self, city: &str, county: &str, category: &str) -> Result<Assignment, Rejection> {
+        let Place { province, city, county } = self.regions.locate(city, county)?;
+        let department = Catalog::get()
+            .category(category)
+            .map(|c| c.department.clone())
+            .ok_or_else(|| Rejection::invalid("category", "所属分类不存在"))?;
+        let agency = self
+            .agency(&county, &department)
+            .ok_or_else(|| Rejection::invalid("county", "该区县暂无受理机构"))?;
+        Ok(Assignment { agency_id: agency.id, agency_name: agency.name, department, province, city, county })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wuchang_academic_report_goes_to_the_wuchang_education_bureau() {
+        let assignment = Directory::hubei().dispatch("420100", "420106", "academic").unwrap();
+        assert_eq!(assignment.agency_id, "420106-education");
+        assert_eq!(assignment.agency_name, "武昌区教育局");
+        assert_eq!((assignment.province.as_str(), assignment.city.as_str()), ("420000", "420100"));
+    }
+
+    #[test]
+    fn each_category_reaches_its_department() {
+        let directory = Directory::hubei();
+        let names: Vec<String> = ["academic", "technology", "arts", "sports"]
+            .iter()
+            .map(|c| directory.dispatch("420100", "420111", c).unwrap().agency_name)
+            .collect();
+        assert_eq!(names, ["洪山区教育局", "洪山区科技局", "洪山区文化和旅游局", "洪山区体育局"]);
+    }
+
+    #[test]
+    fn directly_administered_cities_have_their_own_agencies() {
+        let assignment = Directory::hubei().dispatch("429004", "429004", "sports").unwrap();
+        assert_eq!((assignment.agency_id.as_str(), assignment.agency_name.as_str()), ("429004-sports", "仙桃市体育局"));
+        assert_eq!(assignment.city, "429004");
+    }
+
+    #[test]
+    fn unknown_category_or_mismatched_county_is_rejected_by_field() {
+        let directory = Directory::hubei();
+        assert!(matches!(directory.dispatch("420100", "420106", "cooking"), Err(Rejection::Invalid { field, .. }) if field == "category"));
+        assert!(matches!(directory.dispatch("420200", "420106", "academic"), Err(Rejection::Invalid { field, .. }) if field == "county"));
+    }
+
+    #[test]
+    fn an_explicit_agency_can_serve_several_departments() {
+        let regions = Regions::from_csv(
+            "code,name,level,parent_code\n320000,江苏省,province,\n320400,常州市,city,320000\n320412,武进区,county,320400\n",
+        )
+        .unwrap();
+        let shared = Agency { id: "320412-wenti".into(), name: "武进区文体广电和旅游局".into(), phones: vec!["0519-86311153".into()] };
+        let directory = Directory::new(regions)
+            .with_agency("320412", "culture", shared.clone())
+            .with_agency("320412", "sports", shared.clone());
+        assert_eq!(directory.dispatch("320400", "320412", "arts").unwrap().agency_id, shared.id);
+        assert_eq!(directory.dispatch("320400", "320412", "sports").unwrap().agency_id, shared.id);
+        assert_eq!(directory.dispatch("320400", "320412", "academic").unwrap().agency_name, "武进区教育局");
+    }
+}

@@ -1,0 +1,113 @@
+//! What the public board may show of a report. Built field by field from an allow-list, so
+//! nothing about the reporter (name, phone, subject) or the evidence can reach it.
+
+use super::catalog::Catalog;
+use super::regions::Regions;
+use super::report::{Finding, Report};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicReply {
+    pub finding: Finding,
+    pub finding_name: &'static str,
+    pub text: String,
+    pub replied_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicReport {
+    pub serial: String,
+    pub city: String,
+    pub city_name: String,
+    pub county: String,
+    pub county_name: String,
+    pub category: String,
+    pub category_name: String,
+    pub violation_types: Vec<String>,
+    pub violation_type_names: Vec<String>,
+    /// The text staff chose to publish (redacted); the reporter's own words are never shown.
+    pub public_text: Option<String>,
+    /// The agency that answered (e.g. 武昌区教育局).
+    pub agency: String,
+    pub reply: PublicReply,
+    pub created_at: String,
+}
+
+/// The public view of `report`, or `None` if it is not on the public board.
+pub fn public_view(report: &Report, regions: &Regions) -> Option<PublicReport> {
+    if !report.is_on_public_board() {
+        return None;
+    }
+    let reply = report.reply.as_ref()?;
+    let catalog = Catalog::get();
+    let name_of = |code: &str| regions.get(code).map(|r| r.name.clone()).unwrap_or_default();
+    Some(PublicReport {
+        serial: report.serial.to_string(),
+        city: report.assignment.city.clone(),
+        city_name: name_of(&report.assignment.city),
+        county: report.assignment.county.clone(),
+        county_name: name_of(&report.assignment.county),
+        category: report.category.clone(),
+        category_name: catalog.category(&report.category).map(|c| c.name.clone()).unwrap_or_default(),
+        violation_types: report.violation_types.clone(),
+        violation_type_names: report
+            .violation_types
+            .iter()
+            .filter_map(|v| catalog.violation_type(v).map(|t| t.name.clone()))
+            .collect(),
+        public_text: report.public_text.clone(),
+        agency: reply.agency_name.clone(),
+        reply: PublicReply {
+            finding: reply.finding,
+            finding_name: reply.finding.name(),
+            text: reply.text.clone(),
+            replied_at: super::time::format(&reply.replied_at),
+        },
+        created_at: super::time::format(&report.created_at),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dispatch::Directory;
+    use crate::domain::evidence::{Evidence, EvidenceFile, EvidenceKind};
+    use crate::domain::report::tests::{at, sample};
+    use crate::domain::timeline::Actor;
+
+    fn published() -> Report {
+        let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
+        let when = at("2022-12-15T16:40:56+08:00");
+        let mut report = sample(true);
+        report.evidence = Some(Evidence {
+            kind: EvidenceKind::Image,
+            files: vec![EvidenceFile { key: "uploads/abc/secret.jpg".into(), content_type: "image/jpeg".into(), size: 9 }],
+        });
+        let (report, _) = report.accept(staff.clone(), when).unwrap();
+        let (report, _) = report.reply(staff.clone(), Finding::Substantiated, "经核查投诉属实,已于2022-12-15进行查处", when).unwrap();
+        report.publish(staff, None, when).unwrap().0
+    }
+
+    #[test]
+    fn the_board_shows_the_manuals_fields() {
+        let view = public_view(&published(), &Directory::hubei().regions).unwrap();
+        assert_eq!(view.agency, "武昌区教育局");
+        assert_eq!(view.county_name, "武昌区");
+        assert_eq!(view.reply.replied_at, "2022-12-15T16:40:56+08:00");
+        assert_eq!(view.violation_type_names.len(), 1);
+    }
+
+    #[test]
+    fn nothing_of_the_reporter_or_the_evidence_reaches_the_board() {
+        let report = published();
+        let text = serde_json::to_string(&public_view(&report, &Directory::hubei().regions).unwrap()).unwrap();
+        for secret in ["张三", "13812341234", "citizen-1", "secret.jpg", "uploads/", &report.content, &report.target] {
+            assert!(!text.contains(secret), "{secret} leaked: {text}");
+        }
+    }
+
+    #[test]
+    fn unpublished_reports_have_no_public_view() {
+        assert!(public_view(&sample(true), &Directory::hubei().regions).is_none());
+    }
+}

@@ -1,0 +1,78 @@
+//! Serial numbers (流水号): `YYMMDDHHMMSS` in China Standard Time followed by 3 digits.
+//! Uniqueness is the store's job (a conditional put); this module makes candidates.
+
+use chrono::{DateTime, FixedOffset, Timelike};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Serial(String);
+
+impl Serial {
+    /// A serial of the time `at` (taken in CST) and the 3-digit `suffix` (mod 1000).
+    pub fn new(at: &DateTime<FixedOffset>, suffix: u16) -> Serial {
+        let at = at.with_timezone(&super::time::cst());
+        Serial(format!("{}{:03}", at.format("%y%m%d%H%M%S"), suffix % 1000))
+    }
+
+    /// The `attempt`-th candidate for a report submitted at `at`: first the milliseconds,
+    /// then random suffixes, so that concurrent submitters in one second spread out.
+    pub fn candidate(at: &DateTime<FixedOffset>, attempt: u32) -> Serial {
+        let suffix = if attempt == 0 {
+            u16::try_from(at.nanosecond() / 1_000_000 % 1000).unwrap_or(0)
+        } else {
+            rand::rng().random_range(0..1000)
+        };
+        Serial::new(at, suffix)
+    }
+
+    /// Accepts exactly 15 ASCII digits.
+    pub fn parse(text: &str) -> Option<Serial> {
+        (text.len() == 15 && text.bytes().all(|b| b.is_ascii_digit())).then(|| Serial(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Serial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn the_manuals_example_is_time_in_cst_plus_three_digits() {
+        // 2022-12-15 17:08:50.330 in Wuhan is 09:08:50.330 UTC.
+        let serial = Serial::candidate(&at("2022-12-15T09:08:50.330Z"), 0);
+        assert_eq!(serial.as_str(), "221215170850330");
+    }
+
+    #[test]
+    fn retries_keep_the_time_and_vary_the_suffix() {
+        let when = at("2022-12-15T17:08:50.330+08:00");
+        let seen: HashSet<Serial> = (1..200).map(|attempt| Serial::candidate(&when, attempt)).collect();
+        assert!(seen.len() > 50, "random suffixes spread out: {}", seen.len());
+        assert!(seen.iter().all(|s| s.as_str().starts_with("221215170850") && s.as_str().len() == 15));
+    }
+
+    #[test]
+    fn parse_takes_fifteen_digits_only() {
+        assert!(Serial::parse("221215170850330").is_some());
+        for bad in ["22121517085033", "2212151708503301", "22121517085033a", "", "２21215170850330"] {
+            assert!(Serial::parse(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! China Standard Time: every time the platform shows or stores is RFC 3339 with `+08:00`.
+
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
+
+/// UTC+8, checked when the crate compiles.
+const CST: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+/// UTC+8, the only zone the platform speaks.
+pub fn cst() -> FixedOffset {
+    CST
+}
+
+/// Now in CST, to the millisecond (the serial's last digits start from it).
+pub fn now_cst() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&cst()).trunc_subsecs(3)
+}
+
+/// RFC 3339 to the second, as clients see it: `2022-12-15T17:08:50+08:00`.
+pub fn format(at: &DateTime<FixedOffset>) -> String {
+    at.with_timezone(&cst()).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// Serialise times as CST RFC 3339 to the second.
+pub mod rfc3339 {
+    use chrono::{DateTime, FixedOffset};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(at: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format(at))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom)
+    }
+
+    /// The same for optional times.
+    pub mod option {
+        use chrono::{DateTime, FixedOffset};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(at: &Option<DateTime<FixedOffset>>, s: S) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(at) => s.serialize_str(&super::super::format(at)),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|text| DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_the_china_offset_to_the_second() {
+        let at = DateTime::parse_from_rfc3339("2022-12-15T09:08:50.330Z").unwrap();
+        assert_eq!(format(&at), "2022-12-15T17:08:50+08:00");
+    }
+
+    #[test]
+    fn now_is_in_china_standard_time() {
+        assert_eq!(now_cst().offset().local_minus_utc(), 8 * 3600);
+    }
+}

@@ -1,0 +1,48 @@
+//! Writing a response: JSON with the right status and caching.
+
+use super::ApiError;
+use lambda_http::{Body, Response};
+use serde::Serialize;
+
+/// Private answers must never be cached by a proxy.
+pub const NO_STORE: &str = "no-store";
+/// Public board answers may be cached briefly.
+pub const PUBLIC_SHORT: &str = "public, max-age=30";
+
+pub fn json<T: Serialize>(status: u16, value: &T) -> Response<Body> {
+    json_cached(status, value, NO_STORE)
+}
+
+pub fn json_cached<T: Serialize>(status: u16, value: &T, cache_control: &str) -> Response<Body> {
+    match serde_json::to_string(value) {
+        Ok(text) => build(status, text, cache_control),
+        Err(error) => {
+            tracing::error!(%error, "response did not serialise");
+            error_response(&ApiError::internal())
+        }
+    }
+}
+
+pub fn error_response(error: &ApiError) -> Response<Body> {
+    if error.status >= 500 {
+        tracing::error!(code = error.code, "request failed");
+    }
+    let text = serde_json::to_string(error).unwrap_or_else(|_| r#"{"code":"internal","message":"系统繁忙"}"#.into());
+    build(error.status, text, NO_STORE)
+}
+
+/// Turns a handler's result into the response the runtime sends.
+pub fn respond(result: Result<Response<Body>, ApiError>) -> Response<Body> {
+    result.unwrap_or_else(|error| error_response(&error))
+}
+
+fn build(status: u16, text: String, cache_control: &str) -> Response<Body> {
+    let mut response = Response::new(Body::Text(text));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json; charset=utf-8"));
+    if let Ok(value) = http::HeaderValue::from_str(cache_control) {
+        headers.insert(http::header::CACHE_CONTROL, value);
+    }
+    response
+}

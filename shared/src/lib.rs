@@ -1,0 +1,13 @@
+//! The common crate of every Suishoupai function.
+//!
+//! - [`domain`]: pure rules (no AWS types); almost all unit tests live there.
+//! - [`adapters`]: one module per AWS service, the only code that speaks to it.
+//! - [`http`]: request parsing, caller identity, one JSON error shape.
+//! - [`app`]: the clients and settings a function builds once at cold start.
+
+pub mod adapters;
+pub mod app;
+pub mod domain;
+pub mod http;
+pub mod routes;
+pub mod telemetry;
