@@ -1,1 +1,11 @@
+//! The whole platform on one machine: every function's handler in-process behind the API's
+//! routes, a local authorizer for locally issued tokens, and a local AWS (moto) underneath.
+//! Nothing here is deployed; `/dev/` routes exist only in this server.
 
+pub mod aws;
+pub mod gateway;
+pub mod provision;
+pub mod seed;
+pub mod tokens;
+
+pub use gateway::router;

@@ -1,1 +1,67 @@
+//! `list-mine`: a citizen's own reports (我的投诉) and the detail of one.
+//!
+//! Another citizen's report answers 404, exactly as a report that does not exist.
 
+use serde::Serialize;
+use shared::app::App;
+use shared::domain::serial::Serial;
+use shared::domain::time::{format, now_cst};
+use shared::domain::views::{CitizenDetail, CitizenListItem, EvidenceLink, citizen_detail, list_item};
+use shared::http::request::{limit, path_param, query_param, route_key};
+use shared::http::response::{json, respond};
+use shared::http::{ApiError, Body, Request, Response, identity};
+
+#[derive(Debug, Serialize)]
+pub struct MyReports {
+    pub items: Vec<CitizenListItem>,
+    pub next_cursor: Option<String>,
+}
+
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    respond(route(app, &request).await)
+}
+
+async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
+    match route_key(request).as_str() {
+        "GET /v1/me/reports" => {
+            let citizen = identity::citizen(request)?;
+            let limit = limit(request, 20, 50)?;
+            let cursor = query_param(request, "cursor");
+            let page = app.records.reports_of(&citizen.sub, limit, cursor.as_deref()).await?;
+            let regions = &app.directory.regions;
+            let items = page.items.iter().map(|r| list_item(r, regions)).collect();
+            Ok(json(200, &MyReports { items, next_cursor: page.next }))
+        }
+        "GET /v1/me/reports/{serial}" => {
+            let citizen = identity::citizen(request)?;
+            let serial = path_param(request, "serial").ok_or_else(ApiError::not_found)?;
+            Ok(json(200, &detail(app, &citizen.sub, &serial).await?))
+        }
+        _ => Err(ApiError::route_not_found()),
+    }
+}
+
+async fn detail(app: &App, sub: &str, serial: &str) -> Result<CitizenDetail, ApiError> {
+    let serial = Serial::parse(serial).ok_or_else(ApiError::not_found)?;
+    let (report, events) = app
+        .records
+        .report_with_timeline(serial.as_str())
+        .await?
+        .filter(|(report, _)| report.reporter.sub == sub)
+        .ok_or_else(ApiError::not_found)?;
+    let ttl = app.settings.evidence_url_ttl;
+    let expires_at = format(&(now_cst() + chrono::Duration::from_std(ttl).unwrap_or_default()));
+    let mut links = Vec::new();
+    if let Some(evidence) = &report.evidence {
+        for file in &evidence.files {
+            links.push(EvidenceLink {
+                kind: evidence.kind,
+                content_type: file.content_type.clone(),
+                size: file.size,
+                url: app.evidence.presign_get(&file.key, ttl).await?,
+                expires_at: expires_at.clone(),
+            });
+        }
+    }
+    Ok(citizen_detail(&report, &events, links, &app.directory.regions))
+}

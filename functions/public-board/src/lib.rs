@@ -1,1 +1,50 @@
+//! `public-board`: what anyone may read. The platform's catalog and notice (`/v1/meta`), a
+//! city's public board, and one public report. Nothing of a reporter is ever in these answers.
 
+mod meta;
+
+use serde::Serialize;
+use shared::app::App;
+use shared::domain::public::{PublicReport, public_view};
+use shared::domain::regions::Level;
+use shared::domain::serial::Serial;
+use shared::http::request::{limit, path_param, query_param, route_key};
+use shared::http::response::{PUBLIC_SHORT, json_cached, respond};
+use shared::http::{ApiError, Body, Request, Response};
+
+#[derive(Debug, Serialize)]
+pub struct Board {
+    pub city: String,
+    pub city_name: String,
+    pub items: Vec<PublicReport>,
+    pub next_cursor: Option<String>,
+}
+
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    respond(route(app, &request).await)
+}
+
+async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
+    match route_key(request).as_str() {
+        "GET /v1/meta" => Ok(json_cached(200, &meta::meta(app), "public, max-age=300")),
+        "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),
+        "GET /v1/public/reports/{serial}" => {
+            let serial = path_param(request, "serial").and_then(|s| Serial::parse(&s)).ok_or_else(ApiError::not_found)?;
+            let report = app.records.report(serial.as_str()).await?.ok_or_else(ApiError::not_found)?;
+            let view = public_view(&report, &app.directory.regions).ok_or_else(ApiError::not_found)?;
+            Ok(json_cached(200, &view, PUBLIC_SHORT))
+        }
+        _ => Err(ApiError::route_not_found()),
+    }
+}
+
+async fn board(app: &App, request: &Request) -> Result<Board, ApiError> {
+    let regions = &app.directory.regions;
+    let city = query_param(request, "city").ok_or_else(|| ApiError::invalid("city", "请选择地市"))?;
+    let city = regions.get(&city).filter(|r| r.level == Level::City).ok_or_else(|| ApiError::invalid("city", "所选地市不存在"))?;
+    let limit = limit(request, 10, 50)?;
+    let cursor = query_param(request, "cursor");
+    let page = app.records.public_board(&city.code, limit, cursor.as_deref()).await?;
+    let items = page.items.iter().filter_map(|r| public_view(r, regions)).collect();
+    Ok(Board { city: city.code.clone(), city_name: city.name.clone(), items, next_cursor: page.next })
+}

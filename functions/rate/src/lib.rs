@@ -1,1 +1,56 @@
+//! `rate`: the reporter rates a replied report once (1–5 stars, ≤ 50 characters).
 
+use serde::Serialize;
+use shared::adapters::dynamo::SaveOutcome;
+use shared::app::App;
+use shared::domain::rating::{RatingInput, validate};
+use shared::domain::serial::Serial;
+use shared::domain::time::now_cst;
+use shared::domain::views::{RatingView, rating_view};
+use shared::http::request::{json_body, parse, path_param, route_key};
+use shared::http::response::{json, respond};
+use shared::http::{ApiError, Body, Request, Response, identity};
+
+/// A save that lost a race is retried on the fresh report this many times.
+const MAX_ATTEMPTS: usize = 3;
+
+#[derive(Debug, Serialize)]
+pub struct Rated {
+    pub serial: String,
+    pub rating: RatingView,
+}
+
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    respond(route(app, &request).await)
+}
+
+async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
+    match route_key(request).as_str() {
+        "POST /v1/me/reports/{serial}/rating" => {
+            let citizen = identity::citizen(request)?;
+            let serial = path_param(request, "serial").and_then(|s| Serial::parse(&s)).ok_or_else(ApiError::not_found)?;
+            let input: RatingInput = parse(json_body(request)?)?;
+            Ok(json(201, &rate(app, &citizen.sub, &serial, &input).await?))
+        }
+        _ => Err(ApiError::route_not_found()),
+    }
+}
+
+async fn rate(app: &App, sub: &str, serial: &Serial, input: &RatingInput) -> Result<Rated, ApiError> {
+    let (stars, comment) = validate(input)?;
+    for _ in 0..MAX_ATTEMPTS {
+        let report = app
+            .records
+            .report(serial.as_str())
+            .await?
+            .filter(|r| r.reporter.sub == sub)
+            .ok_or_else(ApiError::not_found)?;
+        let (rated, event) = report.rate(stars, comment.clone(), now_cst())?;
+        if app.records.save(report.version, &rated, &event).await? == SaveOutcome::Saved {
+            let rating = rating_view(&rated).ok_or_else(ApiError::internal)?;
+            return Ok(Rated { serial: serial.to_string(), rating });
+        }
+        // Someone changed the report since we read it: read again and re-check the rules.
+    }
+    Err(ApiError::new(409, "conflict", "举报件状态已变化,请刷新后重试"))
+}

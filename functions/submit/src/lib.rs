@@ -1,1 +1,35 @@
+//! `submit`: presigned uploads for evidence and the creation of reports.
+//!
+//! - `POST /v1/uploads`: one presigned S3 PUT per declared file.
+//! - `POST /v1/reports`: checks, dispatches and stores a report; honours `Idempotency-Key`.
 
+mod report;
+mod uploads;
+
+use shared::app::App;
+use shared::http::request::{header, json_body, route_key};
+use shared::http::response::{json, respond};
+use shared::http::{ApiError, Body, Request, Response, identity};
+
+/// The Lambda handler: reads the request, calls the flow, answers.
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    respond(route(app, &request).await)
+}
+
+async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
+    match route_key(request).as_str() {
+        "POST /v1/uploads" => {
+            let citizen = identity::citizen(request)?;
+            let body = json_body(request)?;
+            Ok(json(200, &uploads::issue(app, &citizen, body).await?))
+        }
+        "POST /v1/reports" => {
+            let citizen = identity::citizen(request)?;
+            let key = header(request, "idempotency-key");
+            let body = json_body(request)?;
+            let receipt = report::submit(app, &citizen, body, key.as_deref()).await?;
+            Ok(json(201, &receipt))
+        }
+        _ => Err(ApiError::route_not_found()),
+    }
+}

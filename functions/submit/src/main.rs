@@ -1,1 +1,6 @@
-fn main() {}
+//! Lambda entry point of `submit`: wires the runtime and the clients; the handler lives in the lib.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::http::serve::serve(submit::handle).await
+}

@@ -1,6 +1,7 @@
 //! One error type for every route, rendered as `{"code","message","field"?}` with a Chinese message.
 
 use crate::adapters::StoreError;
+use crate::adapters::dynamo::ListError;
 use crate::domain::Rejection;
 use serde::Serialize;
 use thiserror::Error;
@@ -77,6 +78,15 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %other, "store failed");
                 ApiError::internal()
             }
+        }
+    }
+}
+
+impl From<ListError> for ApiError {
+    fn from(error: ListError) -> ApiError {
+        match error {
+            ListError::Cursor(rejection) => rejection.into(),
+            ListError::Store(store) => store.into(),
         }
     }
 }

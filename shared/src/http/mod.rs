@@ -5,6 +5,7 @@ pub mod error;
 pub mod identity;
 pub mod request;
 pub mod response;
+pub mod serve;
 
 pub use error::ApiError;
 pub use lambda_http::{Body, Request, Response};

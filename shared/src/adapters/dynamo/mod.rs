@@ -20,8 +20,8 @@ mod items;
 mod reports;
 mod uploads;
 
-pub use cursor::Page;
-pub use reports::{CreateOutcome, NewReport, SaveOutcome};
+pub use cursor::{ListError, Page};
+pub use reports::{CreateOutcome, IdempotencyRecord, NewReport, SaveOutcome};
 
 use aws_sdk_dynamodb::Client;
 

@@ -1,0 +1,124 @@
+//! `GET /v1/meta`: everything a client needs to draw the notice and the form, by code with
+//! Chinese names: regions, categories, violation types, statuses, evidence limits, rating levels.
+
+use serde::Serialize;
+use shared::app::App;
+use shared::domain::catalog::{Catalog, Category, Named, Notice};
+use shared::domain::evidence::EvidenceKind;
+use shared::domain::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
+use shared::domain::rating::MAX_COMMENT_CHARS;
+
+#[derive(Debug, Serialize)]
+pub struct Place {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct City {
+    pub code: String,
+    pub name: String,
+    /// 省直管: the city is also its own (only) county.
+    pub directly_administered: bool,
+    pub counties: Vec<Place>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Regions {
+    pub province: Place,
+    pub cities: Vec<City>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoticeView<'a> {
+    #[serde(flatten)]
+    pub notice: &'a Notice,
+    /// 可举报类型, in the catalog's order.
+    pub reportable_types: Vec<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EvidenceRule {
+    pub kind: EvidenceKind,
+    pub max_files: usize,
+    pub max_bytes: u64,
+    pub content_types: Vec<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EvidenceRules {
+    /// Images or a video, never both.
+    pub one_kind_only: bool,
+    pub kinds: Vec<EvidenceRule>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RatingLevel<'a> {
+    pub stars: u8,
+    pub name: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RatingRules<'a> {
+    pub levels: Vec<RatingLevel<'a>>,
+    pub comment_max_chars: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FormLimits {
+    pub target_max_chars: usize,
+    pub address_max_chars: usize,
+    pub content_max_chars: usize,
+    pub reports_per_day: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Meta<'a> {
+    pub regions: Regions,
+    pub categories: &'a [Category],
+    pub violation_types: &'a [Named],
+    pub statuses: &'a [Named],
+    pub notice: NoticeView<'a>,
+    pub evidence: EvidenceRules,
+    pub rating: RatingRules<'a>,
+    pub limits: FormLimits,
+}
+
+pub fn meta(app: &App) -> Meta<'static> {
+    let catalog = Catalog::get();
+    let regions = &app.directory.regions;
+    let place = |r: &shared::domain::regions::Region| Place { code: r.code.clone(), name: r.name.clone() };
+    let cities = regions
+        .cities()
+        .map(|city| City {
+            code: city.code.clone(),
+            name: city.name.clone(),
+            directly_administered: regions.is_directly_administered(city),
+            counties: regions.counties_of(city).into_iter().map(place).collect(),
+        })
+        .collect();
+    let rule = |kind: EvidenceKind| EvidenceRule {
+        kind,
+        max_files: kind.max_files(),
+        max_bytes: kind.max_bytes(),
+        content_types: kind.content_types(),
+    };
+    Meta {
+        regions: Regions { province: place(regions.province()), cities },
+        categories: &catalog.categories,
+        violation_types: &catalog.violation_types,
+        statuses: &catalog.statuses,
+        notice: NoticeView { notice: &catalog.notice, reportable_types: catalog.violation_types.iter().map(|v| v.name.as_str()).collect() },
+        evidence: EvidenceRules { one_kind_only: true, kinds: vec![rule(EvidenceKind::Image), rule(EvidenceKind::Video)] },
+        rating: RatingRules {
+            levels: (1..=5u8).rev().filter_map(|stars| catalog.rating_level(stars).map(|name| RatingLevel { stars, name })).collect(),
+            comment_max_chars: MAX_COMMENT_CHARS,
+        },
+        limits: FormLimits {
+            target_max_chars: MAX_TARGET_CHARS,
+            address_max_chars: MAX_ADDRESS_CHARS,
+            content_max_chars: MAX_CONTENT_CHARS,
+            reports_per_day: app.settings.reports_per_day,
+        },
+    }
+}

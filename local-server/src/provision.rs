@@ -1,0 +1,185 @@
+//! Creates the local table from the SAM template's own definition, and the evidence bucket.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
+    StreamSpecification, StreamViewType, TimeToLiveSpecification, BillingMode,
+};
+use aws_sdk_s3::types::{BucketLocationConstraint, CorsConfiguration, CorsRule, CreateBucketConfiguration};
+use serde::Deserialize;
+use thiserror::Error;
+
+/// The template's table resource.
+pub const TABLE_RESOURCE: &str = "ReportsTable";
+
+#[derive(Debug, Error)]
+pub enum ProvisionError {
+    #[error("template: {0}")]
+    Template(String),
+    #[error("{0}")]
+    Aws(String),
+}
+
+fn aws(error: impl std::error::Error + 'static) -> ProvisionError {
+    ProvisionError::Aws(aws_sdk_dynamodb::error::DisplayErrorContext(&error).to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CfnAttribute {
+    pub attribute_name: String,
+    pub attribute_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CfnKey {
+    pub attribute_name: String,
+    pub key_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CfnProjection {
+    pub projection_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CfnIndex {
+    pub index_name: String,
+    pub key_schema: Vec<CfnKey>,
+    pub projection: CfnProjection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CfnStream {
+    pub stream_view_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CfnTtl {
+    pub attribute_name: String,
+    pub enabled: bool,
+}
+
+/// The parts of `AWS::DynamoDB::Table` that shape the data.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TableDefinition {
+    pub attribute_definitions: Vec<CfnAttribute>,
+    pub key_schema: Vec<CfnKey>,
+    #[serde(default)]
+    pub global_secondary_indexes: Vec<CfnIndex>,
+    pub stream_specification: Option<CfnStream>,
+    pub time_to_live_specification: Option<CfnTtl>,
+}
+
+/// Reads the table's properties out of a SAM template.
+pub fn table_definition(template: &str) -> Result<TableDefinition, ProvisionError> {
+    let bad = |what: &str| ProvisionError::Template(what.to_owned());
+    let document: serde_yaml_ng::Value = serde_yaml_ng::from_str(template).map_err(|e| bad(&e.to_string()))?;
+    let properties = document
+        .get("Resources")
+        .and_then(|r| r.get(TABLE_RESOURCE))
+        .and_then(|t| t.get("Properties"))
+        .ok_or_else(|| bad("no Resources.ReportsTable.Properties"))?;
+    serde_yaml_ng::from_value(properties.clone()).map_err(|e| bad(&e.to_string()))
+}
+
+fn key(k: &CfnKey) -> Result<KeySchemaElement, ProvisionError> {
+    KeySchemaElement::builder()
+        .attribute_name(&k.attribute_name)
+        .key_type(KeyType::from(k.key_type.as_str()))
+        .build()
+        .map_err(aws)
+}
+
+fn keys(keys: &[CfnKey]) -> Result<Vec<KeySchemaElement>, ProvisionError> {
+    keys.iter().map(key).collect()
+}
+
+/// Creates `table` as the template defines it; an existing table is left alone.
+pub async fn create_table(client: &aws_sdk_dynamodb::Client, table: &str, definition: &TableDefinition) -> Result<(), ProvisionError> {
+    let mut request = client.create_table().table_name(table).billing_mode(BillingMode::PayPerRequest);
+    for a in &definition.attribute_definitions {
+        request = request.attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(&a.attribute_name)
+                .attribute_type(ScalarAttributeType::from(a.attribute_type.as_str()))
+                .build()
+                .map_err(aws)?,
+        );
+    }
+    request = request.set_key_schema(Some(keys(&definition.key_schema)?));
+    for index in &definition.global_secondary_indexes {
+        request = request.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(&index.index_name)
+                .set_key_schema(Some(keys(&index.key_schema)?))
+                .projection(Projection::builder().projection_type(ProjectionType::from(index.projection.projection_type.as_str())).build())
+                .build()
+                .map_err(aws)?,
+        );
+    }
+    if let Some(stream) = &definition.stream_specification {
+        request = request.stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(stream.stream_view_type.as_str()))
+                .build()
+                .map_err(aws)?,
+        );
+    }
+    match request.send().await {
+        Ok(_) => {}
+        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => return Ok(()),
+        Err(error) => return Err(aws(error)),
+    }
+    if let Some(ttl) = &definition.time_to_live_specification {
+        client
+            .update_time_to_live()
+            .table_name(table)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder().attribute_name(&ttl.attribute_name).enabled(ttl.enabled).build().map_err(aws)?,
+            )
+            .send()
+            .await
+            .map_err(aws)?;
+    }
+    Ok(())
+}
+
+/// Creates the evidence bucket (idempotent), with CORS open for local pages.
+pub async fn create_bucket(client: &aws_sdk_s3::Client, bucket: &str, region: &str) -> Result<(), ProvisionError> {
+    let created = client
+        .create_bucket()
+        .bucket(bucket)
+        .create_bucket_configuration(CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build())
+        .send()
+        .await;
+    match created {
+        Ok(_) => {}
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_bucket_already_owned_by_you() || e.is_bucket_already_exists()) => {}
+        Err(error) => return Err(aws(error)),
+    }
+    let rule = CorsRule::builder()
+        .allowed_methods("PUT")
+        .allowed_methods("GET")
+        .allowed_origins("*")
+        .allowed_headers("*")
+        .build()
+        .map_err(aws)?;
+    client
+        .put_bucket_cors()
+        .bucket(bucket)
+        .cors_configuration(CorsConfiguration::builder().cors_rules(rule).build().map_err(aws)?)
+        .send()
+        .await
+        .map_err(aws)?;
+    Ok(())
+}

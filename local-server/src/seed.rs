@@ -1,0 +1,137 @@
+//! Demo data for a local run: a few answered, published reports on 武汉市's public board, written
+//! through the same domain steps and store calls as real ones. Seeding twice changes nothing.
+
+use chrono::{DateTime, FixedOffset};
+use shared::adapters::StoreError;
+use shared::adapters::dynamo::{CreateOutcome, NewReport, SaveOutcome};
+use shared::app::App;
+use shared::domain::Rejection;
+use shared::domain::input::{ReportInput, validate};
+use shared::domain::report::{Finding, Report, Reporter};
+use shared::domain::serial::Serial;
+use shared::domain::timeline::{Actor, Event};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("demo report is invalid: {0}")]
+    Invalid(#[from] Rejection),
+    #[error("demo report {0} could not be written")]
+    Write(String),
+}
+
+struct Demo {
+    serial: &'static str,
+    submitted: &'static str,
+    county: &'static str,
+    category: &'static str,
+    violation: &'static str,
+    finding: Finding,
+    reply: &'static str,
+    replied: &'static str,
+}
+
+/// Modelled on the manual's screens (serials and times as shown there).
+const DEMOS: [Demo; 4] = [
+    Demo {
+        serial: "221215164056656",
+        submitted: "2022-12-15T16:40:56+08:00",
+        county: "420106",
+        category: "academic",
+        violation: "unlicensed",
+        finding: Finding::Substantiated,
+        reply: "经核查投诉属实,已于2022-12-15进行查处",
+        replied: "2022-12-15T18:20:00+08:00",
+    },
+    Demo {
+        serial: "221215170850330",
+        submitted: "2022-12-15T17:08:50+08:00",
+        county: "420111",
+        category: "academic",
+        violation: "disguised",
+        finding: Finding::Partly,
+        reply: "经核查,该托管班存在部分学科类培训内容,已责令整改",
+        replied: "2022-12-19T10:00:00+08:00",
+    },
+    Demo {
+        serial: "221219151140900",
+        submitted: "2022-12-19T15:11:40+08:00",
+        county: "420103",
+        category: "arts",
+        violation: "prepayment",
+        finding: Finding::Unsubstantiated,
+        reply: "经核查,该机构已通过监管账户收费,投诉不属实",
+        replied: "2022-12-21T16:30:00+08:00",
+    },
+    Demo {
+        serial: "221220093015120",
+        submitted: "2022-12-20T09:30:15+08:00",
+        county: "420102",
+        category: "sports",
+        violation: "holiday",
+        finding: Finding::Substantiated,
+        reply: "经核查投诉属实,已依法责令停止违规培训并予以警告",
+        replied: "2022-12-22T11:00:00+08:00",
+    },
+];
+
+fn at(text: &str) -> Result<DateTime<FixedOffset>, SeedError> {
+    DateTime::parse_from_rfc3339(text).map_err(|_| SeedError::Write(text.to_owned()))
+}
+
+async fn step(app: &App, before: &Report, next: (Report, Event)) -> Result<Report, SeedError> {
+    let (report, event) = next;
+    match app.records.save(before.version, &report, &event).await? {
+        SaveOutcome::Saved => Ok(report),
+        SaveOutcome::Stale => Err(SeedError::Write(report.serial.to_string())),
+    }
+}
+
+/// Writes the demo reports that are not there yet; returns how many were written.
+pub async fn seed(app: &App) -> Result<usize, SeedError> {
+    let reporter = Reporter { sub: "demo-citizen".into(), name: "演示用户".into(), phone: "13800000000".into() };
+    let mut written = 0;
+    for demo in &DEMOS {
+        let input = ReportInput {
+            target: Some("某某教育咨询有限公司".into()),
+            city: Some("420100".into()),
+            county: Some(demo.county.into()),
+            address: Some("演示地址1号".into()),
+            category: Some(demo.category.into()),
+            violation_types: Some(vec![demo.violation.into()]),
+            content: Some("演示数据:该机构在周末组织培训。".into()),
+            public: Some(true),
+            evidence: None,
+            location: None,
+        };
+        let draft = validate(&input, app.directory, &reporter.sub)?;
+        let submitted = at(demo.submitted)?;
+        let serial = Serial::parse(demo.serial).ok_or_else(|| SeedError::Write(demo.serial.into()))?;
+        let (report, event) = Report::submit(serial, draft, reporter.clone(), None, submitted);
+        let new = NewReport {
+            report: &report,
+            event: &event,
+            idempotency: None,
+            uploads: &[],
+            owner: "",
+            quota_day: "demo",
+            quota_limit: u32::MAX,
+            now_epoch: submitted.timestamp(),
+        };
+        match app.records.create_report(&new).await? {
+            CreateOutcome::Created => {}
+            CreateOutcome::SerialTaken => continue,
+            _ => return Err(SeedError::Write(demo.serial.into())),
+        }
+        let agency = &report.assignment;
+        let staff = Actor::staff("演示工作人员", &agency.agency_id, &agency.agency_name);
+        let replied = at(demo.replied)?;
+        let accepted = step(app, &report, report.accept(staff.clone(), submitted)?).await?;
+        let answered = step(app, &accepted, accepted.reply(staff.clone(), demo.finding, demo.reply, replied)?).await?;
+        step(app, &answered, answered.publish(staff, None, replied)?).await?;
+        written += 1;
+    }
+    Ok(written)
+}

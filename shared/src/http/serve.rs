@@ -1,0 +1,23 @@
+//! The Lambda entry point every HTTP function shares: build the app once, then answer requests.
+
+use crate::app::App;
+use crate::telemetry;
+use lambda_http::{Body, Request, Response, service_fn};
+use std::convert::Infallible;
+use std::future::Future;
+
+/// Runs `handler` in the Lambda runtime with clients built once at cold start.
+pub async fn serve<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(&'static App, Request) -> Fut,
+    Fut: Future<Output = Response<Body>> + Send,
+{
+    telemetry::init();
+    // One app per execution environment, alive until the sandbox ends.
+    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    lambda_http::run(service_fn(move |request: Request| {
+        let answer = handler(app, request);
+        async move { Ok::<_, Infallible>(answer.await) }
+    }))
+    .await
+}
