@@ -1,1 +1,77 @@
+//! The sample Lambda events in `events/` are real: each one, fed to its function's handler the
+//! way the Lambda runtime feeds it, gets the answer it shows (against the seeded demo data).
 
+use harness::{Env, read_repo_file, repo_root};
+use lambda_http::request::from_str;
+use local_server::gateway::dispatch;
+use shared::routes::ROUTES;
+use std::collections::HashSet;
+
+/// (file, function, status) in the order they are fed.
+const CASES: [(&str, &str, u16); 8] = [
+    ("public-board/meta.json", "public-board", 200),
+    ("public-board/board.json", "public-board", 200),
+    ("public-board/board-one.json", "public-board", 200),
+    ("submit/uploads.json", "submit", 200),
+    ("submit/report.json", "submit", 201),
+    ("list-mine/mine.json", "list-mine", 200),
+    ("list-mine/mine-one.json", "list-mine", 200),
+    ("rate/rating.json", "rate", 201),
+];
+
+#[tokio::test]
+async fn every_sample_event_gets_its_answer_from_its_handler() {
+    let env = Env::new().await;
+    local_server::seed::seed(env.app).await.unwrap();
+    for (file, function, status) in CASES {
+        let request = from_str(&read_repo_file(&format!("events/{file}"))).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let response = dispatch(env.app, function, request).await;
+        let body = String::from_utf8_lossy(response.body().as_ref()).to_string();
+        assert_eq!(response.status().as_u16(), status, "{file}: {body}");
+        assert_eq!(response.headers()["content-type"], "application/json; charset=utf-8");
+    }
+    // The board sample asks for the home page's three.
+    let request = from_str(&read_repo_file("events/public-board/board.json")).unwrap();
+    let response = dispatch(env.app, "public-board", request).await;
+    let board: serde_json::Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    assert_eq!(board["items"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_token_without_real_name_claims_cannot_report() {
+    let env = Env::new().await;
+    let mut event: serde_json::Value = serde_json::from_str(&read_repo_file("events/submit/report.json")).unwrap();
+    event["requestContext"]["authorizer"]["jwt"]["claims"].as_object_mut().unwrap().remove("phone_number");
+    let response = dispatch(env.app, "submit", from_str(&event.to_string()).unwrap()).await;
+    assert_eq!(response.status().as_u16(), 403);
+    let mut event: serde_json::Value = serde_json::from_str(&read_repo_file("events/submit/report.json")).unwrap();
+    event["requestContext"].as_object_mut().unwrap().remove("authorizer");
+    let response = dispatch(env.app, "submit", from_str(&event.to_string()).unwrap()).await;
+    assert_eq!(response.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn every_route_has_a_sample_event_and_every_event_names_a_route() {
+    let mut covered = HashSet::new();
+    for (file, function, _) in CASES {
+        let event: serde_json::Value = serde_json::from_str(&read_repo_file(&format!("events/{file}"))).unwrap();
+        let key = event["routeKey"].as_str().unwrap().to_owned();
+        let route = ROUTES.iter().find(|r| r.key() == key).unwrap_or_else(|| panic!("{file}: {key} is no route"));
+        assert_eq!(route.function, function, "{file}");
+        assert!(file.starts_with(function), "{file} lives under its function's folder");
+        covered.insert(key);
+    }
+    let all: HashSet<String> = ROUTES.iter().map(|r| r.key()).collect();
+    assert_eq!(covered, all);
+    let on_disk = std::fs::read_dir(repo_root().join("events")).unwrap().count();
+    assert_eq!(on_disk, 5, "one folder per event-driven function in events/");
+}
+
+#[tokio::test]
+async fn the_stream_sample_is_a_dynamodb_stream_batch_for_notify() {
+    let event: aws_lambda_events::event::dynamodb::Event =
+        serde_json::from_str(&read_repo_file("events/notify/stream-insert.json")).unwrap();
+    assert_eq!(event.records.len(), 1);
+    let answer = notify::handle(event).await;
+    assert!(answer.batch_item_failures.is_empty());
+}
