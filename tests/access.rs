@@ -32,19 +32,42 @@ async fn another_citizens_report_does_not_exist_for_you() {
     let env = Env::new().await;
     let owner = env.citizen("owner-1");
     let stranger = env.citizen("stranger-1");
-    let serial = env.post("/v1/reports", &owner, &form()).await.body["serial"].as_str().unwrap().to_owned();
+    let serial = env.post("/v1/reports", &owner, &form()).await.body["serial"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     env.answer(&serial, false).await;
 
     let theirs = env.get(&format!("/v1/me/reports/{serial}"), Some(&stranger)).await;
     let missing = env.get("/v1/me/reports/990101000000000", Some(&stranger)).await;
     assert_eq!(theirs.error_code(404), "not_found");
-    assert_eq!(theirs.body, missing.body, "indistinguishable from a report that does not exist");
-    assert_eq!(env.get("/v1/me/reports/not-a-serial", Some(&stranger)).await.error_code(404), "not_found");
+    assert_eq!(
+        theirs.body, missing.body,
+        "indistinguishable from a report that does not exist"
+    );
+    assert_eq!(
+        env.get("/v1/me/reports/not-a-serial", Some(&stranger))
+            .await
+            .error_code(404),
+        "not_found"
+    );
 
-    let rating = env.post(&format!("/v1/me/reports/{serial}/rating"), &stranger, &json!({"stars": 1})).await;
+    let rating = env
+        .post(
+            &format!("/v1/me/reports/{serial}/rating"),
+            &stranger,
+            &json!({"stars": 1}),
+        )
+        .await;
     assert_eq!(rating.error_code(404), "not_found");
-    assert!(env.app.records.report(&serial).await.unwrap().unwrap().rating.is_none(), "the stranger rated nothing");
-    assert_eq!(env.get("/v1/me/reports", Some(&stranger)).await.body["items"], json!([]));
+    assert!(
+        env.app.records.report(&serial).await.unwrap().unwrap().rating.is_none(),
+        "the stranger rated nothing"
+    );
+    assert_eq!(
+        env.get("/v1/me/reports", Some(&stranger)).await.body["items"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -53,7 +76,12 @@ async fn my_reports_page_newest_first_and_cursors_stay_mine() {
     let me = env.citizen("pager-1");
     let mut serials = Vec::new();
     for _ in 0..5 {
-        serials.push(env.post("/v1/reports", &me, &form()).await.body["serial"].as_str().unwrap().to_owned());
+        serials.push(
+            env.post("/v1/reports", &me, &form()).await.body["serial"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     serials.sort();
@@ -67,19 +95,34 @@ async fn my_reports_page_newest_first_and_cursors_stay_mine() {
         };
         let page = env.get(&path, Some(&me)).await;
         assert_eq!(page.status, 200, "{}", page.text);
-        seen.extend(page.body["items"].as_array().unwrap().iter().map(|i| i["serial"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["serial"].as_str().unwrap().to_owned()),
+        );
         cursor = page.body["next_cursor"].as_str().map(str::to_owned);
         if cursor.is_none() {
             break;
         }
         // Someone else's cursor cannot page my list, nor mine theirs.
-        let stolen = env.get(&format!("/v1/me/reports?cursor={}", cursor.as_ref().unwrap()), Some(&env.citizen("thief"))).await;
+        let stolen = env
+            .get(
+                &format!("/v1/me/reports?cursor={}", cursor.as_ref().unwrap()),
+                Some(&env.citizen("thief")),
+            )
+            .await;
         assert_eq!(stolen.body["field"], "cursor");
         stolen.error_code(400);
     }
     assert_eq!(seen, serials);
     for bad in ["limit=0", "limit=51", "limit=x", "cursor=%%%"] {
-        assert_eq!(env.get(&format!("/v1/me/reports?{bad}"), Some(&me)).await.status, 400, "{bad}");
+        assert_eq!(
+            env.get(&format!("/v1/me/reports?{bad}"), Some(&me)).await.status,
+            400,
+            "{bad}"
+        );
     }
 }
 
@@ -87,7 +130,10 @@ async fn my_reports_page_newest_first_and_cursors_stay_mine() {
 async fn ratings_are_one_to_five_stars_with_at_most_fifty_characters_once() {
     let env = Env::new().await;
     let me = env.citizen("rater-1");
-    let serial = env.post("/v1/reports", &me, &form()).await.body["serial"].as_str().unwrap().to_owned();
+    let serial = env.post("/v1/reports", &me, &form()).await.body["serial"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = format!("/v1/me/reports/{serial}/rating");
     env.answer(&serial, false).await;
     for (body, field) in [
@@ -110,12 +156,22 @@ async fn ratings_are_one_to_five_stars_with_at_most_fifty_characters_once() {
     assert_eq!(statuses, [201, 409]);
     let stored = env.app.records.report_with_timeline(&serial).await.unwrap().unwrap();
     assert!(stored.0.rating.is_some());
-    assert_eq!(stored.1.iter().filter(|e| e.kind == shared::domain::timeline::EventKind::Rated).count(), 1);
+    assert_eq!(
+        stored
+            .1
+            .iter()
+            .filter(|e| e.kind == shared::domain::timeline::EventKind::Rated)
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn unknown_routes_answer_json_404() {
     let env = Env::new().await;
     assert_eq!(env.get("/v1/nothing", None).await.error_code(404), "route_not_found");
-    assert_eq!(env.call("DELETE", "/v1/meta", None, None).await.error_code(404), "route_not_found");
+    assert_eq!(
+        env.call("DELETE", "/v1/meta", None, None).await.error_code(404),
+        "route_not_found"
+    );
 }

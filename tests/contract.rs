@@ -1,1 +1,134 @@
+//! The route table, the OpenAPI document and the SAM template agree: same routes, same
+//! functions, authorizers exactly on the citizen routes.
 
+use harness::read_repo_file;
+use serde_yaml_ng::Value;
+use shared::routes::{Access, ROUTES};
+use std::collections::BTreeSet;
+
+fn yaml(path: &str) -> Value {
+    serde_yaml_ng::from_str(&read_repo_file(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn route_table() -> BTreeSet<String> {
+    ROUTES.iter().map(|r| r.key()).collect()
+}
+
+#[test]
+fn the_openapi_document_describes_exactly_the_routes_with_their_security() {
+    let doc = yaml("api/openapi.yaml");
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_mapping().unwrap() {
+        for (method, operation) in item.as_mapping().unwrap() {
+            let key = format!("{} {}", method.as_str().unwrap().to_uppercase(), path.as_str().unwrap());
+            let route = ROUTES
+                .iter()
+                .find(|r| r.key() == key)
+                .unwrap_or_else(|| panic!("{key} is documented but not served"));
+            let secured = operation.get("security").is_some();
+            assert_eq!(secured, route.access != Access::Public, "{key}: security");
+            let responses = operation["responses"].as_mapping().unwrap();
+            if route.access == Access::Citizen {
+                assert!(responses.contains_key("401"), "{key} documents 401");
+            }
+            documented.insert(key);
+        }
+    }
+    assert_eq!(documented, route_table());
+}
+
+#[test]
+fn the_template_serves_exactly_the_routes_from_their_functions() {
+    let template = yaml("infra/template.yaml");
+    let mut served = BTreeSet::new();
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let binary = resource["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap();
+        let Some(events) = resource["Properties"].get("Events").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for (_, event) in events {
+            if event["Type"].as_str() != Some("HttpApi") {
+                continue;
+            }
+            let p = &event["Properties"];
+            let key = format!("{} {}", p["Method"].as_str().unwrap(), p["Path"].as_str().unwrap());
+            let route = ROUTES
+                .iter()
+                .find(|r| r.key() == key)
+                .unwrap_or_else(|| panic!("{key} is deployed but not a route"));
+            assert_eq!(route.function, binary, "{key} is served by its function");
+            let authorizer = p.get("Auth").and_then(|a| a.get("Authorizer")).and_then(Value::as_str);
+            let expected = match route.access {
+                Access::Public => None,
+                Access::Citizen => Some("CitizenJwt"),
+                Access::Staff => Some("StaffJwt"),
+            };
+            assert_eq!(authorizer, expected, "{key}: authorizer");
+            served.insert(key);
+        }
+    }
+    assert_eq!(served, route_table());
+}
+
+#[test]
+fn the_template_builds_every_function_crate_for_arm64() {
+    let template = yaml("infra/template.yaml");
+    assert_eq!(
+        template["Globals"]["Function"]["Architectures"][0].as_str(),
+        Some("arm64")
+    );
+    assert_eq!(
+        template["Globals"]["Function"]["Runtime"].as_str(),
+        Some("provided.al2023")
+    );
+    let binaries: BTreeSet<&str> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|r| {
+            assert_eq!(r["Metadata"]["BuildMethod"].as_str(), Some("rust-cargolambda"));
+            r["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap()
+        })
+        .collect();
+    let crates: BTreeSet<String> = std::fs::read_dir(harness::repo_root().join("functions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        binaries.iter().map(|b| (*b).to_owned()).collect::<BTreeSet<_>>(),
+        crates
+    );
+}
+
+#[test]
+fn the_local_table_is_the_templates_table() {
+    // The harness and the local server create their table from this very definition.
+    let definition = local_server::provision::table_definition(&read_repo_file("infra/template.yaml")).unwrap();
+    let indexes: Vec<&str> = definition
+        .global_secondary_indexes
+        .iter()
+        .map(|i| i.index_name.as_str())
+        .collect();
+    assert_eq!(
+        indexes,
+        ["by_reporter", "by_agency", "by_city", "by_province", "public_board"]
+    );
+    assert_eq!(
+        [
+            shared::adapters::dynamo::INDEX_BY_REPORTER,
+            shared::adapters::dynamo::INDEX_BY_AGENCY,
+            shared::adapters::dynamo::INDEX_BY_CITY,
+            shared::adapters::dynamo::INDEX_BY_PROVINCE,
+            shared::adapters::dynamo::INDEX_PUBLIC_BOARD
+        ],
+        indexes[..]
+    );
+    assert_eq!(
+        definition.stream_specification.unwrap().stream_view_type,
+        "NEW_AND_OLD_IMAGES"
+    );
+}

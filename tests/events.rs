@@ -41,7 +41,10 @@ async fn every_sample_event_gets_its_answer_from_its_handler() {
 async fn a_token_without_real_name_claims_cannot_report() {
     let env = Env::new().await;
     let mut event: serde_json::Value = serde_json::from_str(&read_repo_file("events/submit/report.json")).unwrap();
-    event["requestContext"]["authorizer"]["jwt"]["claims"].as_object_mut().unwrap().remove("phone_number");
+    event["requestContext"]["authorizer"]["jwt"]["claims"]
+        .as_object_mut()
+        .unwrap()
+        .remove("phone_number");
     let response = dispatch(env.app, "submit", from_str(&event.to_string()).unwrap()).await;
     assert_eq!(response.status().as_u16(), 403);
     let mut event: serde_json::Value = serde_json::from_str(&read_repo_file("events/submit/report.json")).unwrap();
@@ -56,7 +59,10 @@ async fn every_route_has_a_sample_event_and_every_event_names_a_route() {
     for (file, function, _) in CASES {
         let event: serde_json::Value = serde_json::from_str(&read_repo_file(&format!("events/{file}"))).unwrap();
         let key = event["routeKey"].as_str().unwrap().to_owned();
-        let route = ROUTES.iter().find(|r| r.key() == key).unwrap_or_else(|| panic!("{file}: {key} is no route"));
+        let route = ROUTES
+            .iter()
+            .find(|r| r.key() == key)
+            .unwrap_or_else(|| panic!("{file}: {key} is no route"));
         assert_eq!(route.function, function, "{file}");
         assert!(file.starts_with(function), "{file} lives under its function's folder");
         covered.insert(key);

@@ -13,7 +13,9 @@ async fn submit_with(env: &Env, token: &str, kind: &str, keys: &[String]) -> har
 }
 
 async fn my_report_count(env: &Env, token: &str) -> usize {
-    env.get("/v1/me/reports", Some(token)).await.body["items"].as_array().map_or(0, Vec::len)
+    env.get("/v1/me/reports", Some(token)).await.body["items"]
+        .as_array()
+        .map_or(0, Vec::len)
 }
 
 #[tokio::test]
@@ -21,14 +23,28 @@ async fn presigned_puts_sign_content_type_and_length() {
     let env = Env::new().await;
     let token = env.citizen("ev-sign");
     let reply = env
-        .post("/v1/uploads", &token, &json!({"kind": "video", "files": [{"content_type": "video/mp4", "size": 100 * MIB}]}))
+        .post(
+            "/v1/uploads",
+            &token,
+            &json!({"kind": "video", "files": [{"content_type": "video/mp4", "size": 100 * MIB}]}),
+        )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let upload = &reply.body["uploads"][0];
     let url = upload["url"].as_str().unwrap();
-    let signed = url.split("X-Amz-SignedHeaders=").nth(1).unwrap().split('&').next().unwrap().replace("%3B", ";");
+    let signed = url
+        .split("X-Amz-SignedHeaders=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .replace("%3B", ";");
     let signed: Vec<&str> = signed.split(';').collect();
-    assert!(signed.contains(&"content-length") && signed.contains(&"content-type"), "{signed:?}");
+    assert!(
+        signed.contains(&"content-length") && signed.contains(&"content-type"),
+        "{signed:?}"
+    );
     assert_eq!(upload["method"], "PUT");
     assert_eq!(upload["headers"]["content-type"], "video/mp4");
     assert_eq!(upload["headers"]["content-length"], (100 * MIB).to_string());
@@ -42,15 +58,43 @@ async fn upload_requests_outside_the_limits_are_refused_with_the_field() {
     let token = env.citizen("ev-limits");
     let file = |t: &str, size: u64| json!({"content_type": t, "size": size});
     let cases: Vec<(Value, u16, &str)> = vec![
-        (json!({"kind": "image", "files": vec![file("image/jpeg", 1); 4]}), 400, "files"),
-        (json!({"kind": "video", "files": vec![file("video/mp4", 1); 2]}), 400, "files"),
-        (json!({"kind": "image", "files": [file("image/jpeg", 60 * MIB + 1)]}), 413, "files[0].size"),
-        (json!({"kind": "video", "files": [file("video/quicktime", 100 * MIB + 1)]}), 413, "files[0].size"),
-        (json!({"kind": "image", "files": [file("image/gif", 10)]}), 400, "files[0].content_type"),
-        (json!({"kind": "image", "files": [file("video/mp4", 10)]}), 400, "files[0].content_type"),
+        (
+            json!({"kind": "image", "files": vec![file("image/jpeg", 1); 4]}),
+            400,
+            "files",
+        ),
+        (
+            json!({"kind": "video", "files": vec![file("video/mp4", 1); 2]}),
+            400,
+            "files",
+        ),
+        (
+            json!({"kind": "image", "files": [file("image/jpeg", 60 * MIB + 1)]}),
+            413,
+            "files[0].size",
+        ),
+        (
+            json!({"kind": "video", "files": [file("video/quicktime", 100 * MIB + 1)]}),
+            413,
+            "files[0].size",
+        ),
+        (
+            json!({"kind": "image", "files": [file("image/gif", 10)]}),
+            400,
+            "files[0].content_type",
+        ),
+        (
+            json!({"kind": "image", "files": [file("video/mp4", 10)]}),
+            400,
+            "files[0].content_type",
+        ),
         (json!({"kind": "audio", "files": [file("image/jpeg", 10)]}), 400, "kind"),
         (json!({"kind": "image", "files": []}), 400, "files"),
-        (json!({"kind": "image", "files": [{"content_type": "image/png", "size": -1}]}), 400, "files[0].size"),
+        (
+            json!({"kind": "image", "files": [{"content_type": "image/png", "size": -1}]}),
+            400,
+            "files[0].size",
+        ),
     ];
     for (body, status, field) in cases {
         let reply = env.post("/v1/uploads", &token, &body).await;
@@ -58,7 +102,16 @@ async fn upload_requests_outside_the_limits_are_refused_with_the_field() {
         assert_eq!(reply.body["field"], field, "{body}");
     }
     for (t, size) in [("image/png", 60 * MIB), ("image/heic", 1), ("image/webp", 1)] {
-        assert_eq!(env.post("/v1/uploads", &token, &json!({"kind": "image", "files": [file(t, size)]})).await.status, 200);
+        assert_eq!(
+            env.post(
+                "/v1/uploads",
+                &token,
+                &json!({"kind": "image", "files": [file(t, size)]})
+            )
+            .await
+            .status,
+            200
+        );
     }
 }
 
@@ -70,10 +123,19 @@ async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
 
     // Someone else's upload.
     let theirs = env.upload(&other, "image", &[("image/jpeg", JPEG)]).await;
-    assert_eq!(submit_with(&env, &me, "image", &theirs).await.error_code(400), "invalid_field");
+    assert_eq!(
+        submit_with(&env, &me, "image", &theirs).await.error_code(400),
+        "invalid_field"
+    );
 
     // A key under my prefix that was never issued, and one issued but never uploaded.
-    let issued = env.post("/v1/uploads", &me, &json!({"kind": "image", "files": [{"content_type": "image/jpeg", "size": JPEG.len()}]})).await;
+    let issued = env
+        .post(
+            "/v1/uploads",
+            &me,
+            &json!({"kind": "image", "files": [{"content_type": "image/jpeg", "size": JPEG.len()}]}),
+        )
+        .await;
     let not_uploaded = issued.body["uploads"][0]["key"].as_str().unwrap().to_owned();
     let invented = not_uploaded.replace(".jpg", "0.jpg");
     for key in [&invented, &not_uploaded] {
@@ -84,21 +146,48 @@ async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
 
     // Uploaded, but not what was declared (moto does not enforce the signature; we check).
     let url = issued.body["uploads"][0]["url"].as_str().unwrap();
-    env.http.put(url).header("content-type", "image/jpeg").body(vec![0u8; 10]).send().await.unwrap();
+    env.http
+        .put(url)
+        .header("content-type", "image/jpeg")
+        .body(vec![0u8; 10])
+        .send()
+        .await
+        .unwrap();
     let reply = submit_with(&env, &me, "image", std::slice::from_ref(&not_uploaded)).await;
     assert_eq!(reply.error_code(400), "invalid_field");
     assert!(reply.body["message"].as_str().unwrap().contains("不符"));
 
     // Declared as an image, cited as a video.
     let photo = env.upload(&me, "image", &[("image/jpeg", JPEG)]).await;
-    assert_eq!(submit_with(&env, &me, "video", &photo).await.error_code(400), "invalid_field");
+    assert_eq!(
+        submit_with(&env, &me, "video", &photo).await.error_code(400),
+        "invalid_field"
+    );
     // Four keys, or a key twice.
-    let three = env.upload(&me, "image", &[("image/jpeg", JPEG), ("image/jpeg", JPEG), ("image/jpeg", JPEG)]).await;
+    let three = env
+        .upload(
+            &me,
+            "image",
+            &[("image/jpeg", JPEG), ("image/jpeg", JPEG), ("image/jpeg", JPEG)],
+        )
+        .await;
     let mut four = three.clone();
     four.push(photo[0].clone());
-    assert_eq!(submit_with(&env, &me, "image", &four).await.body["field"], "evidence.keys");
-    assert_eq!(submit_with(&env, &me, "image", &[photo[0].clone(), photo[0].clone()]).await.body["field"], "evidence.keys[1]");
-    assert_eq!(my_report_count(&env, &me).await, 0, "no rejected submission created anything");
+    assert_eq!(
+        submit_with(&env, &me, "image", &four).await.body["field"],
+        "evidence.keys"
+    );
+    assert_eq!(
+        submit_with(&env, &me, "image", &[photo[0].clone(), photo[0].clone()])
+            .await
+            .body["field"],
+        "evidence.keys[1]"
+    );
+    assert_eq!(
+        my_report_count(&env, &me).await,
+        0,
+        "no rejected submission created anything"
+    );
 
     // Three photos are fine; citing one of them again is a conflict.
     assert_eq!(submit_with(&env, &me, "image", &three).await.status, 201);
@@ -115,7 +204,12 @@ async fn a_video_report_carries_one_video() {
     let keys = env.upload(&me, "video", &[("video/mp4", video)]).await;
     let created = submit_with(&env, &me, "video", &keys).await;
     assert_eq!(created.status, 201, "{}", created.text);
-    let detail = env.get(&format!("/v1/me/reports/{}", created.body["serial"].as_str().unwrap()), Some(&me)).await;
+    let detail = env
+        .get(
+            &format!("/v1/me/reports/{}", created.body["serial"].as_str().unwrap()),
+            Some(&me),
+        )
+        .await;
     assert_eq!(detail.body["evidence"].as_array().unwrap().len(), 1);
     assert_eq!(detail.body["evidence"][0]["kind"], "video");
     assert_eq!(detail.body["evidence"][0]["content_type"], "video/mp4");
@@ -127,7 +221,11 @@ async fn two_reports_racing_for_one_photo_cannot_both_cite_it() {
     let me = env.citizen("ev-race");
     let keys = env.upload(&me, "image", &[("image/jpeg", JPEG)]).await;
     let attempts = (0..4).map(|_| submit_with(&env, &me, "image", &keys));
-    let statuses: Vec<u16> = futures::future::join_all(attempts).await.iter().map(|r| r.status).collect();
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status)
+        .collect();
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
     assert_eq!(my_report_count(&env, &me).await, 1);

@@ -13,7 +13,13 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
     let meta = env.get("/v1/meta", None).await;
     assert_eq!(meta.status, 200);
     assert_eq!(meta.body["notice"]["title"], "举报须知");
-    assert!(meta.body["regions"]["cities"].as_array().unwrap().iter().any(|c| c["name"] == "武汉市"));
+    assert!(
+        meta.body["regions"]["cities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "武汉市")
+    );
 
     // A real JPEG goes straight to S3 through its presigned URL.
     let keys = env.upload(&token, "image", &[("image/jpeg", JPEG)]).await;
@@ -35,7 +41,23 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
     assert!(mine.body["next_cursor"].is_null());
     let detail = env.get(&format!("/v1/me/reports/{serial}"), Some(&token)).await;
     assert_eq!(detail.status, 200, "{}", detail.text);
-    for field in ["serial", "status", "target", "city", "county", "address", "category", "violation_types", "content", "public", "created_at", "evidence", "reply", "rating", "timeline"] {
+    for field in [
+        "serial",
+        "status",
+        "target",
+        "city",
+        "county",
+        "address",
+        "category",
+        "violation_types",
+        "content",
+        "public",
+        "created_at",
+        "evidence",
+        "reply",
+        "rating",
+        "timeline",
+    ] {
         assert!(detail.body.get(field).is_some(), "detail lacks {field}");
     }
     assert!(detail.body["reply"].is_null() && detail.body["rating"].is_null());
@@ -46,7 +68,9 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
     assert_eq!(&fetched[..], JPEG);
 
     // Not rateable before the reply.
-    let early = env.post(&format!("/v1/me/reports/{serial}/rating"), &token, &json!({"stars": 5})).await;
+    let early = env
+        .post(&format!("/v1/me/reports/{serial}/rating"), &token, &json!({"stars": 5}))
+        .await;
     assert_eq!(early.error_code(409), "not_replied");
 
     // The agency answers and publishes; the reporter sees the reply and rates it once.
@@ -55,16 +79,32 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
     assert_eq!(detail.body["status"], "replied");
     assert_eq!(detail.body["reply"]["agency"], "武昌区教育局");
     assert_eq!(detail.body["can_rate"], true);
-    let rated = env.post(&format!("/v1/me/reports/{serial}/rating"), &token, &json!({"stars": 4, "comment": "处理及时"})).await;
+    let rated = env
+        .post(
+            &format!("/v1/me/reports/{serial}/rating"),
+            &token,
+            &json!({"stars": 4, "comment": "处理及时"}),
+        )
+        .await;
     assert_eq!(rated.status, 201, "{}", rated.text);
     assert_eq!(rated.body["rating"]["level_name"], "满意");
-    let again = env.post(&format!("/v1/me/reports/{serial}/rating"), &token, &json!({"stars": 1})).await;
+    let again = env
+        .post(&format!("/v1/me/reports/{serial}/rating"), &token, &json!({"stars": 1}))
+        .await;
     assert_eq!(again.error_code(409), "already_rated");
     let detail = env.get(&format!("/v1/me/reports/{serial}"), Some(&token)).await;
     assert_eq!(detail.body["rating"]["stars"], 4);
-    let kinds: Vec<&str> = detail.body["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = detail.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["submitted", "accepted", "replied", "published", "rated"]);
-    assert!(!detail.text.contains("测试工作人员"), "staff names never reach the citizen");
+    assert!(
+        !detail.text.contains("测试工作人员"),
+        "staff names never reach the citizen"
+    );
     let stored = env.app.records.report(&serial).await.unwrap().unwrap();
     assert_eq!(stored.version, 5, "one version per event");
 
@@ -77,7 +117,14 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
     let one = env.get(&format!("/v1/public/reports/{serial}"), None).await;
     assert_eq!(one.status, 200);
     for public in [&board.text, &one.text] {
-        for secret in ["测试journey-1", &harness::phone_of("journey-1"), "journey-1", &keys[0], "uploads/", "周末在居民楼内"] {
+        for secret in [
+            "测试journey-1",
+            &harness::phone_of("journey-1"),
+            "journey-1",
+            &keys[0],
+            "uploads/",
+            "周末在居民楼内",
+        ] {
             assert!(!public.contains(secret), "{secret} reached the public board: {public}");
         }
     }

@@ -14,7 +14,12 @@ async fn only_public_answered_published_reports_appear_newest_reply_first() {
         body["county"] = json!(county);
         let env = &env;
         let me = me.clone();
-        async move { env.post("/v1/reports", &me, &body).await.body["serial"].as_str().unwrap().to_owned() }
+        async move {
+            env.post("/v1/reports", &me, &body).await.body["serial"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
     };
     let private_answered = submit(false, "420106").await;
     let public_unpublished = submit(true, "420106").await;
@@ -29,8 +34,17 @@ async fn only_public_answered_published_reports_appear_newest_reply_first() {
 
     let board = env.get("/v1/public/reports?city=420100", None).await;
     assert_eq!(board.status, 200, "{}", board.text);
-    let serials: Vec<&str> = board.body["items"].as_array().unwrap().iter().map(|i| i["serial"].as_str().unwrap()).collect();
-    assert_eq!(serials, [second.as_str(), first.as_str()], "newest reply first, nothing else");
+    let serials: Vec<&str> = board.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["serial"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        serials,
+        [second.as_str(), first.as_str()],
+        "newest reply first, nothing else"
+    );
     assert_eq!(board.body["city_name"], "武汉市");
     let item = &board.body["items"][0];
     assert_eq!(item["agency"], "江岸区教育局");
@@ -41,10 +55,21 @@ async fn only_public_answered_published_reports_appear_newest_reply_first() {
     assert!(item["reply"]["replied_at"].as_str().unwrap().ends_with("+08:00"));
 
     for hidden in [&private_answered, &public_unpublished, &public_pending] {
-        assert_eq!(env.get(&format!("/v1/public/reports/{hidden}"), None).await.error_code(404), "not_found");
+        assert_eq!(
+            env.get(&format!("/v1/public/reports/{hidden}"), None)
+                .await
+                .error_code(404),
+            "not_found"
+        );
     }
     assert_eq!(env.get(&format!("/v1/public/reports/{first}"), None).await.status, 200);
-    assert!(env.get("/v1/public/reports?city=420600", None).await.body["items"].as_array().unwrap().is_empty(), "other cities are separate");
+    assert!(
+        env.get("/v1/public/reports?city=420600", None).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "other cities are separate"
+    );
 }
 
 #[tokio::test]
@@ -53,7 +78,10 @@ async fn the_board_pages_with_an_opaque_cursor_and_serves_the_home_page_three() 
     let me = env.citizen("board-pager");
     let mut serials = Vec::new();
     for _ in 0..5 {
-        let serial = env.post("/v1/reports", &me, &form()).await.body["serial"].as_str().unwrap().to_owned();
+        let serial = env.post("/v1/reports", &me, &form()).await.body["serial"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         env.answer(&serial, true).await;
         serials.push(serial);
     }
@@ -64,11 +92,22 @@ async fn the_board_pages_with_an_opaque_cursor_and_serves_the_home_page_three() 
     loop {
         let page = env.get(&path, None).await;
         assert_eq!(page.status, 200);
-        seen.extend(page.body["items"].as_array().unwrap().iter().map(|i| i["serial"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["serial"].as_str().unwrap().to_owned()),
+        );
         match page.body["next_cursor"].as_str() {
             Some(cursor) => {
                 // A cursor of Wuhan's board does not page another city's.
-                assert_eq!(env.get(&format!("/v1/public/reports?city=420200&cursor={cursor}"), None).await.status, 400);
+                assert_eq!(
+                    env.get(&format!("/v1/public/reports?city=420200&cursor={cursor}"), None)
+                        .await
+                        .status,
+                    400
+                );
                 path = format!("/v1/public/reports?city=420100&limit=2&cursor={cursor}");
             }
             None => break,
@@ -82,11 +121,22 @@ async fn the_board_pages_with_an_opaque_cursor_and_serves_the_home_page_three() 
 #[tokio::test]
 async fn the_city_must_be_given_and_known() {
     let env = Env::new().await;
-    for query in ["", "?city=", "?city=999999", "?city=420106", "?city=420100&limit=0", "?city=420100&limit=51"] {
+    for query in [
+        "",
+        "?city=",
+        "?city=999999",
+        "?city=420106",
+        "?city=420100&limit=0",
+        "?city=420100&limit=51",
+    ] {
         let reply = env.get(&format!("/v1/public/reports{query}"), None).await;
         reply.error_code(400);
     }
-    assert_eq!(env.get("/v1/public/reports?city=429021", None).await.status, 200, "神农架林区 is a city");
+    assert_eq!(
+        env.get("/v1/public/reports?city=429021", None).await.status,
+        200,
+        "神农架林区 is a city"
+    );
 }
 
 #[tokio::test]
@@ -101,9 +151,17 @@ async fn nothing_of_any_reporter_or_evidence_reaches_any_public_answer() {
         body["content"] = json!(format!("只有举报人知道的细节{i}"));
         body["target"] = json!(format!("举报对象{i}号"));
         body["evidence"] = json!({"kind": "image", "keys": keys});
-        let serial = env.post("/v1/reports", &token, &body).await.body["serial"].as_str().unwrap().to_owned();
+        let serial = env.post("/v1/reports", &token, &body).await.body["serial"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         env.answer(&serial, true).await;
-        secrets.extend([sub.clone(), format!("测试{sub}"), harness::phone_of(&sub), keys[0].clone()]);
+        secrets.extend([
+            sub.clone(),
+            format!("测试{sub}"),
+            harness::phone_of(&sub),
+            keys[0].clone(),
+        ]);
         secrets.push(format!("只有举报人知道的细节{i}"));
         secrets.push(format!("举报对象{i}号"));
     }
@@ -111,7 +169,14 @@ async fn nothing_of_any_reporter_or_evidence_reaches_any_public_answer() {
     assert_eq!(board.body["items"].as_array().unwrap().len(), 3);
     let mut answers = vec![board.text.clone(), env.get("/v1/meta", None).await.text];
     for item in board.body["items"].as_array().unwrap() {
-        answers.push(env.get(&format!("/v1/public/reports/{}", item["serial"].as_str().unwrap()), None).await.text);
+        answers.push(
+            env.get(
+                &format!("/v1/public/reports/{}", item["serial"].as_str().unwrap()),
+                None,
+            )
+            .await
+            .text,
+        );
     }
     for answer in &answers {
         for secret in &secrets {

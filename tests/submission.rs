@@ -12,7 +12,9 @@ use shared::domain::timeline::Event;
 use std::collections::HashSet;
 
 async fn count_mine(env: &Env, token: &str) -> usize {
-    env.get("/v1/me/reports?limit=50", Some(token)).await.body["items"].as_array().map_or(0, Vec::len)
+    env.get("/v1/me/reports?limit=50", Some(token)).await.body["items"]
+        .as_array()
+        .map_or(0, Vec::len)
 }
 
 async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<String> {
@@ -29,7 +31,11 @@ async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<S
         .send()
         .await
         .unwrap();
-    output.items().iter().map(|i| i["serial"].as_s().unwrap().clone()).collect()
+    output
+        .items()
+        .iter()
+        .map(|i| i["serial"].as_s().unwrap().clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -47,32 +53,89 @@ async fn concurrent_submissions_get_distinct_fifteen_digit_serials_of_their_time
             r.body["serial"].as_str().unwrap().to_owned()
         })
         .collect();
-    assert_eq!(serials.iter().collect::<HashSet<_>>().len(), serials.len(), "serials are unique");
+    assert_eq!(
+        serials.iter().collect::<HashSet<_>>().len(),
+        serials.len(),
+        "serials are unique"
+    );
     for serial in &serials {
-        assert!(serial.len() == 15 && serial.bytes().all(|b| b.is_ascii_digit()), "{serial}");
-        assert!((before.as_str()..=after.as_str()).contains(&&serial[..12]), "{serial} not within {before}..{after}");
+        assert!(
+            serial.len() == 15 && serial.bytes().all(|b| b.is_ascii_digit()),
+            "{serial}"
+        );
+        assert!(
+            (before.as_str()..=after.as_str()).contains(&&serial[..12]),
+            "{serial} not within {before}..{after}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
     let env = Env::new().await;
-    let reporter = Reporter { sub: "serial-1".into(), name: "张三".into(), phone: "13800000001".into() };
+    let reporter = Reporter {
+        sub: "serial-1".into(),
+        name: "张三".into(),
+        phone: "13800000001".into(),
+    };
     let input: ReportInput = serde_json::from_value(form()).unwrap();
     let draft = validate(&input, env.app.directory, &reporter.sub).unwrap();
     let now = now_cst();
     let serial = Serial::new(&now, 7);
-    fn new<'a>(report: &'a Report, event: &'a Event, idempotency: Option<(&'a str, &'a str)>, epoch: i64) -> NewReport<'a> {
-        NewReport { report, event, idempotency, uploads: &[], owner: "x", quota_day: "20240101", quota_limit: 5, now_epoch: epoch }
+    fn new<'a>(
+        report: &'a Report,
+        event: &'a Event,
+        idempotency: Option<(&'a str, &'a str)>,
+        epoch: i64,
+    ) -> NewReport<'a> {
+        NewReport {
+            report,
+            event,
+            idempotency,
+            uploads: &[],
+            owner: "x",
+            quota_day: "20240101",
+            quota_limit: 5,
+            now_epoch: epoch,
+        }
     }
     let (first, e1) = Report::submit(serial.clone(), draft.clone(), reporter.clone(), None, now);
-    assert_eq!(env.app.records.create_report(&new(&first, &e1, None, now.timestamp())).await.unwrap(), CreateOutcome::Created);
-    let (second, e2) = Report::submit(serial.clone(), draft, Reporter { sub: "serial-2".into(), ..reporter }, None, now);
-    let outcome = env.app.records.create_report(&new(&second, &e2, Some(("key-1", "print")), now.timestamp())).await.unwrap();
+    assert_eq!(
+        env.app
+            .records
+            .create_report(&new(&first, &e1, None, now.timestamp()))
+            .await
+            .unwrap(),
+        CreateOutcome::Created
+    );
+    let (second, e2) = Report::submit(
+        serial.clone(),
+        draft,
+        Reporter {
+            sub: "serial-2".into(),
+            ..reporter
+        },
+        None,
+        now,
+    );
+    let outcome = env
+        .app
+        .records
+        .create_report(&new(&second, &e2, Some(("key-1", "print")), now.timestamp()))
+        .await
+        .unwrap();
     assert_eq!(outcome, CreateOutcome::SerialTaken);
     let stored = env.app.records.report(serial.as_str()).await.unwrap().unwrap();
     assert_eq!(stored.reporter.sub, "serial-1", "the first report is untouched");
-    assert!(env.app.records.idempotency("serial-2", "key-1").await.unwrap().is_none(), "the transaction wrote nothing");
+    assert!(
+        env.app
+            .records
+            .idempotency("serial-2", "key-1")
+            .await
+            .unwrap()
+            .is_none(),
+        "the transaction wrote nothing"
+    );
 }
 
 #[tokio::test]
@@ -85,16 +148,37 @@ async fn each_report_is_queued_for_its_agency_city_and_province() {
     body["category"] = json!("sports");
     let created = env.post("/v1/reports", &token, &body).await;
     assert_eq!(created.status, 201, "{}", created.text);
-    assert_eq!(created.body["agency"], json!({"id": "429004-sports", "name": "仙桃市体育局"}));
+    assert_eq!(
+        created.body["agency"],
+        json!({"id": "429004-sports", "name": "仙桃市体育局"})
+    );
     let serial = created.body["serial"].as_str().unwrap().to_owned();
-    assert_eq!(index_serials(&env, "by_agency", "agency_pk", "AGENCY#429004-sports").await, [serial.clone()]);
-    assert_eq!(index_serials(&env, "by_city", "city_pk", "CITY#429004").await, [serial.clone()]);
-    assert_eq!(index_serials(&env, "by_province", "province_pk", "PROVINCE#420000").await, [serial.clone()]);
-    assert!(index_serials(&env, "by_agency", "agency_pk", "AGENCY#429004-education").await.is_empty());
+    assert_eq!(
+        index_serials(&env, "by_agency", "agency_pk", "AGENCY#429004-sports").await,
+        std::slice::from_ref(&serial)
+    );
+    assert_eq!(
+        index_serials(&env, "by_city", "city_pk", "CITY#429004").await,
+        std::slice::from_ref(&serial)
+    );
+    assert_eq!(
+        index_serials(&env, "by_province", "province_pk", "PROVINCE#420000").await,
+        std::slice::from_ref(&serial)
+    );
+    assert!(
+        index_serials(&env, "by_agency", "agency_pk", "AGENCY#429004-education")
+            .await
+            .is_empty()
+    );
 
     let wuchang = env.post("/v1/reports", &token, &form()).await;
     assert_eq!(wuchang.body["agency"]["id"], "420106-education");
-    assert_eq!(index_serials(&env, "by_province", "province_pk", "PROVINCE#420000").await.len(), 2);
+    assert_eq!(
+        index_serials(&env, "by_province", "province_pk", "PROVINCE#420000")
+            .await
+            .len(),
+        2
+    );
     assert_eq!(index_serials(&env, "by_city", "city_pk", "CITY#420100").await.len(), 1);
 }
 
@@ -104,33 +188,57 @@ async fn a_retried_submission_returns_the_first_serial_and_creates_nothing_new()
     let token = env.citizen("idem-1");
     let key = [("idempotency-key", "6f1c2d4e-8a9b-4c3d-9e8f-0a1b2c3d4e5f")];
     let body = form();
-    let first = env.call_with("POST", "/v1/reports", Some(&token), Some(&body), &key).await;
+    let first = env
+        .call_with("POST", "/v1/reports", Some(&token), Some(&body), &key)
+        .await;
     assert_eq!(first.status, 201);
     // The same body with its keys in another order is the same request.
     let reordered: Value = serde_json::from_str(&{
         let mut pairs: Vec<(String, Value)> = body.as_object().unwrap().clone().into_iter().collect();
         pairs.reverse();
-        format!("{{{}}}", pairs.iter().map(|(k, v)| format!("{k:?}:{v}")).collect::<Vec<_>>().join(","))
+        format!(
+            "{{{}}}",
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k:?}:{v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        )
     })
     .unwrap();
-    let retries = futures::future::join_all((0..3).map(|_| env.call_with("POST", "/v1/reports", Some(&token), Some(&reordered), &key))).await;
+    let retries = futures::future::join_all(
+        (0..3).map(|_| env.call_with("POST", "/v1/reports", Some(&token), Some(&reordered), &key)),
+    )
+    .await;
     for retry in &retries {
         assert_eq!(retry.status, 201);
         assert_eq!(retry.body["serial"], first.body["serial"]);
     }
     let mut changed = body.clone();
     changed["content"] = json!("另一条举报内容");
-    let conflict = env.call_with("POST", "/v1/reports", Some(&token), Some(&changed), &key).await;
+    let conflict = env
+        .call_with("POST", "/v1/reports", Some(&token), Some(&changed), &key)
+        .await;
     assert_eq!(conflict.error_code(409), "idempotency_key_reused");
     assert_eq!(count_mine(&env, &token).await, 1);
 
     // Another citizen may use the same key for their own report.
     let other = env.citizen("idem-2");
-    let theirs = env.call_with("POST", "/v1/reports", Some(&other), Some(&body), &key).await;
+    let theirs = env
+        .call_with("POST", "/v1/reports", Some(&other), Some(&body), &key)
+        .await;
     assert_eq!(theirs.status, 201);
     assert_ne!(theirs.body["serial"], first.body["serial"]);
 
-    let bad = env.call_with("POST", "/v1/reports", Some(&token), Some(&body), &[("idempotency-key", "含有中文")]).await;
+    let bad = env
+        .call_with(
+            "POST",
+            "/v1/reports",
+            Some(&token),
+            Some(&body),
+            &[("idempotency-key", "含有中文")],
+        )
+        .await;
     assert_eq!(bad.error_code(400), "invalid_field");
 }
 
@@ -140,7 +248,10 @@ async fn racing_retries_with_one_key_create_one_report() {
     let token = env.citizen("idem-race");
     let key = [("idempotency-key", "race-key-1")];
     let body = form();
-    let replies = futures::future::join_all((0..6).map(|_| env.call_with("POST", "/v1/reports", Some(&token), Some(&body), &key))).await;
+    let replies = futures::future::join_all(
+        (0..6).map(|_| env.call_with("POST", "/v1/reports", Some(&token), Some(&body), &key)),
+    )
+    .await;
     let serials: HashSet<String> = replies
         .iter()
         .map(|r| {
@@ -159,28 +270,58 @@ async fn a_citizen_over_the_daily_quota_gets_429() {
     for _ in 0..2 {
         assert_eq!(env.post("/v1/reports", &token, &form()).await.status, 201);
     }
-    assert_eq!(env.post("/v1/reports", &token, &form()).await.error_code(429), "too_many_requests");
+    assert_eq!(
+        env.post("/v1/reports", &token, &form()).await.error_code(429),
+        "too_many_requests"
+    );
     assert_eq!(count_mine(&env, &token).await, 2);
-    assert_eq!(env.post("/v1/reports", &env.citizen("quota-2"), &form()).await.status, 201, "quotas are per citizen");
+    assert_eq!(
+        env.post("/v1/reports", &env.citizen("quota-2"), &form()).await.status,
+        201,
+        "quotas are per citizen"
+    );
 }
+
+/// A change to a valid form that makes it invalid.
+type Change = Box<dyn Fn(&mut Value)>;
 
 #[tokio::test]
 async fn bad_input_names_the_field_and_changes_nothing() {
     let env = Env::new().await;
     let token = env.citizen("bad-1");
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str)> = vec![
-        (Box::new(|b| { b.as_object_mut().unwrap().remove("target"); }), "target"),
+    let cases: Vec<(Change, &str)> = vec![
+        (
+            Box::new(|b| {
+                b.as_object_mut().unwrap().remove("target");
+            }),
+            "target",
+        ),
         (Box::new(|b| b["target"] = json!("  ")), "target"),
         (Box::new(|b| b["county"] = json!("420202")), "county"),
         (Box::new(|b| b["city"] = json!("420106")), "city"),
         (Box::new(|b| b["category"] = json!("music")), "category"),
-        (Box::new(|b| b["violation_types"] = json!(["unlicensed", "bogus"])), "violation_types[1]"),
-        (Box::new(|b| b["violation_types"] = json!("unlicensed")), "violation_types"),
+        (
+            Box::new(|b| b["violation_types"] = json!(["unlicensed", "bogus"])),
+            "violation_types[1]",
+        ),
+        (
+            Box::new(|b| b["violation_types"] = json!("unlicensed")),
+            "violation_types",
+        ),
         (Box::new(|b| b["content"] = json!("长".repeat(2001))), "content"),
         (Box::new(|b| b["public"] = json!("yes")), "public"),
-        (Box::new(|b| b["location"] = json!({"lat": 120.0, "lng": 114.0})), "location.lat"),
-        (Box::new(|b| b["evidence"] = json!({"kind": "image", "keys": []})), "evidence.keys"),
-        (Box::new(|b| b["evidence"] = json!({"kind": "both", "keys": ["a"]})), "evidence.kind"),
+        (
+            Box::new(|b| b["location"] = json!({"lat": 120.0, "lng": 114.0})),
+            "location.lat",
+        ),
+        (
+            Box::new(|b| b["evidence"] = json!({"kind": "image", "keys": []})),
+            "evidence.keys",
+        ),
+        (
+            Box::new(|b| b["evidence"] = json!({"kind": "both", "keys": ["a"]})),
+            "evidence.kind",
+        ),
     ];
     for (change, field) in cases {
         let mut body = form();
@@ -189,13 +330,22 @@ async fn bad_input_names_the_field_and_changes_nothing() {
         assert_eq!(reply.error_code(400), "invalid_field", "{field}");
         assert_eq!(reply.body["field"], field, "{}", reply.text);
     }
-    let raw = |body: &'static str| env.http.post(format!("{}/v1/reports", env.base)).bearer_auth(&token).body(body).send();
+    let raw = |body: &'static str| {
+        env.http
+            .post(format!("{}/v1/reports", env.base))
+            .bearer_auth(&token)
+            .body(body)
+            .send()
+    };
     let reply = raw("{not json").await.unwrap();
     assert_eq!(reply.status(), 400);
     let reply = raw("").await.unwrap();
     assert_eq!(reply.status(), 400);
     let mut huge = form();
     huge["content"] = json!("a".repeat(70 * 1024));
-    assert_eq!(env.post("/v1/reports", &token, &huge).await.error_code(413), "body_too_large");
+    assert_eq!(
+        env.post("/v1/reports", &token, &huge).await.error_code(413),
+        "body_too_large"
+    );
     assert_eq!(count_mine(&env, &token).await, 0, "nothing was created");
 }

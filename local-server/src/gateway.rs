@@ -98,10 +98,21 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// An API Gateway HTTP API (payload 2.0) event, with the JWT authorizer's claims.
-fn v2_event(route: &Route, parts: &Parts, params: &HashMap<String, String>, claims: Option<HashMap<String, String>>, body: &[u8]) -> Value {
+fn v2_event(
+    route: &Route,
+    parts: &Parts,
+    params: &HashMap<String, String>,
+    claims: Option<HashMap<String, String>>,
+    body: &[u8],
+) -> Value {
     let mut headers = Map::new();
     for name in parts.headers.keys() {
-        let joined: Vec<&str> = parts.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        let joined: Vec<&str> = parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
         headers.insert(name.as_str().to_owned(), Value::String(joined.join(",")));
     }
     let raw_query = parts.uri.query().unwrap_or_default();

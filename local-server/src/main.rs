@@ -10,13 +10,17 @@ use shared::app::{App, Settings};
 use std::time::Duration;
 
 fn var(name: &str, default: &str) -> String {
-    std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     shared::telemetry::init();
-    let endpoint = std::env::var("AWS_ENDPOINT_URL").map_err(|_| "AWS_ENDPOINT_URL must point at moto (scripts/local starts it)")?;
+    let endpoint = std::env::var("AWS_ENDPOINT_URL")
+        .map_err(|_| "AWS_ENDPOINT_URL must point at moto (scripts/local starts it)")?;
     let port: u16 = var("PORT", "3000").parse()?;
     let settings = Settings {
         table: var("TABLE_NAME", "suishoupai-local"),
@@ -30,7 +34,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings)));
 
     let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;
-    provision::create_table(app.records.client(), app.records.table(), &provision::table_definition(&template)?).await?;
+    provision::create_table(
+        app.records.client(),
+        app.records.table(),
+        &provision::table_definition(&template)?,
+    )
+    .await?;
     provision::create_bucket(app.evidence.client(), app.evidence.bucket(), aws::LOCAL_REGION).await?;
     if var("SEED", "true") == "true" {
         let written = seed::seed(app).await?;
@@ -38,12 +47,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let secret = std::env::var("DEV_TOKEN_SECRET").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
-    let local = Local { app, issuer: tokens::Issuer::new(secret.as_bytes()) };
+    let local = Local {
+        app,
+        issuer: tokens::Issuer::new(secret.as_bytes()),
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!(%endpoint, "suishoupai local API on http://127.0.0.1:{port}");
-    axum::serve(listener, local_server::router(local)).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, local_server::router(local))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Creates the local table from the SAM template's own definition, and the evidence bucket.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification, BillingMode,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{BucketLocationConstraint, CorsConfiguration, CorsRule, CreateBucketConfiguration};
 use serde::Deserialize;
@@ -101,8 +101,15 @@ fn keys(keys: &[CfnKey]) -> Result<Vec<KeySchemaElement>, ProvisionError> {
 }
 
 /// Creates `table` as the template defines it; an existing table is left alone.
-pub async fn create_table(client: &aws_sdk_dynamodb::Client, table: &str, definition: &TableDefinition) -> Result<(), ProvisionError> {
-    let mut request = client.create_table().table_name(table).billing_mode(BillingMode::PayPerRequest);
+pub async fn create_table(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    definition: &TableDefinition,
+) -> Result<(), ProvisionError> {
+    let mut request = client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest);
     for a in &definition.attribute_definitions {
         request = request.attribute_definitions(
             AttributeDefinition::builder()
@@ -118,7 +125,11 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, table: &str, defini
             GlobalSecondaryIndex::builder()
                 .index_name(&index.index_name)
                 .set_key_schema(Some(keys(&index.key_schema)?))
-                .projection(Projection::builder().projection_type(ProjectionType::from(index.projection.projection_type.as_str())).build())
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::from(index.projection.projection_type.as_str()))
+                        .build(),
+                )
                 .build()
                 .map_err(aws)?,
         );
@@ -134,7 +145,13 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, table: &str, defini
     }
     match request.send().await {
         Ok(_) => {}
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => return Ok(()),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_in_use_exception()) =>
+        {
+            return Ok(());
+        }
         Err(error) => return Err(aws(error)),
     }
     if let Some(ttl) = &definition.time_to_live_specification {
@@ -142,7 +159,11 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, table: &str, defini
             .update_time_to_live()
             .table_name(table)
             .time_to_live_specification(
-                TimeToLiveSpecification::builder().attribute_name(&ttl.attribute_name).enabled(ttl.enabled).build().map_err(aws)?,
+                TimeToLiveSpecification::builder()
+                    .attribute_name(&ttl.attribute_name)
+                    .enabled(ttl.enabled)
+                    .build()
+                    .map_err(aws)?,
             )
             .send()
             .await
@@ -156,7 +177,11 @@ pub async fn create_bucket(client: &aws_sdk_s3::Client, bucket: &str, region: &s
     let created = client
         .create_bucket()
         .bucket(bucket)
-        .create_bucket_configuration(CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build())
+        .create_bucket_configuration(
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(region))
+                .build(),
+        )
         .send()
         .await;
     match created {

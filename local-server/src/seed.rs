@@ -91,7 +91,11 @@ async fn step(app: &App, before: &Report, next: (Report, Event)) -> Result<Repor
 
 /// Writes the demo reports that are not there yet; returns how many were written.
 pub async fn seed(app: &App) -> Result<usize, SeedError> {
-    let reporter = Reporter { sub: "demo-citizen".into(), name: "演示用户".into(), phone: "13800000000".into() };
+    let reporter = Reporter {
+        sub: "demo-citizen".into(),
+        name: "演示用户".into(),
+        phone: "13800000000".into(),
+    };
     let mut written = 0;
     for demo in &DEMOS {
         let input = ReportInput {
@@ -129,7 +133,12 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
         let staff = Actor::staff("演示工作人员", &agency.agency_id, &agency.agency_name);
         let replied = at(demo.replied)?;
         let accepted = step(app, &report, report.accept(staff.clone(), submitted)?).await?;
-        let answered = step(app, &accepted, accepted.reply(staff.clone(), demo.finding, demo.reply, replied)?).await?;
+        let answered = step(
+            app,
+            &accepted,
+            accepted.reply(staff.clone(), demo.finding, demo.reply, replied)?,
+        )
+        .await?;
         step(app, &answered, answered.publish(staff, None, replied)?).await?;
         written += 1;
     }

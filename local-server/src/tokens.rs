@@ -51,12 +51,21 @@ pub enum TokenError {
 
 impl Issuer {
     pub fn new(secret: &[u8]) -> Issuer {
-        Issuer { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
+        Issuer {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
     }
 
     /// A citizen token for the claims asked for, and when it expires (seconds since the epoch).
     pub fn issue(&self, request: &TokenRequest, now: i64) -> Result<(String, i64), TokenError> {
-        let field = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let field = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         match request.role.as_deref() {
             Some("citizen") => {}
             _ => return Err(TokenError::Invalid("role", "role 目前仅支持 citizen")),
@@ -65,7 +74,15 @@ impl Issuer {
         let name = field(&request.name).ok_or(TokenError::Invalid("name", "name 不能为空"))?;
         let phone = field(&request.phone).ok_or(TokenError::Invalid("phone", "phone 不能为空"))?;
         let exp = now + LIFETIME_SECONDS;
-        let claims = CitizenClaims { iss: CITIZEN_ISSUER.into(), aud: AUDIENCE.into(), sub, name, phone_number: phone, iat: now, exp };
+        let claims = CitizenClaims {
+            iss: CITIZEN_ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub,
+            name,
+            phone_number: phone,
+            iat: now,
+            exp,
+        };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|_| TokenError::Invalid("sub", "无法签发令牌"))?;
         Ok((token, exp))
@@ -97,7 +114,12 @@ mod tests {
     use super::*;
 
     fn request() -> TokenRequest {
-        TokenRequest { role: Some("citizen".into()), sub: Some("c-1".into()), name: Some("张三".into()), phone: Some("13812341234".into()) }
+        TokenRequest {
+            role: Some("citizen".into()),
+            sub: Some("c-1".into()),
+            name: Some("张三".into()),
+            phone: Some("13812341234".into()),
+        }
     }
 
     #[test]
@@ -125,9 +147,18 @@ mod tests {
     #[test]
     fn requests_without_identity_are_refused() {
         let issuer = Issuer::new(b"secret");
-        let no_phone = TokenRequest { phone: None, ..request() };
-        assert_eq!(issuer.issue(&no_phone, 0).unwrap_err(), TokenError::Invalid("phone", "phone 不能为空"));
-        let staff = TokenRequest { role: Some("staff".into()), ..request() };
+        let no_phone = TokenRequest {
+            phone: None,
+            ..request()
+        };
+        assert_eq!(
+            issuer.issue(&no_phone, 0).unwrap_err(),
+            TokenError::Invalid("phone", "phone 不能为空")
+        );
+        let staff = TokenRequest {
+            role: Some("staff".into()),
+            ..request()
+        };
         assert!(issuer.issue(&staff, 0).is_err());
     }
 }

@@ -33,7 +33,10 @@ pub struct Settings {
 }
 
 fn var(name: &'static str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
@@ -76,7 +79,9 @@ impl App {
 
     pub fn new(sdk: &aws_config::SdkConfig, settings: Settings) -> App {
         let dynamo = aws_sdk_dynamodb::Client::new(sdk);
-        let s3_config = aws_sdk_s3::config::Builder::from(sdk).force_path_style(settings.s3_path_style).build();
+        let s3_config = aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(settings.s3_path_style)
+            .build();
         App {
             records: Records::new(dynamo, settings.table.clone()),
             evidence: EvidenceStore::new(aws_sdk_s3::Client::from_conf(s3_config), settings.bucket.clone()),

@@ -22,14 +22,54 @@ pub struct Route {
 }
 
 pub const ROUTES: &[Route] = &[
-    Route { method: "GET", path: "/v1/meta", function: "public-board", access: Access::Public },
-    Route { method: "GET", path: "/v1/public/reports", function: "public-board", access: Access::Public },
-    Route { method: "GET", path: "/v1/public/reports/{serial}", function: "public-board", access: Access::Public },
-    Route { method: "POST", path: "/v1/uploads", function: "submit", access: Access::Citizen },
-    Route { method: "POST", path: "/v1/reports", function: "submit", access: Access::Citizen },
-    Route { method: "GET", path: "/v1/me/reports", function: "list-mine", access: Access::Citizen },
-    Route { method: "GET", path: "/v1/me/reports/{serial}", function: "list-mine", access: Access::Citizen },
-    Route { method: "POST", path: "/v1/me/reports/{serial}/rating", function: "rate", access: Access::Citizen },
+    Route {
+        method: "GET",
+        path: "/v1/meta",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/public/reports",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/public/reports/{serial}",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/uploads",
+        function: "submit",
+        access: Access::Citizen,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/reports",
+        function: "submit",
+        access: Access::Citizen,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/me/reports",
+        function: "list-mine",
+        access: Access::Citizen,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/me/reports/{serial}",
+        function: "list-mine",
+        access: Access::Citizen,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/me/reports/{serial}/rating",
+        function: "rate",
+        access: Access::Citizen,
+    },
 ];
 
 impl Route {

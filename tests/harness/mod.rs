@@ -23,8 +23,9 @@ pub fn read_repo_file(path: &str) -> String {
 }
 
 pub fn moto_endpoint() -> String {
-    std::env::var("MOTO_ENDPOINT")
-        .unwrap_or_else(|_| panic!("MOTO_ENDPOINT is not set: run scripts/test, or start moto_server and export MOTO_ENDPOINT"))
+    std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
+        panic!("MOTO_ENDPOINT is not set: run scripts/test, or start moto_server and export MOTO_ENDPOINT")
+    })
 }
 
 /// One isolated environment: table, bucket, app and a local API server.
@@ -63,14 +64,26 @@ impl Env {
         let sdk = aws::sdk_config(&moto_endpoint()).await;
         let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings)));
         let definition = provision::table_definition(&read_repo_file("infra/template.yaml")).expect("template table");
-        provision::create_table(app.records.client(), app.records.table(), &definition).await.expect("create table");
-        provision::create_bucket(app.evidence.client(), app.evidence.bucket(), aws::LOCAL_REGION).await.expect("create bucket");
+        provision::create_table(app.records.client(), app.records.table(), &definition)
+            .await
+            .expect("create table");
+        provision::create_bucket(app.evidence.client(), app.evidence.bucket(), aws::LOCAL_REGION)
+            .await
+            .expect("create bucket");
         let issuer = tokens::Issuer::new(id.as_bytes());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let router = local_server::router(Local { app, issuer: issuer.clone() });
+        let router = local_server::router(Local {
+            app,
+            issuer: issuer.clone(),
+        });
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Env { app, base, http: reqwest::Client::new(), issuer }
+        Env {
+            app,
+            base,
+            http: reqwest::Client::new(),
+            issuer,
+        }
     }
 
     /// A citizen token for `sub`, with a name and phone derived from it.
@@ -81,14 +94,24 @@ impl Env {
             name: Some(format!("测试{sub}")),
             phone: Some(phone_of(sub)),
         };
-        self.issuer.issue(&request, chrono::Utc::now().timestamp()).expect("token").0
+        self.issuer
+            .issue(&request, chrono::Utc::now().timestamp())
+            .expect("token")
+            .0
     }
 
     pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Reply {
         self.call_with(method, path, token, body, &[]).await
     }
 
-    pub async fn call_with(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Reply {
+    pub async fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
@@ -113,8 +136,13 @@ impl Env {
 
     /// Asks for presigned PUTs and performs them with `files` (content type, bytes).
     pub async fn upload(&self, token: &str, kind: &str, files: &[(&str, &[u8])]) -> Vec<String> {
-        let declared: Vec<Value> = files.iter().map(|(t, b)| json!({"content_type": t, "size": b.len()})).collect();
-        let reply = self.post("/v1/uploads", token, &json!({"kind": kind, "files": declared})).await;
+        let declared: Vec<Value> = files
+            .iter()
+            .map(|(t, b)| json!({"content_type": t, "size": b.len()}))
+            .collect();
+        let reply = self
+            .post("/v1/uploads", token, &json!({"kind": kind, "files": declared}))
+            .await;
         assert_eq!(reply.status, 200, "{}", reply.body);
         let mut keys = Vec::new();
         for (upload, (content_type, bytes)) in reply.body["uploads"].as_array().expect("uploads").iter().zip(files) {
@@ -135,22 +163,44 @@ impl Env {
     /// Signs for, replies to and (optionally) publishes a report through the domain and the
     /// store, as the agency side will.
     pub async fn answer(&self, serial: &str, publish: bool) -> Report {
-        let report = self.app.records.report(serial).await.expect("read").expect("report exists");
-        let staff = Actor::staff("测试工作人员", &report.assignment.agency_id, &report.assignment.agency_name);
+        let report = self
+            .app
+            .records
+            .report(serial)
+            .await
+            .expect("read")
+            .expect("report exists");
+        let staff = Actor::staff(
+            "测试工作人员",
+            &report.assignment.agency_id,
+            &report.assignment.agency_name,
+        );
         let now = shared::domain::time::now_cst();
         let mut steps = vec![];
         let (accepted, e1) = report.accept(staff.clone(), now).expect("accept");
         steps.push((report.version, accepted.clone(), e1));
-        let (replied, e2) = accepted.reply(staff.clone(), Finding::Substantiated, "经核查投诉属实,已责令停止违规培训", now).expect("reply");
+        let (replied, e2) = accepted
+            .reply(
+                staff.clone(),
+                Finding::Substantiated,
+                "经核查投诉属实,已责令停止违规培训",
+                now,
+            )
+            .expect("reply");
         steps.push((accepted.version, replied.clone(), e2));
         let mut last = replied.clone();
         if publish {
-            let (published, e3) = replied.publish(staff, Some("该机构已被责令停止违规培训".into()), now).expect("publish");
+            let (published, e3) = replied
+                .publish(staff, Some("该机构已被责令停止违规培训".into()), now)
+                .expect("publish");
             steps.push((replied.version, published.clone(), e3));
             last = published;
         }
         for (version, next, event) in steps {
-            assert_eq!(self.app.records.save(version, &next, &event).await.expect("save"), SaveOutcome::Saved);
+            assert_eq!(
+                self.app.records.save(version, &next, &event).await.expect("save"),
+                SaveOutcome::Saved
+            );
         }
         last
     }
@@ -190,14 +240,26 @@ impl Reply {
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, headers, body, text }
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     /// Asserts the JSON error shape and returns its code.
     pub fn error_code(&self, status: u16) -> &str {
         assert_eq!(self.status, status, "{}", self.text);
-        let message = self.body["message"].as_str().unwrap_or_else(|| panic!("no message: {}", self.text));
-        assert!(message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "message is not Chinese: {message}");
-        self.body["code"].as_str().unwrap_or_else(|| panic!("no code: {}", self.text))
+        let message = self.body["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no message: {}", self.text));
+        assert!(
+            message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "message is not Chinese: {message}"
+        );
+        self.body["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no code: {}", self.text))
     }
 }

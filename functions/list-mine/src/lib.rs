@@ -30,7 +30,13 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let page = app.records.reports_of(&citizen.sub, limit, cursor.as_deref()).await?;
             let regions = &app.directory.regions;
             let items = page.items.iter().map(|r| list_item(r, regions)).collect();
-            Ok(json(200, &MyReports { items, next_cursor: page.next }))
+            Ok(json(
+                200,
+                &MyReports {
+                    items,
+                    next_cursor: page.next,
+                },
+            ))
         }
         "GET /v1/me/reports/{serial}" => {
             let citizen = identity::citizen(request)?;

@@ -6,6 +6,9 @@ use aws_lambda_events::event::streams::DynamoDbEventResponse;
 
 /// Reports no failures: nothing is sent yet, so nothing can fail.
 pub async fn handle(event: Event) -> DynamoDbEventResponse {
-    tracing::info!(records = event.records.len(), "stream batch received; SMS arrive with the staff issue");
+    tracing::info!(
+        records = event.records.len(),
+        "stream batch received; SMS arrive with the staff issue"
+    );
     DynamoDbEventResponse::default()
 }

@@ -29,8 +29,14 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/meta" => Ok(json_cached(200, &meta::meta(app), "public, max-age=300")),
         "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),
         "GET /v1/public/reports/{serial}" => {
-            let serial = path_param(request, "serial").and_then(|s| Serial::parse(&s)).ok_or_else(ApiError::not_found)?;
-            let report = app.records.report(serial.as_str()).await?.ok_or_else(ApiError::not_found)?;
+            let serial = path_param(request, "serial")
+                .and_then(|s| Serial::parse(&s))
+                .ok_or_else(ApiError::not_found)?;
+            let report = app
+                .records
+                .report(serial.as_str())
+                .await?
+                .ok_or_else(ApiError::not_found)?;
             let view = public_view(&report, &app.directory.regions).ok_or_else(ApiError::not_found)?;
             Ok(json_cached(200, &view, PUBLIC_SHORT))
         }
@@ -41,10 +47,18 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
 async fn board(app: &App, request: &Request) -> Result<Board, ApiError> {
     let regions = &app.directory.regions;
     let city = query_param(request, "city").ok_or_else(|| ApiError::invalid("city", "请选择地市"))?;
-    let city = regions.get(&city).filter(|r| r.level == Level::City).ok_or_else(|| ApiError::invalid("city", "所选地市不存在"))?;
+    let city = regions
+        .get(&city)
+        .filter(|r| r.level == Level::City)
+        .ok_or_else(|| ApiError::invalid("city", "所选地市不存在"))?;
     let limit = limit(request, 10, 50)?;
     let cursor = query_param(request, "cursor");
     let page = app.records.public_board(&city.code, limit, cursor.as_deref()).await?;
     let items = page.items.iter().filter_map(|r| public_view(r, regions)).collect();
-    Ok(Board { city: city.code.clone(), city_name: city.name.clone(), items, next_cursor: page.next })
+    Ok(Board {
+        city: city.code.clone(),
+        city_name: city.name.clone(),
+        items,
+        next_cursor: page.next,
+    })
 }

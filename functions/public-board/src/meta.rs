@@ -87,7 +87,10 @@ pub struct Meta<'a> {
 pub fn meta(app: &App) -> Meta<'static> {
     let catalog = Catalog::get();
     let regions = &app.directory.regions;
-    let place = |r: &shared::domain::regions::Region| Place { code: r.code.clone(), name: r.name.clone() };
+    let place = |r: &shared::domain::regions::Region| Place {
+        code: r.code.clone(),
+        name: r.name.clone(),
+    };
     let cities = regions
         .cities()
         .map(|city| City {
@@ -104,14 +107,26 @@ pub fn meta(app: &App) -> Meta<'static> {
         content_types: kind.content_types(),
     };
     Meta {
-        regions: Regions { province: place(regions.province()), cities },
+        regions: Regions {
+            province: place(regions.province()),
+            cities,
+        },
         categories: &catalog.categories,
         violation_types: &catalog.violation_types,
         statuses: &catalog.statuses,
-        notice: NoticeView { notice: &catalog.notice, reportable_types: catalog.violation_types.iter().map(|v| v.name.as_str()).collect() },
-        evidence: EvidenceRules { one_kind_only: true, kinds: vec![rule(EvidenceKind::Image), rule(EvidenceKind::Video)] },
+        notice: NoticeView {
+            notice: &catalog.notice,
+            reportable_types: catalog.violation_types.iter().map(|v| v.name.as_str()).collect(),
+        },
+        evidence: EvidenceRules {
+            one_kind_only: true,
+            kinds: vec![rule(EvidenceKind::Image), rule(EvidenceKind::Video)],
+        },
         rating: RatingRules {
-            levels: (1..=5u8).rev().filter_map(|stars| catalog.rating_level(stars).map(|name| RatingLevel { stars, name })).collect(),
+            levels: (1..=5u8)
+                .rev()
+                .filter_map(|stars| catalog.rating_level(stars).map(|name| RatingLevel { stars, name }))
+                .collect(),
             comment_max_chars: MAX_COMMENT_CHARS,
         },
         limits: FormLimits {

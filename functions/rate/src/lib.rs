@@ -28,7 +28,9 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     match route_key(request).as_str() {
         "POST /v1/me/reports/{serial}/rating" => {
             let citizen = identity::citizen(request)?;
-            let serial = path_param(request, "serial").and_then(|s| Serial::parse(&s)).ok_or_else(ApiError::not_found)?;
+            let serial = path_param(request, "serial")
+                .and_then(|s| Serial::parse(&s))
+                .ok_or_else(ApiError::not_found)?;
             let input: RatingInput = parse(json_body(request)?)?;
             Ok(json(201, &rate(app, &citizen.sub, &serial, &input).await?))
         }
@@ -48,7 +50,10 @@ async fn rate(app: &App, sub: &str, serial: &Serial, input: &RatingInput) -> Res
         let (rated, event) = report.rate(stars, comment.clone(), now_cst())?;
         if app.records.save(report.version, &rated, &event).await? == SaveOutcome::Saved {
             let rating = rating_view(&rated).ok_or_else(ApiError::internal)?;
-            return Ok(Rated { serial: serial.to_string(), rating });
+            return Ok(Rated {
+                serial: serial.to_string(),
+                rating,
+            });
         }
         // Someone changed the report since we read it: read again and re-check the rules.
     }

@@ -34,11 +34,19 @@ fn receipt(report: &Report) -> Receipt {
         status: report.status,
         status_name: report.status.name(),
         created_at: format(&report.created_at),
-        agency: AgencyView { id: report.assignment.agency_id.clone(), name: report.assignment.agency_name.clone() },
+        agency: AgencyView {
+            id: report.assignment.agency_id.clone(),
+            name: report.assignment.agency_name.clone(),
+        },
     }
 }
 
-pub async fn submit(app: &App, citizen: &Reporter, body: serde_json::Value, key: Option<&str>) -> Result<Receipt, ApiError> {
+pub async fn submit(
+    app: &App,
+    citizen: &Reporter,
+    body: serde_json::Value,
+    key: Option<&str>,
+) -> Result<Receipt, ApiError> {
     let idempotency = match key {
         Some(key) => {
             check_key(key)?;
@@ -53,12 +61,21 @@ pub async fn submit(app: &App, citizen: &Reporter, body: serde_json::Value, key:
     let input: ReportInput = parse(body)?;
     let draft = validate(&input, app.directory, &citizen.sub)?;
     let evidence = check_evidence(app, citizen, &draft).await?;
-    let keys: Vec<String> = evidence.iter().flat_map(|e| e.files.iter().map(|f| f.key.clone())).collect();
+    let keys: Vec<String> = evidence
+        .iter()
+        .flat_map(|e| e.files.iter().map(|f| f.key.clone()))
+        .collect();
     let owner = owner_of(&citizen.sub);
     let now = now_cst();
     let day = now.format("%Y%m%d").to_string();
     for attempt in 0..MAX_ATTEMPTS {
-        let (report, event) = Report::submit(Serial::candidate(&now, attempt), draft.clone(), citizen.clone(), evidence.clone(), now);
+        let (report, event) = Report::submit(
+            Serial::candidate(&now, attempt),
+            draft.clone(),
+            citizen.clone(),
+            evidence.clone(),
+            now,
+        );
         let new = NewReport {
             report: &report,
             event: &event,
@@ -78,13 +95,18 @@ pub async fn submit(app: &App, citizen: &Reporter, body: serde_json::Value, key:
             CreateOutcome::Contended => tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt + 1))).await,
             CreateOutcome::IdempotencyTaken => {
                 let (key, print) = idempotency.as_ref().ok_or_else(ApiError::internal)?;
-                return replay(app, citizen, key, print).await?.ok_or_else(ApiError::unavailable);
+                return replay(app, citizen, key, print)
+                    .await?
+                    .ok_or_else(ApiError::unavailable);
             }
             CreateOutcome::EvidenceTaken => {
                 return Err(Rejection::conflict("evidence_in_use", "该举证材料已被其他举报引用").into());
             }
             CreateOutcome::QuotaExceeded => {
-                return Err(Rejection::Quota { message: format!("每人每天最多提交{}条举报,请明天再试", app.settings.reports_per_day) }.into());
+                return Err(Rejection::Quota {
+                    message: format!("每人每天最多提交{}条举报,请明天再试", app.settings.reports_per_day),
+                }
+                .into());
             }
         }
     }
@@ -94,17 +116,25 @@ pub async fn submit(app: &App, citizen: &Reporter, body: serde_json::Value, key:
 
 /// The answer first given for this key, if the key was used; a conflict if for another body.
 async fn replay(app: &App, citizen: &Reporter, key: &str, print: &str) -> Result<Option<Receipt>, ApiError> {
-    let Some(record) = app.records.idempotency(&citizen.sub, key).await? else { return Ok(None) };
+    let Some(record) = app.records.idempotency(&citizen.sub, key).await? else {
+        return Ok(None);
+    };
     if record.fingerprint != print {
         return Err(Rejection::conflict("idempotency_key_reused", "该幂等键已用于内容不同的举报").into());
     }
-    let report = app.records.report(&record.serial).await?.ok_or_else(ApiError::internal)?;
+    let report = app
+        .records
+        .report(&record.serial)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     Ok(Some(receipt(&report)))
 }
 
 /// Each cited upload must be the caller's, unclaimed, in S3 and as declared.
 async fn check_evidence(app: &App, citizen: &Reporter, draft: &Draft) -> Result<Option<Evidence>, ApiError> {
-    let Some((kind, keys)) = &draft.evidence else { return Ok(None) };
+    let Some((kind, keys)) = &draft.evidence else {
+        return Ok(None);
+    };
     let records = app.records.uploads(keys).await?;
     let mut files = Vec::with_capacity(keys.len());
     for (i, key) in keys.iter().enumerate() {
@@ -113,11 +143,20 @@ async fn check_evidence(app: &App, citizen: &Reporter, draft: &Draft) -> Result<
             Some(_) => app.evidence.head(key).await?,
             None => None,
         };
-        check_upload(&format!("evidence.keys[{i}]"), *kind, &citizen.sub, record, object.as_ref())?;
+        check_upload(
+            &format!("evidence.keys[{i}]"),
+            *kind,
+            &citizen.sub,
+            record,
+            object.as_ref(),
+        )?;
         if let Some(record) = record {
-            files.push(EvidenceFile { key: key.clone(), content_type: record.content_type.clone(), size: record.size });
+            files.push(EvidenceFile {
+                key: key.clone(),
+                content_type: record.content_type.clone(),
+                size: record.size,
+            });
         }
     }
     Ok(Some(Evidence { kind: *kind, files }))
 }
-

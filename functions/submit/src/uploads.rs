@@ -26,7 +26,9 @@ pub struct Issued {
 pub async fn issue(app: &App, citizen: &Reporter, body: serde_json::Value) -> Result<Issued, ApiError> {
     let request: UploadRequest = parse(body)?;
     let now = now_cst();
-    let planned = plan_uploads(&request, &citizen.sub, now, || uuid::Uuid::new_v4().simple().to_string())?;
+    let planned = plan_uploads(&request, &citizen.sub, now, || {
+        uuid::Uuid::new_v4().simple().to_string()
+    })?;
     app.records.put_uploads(&planned, now.timestamp()).await?;
     let ttl = app.settings.upload_url_ttl;
     let expires_at = format(&(now + chrono::Duration::from_std(ttl).unwrap_or_default()));

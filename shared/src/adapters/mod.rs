@@ -21,7 +21,10 @@ pub enum StoreError {
 impl StoreError {
     pub fn service(service: &'static str, error: impl std::error::Error + 'static) -> StoreError {
         let detail = aws_sdk_dynamodb::error::DisplayErrorContext(&error).to_string();
-        if detail.contains("Throttling") || detail.contains("ProvisionedThroughputExceeded") || detail.contains("RequestLimitExceeded") {
+        if detail.contains("Throttling")
+            || detail.contains("ProvisionedThroughputExceeded")
+            || detail.contains("RequestLimitExceeded")
+        {
             StoreError::Throttled(detail)
         } else {
             StoreError::Service { service, detail }

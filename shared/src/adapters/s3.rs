@@ -28,7 +28,10 @@ fn presigning(ttl: Duration) -> Result<PresigningConfig, StoreError> {
 
 impl EvidenceStore {
     pub fn new(client: Client, bucket: impl Into<String>) -> EvidenceStore {
-        EvidenceStore { client, bucket: bucket.into() }
+        EvidenceStore {
+            client,
+            bucket: bucket.into(),
+        }
     }
 
     pub fn bucket(&self) -> &str {
@@ -52,12 +55,17 @@ impl EvidenceStore {
             .presigned(presigning(ttl)?)
             .await
             .map_err(|e| StoreError::service("s3", e))?;
-        let mut headers: BTreeMap<String, String> =
-            request.headers().map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned())).collect();
+        let mut headers: BTreeMap<String, String> = request
+            .headers()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+            .collect();
         // Browsers and mini-programs set these themselves, but they must match what was signed.
         headers.insert("content-type".into(), upload.content_type.clone());
         headers.insert("content-length".into(), upload.size.to_string());
-        Ok(Presigned { url: request.uri().to_owned(), headers })
+        Ok(Presigned {
+            url: request.uri().to_owned(),
+            headers,
+        })
     }
 
     /// A GET of one object, valid for `ttl`.

@@ -73,8 +73,11 @@ impl Catalog {
     pub fn get() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            Catalog::parse(include_str!("../../data/catalog.json"), include_str!("../../data/notice.json"))
-                .unwrap_or_else(|e| panic!("the embedded catalog is invalid: {e}"))
+            Catalog::parse(
+                include_str!("../../data/catalog.json"),
+                include_str!("../../data/notice.json"),
+            )
+            .unwrap_or_else(|e| panic!("the embedded catalog is invalid: {e}"))
         })
     }
 
@@ -118,10 +121,19 @@ mod tests {
     #[test]
     fn embedded_catalog_has_the_four_categories_and_their_departments() {
         let catalog = Catalog::get();
-        let pairs: Vec<_> = catalog.categories.iter().map(|c| (c.code.as_str(), c.department.as_str())).collect();
+        let pairs: Vec<_> = catalog
+            .categories
+            .iter()
+            .map(|c| (c.code.as_str(), c.department.as_str()))
+            .collect();
         assert_eq!(
             pairs,
-            [("academic", "education"), ("technology", "science"), ("arts", "culture"), ("sports", "sports")]
+            [
+                ("academic", "education"),
+                ("technology", "science"),
+                ("arts", "culture"),
+                ("sports", "sports")
+            ]
         );
         for category in &catalog.categories {
             assert!(catalog.department(&category.department).is_some(), "{}", category.code);

@@ -44,7 +44,10 @@ pub struct Directory {
 impl Directory {
     /// Regions with the default one-agency-per-department rule.
     pub fn new(regions: Regions) -> Directory {
-        Directory { regions, explicit: HashMap::new() }
+        Directory {
+            regions,
+            explicit: HashMap::new(),
+        }
     }
 
     /// Names the agency for `(county, department)` explicitly, overriding the default rule.
@@ -70,7 +73,11 @@ impl Directory {
         }
         let region = self.regions.get(region)?;
         let suffix = &Catalog::get().department(department)?.default_name_suffix;
-        Some(Agency { id: format!("{}-{department}", region.code), name: format!("{}{suffix}", region.name), phones: vec![] })
+        Some(Agency {
+            id: format!("{}-{department}", region.code),
+            name: format!("{}{suffix}", region.name),
+            phones: vec![],
+        })
     }
 
     /// Validates the place and category of a report and picks its agency.
@@ -83,7 +90,14 @@ impl Directory {
         let agency = self
             .agency(&county, &department)
             .ok_or_else(|| Rejection::invalid("county", "该区县暂无受理机构"))?;
-        Ok(Assignment { agency_id: agency.id, agency_name: agency.name, department, province, city, county })
+        Ok(Assignment {
+            agency_id: agency.id,
+            agency_name: agency.name,
+            department,
+            province,
+            city,
+            county,
+        })
     }
 }
 
@@ -96,7 +110,10 @@ mod tests {
         let assignment = Directory::hubei().dispatch("420100", "420106", "academic").unwrap();
         assert_eq!(assignment.agency_id, "420106-education");
         assert_eq!(assignment.agency_name, "武昌区教育局");
-        assert_eq!((assignment.province.as_str(), assignment.city.as_str()), ("420000", "420100"));
+        assert_eq!(
+            (assignment.province.as_str(), assignment.city.as_str()),
+            ("420000", "420100")
+        );
     }
 
     #[test]
@@ -106,21 +123,31 @@ mod tests {
             .iter()
             .map(|c| directory.dispatch("420100", "420111", c).unwrap().agency_name)
             .collect();
-        assert_eq!(names, ["洪山区教育局", "洪山区科技局", "洪山区文化和旅游局", "洪山区体育局"]);
+        assert_eq!(
+            names,
+            ["洪山区教育局", "洪山区科技局", "洪山区文化和旅游局", "洪山区体育局"]
+        );
     }
 
     #[test]
     fn directly_administered_cities_have_their_own_agencies() {
         let assignment = Directory::hubei().dispatch("429004", "429004", "sports").unwrap();
-        assert_eq!((assignment.agency_id.as_str(), assignment.agency_name.as_str()), ("429004-sports", "仙桃市体育局"));
+        assert_eq!(
+            (assignment.agency_id.as_str(), assignment.agency_name.as_str()),
+            ("429004-sports", "仙桃市体育局")
+        );
         assert_eq!(assignment.city, "429004");
     }
 
     #[test]
     fn unknown_category_or_mismatched_county_is_rejected_by_field() {
         let directory = Directory::hubei();
-        assert!(matches!(directory.dispatch("420100", "420106", "cooking"), Err(Rejection::Invalid { field, .. }) if field == "category"));
-        assert!(matches!(directory.dispatch("420200", "420106", "academic"), Err(Rejection::Invalid { field, .. }) if field == "county"));
+        assert!(
+            matches!(directory.dispatch("420100", "420106", "cooking"), Err(Rejection::Invalid { field, .. }) if field == "category")
+        );
+        assert!(
+            matches!(directory.dispatch("420200", "420106", "academic"), Err(Rejection::Invalid { field, .. }) if field == "county")
+        );
     }
 
     #[test]
@@ -129,12 +156,25 @@ mod tests {
             "code,name,level,parent_code\n320000,江苏省,province,\n320400,常州市,city,320000\n320412,武进区,county,320400\n",
         )
         .unwrap();
-        let shared = Agency { id: "320412-wenti".into(), name: "武进区文体广电和旅游局".into(), phones: vec!["0519-86311153".into()] };
+        let shared = Agency {
+            id: "320412-wenti".into(),
+            name: "武进区文体广电和旅游局".into(),
+            phones: vec!["0519-86311153".into()],
+        };
         let directory = Directory::new(regions)
             .with_agency("320412", "culture", shared.clone())
             .with_agency("320412", "sports", shared.clone());
-        assert_eq!(directory.dispatch("320400", "320412", "arts").unwrap().agency_id, shared.id);
-        assert_eq!(directory.dispatch("320400", "320412", "sports").unwrap().agency_id, shared.id);
-        assert_eq!(directory.dispatch("320400", "320412", "academic").unwrap().agency_name, "武进区教育局");
+        assert_eq!(
+            directory.dispatch("320400", "320412", "arts").unwrap().agency_id,
+            shared.id
+        );
+        assert_eq!(
+            directory.dispatch("320400", "320412", "sports").unwrap().agency_id,
+            shared.id
+        );
+        assert_eq!(
+            directory.dispatch("320400", "320412", "academic").unwrap().agency_name,
+            "武进区教育局"
+        );
     }
 }

@@ -24,14 +24,23 @@ pub enum Rejection {
 
 impl Rejection {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.into(), message: message.into() }
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn too_large(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::TooLarge { field: field.into(), message: message.into() }
+        Self::TooLarge {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 }

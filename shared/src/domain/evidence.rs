@@ -14,8 +14,12 @@ pub const MAX_VIDEOS: usize = 1;
 pub const MAX_VIDEO_BYTES: u64 = 100 * MIB;
 
 /// Accepted content types and the file extension each is stored with.
-pub const IMAGE_TYPES: [(&str, &str); 4] =
-    [("image/jpeg", "jpg"), ("image/png", "png"), ("image/heic", "heic"), ("image/webp", "webp")];
+pub const IMAGE_TYPES: [(&str, &str); 4] = [
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/heic", "heic"),
+    ("image/webp", "webp"),
+];
 pub const VIDEO_TYPES: [(&str, &str); 2] = [("video/mp4", "mp4"), ("video/quicktime", "mov")];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +61,10 @@ impl EvidenceKind {
 
     /// The extension a file of `content_type` is stored with, if this kind accepts that type.
     pub fn extension(self, content_type: &str) -> Option<&'static str> {
-        self.types().iter().find(|(t, _)| *t == content_type).map(|(_, ext)| *ext)
+        self.types()
+            .iter()
+            .find(|(t, _)| *t == content_type)
+            .map(|(_, ext)| *ext)
     }
 
     pub fn content_types(self) -> Vec<&'static str> {
@@ -121,14 +128,18 @@ pub fn plan_uploads(
 ) -> Result<Vec<Upload>, Rejection> {
     let kind = match request.kind.as_deref() {
         None => return Err(Rejection::invalid("kind", "请选择上传方式(图片或视频)")),
-        Some(text) => EvidenceKind::parse(text).ok_or_else(|| Rejection::invalid("kind", "上传方式只能是图片(image)或视频(video)"))?,
+        Some(text) => EvidenceKind::parse(text)
+            .ok_or_else(|| Rejection::invalid("kind", "上传方式只能是图片(image)或视频(video)"))?,
     };
     let files = request.files.as_deref().unwrap_or_default();
     if files.is_empty() {
         return Err(Rejection::invalid("files", "请至少选择一个文件"));
     }
     if files.len() > kind.max_files() {
-        return Err(Rejection::invalid("files", format!("{}最多上传{}个", kind.label(), kind.max_files())));
+        return Err(Rejection::invalid(
+            "files",
+            format!("{}最多上传{}个", kind.label(), kind.max_files()),
+        ));
     }
     let owner = owner_of(sub);
     files
@@ -136,7 +147,12 @@ pub fn plan_uploads(
         .enumerate()
         .map(|(i, file)| {
             let field = |name: &str| format!("files[{i}].{name}");
-            let content_type = file.content_type.as_deref().unwrap_or_default().trim().to_ascii_lowercase();
+            let content_type = file
+                .content_type
+                .as_deref()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
             let Some(ext) = kind.extension(&content_type) else {
                 return Err(Rejection::invalid(
                     field("content_type"),
@@ -186,12 +202,18 @@ pub fn check_citation(input: &EvidenceInput, sub: &str) -> Result<(EvidenceKind,
         return Err(Rejection::invalid("evidence.keys", "请上传举证材料"));
     }
     if keys.len() > kind.max_files() {
-        return Err(Rejection::invalid("evidence.keys", format!("{}最多上传{}个", kind.label(), kind.max_files())));
+        return Err(Rejection::invalid(
+            "evidence.keys",
+            format!("{}最多上传{}个", kind.label(), kind.max_files()),
+        ));
     }
     let prefix = prefix_of(&owner_of(sub));
     for (i, key) in keys.iter().enumerate() {
         if !key.starts_with(&prefix) || key.len() > 200 {
-            return Err(Rejection::invalid(format!("evidence.keys[{i}]"), "举证材料不存在或不属于您"));
+            return Err(Rejection::invalid(
+                format!("evidence.keys[{i}]"),
+                "举证材料不存在或不属于您",
+            ));
         }
         if keys[..i].contains(key) {
             return Err(Rejection::invalid(format!("evidence.keys[{i}]"), "举证材料重复"));
@@ -257,7 +279,15 @@ mod tests {
     fn request(kind: &str, files: &[(&str, u64)]) -> UploadRequest {
         UploadRequest {
             kind: Some(kind.into()),
-            files: Some(files.iter().map(|(t, s)| FileDeclaration { content_type: Some((*t).into()), size: Some(*s) }).collect()),
+            files: Some(
+                files
+                    .iter()
+                    .map(|(t, s)| FileDeclaration {
+                        content_type: Some((*t).into()),
+                        size: Some(*s),
+                    })
+                    .collect(),
+            ),
         }
     }
 
@@ -271,10 +301,21 @@ mod tests {
 
     #[test]
     fn three_images_get_three_keys_under_the_callers_prefix() {
-        let uploads = plan(&request("image", &[("image/jpeg", 10), ("image/png", 20), ("image/webp", 30)])).unwrap();
+        let uploads = plan(&request(
+            "image",
+            &[("image/jpeg", 10), ("image/png", 20), ("image/webp", 30)],
+        ))
+        .unwrap();
         let prefix = prefix_of(&owner_of("citizen-1"));
         let keys: Vec<_> = uploads.iter().map(|u| u.key.clone()).collect();
-        assert_eq!(keys, [format!("{prefix}id1.jpg"), format!("{prefix}id2.png"), format!("{prefix}id3.webp")]);
+        assert_eq!(
+            keys,
+            [
+                format!("{prefix}id1.jpg"),
+                format!("{prefix}id2.png"),
+                format!("{prefix}id3.webp")
+            ]
+        );
         assert!(!keys[0].contains("citizen-1"), "the key does not expose the subject");
     }
 
@@ -289,10 +330,18 @@ mod tests {
     #[test]
     fn sizes_are_bounded_per_kind() {
         assert!(plan(&request("image", &[("image/jpeg", MAX_IMAGE_BYTES)])).is_ok());
-        assert!(matches!(plan(&request("image", &[("image/jpeg", MAX_IMAGE_BYTES + 1)])), Err(Rejection::TooLarge { .. })));
+        assert!(matches!(
+            plan(&request("image", &[("image/jpeg", MAX_IMAGE_BYTES + 1)])),
+            Err(Rejection::TooLarge { .. })
+        ));
         assert!(plan(&request("video", &[("video/mp4", MAX_VIDEO_BYTES)])).is_ok());
-        assert!(matches!(plan(&request("video", &[("video/quicktime", MAX_VIDEO_BYTES + 1)])), Err(Rejection::TooLarge { .. })));
-        assert!(matches!(plan(&request("image", &[("image/jpeg", 0)])), Err(Rejection::Invalid { field, .. }) if field == "files[0].size"));
+        assert!(matches!(
+            plan(&request("video", &[("video/quicktime", MAX_VIDEO_BYTES + 1)])),
+            Err(Rejection::TooLarge { .. })
+        ));
+        assert!(
+            matches!(plan(&request("image", &[("image/jpeg", 0)])), Err(Rejection::Invalid { field, .. }) if field == "files[0].size")
+        );
     }
 
     #[test]
@@ -302,17 +351,29 @@ mod tests {
         assert!(plan(&request("image", &[("image/gif", 1)])).is_err());
         assert!(plan(&request("image", &[("text/html", 1)])).is_err());
         assert!(plan(&request("audio", &[("image/jpeg", 1)])).is_err());
-        assert!(plan(&UploadRequest { kind: None, files: None }).is_err());
+        assert!(
+            plan(&UploadRequest {
+                kind: None,
+                files: None
+            })
+            .is_err()
+        );
         assert!(plan(&request("image", &[])).is_err());
     }
 
     #[test]
     fn content_types_are_matched_case_insensitively() {
-        assert_eq!(plan(&request("image", &[("IMAGE/JPEG", 1)])).unwrap()[0].content_type, "image/jpeg");
+        assert_eq!(
+            plan(&request("image", &[("IMAGE/JPEG", 1)])).unwrap()[0].content_type,
+            "image/jpeg"
+        );
     }
 
     fn citation(kind: &str, keys: &[String]) -> EvidenceInput {
-        EvidenceInput { kind: Some(kind.into()), keys: Some(keys.to_vec()) }
+        EvidenceInput {
+            kind: Some(kind.into()),
+            keys: Some(keys.to_vec()),
+        }
     }
 
     #[test]
@@ -341,21 +402,36 @@ mod tests {
 
     #[test]
     fn an_upload_must_be_there_be_yours_and_match_its_declaration() {
-        let object = StoredObject { content_type: Some("image/jpeg".into()), size: 100 };
+        let object = StoredObject {
+            content_type: Some("image/jpeg".into()),
+            size: 100,
+        };
         let ok = check_upload("f", EvidenceKind::Image, "me", Some(&record("me")), Some(&object));
         assert!(ok.is_ok());
         assert!(check_upload("f", EvidenceKind::Image, "me", Some(&record("them")), Some(&object)).is_err());
         assert!(check_upload("f", EvidenceKind::Image, "me", None, Some(&object)).is_err());
         assert!(check_upload("f", EvidenceKind::Image, "me", Some(&record("me")), None).is_err());
         assert!(check_upload("f", EvidenceKind::Video, "me", Some(&record("me")), Some(&object)).is_err());
-        let bigger = StoredObject { size: 101, ..object.clone() };
+        let bigger = StoredObject {
+            size: 101,
+            ..object.clone()
+        };
         assert!(check_upload("f", EvidenceKind::Image, "me", Some(&record("me")), Some(&bigger)).is_err());
-        let png = StoredObject { content_type: Some("image/png".into()), ..object.clone() };
+        let png = StoredObject {
+            content_type: Some("image/png".into()),
+            ..object.clone()
+        };
         assert!(check_upload("f", EvidenceKind::Image, "me", Some(&record("me")), Some(&png)).is_err());
-        let cited = Upload { serial: Some("221215170850330".into()), ..record("me") };
+        let cited = Upload {
+            serial: Some("221215170850330".into()),
+            ..record("me")
+        };
         assert!(matches!(
             check_upload("f", EvidenceKind::Image, "me", Some(&cited), Some(&object)),
-            Err(Rejection::Conflict { code: "evidence_in_use", .. })
+            Err(Rejection::Conflict {
+                code: "evidence_in_use",
+                ..
+            })
         ));
     }
 }

@@ -10,8 +10,14 @@ pub const MAX_KEY_LEN: usize = 128;
 pub fn check_key(key: &str) -> Result<(), Rejection> {
     let ok = !key.is_empty()
         && key.len() <= MAX_KEY_LEN
-        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
-    if ok { Ok(()) } else { Err(Rejection::invalid("Idempotency-Key", "幂等键格式无效")) }
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Rejection::invalid("Idempotency-Key", "幂等键格式无效"))
+    }
 }
 
 /// A fingerprint of the request body that ignores key order and white space.

@@ -57,7 +57,10 @@ pub fn text(field: &str, label: &str, value: Option<&str>, max: usize) -> Result
     if value.chars().count() > max {
         return Err(Rejection::invalid(field, format!("{label}不能超过{max}个字")));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(Rejection::invalid(field, format!("{label}含有无效字符")));
     }
     Ok(value.to_owned())
@@ -84,18 +87,44 @@ fn violation_types(value: Option<&[String]>) -> Result<Vec<String>, Rejection> {
 
 fn location(value: Option<&LocationInput>) -> Result<Option<Location>, Rejection> {
     let Some(value) = value else { return Ok(None) };
-    let lat = value.lat.filter(|v| (-90.0..=90.0).contains(v)).ok_or_else(|| Rejection::invalid("location.lat", "纬度无效"))?;
-    let lng = value.lng.filter(|v| (-180.0..=180.0).contains(v)).ok_or_else(|| Rejection::invalid("location.lng", "经度无效"))?;
+    let lat = value
+        .lat
+        .filter(|v| (-90.0..=90.0).contains(v))
+        .ok_or_else(|| Rejection::invalid("location.lat", "纬度无效"))?;
+    let lng = value
+        .lng
+        .filter(|v| (-180.0..=180.0).contains(v))
+        .ok_or_else(|| Rejection::invalid("location.lng", "经度无效"))?;
     Ok(Some(Location { lat, lng }))
 }
 
 /// Checks the form of citizen `sub` and dispatches it.
 pub fn validate(input: &ReportInput, directory: &Directory, sub: &str) -> Result<Draft, Rejection> {
     let target = text("target", "举报对象", input.target.as_deref(), MAX_TARGET_CHARS)?;
-    let city = input.city.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| Rejection::invalid("city", "请选择违规培训所在地市"))?;
-    let county = input.county.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| Rejection::invalid("county", "请选择违规培训所在区县"))?;
-    let address = text("address", "违规培训详细地址", input.address.as_deref(), MAX_ADDRESS_CHARS)?;
-    let category = input.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| Rejection::invalid("category", "请选择所属分类"))?;
+    let city = input
+        .city
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| Rejection::invalid("city", "请选择违规培训所在地市"))?;
+    let county = input
+        .county
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| Rejection::invalid("county", "请选择违规培训所在区县"))?;
+    let address = text(
+        "address",
+        "违规培训详细地址",
+        input.address.as_deref(),
+        MAX_ADDRESS_CHARS,
+    )?;
+    let category = input
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| Rejection::invalid("category", "请选择所属分类"))?;
     let violation_types = violation_types(input.violation_types.as_deref())?;
     let content = text("content", "举报内容", input.content.as_deref(), MAX_CONTENT_CHARS)?;
     let location = location(input.location.as_ref())?;
@@ -152,13 +181,32 @@ mod tests {
         assert_eq!(draft.assignment.agency_name, "武昌区教育局");
         assert_eq!(draft.violation_types, ["unlicensed", "holiday"]);
         assert!(draft.public);
-        assert_eq!(draft.location, Some(Location { lat: 30.55, lng: 114.31 }));
+        assert_eq!(
+            draft.location,
+            Some(Location {
+                lat: 30.55,
+                lng: 114.31
+            })
+        );
     }
 
     #[test]
     fn each_missing_required_field_is_named() {
-        for field in ["target", "city", "county", "address", "category", "violation_types", "content"] {
-            assert_eq!(field_of(form(|b| { b.as_object_mut().unwrap().remove(field); })), field);
+        for field in [
+            "target",
+            "city",
+            "county",
+            "address",
+            "category",
+            "violation_types",
+            "content",
+        ] {
+            assert_eq!(
+                field_of(form(|b| {
+                    b.as_object_mut().unwrap().remove(field);
+                })),
+                field
+            );
         }
     }
 
@@ -166,7 +214,10 @@ mod tests {
     fn blank_text_counts_as_missing_and_length_is_counted_in_characters() {
         assert_eq!(field_of(form(|b| b["target"] = json!("   "))), "target");
         assert!(form(|b| b["content"] = json!("培".repeat(MAX_CONTENT_CHARS))).is_ok());
-        assert_eq!(field_of(form(|b| b["content"] = json!("培".repeat(MAX_CONTENT_CHARS + 1)))), "content");
+        assert_eq!(
+            field_of(form(|b| b["content"] = json!("培".repeat(MAX_CONTENT_CHARS + 1)))),
+            "content"
+        );
         assert_eq!(field_of(form(|b| b["address"] = json!("a\u{0000}b"))), "address");
     }
 
@@ -175,20 +226,42 @@ mod tests {
         assert_eq!(field_of(form(|b| b["category"] = json!("cooking"))), "category");
         assert_eq!(field_of(form(|b| b["county"] = json!("420202"))), "county");
         assert_eq!(field_of(form(|b| b["city"] = json!("110000"))), "city");
-        assert_eq!(field_of(form(|b| b["violation_types"] = json!(["unlicensed", "nope"]))), "violation_types[1]");
-        assert_eq!(field_of(form(|b| b["violation_types"] = json!(["ahead", "ahead"]))), "violation_types[1]");
+        assert_eq!(
+            field_of(form(|b| b["violation_types"] = json!(["unlicensed", "nope"]))),
+            "violation_types[1]"
+        );
+        assert_eq!(
+            field_of(form(|b| b["violation_types"] = json!(["ahead", "ahead"]))),
+            "violation_types[1]"
+        );
         assert_eq!(field_of(form(|b| b["violation_types"] = json!([]))), "violation_types");
     }
 
     #[test]
     fn location_is_optional_but_must_be_on_earth() {
-        assert_eq!(form(|b| { b.as_object_mut().unwrap().remove("location"); }).unwrap().location, None);
-        assert_eq!(field_of(form(|b| b["location"] = json!({"lat": 91.0, "lng": 114.0}))), "location.lat");
+        assert_eq!(
+            form(|b| {
+                b.as_object_mut().unwrap().remove("location");
+            })
+            .unwrap()
+            .location,
+            None
+        );
+        assert_eq!(
+            field_of(form(|b| b["location"] = json!({"lat": 91.0, "lng": 114.0}))),
+            "location.lat"
+        );
         assert_eq!(field_of(form(|b| b["location"] = json!({"lat": 30.0}))), "location.lng");
     }
 
     #[test]
     fn public_defaults_to_no() {
-        assert!(!form(|b| { b.as_object_mut().unwrap().remove("public"); }).unwrap().public);
+        assert!(
+            !form(|b| {
+                b.as_object_mut().unwrap().remove("public");
+            })
+            .unwrap()
+            .public
+        );
     }
 }

@@ -48,7 +48,10 @@ pub fn public_view(report: &Report, regions: &Regions) -> Option<PublicReport> {
         county: report.assignment.county.clone(),
         county_name: name_of(&report.assignment.county),
         category: report.category.clone(),
-        category_name: catalog.category(&report.category).map(|c| c.name.clone()).unwrap_or_default(),
+        category_name: catalog
+            .category(&report.category)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
         violation_types: report.violation_types.clone(),
         violation_type_names: report
             .violation_types
@@ -81,10 +84,21 @@ mod tests {
         let mut report = sample(true);
         report.evidence = Some(Evidence {
             kind: EvidenceKind::Image,
-            files: vec![EvidenceFile { key: "uploads/abc/secret.jpg".into(), content_type: "image/jpeg".into(), size: 9 }],
+            files: vec![EvidenceFile {
+                key: "uploads/abc/secret.jpg".into(),
+                content_type: "image/jpeg".into(),
+                size: 9,
+            }],
         });
         let (report, _) = report.accept(staff.clone(), when).unwrap();
-        let (report, _) = report.reply(staff.clone(), Finding::Substantiated, "经核查投诉属实,已于2022-12-15进行查处", when).unwrap();
+        let (report, _) = report
+            .reply(
+                staff.clone(),
+                Finding::Substantiated,
+                "经核查投诉属实,已于2022-12-15进行查处",
+                when,
+            )
+            .unwrap();
         report.publish(staff, None, when).unwrap().0
     }
 
@@ -101,7 +115,15 @@ mod tests {
     fn nothing_of_the_reporter_or_the_evidence_reaches_the_board() {
         let report = published();
         let text = serde_json::to_string(&public_view(&report, &Directory::hubei().regions).unwrap()).unwrap();
-        for secret in ["张三", "13812341234", "citizen-1", "secret.jpg", "uploads/", &report.content, &report.target] {
+        for secret in [
+            "张三",
+            "13812341234",
+            "citizen-1",
+            "secret.jpg",
+            "uploads/",
+            &report.content,
+            &report.target,
+        ] {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
         }
     }

@@ -7,7 +7,8 @@ pub const MAX_COMMENT_CHARS: usize = 50;
 
 #[derive(Debug, Deserialize)]
 pub struct RatingInput {
-    pub stars: Option<i64>,
+    /// A number, so that `5.0` (an integer to JSON Schema) is read as 5.
+    pub stars: Option<f64>,
     pub comment: Option<String>,
 }
 
@@ -15,13 +16,16 @@ pub struct RatingInput {
 pub fn validate(input: &RatingInput) -> Result<(u8, Option<String>), Rejection> {
     let stars = input
         .stars
-        .and_then(|s| u8::try_from(s).ok())
-        .filter(|s| (1..=5).contains(s))
+        .filter(|s| s.fract() == 0.0 && (1.0..=5.0).contains(s))
+        .map(|s| s as u8)
         .ok_or_else(|| Rejection::invalid("stars", "请选择1至5星评价"))?;
     let comment = input.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     if let Some(comment) = comment {
         if comment.chars().count() > MAX_COMMENT_CHARS {
-            return Err(Rejection::invalid("comment", format!("评价内容最多{MAX_COMMENT_CHARS}个字")));
+            return Err(Rejection::invalid(
+                "comment",
+                format!("评价内容最多{MAX_COMMENT_CHARS}个字"),
+            ));
         }
         if comment.chars().any(char::is_control) {
             return Err(Rejection::invalid("comment", "评价内容含有无效字符"));
@@ -34,25 +38,49 @@ pub fn validate(input: &RatingInput) -> Result<(u8, Option<String>), Rejection> 
 mod tests {
     use super::*;
 
-    fn check(stars: Option<i64>, comment: Option<&str>) -> Result<(u8, Option<String>), Rejection> {
-        validate(&RatingInput { stars, comment: comment.map(str::to_owned) })
+    fn check(stars: Option<f64>, comment: Option<&str>) -> Result<(u8, Option<String>), Rejection> {
+        validate(&RatingInput {
+            stars,
+            comment: comment.map(str::to_owned),
+        })
     }
 
     #[test]
     fn one_to_five_stars() {
-        for stars in 1..=5 {
-            assert_eq!(check(Some(stars), None).unwrap().0, u8::try_from(stars).unwrap());
+        for stars in 1..=5u8 {
+            assert_eq!(check(Some(f64::from(stars)), None).unwrap().0, stars);
         }
-        for stars in [Some(0), Some(6), Some(-1), Some(256 + 5), None] {
+        for stars in [
+            Some(0.0),
+            Some(6.0),
+            Some(-1.0),
+            Some(261.0),
+            Some(4.5),
+            Some(f64::NAN),
+            None,
+        ] {
             assert!(matches!(check(stars, None), Err(Rejection::Invalid { field, .. }) if field == "stars"));
         }
     }
 
     #[test]
     fn comments_up_to_fifty_characters() {
-        assert_eq!(check(Some(5), Some(&"好".repeat(50))).unwrap().1.unwrap().chars().count(), 50);
-        assert!(matches!(check(Some(5), Some(&"好".repeat(51))), Err(Rejection::Invalid { field, .. }) if field == "comment"));
-        assert_eq!(check(Some(3), Some("   ")).unwrap().1, None);
-        assert_eq!(check(Some(3), Some(" 处理及时 ")).unwrap().1.as_deref(), Some("处理及时"));
+        assert_eq!(
+            check(Some(5.0), Some(&"好".repeat(50)))
+                .unwrap()
+                .1
+                .unwrap()
+                .chars()
+                .count(),
+            50
+        );
+        assert!(
+            matches!(check(Some(5.0), Some(&"好".repeat(51))), Err(Rejection::Invalid { field, .. }) if field == "comment")
+        );
+        assert_eq!(check(Some(3.0), Some("   ")).unwrap().1, None);
+        assert_eq!(
+            check(Some(3.0), Some(" 处理及时 ")).unwrap().1.as_deref(),
+            Some("处理及时")
+        );
     }
 }

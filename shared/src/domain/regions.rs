@@ -30,7 +30,11 @@ pub enum RegionsError {
     #[error("regions file must hold exactly one province, found {0}")]
     Province(usize),
     #[error("region {code} names parent {parent}, which is not a {expected:?}")]
-    Parent { code: String, parent: String, expected: Level },
+    Parent {
+        code: String,
+        parent: String,
+        expected: Level,
+    },
 }
 
 /// Where a report is: the three levels, each a region code.
@@ -58,13 +62,21 @@ impl Regions {
             region.parent_code = region.parent_code.filter(|p| !p.is_empty());
             ordered.push(region);
         }
-        let provinces: Vec<usize> =
-            ordered.iter().enumerate().filter(|(_, r)| r.level == Level::Province).map(|(i, _)| i).collect();
+        let provinces: Vec<usize> = ordered
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.level == Level::Province)
+            .map(|(i, _)| i)
+            .collect();
         let [province] = provinces[..] else {
             return Err(RegionsError::Province(provinces.len()));
         };
         let index = ordered.iter().enumerate().map(|(i, r)| (r.code.clone(), i)).collect();
-        let regions = Regions { ordered, index, province };
+        let regions = Regions {
+            ordered,
+            index,
+            province,
+        };
         regions.check_parents()?;
         Ok(regions)
     }
@@ -78,7 +90,11 @@ impl Regions {
             };
             let parent = region.parent_code.clone().unwrap_or_default();
             if self.get(&parent).map(|p| p.level) != Some(expected) {
-                return Err(RegionsError::Parent { code: region.code.clone(), parent, expected });
+                return Err(RegionsError::Parent {
+                    code: region.code.clone(),
+                    parent,
+                    expected,
+                });
             }
         }
         Ok(())
@@ -107,7 +123,11 @@ impl Regions {
     }
 
     pub fn is_directly_administered(&self, city: &Region) -> bool {
-        city.level == Level::City && !self.ordered.iter().any(|r| r.parent_code.as_deref() == Some(&city.code))
+        city.level == Level::City
+            && !self
+                .ordered
+                .iter()
+                .any(|r| r.parent_code.as_deref() == Some(&city.code))
     }
 
     /// Checks that `county` lies in `city` and returns the full place.
@@ -119,7 +139,11 @@ impl Regions {
         if !self.counties_of(city_region).iter().any(|c| c.code == county) {
             return Err(Rejection::invalid("county", "所选区县不属于所选地市"));
         }
-        Ok(Place { province: self.province().code.clone(), city: city.to_owned(), county: county.to_owned() })
+        Ok(Place {
+            province: self.province().code.clone(),
+            city: city.to_owned(),
+            county: county.to_owned(),
+        })
     }
 
     /// The city a county (or a directly administered city) belongs to.
@@ -146,8 +170,11 @@ mod tests {
         let regions = hubei();
         assert_eq!(regions.province().name, "湖北省");
         assert_eq!(regions.cities().count(), 17);
-        let counties: usize =
-            regions.cities().filter(|c| !regions.is_directly_administered(c)).map(|c| regions.counties_of(c).len()).sum();
+        let counties: usize = regions
+            .cities()
+            .filter(|c| !regions.is_directly_administered(c))
+            .map(|c| regions.counties_of(c).len())
+            .sum();
         assert_eq!(counties, 99);
     }
 
@@ -157,7 +184,14 @@ mod tests {
         for code in ["429004", "429005", "429006", "429021"] {
             let city = regions.get(code).unwrap();
             assert!(regions.is_directly_administered(city), "{code}");
-            assert_eq!(regions.counties_of(city).iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), [code]);
+            assert_eq!(
+                regions
+                    .counties_of(city)
+                    .iter()
+                    .map(|c| c.code.as_str())
+                    .collect::<Vec<_>>(),
+                [code]
+            );
             assert!(regions.locate(code, code).is_ok());
         }
         assert!(!regions.is_directly_administered(regions.get("420100").unwrap()));
@@ -167,11 +201,23 @@ mod tests {
     fn locate_accepts_a_county_of_the_city_and_rejects_others() {
         let regions = hubei();
         let place = regions.locate("420100", "420106").unwrap();
-        assert_eq!(place, Place { province: "420000".into(), city: "420100".into(), county: "420106".into() });
-        assert!(matches!(regions.locate("420100", "420202"), Err(Rejection::Invalid { field, .. }) if field == "county"));
+        assert_eq!(
+            place,
+            Place {
+                province: "420000".into(),
+                city: "420100".into(),
+                county: "420106".into()
+            }
+        );
+        assert!(
+            matches!(regions.locate("420100", "420202"), Err(Rejection::Invalid { field, .. }) if field == "county")
+        );
         assert!(matches!(regions.locate("420106", "420106"), Err(Rejection::Invalid { field, .. }) if field == "city"));
         assert!(matches!(regions.locate("999999", "420106"), Err(Rejection::Invalid { field, .. }) if field == "city"));
-        assert!(regions.locate("420100", "420100").is_err(), "a city with counties is not its own county");
+        assert!(
+            regions.locate("420100", "420100").is_err(),
+            "a city with counties is not its own county"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! A report and the changes it may go through. Every change returns the next report (version
-//! + 1) and the event that records it; the store writes both only if the version it read is
-//! still current.
+//! A report and the changes it may go through. Every change returns the next report (its
+//! version one higher) and the event that records it; the store writes both only if the
+//! version it read is still current.
 
 use super::Rejection;
 use super::dispatch::Assignment;
@@ -129,7 +129,13 @@ impl Report {
             published: false,
             public_text: None,
         };
-        let event = Event { seq: 1, at, kind: EventKind::Submitted, actor: Actor::citizen(), note: None };
+        let event = Event {
+            seq: 1,
+            at,
+            kind: EventKind::Submitted,
+            actor: Actor::citizen(),
+            note: None,
+        };
         (report, event)
     }
 
@@ -139,12 +145,25 @@ impl Report {
     }
 
     /// The next version of this report with its event.
-    fn next(&self, kind: EventKind, actor: Actor, note: Option<String>, at: DateTime<FixedOffset>, change: impl FnOnce(&mut Report)) -> (Report, Event) {
+    fn next(
+        &self,
+        kind: EventKind,
+        actor: Actor,
+        note: Option<String>,
+        at: DateTime<FixedOffset>,
+        change: impl FnOnce(&mut Report),
+    ) -> (Report, Event) {
         let mut next = self.clone();
         change(&mut next);
         next.version = self.version + 1;
         next.updated_at = at;
-        let event = Event { seq: next.version, at, kind, actor, note };
+        let event = Event {
+            seq: next.version,
+            at,
+            kind,
+            actor,
+            note,
+        };
         (next, event)
     }
 
@@ -157,7 +176,13 @@ impl Report {
     }
 
     /// 回复: 处理中 → 已回复, with a finding and the reply text.
-    pub fn reply(&self, actor: Actor, finding: Finding, text: &str, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+    pub fn reply(
+        &self,
+        actor: Actor,
+        finding: Finding,
+        text: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
         if self.status != Status::Processing {
             return Err(Rejection::conflict("wrong_status", "只有处理中的举报可以回复"));
         }
@@ -179,7 +204,12 @@ impl Report {
     }
 
     /// 公开: only a replied report whose reporter asked for public display.
-    pub fn publish(&self, actor: Actor, public_text: Option<String>, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+    pub fn publish(
+        &self,
+        actor: Actor,
+        public_text: Option<String>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
         if !self.public {
             return Err(Rejection::conflict("not_public", "举报人未同意公开展示"));
         }
@@ -193,15 +223,26 @@ impl Report {
     }
 
     /// 评价: once, only after the reply.
-    pub fn rate(&self, stars: u8, comment: Option<String>, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+    pub fn rate(
+        &self,
+        stars: u8,
+        comment: Option<String>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
         if self.status != Status::Replied {
             return Err(Rejection::conflict("not_replied", "举报件尚未回复,暂不能评价"));
         }
         if self.rating.is_some() {
             return Err(Rejection::conflict("already_rated", "每条举报件仅支持评价一次"));
         }
-        let rating = Rating { stars, comment, rated_at: at };
-        Ok(self.next(EventKind::Rated, Actor::citizen(), None, at, |r| r.rating = Some(rating)))
+        let rating = Rating {
+            stars,
+            comment,
+            rated_at: at,
+        };
+        Ok(self.next(EventKind::Rated, Actor::citizen(), None, at, |r| {
+            r.rating = Some(rating)
+        }))
     }
 }
 
@@ -226,7 +267,11 @@ pub(crate) mod tests {
             evidence: None,
             assignment: Directory::hubei().dispatch("420100", "420106", "academic").unwrap(),
         };
-        let reporter = Reporter { sub: "citizen-1".into(), name: "张三".into(), phone: "13812341234".into() };
+        let reporter = Reporter {
+            sub: "citizen-1".into(),
+            name: "张三".into(),
+            phone: "13812341234".into(),
+        };
         let serial = Serial::parse("221215170850330").unwrap();
         Report::submit(serial, draft, reporter, None, at("2022-12-15T17:08:50+08:00")).0
     }
@@ -240,18 +285,36 @@ pub(crate) mod tests {
         let report = sample(true);
         assert_eq!((report.status, report.version), (Status::Pending, 1));
         let (report, accepted) = report.accept(staff(), at("2022-12-16T09:00:00+08:00")).unwrap();
-        assert_eq!((report.status, report.version, accepted.seq), (Status::Processing, 2, 2));
-        let (report, replied) =
-            report.reply(staff(), Finding::Substantiated, "经核查投诉属实,已进行查处", at("2022-12-20T09:00:00+08:00")).unwrap();
-        assert_eq!((report.status, report.version, replied.kind), (Status::Replied, 3, EventKind::Replied));
+        assert_eq!(
+            (report.status, report.version, accepted.seq),
+            (Status::Processing, 2, 2)
+        );
+        let (report, replied) = report
+            .reply(
+                staff(),
+                Finding::Substantiated,
+                "经核查投诉属实,已进行查处",
+                at("2022-12-20T09:00:00+08:00"),
+            )
+            .unwrap();
+        assert_eq!(
+            (report.status, report.version, replied.kind),
+            (Status::Replied, 3, EventKind::Replied)
+        );
         assert_eq!(report.reply.as_ref().unwrap().agency_name, "武昌区教育局");
     }
 
     #[test]
     fn steps_out_of_order_are_conflicts() {
         let report = sample(true);
-        assert!(matches!(report.reply(staff(), Finding::Partly, "x", at("2022-12-16T09:00:00+08:00")), Err(Rejection::Conflict { .. })));
-        assert!(matches!(report.publish(staff(), None, at("2022-12-16T09:00:00+08:00")), Err(Rejection::Conflict { .. })));
+        assert!(matches!(
+            report.reply(staff(), Finding::Partly, "x", at("2022-12-16T09:00:00+08:00")),
+            Err(Rejection::Conflict { .. })
+        ));
+        assert!(matches!(
+            report.publish(staff(), None, at("2022-12-16T09:00:00+08:00")),
+            Err(Rejection::Conflict { .. })
+        ));
         let (accepted, _) = report.accept(staff(), at("2022-12-16T09:00:00+08:00")).unwrap();
         assert!(accepted.accept(staff(), at("2022-12-16T09:00:00+08:00")).is_err());
     }
@@ -260,12 +323,29 @@ pub(crate) mod tests {
     fn rating_needs_a_reply_and_happens_once() {
         let report = sample(false);
         let when = at("2022-12-21T09:00:00+08:00");
-        assert!(matches!(report.rate(5, None, when), Err(Rejection::Conflict { code: "not_replied", .. })));
+        assert!(matches!(
+            report.rate(5, None, when),
+            Err(Rejection::Conflict {
+                code: "not_replied",
+                ..
+            })
+        ));
         let (report, _) = report.accept(staff(), when).unwrap();
-        let (report, _) = report.reply(staff(), Finding::Unsubstantiated, "经核查不属实", when).unwrap();
+        let (report, _) = report
+            .reply(staff(), Finding::Unsubstantiated, "经核查不属实", when)
+            .unwrap();
         let (rated, event) = report.rate(4, Some("处理及时".into()), when).unwrap();
-        assert_eq!((rated.rating.as_ref().unwrap().stars, event.kind), (4, EventKind::Rated));
-        assert!(matches!(rated.rate(5, None, when), Err(Rejection::Conflict { code: "already_rated", .. })));
+        assert_eq!(
+            (rated.rating.as_ref().unwrap().stars, event.kind),
+            (4, EventKind::Rated)
+        );
+        assert!(matches!(
+            rated.rate(5, None, when),
+            Err(Rejection::Conflict {
+                code: "already_rated",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -65,13 +65,22 @@ mod tests {
         let when = at("2022-12-15T17:08:50.330+08:00");
         let seen: HashSet<Serial> = (1..200).map(|attempt| Serial::candidate(&when, attempt)).collect();
         assert!(seen.len() > 50, "random suffixes spread out: {}", seen.len());
-        assert!(seen.iter().all(|s| s.as_str().starts_with("221215170850") && s.as_str().len() == 15));
+        assert!(
+            seen.iter()
+                .all(|s| s.as_str().starts_with("221215170850") && s.as_str().len() == 15)
+        );
     }
 
     #[test]
     fn parse_takes_fifteen_digits_only() {
         assert!(Serial::parse("221215170850330").is_some());
-        for bad in ["22121517085033", "2212151708503301", "22121517085033a", "", "２21215170850330"] {
+        for bad in [
+            "22121517085033",
+            "2212151708503301",
+            "22121517085033a",
+            "",
+            "２21215170850330",
+        ] {
             assert!(Serial::parse(bad).is_none(), "{bad}");
         }
     }

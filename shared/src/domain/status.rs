@@ -38,8 +38,14 @@ mod tests {
 
     #[test]
     fn codes_and_names_agree_with_the_catalog() {
-        for (status, named) in [Status::Pending, Status::Processing, Status::Replied].iter().zip(&Catalog::get().statuses) {
-            assert_eq!((status.code(), status.name()), (named.code.as_str(), named.name.as_str()));
+        for (status, named) in [Status::Pending, Status::Processing, Status::Replied]
+            .iter()
+            .zip(&Catalog::get().statuses)
+        {
+            assert_eq!(
+                (status.code(), status.name()),
+                (named.code.as_str(), named.name.as_str())
+            );
             assert_eq!(serde_json::to_value(status).unwrap(), named.code.as_str());
         }
     }

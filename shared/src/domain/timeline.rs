@@ -66,11 +66,21 @@ pub struct Actor {
 
 impl Actor {
     pub fn citizen() -> Actor {
-        Actor { role: ActorRole::Citizen, name: None, agency_id: None, agency_name: None }
+        Actor {
+            role: ActorRole::Citizen,
+            name: None,
+            agency_id: None,
+            agency_name: None,
+        }
     }
 
     pub fn system() -> Actor {
-        Actor { role: ActorRole::System, name: None, agency_id: None, agency_name: None }
+        Actor {
+            role: ActorRole::System,
+            name: None,
+            agency_id: None,
+            agency_name: None,
+        }
     }
 
     pub fn staff(name: &str, agency_id: &str, agency_name: &str) -> Actor {

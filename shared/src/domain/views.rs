@@ -37,7 +37,10 @@ impl Labels {
             county: report.assignment.county.clone(),
             county_name: name_of(&report.assignment.county),
             category: report.category.clone(),
-            category_name: catalog.category(&report.category).map(|c| c.name.clone()).unwrap_or_default(),
+            category_name: catalog
+                .category(&report.category)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
             violation_types: report.violation_types.clone(),
             violation_type_names: report
                 .violation_types
@@ -145,11 +148,21 @@ pub fn rating_view(report: &Report) -> Option<RatingView> {
     })
 }
 
-pub fn citizen_detail(report: &Report, events: &[Event], evidence: Vec<EvidenceLink>, regions: &Regions) -> CitizenDetail {
+pub fn citizen_detail(
+    report: &Report,
+    events: &[Event],
+    evidence: Vec<EvidenceLink>,
+    regions: &Regions,
+) -> CitizenDetail {
     let timeline = events
         .iter()
         .filter(|e| !e.kind.is_internal())
-        .map(|e| TimelineEntry { kind: e.kind, label: e.kind.label(), at: format(&e.at), agency: e.actor.agency_name.clone() })
+        .map(|e| TimelineEntry {
+            kind: e.kind,
+            label: e.kind.label(),
+            at: format(&e.at),
+            agency: e.actor.agency_name.clone(),
+        })
         .collect();
     CitizenDetail {
         serial: report.serial.to_string(),
@@ -160,7 +173,10 @@ pub fn citizen_detail(report: &Report, events: &[Event], evidence: Vec<EvidenceL
         public: report.public,
         published: report.published,
         location: report.location,
-        agency: AgencyView { id: report.assignment.agency_id.clone(), name: report.assignment.agency_name.clone() },
+        agency: AgencyView {
+            id: report.assignment.agency_id.clone(),
+            name: report.assignment.agency_name.clone(),
+        },
         created_at: format(&report.created_at),
         evidence,
         reply: report.reply.as_ref().map(|r| ReplyView {
@@ -188,10 +204,27 @@ mod tests {
         let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
         let when = at("2022-12-16T09:00:00+08:00");
         let report = sample(false);
-        let submitted = crate::domain::timeline::Event { seq: 1, at: report.created_at, kind: EventKind::Submitted, actor: Actor::citizen(), note: None };
+        let submitted = crate::domain::timeline::Event {
+            seq: 1,
+            at: report.created_at,
+            kind: EventKind::Submitted,
+            actor: Actor::citizen(),
+            note: None,
+        };
         let (report, accepted) = report.accept(staff.clone(), when).unwrap();
-        let note = crate::domain::timeline::Event { seq: 3, at: when, kind: EventKind::Noted, actor: staff, note: Some("内部".into()) };
-        let detail = citizen_detail(&report, &[submitted, accepted, note], vec![], &Directory::hubei().regions);
+        let note = crate::domain::timeline::Event {
+            seq: 3,
+            at: when,
+            kind: EventKind::Noted,
+            actor: staff,
+            note: Some("内部".into()),
+        };
+        let detail = citizen_detail(
+            &report,
+            &[submitted, accepted, note],
+            vec![],
+            &Directory::hubei().regions,
+        );
         let kinds: Vec<_> = detail.timeline.iter().map(|t| t.kind).collect();
         assert_eq!(kinds, [EventKind::Submitted, EventKind::Accepted]);
         assert_eq!(detail.timeline[1].agency.as_deref(), Some("武昌区教育局"));

@@ -19,11 +19,19 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), field: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError { field: Some(field.into()), ..ApiError::new(400, "invalid_field", message) }
+        ApiError {
+            field: Some(field.into()),
+            ..ApiError::new(400, "invalid_field", message)
+        }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -59,7 +67,10 @@ impl From<Rejection> for ApiError {
     fn from(rejection: Rejection) -> ApiError {
         match rejection {
             Rejection::Invalid { field, message } => ApiError::invalid(field, message),
-            Rejection::TooLarge { field, message } => ApiError { field: Some(field), ..ApiError::new(413, "too_large", message) },
+            Rejection::TooLarge { field, message } => ApiError {
+                field: Some(field),
+                ..ApiError::new(413, "too_large", message)
+            },
             Rejection::Conflict { code, message } => ApiError::new(409, code, message),
             Rejection::NotFound => ApiError::not_found(),
             Rejection::Quota { message } => ApiError::new(429, "too_many_requests", message),
@@ -102,7 +113,12 @@ mod tests {
             (Rejection::too_large("files[0].size", "图片大小不能超过60M"), 413),
             (Rejection::conflict("already_rated", "每条举报件仅支持评价一次"), 409),
             (Rejection::NotFound, 404),
-            (Rejection::Quota { message: "今日举报次数已达上限".into() }, 429),
+            (
+                Rejection::Quota {
+                    message: "今日举报次数已达上限".into(),
+                },
+                429,
+            ),
         ];
         for (rejection, status) in cases {
             assert_eq!(ApiError::from(rejection).status, status);
@@ -112,6 +128,9 @@ mod tests {
     #[test]
     fn the_json_shape_is_code_message_and_field() {
         let json = serde_json::to_value(ApiError::invalid("target", "举报对象不能为空")).unwrap();
-        assert_eq!(json, serde_json::json!({"code": "invalid_field", "message": "举报对象不能为空", "field": "target"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "invalid_field", "message": "举报对象不能为空", "field": "target"})
+        );
     }
 }

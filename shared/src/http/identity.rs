@@ -10,7 +10,9 @@ use std::collections::HashMap;
 /// The verified claims, or none on a public route.
 pub fn claims(request: &Request) -> Option<HashMap<String, String>> {
     match request.request_context_ref()? {
-        RequestContext::ApiGatewayV2(context) => context.authorizer.as_ref()?.jwt.as_ref().map(|jwt| jwt.claims.clone()),
+        RequestContext::ApiGatewayV2(context) => {
+            context.authorizer.as_ref()?.jwt.as_ref().map(|jwt| jwt.claims.clone())
+        }
         #[allow(unreachable_patterns)]
         _ => None,
     }
@@ -20,7 +22,11 @@ pub fn claims(request: &Request) -> Option<HashMap<String, String>> {
 pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
     let claims = claims(request).ok_or_else(ApiError::unauthorized)?;
     let get = |names: &[&str]| {
-        names.iter().find_map(|n| claims.get(*n)).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+        names
+            .iter()
+            .find_map(|n| claims.get(*n))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
     };
     let sub = get(&["sub"]).ok_or_else(ApiError::unauthorized)?;
     let name = get(&["name"]);

@@ -19,15 +19,26 @@ pub fn route_key(request: &Request) -> String {
 }
 
 pub fn path_param(request: &Request, name: &str) -> Option<String> {
-    request.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+    request
+        .path_parameters_ref()
+        .and_then(|p| p.first(name))
+        .map(str::to_owned)
 }
 
 pub fn query_param(request: &Request, name: &str) -> Option<String> {
-    request.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_owned).filter(|v| !v.is_empty())
+    request
+        .query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+        .map(str::to_owned)
+        .filter(|v| !v.is_empty())
 }
 
 pub fn header(request: &Request, name: &str) -> Option<String> {
-    request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// `limit` from the query string: `default` when absent, 1..=`max` otherwise.
@@ -51,7 +62,11 @@ pub fn json_body(request: &Request) -> Result<serde_json::Value, ApiError> {
         _ => &[],
     };
     if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::new(413, "body_too_large", format!("请求体不能超过{}KB", MAX_BODY_BYTES / 1024)));
+        return Err(ApiError::new(
+            413,
+            "body_too_large",
+            format!("请求体不能超过{}KB", MAX_BODY_BYTES / 1024),
+        ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("body_required", "请求体不能为空"));
@@ -78,7 +93,11 @@ mod tests {
     use crate::domain::input::ReportInput;
 
     fn with_body(body: &str) -> Request {
-        http::Request::builder().method("POST").uri("/v1/reports").body(Body::Text(body.into())).unwrap()
+        http::Request::builder()
+            .method("POST")
+            .uri("/v1/reports")
+            .body(Body::Text(body.into()))
+            .unwrap()
     }
 
     #[test]

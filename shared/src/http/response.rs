@@ -40,7 +40,10 @@ fn build(status: u16, text: String, cache_control: &str) -> Response<Body> {
     let mut response = Response::new(Body::Text(text));
     *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     if let Ok(value) = http::HeaderValue::from_str(cache_control) {
         headers.insert(http::header::CACHE_CONTROL, value);
     }

@@ -27,7 +27,10 @@ pub enum ListError {
 }
 
 pub fn encode(key: &Item) -> Option<String> {
-    let strings: BTreeMap<&str, &str> = key.iter().filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str()))).collect();
+    let strings: BTreeMap<&str, &str> = key
+        .iter()
+        .filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str())))
+        .collect();
     let json = serde_json::to_vec(&strings).ok()?;
     Some(URL_SAFE_NO_PAD.encode(json))
 }
@@ -52,10 +55,15 @@ mod tests {
     use super::*;
 
     fn key() -> Item {
-        [("pk", "REPORT#1"), ("sk", "REPORT"), ("reporter_pk", "REPORTER#a"), ("serial_sk", "1")]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), AttributeValue::S(v.to_owned())))
-            .collect()
+        [
+            ("pk", "REPORT#1"),
+            ("sk", "REPORT"),
+            ("reporter_pk", "REPORTER#a"),
+            ("serial_sk", "1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), AttributeValue::S(v.to_owned())))
+        .collect()
     }
 
     const ATTRS: [&str; 4] = ["pk", "sk", "reporter_pk", "serial_sk"];
@@ -69,9 +77,21 @@ mod tests {
     #[test]
     fn another_partition_or_garbage_is_refused() {
         let cursor = encode(&key()).unwrap();
-        assert!(matches!(decode(&cursor, &ATTRS, ("reporter_pk", "REPORTER#b")), Err(ListError::Cursor(_))));
-        assert!(matches!(decode("!!!", &ATTRS, ("reporter_pk", "REPORTER#a")), Err(ListError::Cursor(_))));
-        assert!(matches!(decode(&URL_SAFE_NO_PAD.encode("[]"), &ATTRS, ("reporter_pk", "REPORTER#a")), Err(ListError::Cursor(_))));
-        assert!(matches!(decode(&cursor, &ATTRS[..3], ("reporter_pk", "REPORTER#a")), Err(ListError::Cursor(_))));
+        assert!(matches!(
+            decode(&cursor, &ATTRS, ("reporter_pk", "REPORTER#b")),
+            Err(ListError::Cursor(_))
+        ));
+        assert!(matches!(
+            decode("!!!", &ATTRS, ("reporter_pk", "REPORTER#a")),
+            Err(ListError::Cursor(_))
+        ));
+        assert!(matches!(
+            decode(&URL_SAFE_NO_PAD.encode("[]"), &ATTRS, ("reporter_pk", "REPORTER#a")),
+            Err(ListError::Cursor(_))
+        ));
+        assert!(matches!(
+            decode(&cursor, &ATTRS[..3], ("reporter_pk", "REPORTER#a")),
+            Err(ListError::Cursor(_))
+        ));
     }
 }

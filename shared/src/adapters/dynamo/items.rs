@@ -54,15 +54,20 @@ pub fn key(pk: String, sk: &str) -> Item {
 }
 
 pub fn to_item<T: Serialize>(value: &T, pk: String, sk: &str) -> Result<Item, StoreError> {
-    let mut item: Item = serde_dynamo::to_item(value)
-        .map_err(|e| StoreError::Corrupt { key: pk.clone(), detail: e.to_string() })?;
+    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt {
+        key: pk.clone(),
+        detail: e.to_string(),
+    })?;
     item.extend(key(pk, sk));
     Ok(item)
 }
 
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     let name = item.get(PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt { key: name, detail: e.to_string() })
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt {
+        key: name,
+        detail: e.to_string(),
+    })
 }
 
 /// The report item with every index key derived from the report itself, so that the indexes
@@ -120,7 +125,11 @@ mod tests {
             evidence: None,
             assignment: Directory::hubei().dispatch("420100", "420106", "academic").unwrap(),
         };
-        let reporter = Reporter { sub: "s-1".into(), name: "张三".into(), phone: "13800000000".into() };
+        let reporter = Reporter {
+            sub: "s-1".into(),
+            name: "张三".into(),
+            phone: "13800000000".into(),
+        };
         Report::submit(Serial::parse("221215170850330").unwrap(), draft, reporter, None, at).0
     }
 
@@ -133,7 +142,10 @@ mod tests {
         assert_eq!(item["city_pk"], s("CITY#420100"));
         assert_eq!(item["province_pk"], s("PROVINCE#420000"));
         assert_eq!(item["reporter_pk"], s("REPORTER#s-1"));
-        assert!(!item.contains_key("board_pk"), "not on the board until replied and published");
+        assert!(
+            !item.contains_key("board_pk"),
+            "not on the board until replied and published"
+        );
         let back: Report = from_item(item).unwrap();
         assert_eq!(back, original);
     }

@@ -40,7 +40,10 @@ pub struct Records {
 
 impl Records {
     pub fn new(client: Client, table: impl Into<String>) -> Records {
-        Records { client, table: table.into() }
+        Records {
+            client,
+            table: table.into(),
+        }
     }
 
     pub fn table(&self) -> &str {

@@ -2,8 +2,8 @@
 
 use super::cursor::{self, ListError, Page};
 use super::items::{
-    EVENT_PREFIX, Item, PK, REPORT_SK, SK, event_item, from_item, idempotency_pk, key, n, quota_pk, report_item, report_pk, reporter_pk, s,
-    board_pk, upload_pk,
+    EVENT_PREFIX, Item, PK, REPORT_SK, SK, board_pk, event_item, from_item, idempotency_pk, key, n, quota_pk,
+    report_item, report_pk, reporter_pk, s, upload_pk,
 };
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
@@ -118,23 +118,38 @@ impl Records {
                 .set_key(Some(key(upload_pk(upload), "UPLOAD")))
                 .update_expression("SET #serial = :serial REMOVE #ttl")
                 .condition_expression("attribute_exists(pk) AND attribute_not_exists(#serial) AND #owner = :owner")
-                .set_expression_attribute_names(Some(names(&[("#serial", "serial"), ("#ttl", "ttl"), ("#owner", "owner")])))
+                .set_expression_attribute_names(Some(names(&[
+                    ("#serial", "serial"),
+                    ("#ttl", "ttl"),
+                    ("#owner", "owner"),
+                ])))
                 .expression_attribute_values(":serial", s(serial.clone()))
                 .expression_attribute_values(":owner", s(new.owner))
                 .build()
                 .map_err(build_err)?;
             writes.push(TransactWriteItem::builder().update(update).build());
         }
-        let result = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await;
         let error = match result {
             Ok(_) => return Ok(CreateOutcome::Created),
             Err(error) => error,
         };
-        let SdkError::ServiceError(service) = &error else { return Err(StoreError::service("dynamodb", error)) };
+        let SdkError::ServiceError(service) = &error else {
+            return Err(StoreError::service("dynamodb", error));
+        };
         let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err() else {
             return Err(StoreError::service("dynamodb", error));
         };
-        let codes: Vec<&str> = cancelled.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None")).collect();
+        let codes: Vec<&str> = cancelled
+            .cancellation_reasons()
+            .iter()
+            .map(|r| r.code().unwrap_or("None"))
+            .collect();
         let failed = |i: usize| codes.get(i) == Some(&"ConditionalCheckFailed");
         Ok(if failed(idempotency_at) && new.idempotency.is_some() {
             CreateOutcome::IdempotencyTaken
@@ -144,10 +159,13 @@ impl Records {
             CreateOutcome::QuotaExceeded
         } else if (uploads_at..uploads_at + new.uploads.len()).any(failed) {
             CreateOutcome::EvidenceTaken
-        } else if codes.iter().any(|c| *c == "TransactionConflict") {
+        } else if codes.contains(&"TransactionConflict") {
             CreateOutcome::Contended
         } else {
-            return Err(StoreError::Service { service: "dynamodb", detail: format!("transaction cancelled: {codes:?}") });
+            return Err(StoreError::Service {
+                service: "dynamodb",
+                detail: format!("transaction cancelled: {codes:?}"),
+            });
         })
     }
 
@@ -164,10 +182,21 @@ impl Records {
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::None)
             .build()
             .map_err(build_err)?;
-        let writes = vec![TransactWriteItem::builder().put(put).build(), self.put_new(event_item(&serial, event)?)?];
-        match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
+        let writes = vec![
+            TransactWriteItem::builder().put(put).build(),
+            self.put_new(event_item(&serial, event)?)?,
+        ];
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
             Ok(_) => Ok(SaveOutcome::Saved),
-            Err(SdkError::ServiceError(service)) if matches!(service.err(), TransactWriteItemsError::TransactionCanceledException(_)) => {
+            Err(SdkError::ServiceError(service))
+                if matches!(service.err(), TransactWriteItemsError::TransactionCanceledException(_)) =>
+            {
                 Ok(SaveOutcome::Stale)
             }
             Err(error) => Err(StoreError::service("dynamodb", error)),
@@ -230,7 +259,9 @@ impl Records {
         cursor: Option<&str>,
     ) -> Result<Page<Report>, ListError> {
         let attrs = [PK, SK, partition.0, sort_attr];
-        let start = cursor.map(|c| cursor::decode(c, &attrs, (partition.0, &partition.1))).transpose()?;
+        let start = cursor
+            .map(|c| cursor::decode(c, &attrs, (partition.0, &partition.1)))
+            .transpose()?;
         let output = self
             .client
             .query()
@@ -245,20 +276,42 @@ impl Records {
             .send()
             .await
             .map_err(|e| StoreError::service("dynamodb", e))?;
-        let items = output.items.unwrap_or_default().into_iter().map(from_item).collect::<Result<Vec<Report>, _>>()?;
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<Vec<Report>, _>>()?;
         // DynamoDB returns a key after a full page even when nothing follows; an empty next page
         // is harmless, and saves a second query per page.
-        Ok(Page { items, next: output.last_evaluated_key.as_ref().and_then(cursor::encode) })
+        Ok(Page {
+            items,
+            next: output.last_evaluated_key.as_ref().and_then(cursor::encode),
+        })
     }
 
     /// The reporter's own reports, newest first.
     pub async fn reports_of(&self, sub: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Report>, ListError> {
-        self.page(INDEX_BY_REPORTER, ("reporter_pk", reporter_pk(sub)), "serial_sk", limit, cursor).await
+        self.page(
+            INDEX_BY_REPORTER,
+            ("reporter_pk", reporter_pk(sub)),
+            "serial_sk",
+            limit,
+            cursor,
+        )
+        .await
     }
 
     /// A city's public board, newest reply first.
     pub async fn public_board(&self, city: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Report>, ListError> {
-        self.page(INDEX_PUBLIC_BOARD, ("board_pk", board_pk(city)), "board_sk", limit, cursor).await
+        self.page(
+            INDEX_PUBLIC_BOARD,
+            ("board_pk", board_pk(city)),
+            "board_sk",
+            limit,
+            cursor,
+        )
+        .await
     }
 
     pub async fn idempotency(&self, sub: &str, idem_key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {

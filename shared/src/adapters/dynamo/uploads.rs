@@ -56,11 +56,18 @@ impl Records {
                 .send()
                 .await
                 .map_err(|e| StoreError::service("dynamodb", e))?;
-            for item in output.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
+            for item in output
+                .responses
+                .and_then(|mut r| r.remove(&self.table))
+                .unwrap_or_default()
+            {
                 let upload: Upload = from_item(item)?;
                 found.insert(upload.key.clone(), upload);
             }
-            pending = output.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).filter(|k| !k.keys().is_empty());
+            pending = output
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .filter(|k| !k.keys().is_empty());
         }
         if pending.is_some() {
             return Err(StoreError::Throttled("batch get left keys unprocessed".into()));
