@@ -28,10 +28,11 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Starts moto on $1 and waits until it answers; sets MOTO_PID.
+# Starts moto on $1 (one request at a time: see scripts/moto_serial.py) and waits until it
+# answers; sets MOTO_PID.
 start_moto() {
   local port="$1" logfile="$2"
-  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$logfile" 2>&1 &
+  "$VENV/bin/python" "$ROOT/scripts/moto_serial.py" 127.0.0.1 "$port" >"$logfile" 2>&1 &
   MOTO_PID=$!
   for _ in $(seq 1 100); do
     if curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then return 0; fi

@@ -1,9 +1,9 @@
 //! What the public board may show of a report. Built field by field from an allow-list, so
 //! nothing about the reporter (name, phone, subject) or the evidence can reach it.
 
-use super::catalog::Catalog;
 use super::regions::Regions;
 use super::report::{Finding, Report};
+use super::views::Subject;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -17,14 +17,9 @@ pub struct PublicReply {
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicReport {
     pub serial: String,
-    pub city: String,
-    pub city_name: String,
-    pub county: String,
-    pub county_name: String,
-    pub category: String,
-    pub category_name: String,
-    pub violation_types: Vec<String>,
-    pub violation_type_names: Vec<String>,
+    /// Category, violation types and place: what was reported, by code and name.
+    #[serde(flatten)]
+    pub subject: Subject,
     /// The text staff chose to publish (redacted); the reporter's own words are never shown.
     pub public_text: Option<String>,
     /// The agency that answered (e.g. 武昌区教育局).
@@ -39,25 +34,9 @@ pub fn public_view(report: &Report, regions: &Regions) -> Option<PublicReport> {
         return None;
     }
     let reply = report.reply.as_ref()?;
-    let catalog = Catalog::get();
-    let name_of = |code: &str| regions.get(code).map(|r| r.name.clone()).unwrap_or_default();
     Some(PublicReport {
         serial: report.serial.to_string(),
-        city: report.assignment.city.clone(),
-        city_name: name_of(&report.assignment.city),
-        county: report.assignment.county.clone(),
-        county_name: name_of(&report.assignment.county),
-        category: report.category.clone(),
-        category_name: catalog
-            .category(&report.category)
-            .map(|c| c.name.clone())
-            .unwrap_or_default(),
-        violation_types: report.violation_types.clone(),
-        violation_type_names: report
-            .violation_types
-            .iter()
-            .filter_map(|v| catalog.violation_type(v).map(|t| t.name.clone()))
-            .collect(),
+        subject: Subject::of(report, regions),
         public_text: report.public_text.clone(),
         agency: reply.agency_name.clone(),
         reply: PublicReply {
@@ -106,9 +85,9 @@ mod tests {
     fn the_board_shows_the_manuals_fields() {
         let view = public_view(&published(), &Directory::hubei().regions).unwrap();
         assert_eq!(view.agency, "武昌区教育局");
-        assert_eq!(view.county_name, "武昌区");
+        assert_eq!(view.subject.county_name, "武昌区");
         assert_eq!(view.reply.replied_at, "2022-12-15T16:40:56+08:00");
-        assert_eq!(view.violation_type_names.len(), 1);
+        assert_eq!(view.subject.violation_type_names.len(), 1);
     }
 
     #[test]

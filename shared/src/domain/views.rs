@@ -10,11 +10,9 @@ use super::time::format;
 use super::timeline::{Event, EventKind};
 use serde::Serialize;
 
-/// The codes of a report with their Chinese names, shared by list and detail.
+/// What a report is about and where, by code with Chinese names: shared by every audience.
 #[derive(Debug, Clone, Serialize)]
-pub struct Labels {
-    pub status: Status,
-    pub status_name: &'static str,
+pub struct Subject {
     pub city: String,
     pub city_name: String,
     pub county: String,
@@ -25,22 +23,17 @@ pub struct Labels {
     pub violation_type_names: Vec<String>,
 }
 
-impl Labels {
-    pub fn of(report: &Report, regions: &Regions) -> Labels {
+impl Subject {
+    pub fn of(report: &Report, regions: &Regions) -> Subject {
         let catalog = Catalog::get();
         let name_of = |code: &str| regions.get(code).map(|r| r.name.clone()).unwrap_or_default();
-        Labels {
-            status: report.status,
-            status_name: report.status.name(),
+        Subject {
             city: report.assignment.city.clone(),
             city_name: name_of(&report.assignment.city),
             county: report.assignment.county.clone(),
             county_name: name_of(&report.assignment.county),
             category: report.category.clone(),
-            category_name: catalog
-                .category(&report.category)
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
+            category_name: catalog.category(&report.category).map(|c| c.name.clone()).unwrap_or_default(),
             violation_types: report.violation_types.clone(),
             violation_type_names: report
                 .violation_types
@@ -48,6 +41,21 @@ impl Labels {
                 .filter_map(|v| catalog.violation_type(v).map(|t| t.name.clone()))
                 .collect(),
         }
+    }
+}
+
+/// The subject and the status, shared by the citizen's list and detail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub status: Status,
+    pub status_name: &'static str,
+    #[serde(flatten)]
+    pub subject: Subject,
+}
+
+impl Labels {
+    pub fn of(report: &Report, regions: &Regions) -> Labels {
+        Labels { status: report.status, status_name: report.status.name(), subject: Subject::of(report, regions) }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::domain::report::Report;
 use crate::domain::timeline::Event;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 const DAY_SECONDS: i64 = 24 * 3600;
@@ -179,7 +179,6 @@ impl Records {
             .condition_expression("#version = :expected")
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":expected", n(expected_version))
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::None)
             .build()
             .map_err(build_err)?;
         let writes = vec![
