@@ -33,7 +33,10 @@ impl Subject {
             county: report.assignment.county.clone(),
             county_name: name_of(&report.assignment.county),
             category: report.category.clone(),
-            category_name: catalog.category(&report.category).map(|c| c.name.clone()).unwrap_or_default(),
+            category_name: catalog
+                .category(&report.category)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
             violation_types: report.violation_types.clone(),
             violation_type_names: report
                 .violation_types
@@ -55,7 +58,11 @@ pub struct Labels {
 
 impl Labels {
     pub fn of(report: &Report, regions: &Regions) -> Labels {
-        Labels { status: report.status, status_name: report.status.name(), subject: Subject::of(report, regions) }
+        Labels {
+            status: report.status,
+            status_name: report.status.name(),
+            subject: Subject::of(report, regions),
+        }
     }
 }
 
