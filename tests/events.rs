@@ -8,7 +8,7 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-const CASES: [(&str, &str, u16); 8] = [
+const CASES: [(&str, &str, u16); 14] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
@@ -16,6 +16,12 @@ const CASES: [(&str, &str, u16); 8] = [
     ("submit/report.json", "submit", 201),
     ("list-mine/mine.json", "list-mine", 200),
     ("list-mine/mine-one.json", "list-mine", 200),
+    ("staff-action/queue.json", "staff-action", 200),
+    ("staff-action/detail.json", "staff-action", 200),
+    ("staff-action/action.json", "staff-action", 200),
+    ("staff-action/stats.json", "staff-action", 200),
+    ("staff-action/export.json", "staff-action", 200),
+    ("staff-action/templates.json", "staff-action", 200),
     ("rate/rating.json", "rate", 201),
 ];
 
@@ -28,7 +34,13 @@ async fn every_sample_event_gets_its_answer_from_its_handler() {
         let response = dispatch(env.app, function, request).await;
         let body = String::from_utf8_lossy(response.body().as_ref()).to_string();
         assert_eq!(response.status().as_u16(), status, "{file}: {body}");
-        assert_eq!(response.headers()["content-type"], "application/json; charset=utf-8");
+        let json = file != "staff-action/export.json";
+        let expected = if json {
+            "application/json; charset=utf-8"
+        } else {
+            "text/csv; charset=utf-8"
+        };
+        assert_eq!(response.headers()["content-type"], expected, "{file}");
     }
     // The board sample asks for the home page's three.
     let request = from_str(&read_repo_file("events/public-board/board.json")).unwrap();
@@ -70,14 +82,21 @@ async fn every_route_has_a_sample_event_and_every_event_names_a_route() {
     let all: HashSet<String> = ROUTES.iter().map(|r| r.key()).collect();
     assert_eq!(covered, all);
     let on_disk = std::fs::read_dir(repo_root().join("events")).unwrap().count();
-    assert_eq!(on_disk, 5, "one folder per event-driven function in events/");
+    assert_eq!(on_disk, 6, "one folder per function in events/");
 }
 
 #[tokio::test]
-async fn the_stream_sample_is_a_dynamodb_stream_batch_for_notify() {
+async fn the_stream_sample_texts_the_agency_once_however_often_it_arrives() {
+    let env = Env::new().await;
     let event: aws_lambda_events::event::dynamodb::Event =
         serde_json::from_str(&read_repo_file("events/notify/stream-insert.json")).unwrap();
     assert_eq!(event.records.len(), 1);
-    let answer = notify::handle(event).await;
-    assert!(answer.batch_item_failures.is_empty());
+    let notifier = env.notifier(env.sns());
+    for _ in 0..2 {
+        let answer = notifier.handle(event.clone()).await;
+        assert!(answer.batch_item_failures.is_empty());
+    }
+    let texts = env.sms_to(&env.duty_phones["420106-education"]).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains("您有一条新的违规校外培训举报"));
 }

@@ -5,7 +5,7 @@ use harness::{Env, Options, form};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::{CreateOutcome, NewReport};
 use shared::domain::input::{ReportInput, validate};
-use shared::domain::report::{Report, Reporter};
+use shared::domain::report::{Deadlines, Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::time::now_cst;
 use shared::domain::timeline::Event;
@@ -99,7 +99,8 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
             now_epoch: epoch,
         }
     }
-    let (first, e1) = Report::submit(serial.clone(), draft.clone(), reporter.clone(), None, now);
+    let deadlines = Deadlines::new(&env.app.settings.deadlines, env.app.calendar, &now, now);
+    let (first, e1) = Report::submit(serial.clone(), draft.clone(), reporter.clone(), None, deadlines, now);
     assert_eq!(
         env.app
             .records
@@ -116,6 +117,7 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
             ..reporter
         },
         None,
+        deadlines,
         now,
     );
     let outcome = env

@@ -27,12 +27,15 @@ const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 pub struct Local {
     pub app: &'static App,
     pub issuer: Issuer,
+    /// The local AWS, whose SNS keeps every SMS "sent".
+    pub aws_endpoint: String,
 }
 
 pub fn router(local: Local) -> Router {
     Router::new()
         .route("/dev/token", post(dev_token))
         .route("/dev/health", get(|| async { "ok" }))
+        .route("/dev/sms", get(dev_sms))
         .fallback(api)
         .with_state(Arc::new(local))
 }
@@ -52,6 +55,17 @@ async fn dev_token(State(local): State<Arc<Local>>, body: Bytes) -> AxumResponse
     }
 }
 
+/// What the platform texted, as the local AWS recorded it: `{"items":[{"phone_number","message"}]}`.
+async fn dev_sms(State(local): State<Arc<Local>>) -> AxumResponse {
+    match crate::sms::sent(&local.aws_endpoint).await {
+        Ok(items) => axum::Json(json!({ "items": items })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read SMS from the local AWS");
+            error(&ApiError::unavailable())
+        }
+    }
+}
+
 async fn api(State(local): State<Arc<Local>>, request: AxumRequest) -> AxumResponse {
     let (parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, MAX_PAYLOAD_BYTES).await else {
@@ -66,7 +80,10 @@ async fn api(State(local): State<Arc<Local>>, request: AxumRequest) -> AxumRespo
             Some(claims) => Some(claims),
             None => return error(&ApiError::unauthorized()),
         },
-        Access::Staff => return error(&ApiError::unauthorized()),
+        Access::Staff => match bearer(&parts.headers).and_then(|t| local.issuer.verify_staff(t)) {
+            Some(claims) => Some(claims),
+            None => return error(&ApiError::unauthorized()),
+        },
     };
     let event = v2_event(route, &parts, &params, claims, &body);
     let request = match lambda_http::request::from_str(&event.to_string()) {

@@ -6,6 +6,8 @@ pub mod aws;
 pub mod gateway;
 pub mod provision;
 pub mod seed;
+pub mod sms;
+pub mod stream;
 pub mod tokens;
 
 pub use gateway::router;

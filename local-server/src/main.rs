@@ -1,13 +1,16 @@
-//! `suishoupai-local`: the whole API on 127.0.0.1, over a local AWS. Run it with `scripts/local`.
+//! `suishoupai-local`: the whole platform on 127.0.0.1, over a local AWS. Run it with `scripts/local`.
 //!
 //! Environment: `AWS_ENDPOINT_URL` (moto, required), `PORT` (3000), `TABLE_NAME`
 //! (suishoupai-local), `BUCKET_NAME` (suishoupai-evidence-local), `TEMPLATE` (infra/template.yaml),
-//! `SEED` (true), `DEV_TOKEN_SECRET` (random per start).
+//! `AGENCIES_FILE` (local-server/data/demo-agencies.csv: demo duty phones), `SEED` (true),
+//! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20).
 
 use local_server::gateway::Local;
+use local_server::stream::StreamFeeder;
 use local_server::{aws, provision, seed, tokens};
+use notify::Notifier;
+use shared::adapters::sns::Sns;
 use shared::app::{App, Settings};
-use std::time::Duration;
 
 fn var(name: &str, default: &str) -> String {
     std::env::var(name)
@@ -22,16 +25,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = std::env::var("AWS_ENDPOINT_URL")
         .map_err(|_| "AWS_ENDPOINT_URL must point at moto (scripts/local starts it)")?;
     let port: u16 = var("PORT", "3000").parse()?;
-    let settings = Settings {
-        table: var("TABLE_NAME", "suishoupai-local"),
-        bucket: var("BUCKET_NAME", "suishoupai-evidence-local"),
-        s3_path_style: true,
-        reports_per_day: var("REPORTS_PER_DAY", "20").parse()?,
-        upload_url_ttl: Duration::from_secs(900),
-        evidence_url_ttl: Duration::from_secs(300),
-    };
+    let mut settings = Settings::local(
+        &var("TABLE_NAME", "suishoupai-local"),
+        &var("BUCKET_NAME", "suishoupai-evidence-local"),
+    );
+    settings.reports_per_day = var("REPORTS_PER_DAY", "20").parse()?;
+    settings.agencies_file = Some(var("AGENCIES_FILE", "local-server/data/demo-agencies.csv"));
+    let directory = settings.directory()?;
     let sdk = aws::sdk_config(&endpoint).await;
-    let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings)));
+    let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings, directory)));
 
     let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;
     provision::create_table(
@@ -46,10 +48,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!(written, "demo reports seeded");
     }
 
+    // Lambda's stream event source mapping, locally: the table's stream feeds `notify`.
+    let notifier: &'static Notifier<Sns> = Box::leak(Box::new(Notifier {
+        records: app.records.clone(),
+        directory: app.directory,
+        to_agency: app.settings.sms_to_agency.clone(),
+        to_reporter: app.settings.sms_to_reporter.clone(),
+        sender: Sns::new(aws_sdk_sns::Client::new(&sdk)),
+    }));
+    let feeder = StreamFeeder::new(
+        aws_sdk_dynamodbstreams::Client::new(&sdk),
+        app.records.client().clone(),
+        app.records.table(),
+    );
+    tokio::spawn(feeder.run(notifier));
+
     let secret = std::env::var("DEV_TOKEN_SECRET").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
     let local = Local {
         app,
         issuer: tokens::Issuer::new(secret.as_bytes()),
+        aws_endpoint: endpoint.clone(),
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!(%endpoint, "suishoupai local API on http://127.0.0.1:{port}");

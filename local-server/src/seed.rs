@@ -7,7 +7,7 @@ use shared::adapters::dynamo::{CreateOutcome, NewReport, SaveOutcome};
 use shared::app::App;
 use shared::domain::Rejection;
 use shared::domain::input::{ReportInput, validate};
-use shared::domain::report::{Finding, Report, Reporter};
+use shared::domain::report::{Deadlines, Finding, Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::timeline::{Actor, Event};
 use thiserror::Error;
@@ -83,9 +83,9 @@ fn at(text: &str) -> Result<DateTime<FixedOffset>, SeedError> {
 
 async fn step(app: &App, before: &Report, next: (Report, Event)) -> Result<Report, SeedError> {
     let (report, event) = next;
-    match app.records.save(before.version, &report, &event).await? {
+    match app.records.save(before, &report, &event).await? {
         SaveOutcome::Saved => Ok(report),
-        SaveOutcome::Stale => Err(SeedError::Write(report.serial.to_string())),
+        SaveOutcome::Stale | SaveOutcome::Contended => Err(SeedError::Write(report.serial.to_string())),
     }
 }
 
@@ -113,7 +113,8 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
         let draft = validate(&input, app.directory, &reporter.sub)?;
         let submitted = at(demo.submitted)?;
         let serial = Serial::parse(demo.serial).ok_or_else(|| SeedError::Write(demo.serial.into()))?;
-        let (report, event) = Report::submit(serial, draft, reporter.clone(), None, submitted);
+        let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &submitted, submitted);
+        let (report, event) = Report::submit(serial, draft, reporter.clone(), None, deadlines, submitted);
         let new = NewReport {
             report: &report,
             event: &event,

@@ -3,7 +3,11 @@
 
 use crate::adapters::dynamo::Records;
 use crate::adapters::s3::EvidenceStore;
+use crate::domain::calendar::Calendar;
+use crate::domain::catalog::Catalog;
 use crate::domain::dispatch::Directory;
+use crate::domain::regions::Regions;
+use crate::domain::report::DeadlineRules;
 use std::time::Duration;
 use thiserror::Error;
 
@@ -13,6 +17,8 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("environment variable {name} is invalid: {value}")]
     Invalid { name: &'static str, value: String },
+    #[error("agency directory {path}: {detail}")]
+    Directory { path: String, detail: String },
 }
 
 /// Deployment settings; every one has an environment variable (see README).
@@ -30,6 +36,13 @@ pub struct Settings {
     pub upload_url_ttl: Duration,
     /// `EVIDENCE_URL_TTL_SECONDS`: how long a presigned GET of evidence is valid (default 300).
     pub evidence_url_ttl: Duration,
+    /// `SIGN_DAYS`, `HANDOFF_DAYS`, `REPLY_DAYS`: working days for each step (1, 2, 15).
+    pub deadlines: DeadlineRules,
+    /// `SMS_TO_AGENCY`, `SMS_TO_REPORTER`: message texts with `{serial}` (catalog defaults).
+    pub sms_to_agency: String,
+    pub sms_to_reporter: String,
+    /// `AGENCIES_FILE`: a CSV naming agencies and their duty phones (see `Directory`).
+    pub agencies_file: Option<String>,
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -55,7 +68,47 @@ impl Settings {
             reports_per_day: parsed("REPORTS_PER_DAY", 20)?,
             upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
             evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
+            deadlines: DeadlineRules {
+                sign: parsed("SIGN_DAYS", DeadlineRules::default().sign)?,
+                handoff: parsed("HANDOFF_DAYS", DeadlineRules::default().handoff)?,
+                reply: parsed("REPLY_DAYS", DeadlineRules::default().reply)?,
+            },
+            sms_to_agency: var("SMS_TO_AGENCY").unwrap_or_else(|| Catalog::get().sms_to_agency.clone()),
+            sms_to_reporter: var("SMS_TO_REPORTER").unwrap_or_else(|| Catalog::get().sms_to_reporter.clone()),
+            agencies_file: var("AGENCIES_FILE"),
         })
+    }
+
+    /// Settings for a local run or a test: defaults everywhere but the names given.
+    pub fn local(table: &str, bucket: &str) -> Settings {
+        Settings {
+            table: table.to_owned(),
+            bucket: bucket.to_owned(),
+            s3_path_style: true,
+            reports_per_day: 20,
+            upload_url_ttl: Duration::from_secs(900),
+            evidence_url_ttl: Duration::from_secs(300),
+            deadlines: DeadlineRules::default(),
+            sms_to_agency: Catalog::get().sms_to_agency.clone(),
+            sms_to_reporter: Catalog::get().sms_to_reporter.clone(),
+            agencies_file: None,
+        }
+    }
+
+    /// The directory of this deployment: Hubei's regions, with the agencies file if one is set.
+    pub fn directory(&self) -> Result<&'static Directory, ConfigError> {
+        let Some(path) = &self.agencies_file else {
+            return Ok(Directory::hubei());
+        };
+        let fail = |detail: String| ConfigError::Directory {
+            path: path.clone(),
+            detail,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        let regions = Regions::from_csv(include_str!("../data/hubei-regions.csv")).map_err(|e| fail(e.to_string()))?;
+        let directory = Directory::new(regions).with_agencies_csv(&text).map_err(fail)?;
+        // Built once per cold start and kept for the life of the process.
+        Ok(Box::leak(Box::new(directory)))
     }
 }
 
@@ -65,6 +118,7 @@ pub struct App {
     pub records: Records,
     pub evidence: EvidenceStore,
     pub directory: &'static Directory,
+    pub calendar: &'static Calendar,
     pub settings: Settings,
 }
 
@@ -73,11 +127,12 @@ impl App {
     /// `AWS_ENDPOINT_URL` for a local AWS).
     pub async fn from_env() -> Result<App, ConfigError> {
         let settings = Settings::from_env()?;
+        let directory = settings.directory()?;
         let sdk = aws_config::load_from_env().await;
-        Ok(App::new(&sdk, settings))
+        Ok(App::new(&sdk, settings, directory))
     }
 
-    pub fn new(sdk: &aws_config::SdkConfig, settings: Settings) -> App {
+    pub fn new(sdk: &aws_config::SdkConfig, settings: Settings, directory: &'static Directory) -> App {
         let dynamo = aws_sdk_dynamodb::Client::new(sdk);
         let s3_config = aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(settings.s3_path_style)
@@ -85,7 +140,8 @@ impl App {
         App {
             records: Records::new(dynamo, settings.table.clone()),
             evidence: EvidenceStore::new(aws_sdk_s3::Client::from_conf(s3_config), settings.bucket.clone()),
-            directory: Directory::hubei(),
+            directory,
+            calendar: Calendar::china(),
             settings,
         }
     }

@@ -70,6 +70,42 @@ pub const ROUTES: &[Route] = &[
         function: "rate",
         access: Access::Citizen,
     },
+    Route {
+        method: "GET",
+        path: "/v1/staff/reports",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/staff/reports/{serial}",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/staff/reports/{serial}/actions",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/staff/stats",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/staff/export",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/staff/templates",
+        function: "staff-action",
+        access: Access::Staff,
+    },
 ];
 
 impl Route {

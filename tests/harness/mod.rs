@@ -3,14 +3,20 @@
 //! ephemeral port, so tests run in parallel without seeing each other's data.
 
 use local_server::gateway::Local;
+use local_server::stream::StreamFeeder;
 use local_server::{aws, provision, tokens};
+use notify::Notifier;
 use serde_json::{Value, json};
 use shared::adapters::dynamo::SaveOutcome;
+use shared::adapters::sns::{SmsSender, Sns, e164};
 use shared::app::{App, Settings};
+use shared::domain::dispatch::Directory;
+use shared::domain::regions::Regions;
 use shared::domain::report::{Finding, Report};
 use shared::domain::timeline::Actor;
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
+use tokio::sync::Mutex;
 
 pub const JPEG: &[u8] = include_bytes!("../fixtures/evidence.jpg");
 
@@ -28,12 +34,39 @@ pub fn moto_endpoint() -> String {
     })
 }
 
-/// One isolated environment: table, bucket, app and a local API server.
+/// One isolated environment: table, bucket, app, a local API server, and the table's stream
+/// feeding `notify` on demand.
 pub struct Env {
     pub app: &'static App,
     pub base: String,
     pub http: reqwest::Client,
+    pub sdk: aws_config::SdkConfig,
     issuer: tokens::Issuer,
+    feeder: Mutex<StreamFeeder>,
+    /// Duty phones of this environment's agencies (unique to it, so SMS can be told apart).
+    pub duty_phones: HashMap<String, String>,
+}
+
+/// The demo directory with duty phones unique to one environment.
+fn directory(seed: u64) -> (&'static Directory, HashMap<String, String>) {
+    let mut csv = String::from("region,department,agency_id,agency_name,phones\n");
+    let mut phones = HashMap::new();
+    for (i, line) in read_repo_file("local-server/data/demo-agencies.csv")
+        .lines()
+        .skip(1)
+        .enumerate()
+    {
+        let fields: Vec<&str> = line.split(',').collect();
+        let phone = format!("15{:09}", (seed * 100 + i as u64) % 1_000_000_000);
+        phones.insert(fields[2].to_owned(), phone.clone());
+        csv.push_str(&format!(
+            "{},{},{},{},{phone}\n",
+            fields[0], fields[1], fields[2], fields[3]
+        ));
+    }
+    let regions = Regions::from_csv(&read_repo_file("shared/data/hubei-regions.csv")).expect("regions");
+    let directory = Directory::new(regions).with_agencies_csv(&csv).expect("directory");
+    (Box::leak(Box::new(directory)), phones)
 }
 
 pub struct Options {
@@ -52,17 +85,13 @@ impl Env {
     }
 
     pub async fn with(options: Options) -> Env {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let settings = Settings {
-            table: format!("t-{id}"),
-            bucket: format!("b-{id}"),
-            s3_path_style: true,
-            reports_per_day: options.reports_per_day,
-            upload_url_ttl: Duration::from_secs(900),
-            evidence_url_ttl: Duration::from_secs(300),
-        };
+        let uuid = uuid::Uuid::new_v4();
+        let id = uuid.simple().to_string();
+        let mut settings = Settings::local(&format!("t-{id}"), &format!("b-{id}"));
+        settings.reports_per_day = options.reports_per_day;
+        let (directory, duty_phones) = directory(uuid.as_u64_pair().0 % 10_000_000);
         let sdk = aws::sdk_config(&moto_endpoint()).await;
-        let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings)));
+        let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings, directory)));
         let definition = provision::table_definition(&read_repo_file("infra/template.yaml")).expect("template table");
         provision::create_table(app.records.client(), app.records.table(), &definition)
             .await
@@ -76,14 +105,84 @@ impl Env {
         let router = local_server::router(Local {
             app,
             issuer: issuer.clone(),
+            aws_endpoint: moto_endpoint(),
         });
         tokio::spawn(async move { axum::serve(listener, router).await });
+        let feeder = StreamFeeder::new(
+            aws_sdk_dynamodbstreams::Client::new(&sdk),
+            app.records.client().clone(),
+            app.records.table(),
+        );
         Env {
             app,
             base,
             http: reqwest::Client::new(),
+            sdk,
             issuer,
+            feeder: Mutex::new(feeder),
+            duty_phones,
         }
+    }
+
+    /// `notify` as deployed, with a given sender.
+    pub fn notifier<S: SmsSender>(&self, sender: S) -> Notifier<S> {
+        Notifier {
+            records: self.app.records.clone(),
+            directory: self.app.directory,
+            to_agency: self.app.settings.sms_to_agency.clone(),
+            to_reporter: self.app.settings.sms_to_reporter.clone(),
+            sender,
+        }
+    }
+
+    pub fn sns(&self) -> Sns {
+        Sns::new(aws_sdk_sns::Client::new(&self.sdk))
+    }
+
+    /// Hands every stream record not yet delivered to `notify` (with SNS), as Lambda would.
+    pub async fn deliver_stream(&self) -> usize {
+        let notifier = self.notifier(self.sns());
+        self.feeder.lock().await.deliver(&notifier).await.expect("stream")
+    }
+
+    /// The stream records not yet delivered, as stream events, without delivering them.
+    pub async fn pending_stream(&self) -> Vec<aws_lambda_events::event::dynamodb::Event> {
+        self.feeder
+            .lock()
+            .await
+            .pending()
+            .await
+            .expect("stream")
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect()
+    }
+
+    /// The texts SNS sent to `phone` (in any form), oldest first.
+    pub async fn sms_to(&self, phone: &str) -> Vec<String> {
+        let wanted = e164(phone).expect("a mobile number");
+        let sent = local_server::sms::sent(&moto_endpoint()).await.expect("sms");
+        sent.into_iter()
+            .filter(|s| s.phone_number == wanted)
+            .map(|s| s.message)
+            .collect()
+    }
+
+    /// A staff token: `role` is handler, city or province.
+    pub fn staff(&self, role: &str, agency: &str, region: &str) -> String {
+        let request = tokens::TokenRequest {
+            role: Some("staff".into()),
+            sub: Some(format!("staff-{role}-{agency}-{region}")),
+            name: Some(format!("{region}工作人员")),
+            phone: None,
+            agency: Some(agency.into()),
+            region: Some(region.into()),
+            staff_role: Some(role.into()),
+        };
+        self.issuer
+            .issue(&request, chrono::Utc::now().timestamp())
+            .expect("token")
+            .0
     }
 
     /// A citizen token for `sub`, with a name and phone derived from it.
@@ -93,6 +192,9 @@ impl Env {
             sub: Some(sub.into()),
             name: Some(format!("测试{sub}")),
             phone: Some(phone_of(sub)),
+            agency: None,
+            region: None,
+            staff_role: None,
         };
         self.issuer
             .issue(&request, chrono::Utc::now().timestamp())
@@ -178,7 +280,7 @@ impl Env {
         let now = shared::domain::time::now_cst();
         let mut steps = vec![];
         let (accepted, e1) = report.accept(staff.clone(), now).expect("accept");
-        steps.push((report.version, accepted.clone(), e1));
+        steps.push((report.clone(), accepted.clone(), e1));
         let (replied, e2) = accepted
             .reply(
                 staff.clone(),
@@ -187,18 +289,18 @@ impl Env {
                 now,
             )
             .expect("reply");
-        steps.push((accepted.version, replied.clone(), e2));
+        steps.push((accepted.clone(), replied.clone(), e2));
         let mut last = replied.clone();
         if publish {
             let (published, e3) = replied
                 .publish(staff, Some("该机构已被责令停止违规培训".into()), now)
                 .expect("publish");
-            steps.push((replied.version, published.clone(), e3));
+            steps.push((replied.clone(), published.clone(), e3));
             last = published;
         }
-        for (version, next, event) in steps {
+        for (before, next, event) in steps {
             assert_eq!(
-                self.app.records.save(version, &next, &event).await.expect("save"),
+                self.app.records.save(&before, &next, &event).await.expect("save"),
                 SaveOutcome::Saved
             );
         }

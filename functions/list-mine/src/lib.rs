@@ -5,8 +5,7 @@
 use serde::Serialize;
 use shared::app::App;
 use shared::domain::serial::Serial;
-use shared::domain::time::{format, now_cst};
-use shared::domain::views::{CitizenDetail, CitizenListItem, EvidenceLink, citizen_detail, list_item};
+use shared::domain::views::{CitizenDetail, CitizenListItem, citizen_detail, list_item};
 use shared::http::request::{limit, path_param, query_param, route_key};
 use shared::http::response::{json, respond};
 use shared::http::{ApiError, Body, Request, Response, identity};
@@ -55,19 +54,9 @@ async fn detail(app: &App, sub: &str, serial: &str) -> Result<CitizenDetail, Api
         .await?
         .filter(|(report, _)| report.reporter.sub == sub)
         .ok_or_else(ApiError::not_found)?;
-    let ttl = app.settings.evidence_url_ttl;
-    let expires_at = format(&(now_cst() + chrono::Duration::from_std(ttl).unwrap_or_default()));
-    let mut links = Vec::new();
-    if let Some(evidence) = &report.evidence {
-        for file in &evidence.files {
-            links.push(EvidenceLink {
-                kind: evidence.kind,
-                content_type: file.content_type.clone(),
-                size: file.size,
-                url: app.evidence.presign_get(&file.key, ttl).await?,
-                expires_at: expires_at.clone(),
-            });
-        }
-    }
+    let links = app
+        .evidence
+        .links(report.evidence.as_ref(), app.settings.evidence_url_ttl)
+        .await?;
     Ok(citizen_detail(&report, &events, links, &app.directory.regions))
 }

@@ -1,14 +1,136 @@
-//! `notify`: SMS on the table's stream (new report → agency, reply → reporter).
-//! Built with the staff issue; until then it acknowledges every batch without sending.
+//! `notify`: SMS from the table's stream. A new report, or one handed to another agency, texts
+//! that agency's duty phones; a reply texts the reporter.
+//!
+//! Streams deliver at least once. Each message has a record keyed by serial + event + phone,
+//! claimed before sending, so a redelivered record sends nothing twice. A failed send marks its
+//! record failed and its stream record is reported as a batch item failure, so Lambda retries
+//! it; after the retries, the stream mapping's on-failure destination (a dead-letter queue)
+//! keeps it. Nothing is dropped silently.
 
-use aws_lambda_events::event::dynamodb::Event;
-use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use shared::adapters::StoreError;
+use shared::adapters::dynamo::{Delivery, Records, sms_pk};
+use shared::adapters::sns::{SmsSender, e164};
+use shared::domain::dispatch::Directory;
+use shared::domain::report::Report;
+use shared::domain::status::Status;
 
-/// Reports no failures: nothing is sent yet, so nothing can fail.
-pub async fn handle(event: Event) -> DynamoDbEventResponse {
-    tracing::info!(
-        records = event.records.len(),
-        "stream batch received; SMS arrive with the staff issue"
-    );
-    DynamoDbEventResponse::default()
+/// What `notify` needs: the table, the directory (duty phones), the texts and a sender.
+pub struct Notifier<S> {
+    pub records: Records,
+    pub directory: &'static Directory,
+    pub to_agency: String,
+    pub to_reporter: String,
+    pub sender: S,
+}
+
+/// One message to send, and the key of its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub key: String,
+    pub phone: String,
+    pub text: String,
+}
+
+fn image(item: &serde_dynamo::Item) -> Result<Option<Report>, String> {
+    if item.is_empty() {
+        return Ok(None);
+    }
+    serde_dynamo::from_item(item.clone())
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+fn is_report(record: &EventRecord) -> bool {
+    let text = |name: &str| match record.change.keys.get(name) {
+        Some(serde_dynamo::AttributeValue::S(value)) => Some(value.clone()),
+        _ => None,
+    };
+    text("pk").is_some_and(|pk| pk.starts_with("REPORT#")) && text("sk").as_deref() == Some("REPORT")
+}
+
+impl<S: SmsSender> Notifier<S> {
+    /// The messages one stream record calls for.
+    pub fn messages(&self, record: &EventRecord) -> Result<Vec<Message>, String> {
+        if !is_report(record) {
+            return Ok(vec![]);
+        }
+        let Some(after) = image(&record.change.new_image)? else {
+            return Ok(vec![]);
+        };
+        let before = image(&record.change.old_image)?;
+        let serial = after.serial.to_string();
+        let fill = |template: &str| template.replace("{serial}", &serial);
+        let mut out = Vec::new();
+        let mut to = |phones: Vec<String>, text: String| {
+            for phone in phones {
+                match e164(&phone) {
+                    Some(phone) => out.push(Message {
+                        key: sms_pk(&serial, after.version, &phone),
+                        phone,
+                        text: text.clone(),
+                    }),
+                    None => tracing::warn!(%serial, %phone, "not a mobile number; no SMS"),
+                }
+            }
+        };
+        let arrived = before
+            .as_ref()
+            .is_none_or(|b| b.assignment.agency_id != after.assignment.agency_id);
+        if arrived {
+            let phones = self
+                .directory
+                .agency_by_id(&after.assignment.agency_id)
+                .map(|a| a.phones)
+                .unwrap_or_default();
+            if phones.is_empty() {
+                tracing::warn!(%serial, agency = %after.assignment.agency_id, "agency has no duty phone; no SMS");
+            }
+            to(phones, fill(&self.to_agency));
+        }
+        let answered = after.status == Status::Replied && before.as_ref().is_some_and(|b| b.status != Status::Replied);
+        if answered {
+            to(vec![after.reporter.phone.clone()], fill(&self.to_reporter));
+        }
+        Ok(out)
+    }
+
+    /// Sends each message of a record once; an error means the record must be retried.
+    async fn deliver(&self, record: &EventRecord) -> Result<(), StoreError> {
+        let messages = self.messages(record).map_err(|detail| StoreError::Corrupt {
+            key: record.event_id.clone(),
+            detail,
+        })?;
+        let now = chrono::Utc::now().timestamp();
+        let mut failure = None;
+        for message in messages {
+            if !self.records.claim_sms(&message.key, &message.text, now).await? {
+                continue; // sent before (or in flight elsewhere): never twice
+            }
+            match self.sender.send(&message.phone, &message.text).await {
+                Ok(()) => self.records.finish_sms(&message.key, Delivery::Sent).await?,
+                Err(error) => {
+                    tracing::error!(key = %message.key, %error, "SMS failed; the record will be retried");
+                    self.records.finish_sms(&message.key, Delivery::Failed).await?;
+                    failure = Some(error);
+                }
+            }
+        }
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Handles one batch; reports exactly the records that must be retried.
+    pub async fn handle(&self, event: Event) -> DynamoDbEventResponse {
+        let mut response = DynamoDbEventResponse::default();
+        for record in &event.records {
+            if let Err(error) = self.deliver(record).await {
+                tracing::error!(event_id = %record.event_id, %error, "stream record failed");
+                let mut failure = DynamoDbBatchItemFailure::default();
+                failure.item_identifier = record.change.sequence_number.clone();
+                response.batch_item_failures.push(failure);
+            }
+        }
+        response
+    }
 }

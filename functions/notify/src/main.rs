@@ -1,13 +1,26 @@
 //! Lambda entry point of `notify`: the table's stream, batch by batch.
 
 use lambda_runtime::{LambdaEvent, service_fn};
+use notify::Notifier;
+use shared::adapters::dynamo::{DynamoClient, Records};
+use shared::adapters::sns::Sns;
+use shared::app::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
+    let settings = Settings::from_env()?;
+    let sdk = aws_config::load_from_env().await;
+    let notifier: &'static Notifier<Sns> = Box::leak(Box::new(Notifier {
+        records: Records::new(DynamoClient::new(&sdk), settings.table.clone()),
+        directory: settings.directory()?,
+        to_agency: settings.sms_to_agency.clone(),
+        to_reporter: settings.sms_to_reporter.clone(),
+        sender: Sns::new(aws_sdk_sns::Client::new(&sdk)),
+    }));
     lambda_runtime::run(service_fn(
-        |event: LambdaEvent<aws_lambda_events::event::dynamodb::Event>| async move {
-            Ok::<_, lambda_runtime::Error>(notify::handle(event.payload).await)
+        move |event: LambdaEvent<aws_lambda_events::event::dynamodb::Event>| async move {
+            Ok::<_, lambda_runtime::Error>(notifier.handle(event.payload).await)
         },
     ))
     .await

@@ -48,7 +48,7 @@ async fn rate(app: &App, sub: &str, serial: &Serial, input: &RatingInput) -> Res
             .filter(|r| r.reporter.sub == sub)
             .ok_or_else(ApiError::not_found)?;
         let (rated, event) = report.rate(stars, comment.clone(), now_cst())?;
-        if app.records.save(report.version, &rated, &event).await? == SaveOutcome::Saved {
+        if app.records.save(&report, &rated, &event).await? == SaveOutcome::Saved {
             let rating = rating_view(&rated).ok_or_else(ApiError::internal)?;
             return Ok(Rated {
                 serial: serial.to_string(),

@@ -1,10 +1,43 @@
-//! `staff-action`: the agencies' side (queue, sign-for, reply, hand-on, publish, supervise).
-//! Its routes arrive with the staff issue; until then it answers every request with 404.
+//! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
+//! statistics, CSV export and reply templates. A report outside the caller's reach answers 404.
 
+mod act;
+mod detail;
+mod export;
+mod queue;
+mod stats;
+
+use serde_json::json;
 use shared::app::App;
-use shared::http::response::respond;
-use shared::http::{ApiError, Body, Request, Response};
+use shared::domain::templates::templates;
+use shared::http::request::{json_body, path_param, query_param, route_key};
+use shared::http::response::{json, respond};
+use shared::http::{ApiError, Body, Request, Response, identity};
 
-pub async fn handle(_app: &App, _request: Request) -> Response<Body> {
-    respond(Err(ApiError::route_not_found()))
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    respond(route(app, &request).await)
+}
+
+async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
+    let key = route_key(request);
+    if !key.starts_with("GET /v1/staff/") && !key.starts_with("POST /v1/staff/") {
+        return Err(ApiError::route_not_found());
+    }
+    let staff = identity::staff(request, app.directory)?;
+    let serial = || path_param(request, "serial").unwrap_or_default();
+    match key.as_str() {
+        "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
+        "GET /v1/staff/reports/{serial}" => Ok(json(200, &detail::detail(app, &staff, &serial(), false).await?)),
+        "POST /v1/staff/reports/{serial}/actions" => {
+            let body = json_body(request)?;
+            Ok(json(200, &act::act(app, &staff, &serial(), body).await?))
+        }
+        "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
+        "GET /v1/staff/export" => export::export(app, &staff, request).await,
+        "GET /v1/staff/templates" => {
+            let wanted = query_param(request, "violation_type");
+            Ok(json(200, &json!({"items": templates(wanted.as_deref())})))
+        }
+        _ => Err(ApiError::route_not_found()),
+    }
 }

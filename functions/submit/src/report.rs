@@ -7,7 +7,7 @@ use shared::domain::Rejection;
 use shared::domain::evidence::{Evidence, EvidenceFile, check_upload, owner_of};
 use shared::domain::idempotency::{check_key, fingerprint};
 use shared::domain::input::{Draft, ReportInput, validate};
-use shared::domain::report::{Report, Reporter};
+use shared::domain::report::{Deadlines, Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::status::Status;
 use shared::domain::time::{format, now_cst};
@@ -68,12 +68,14 @@ pub async fn submit(
     let owner = owner_of(&citizen.sub);
     let now = now_cst();
     let day = now.format("%Y%m%d").to_string();
+    let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
     for attempt in 0..MAX_ATTEMPTS {
         let (report, event) = Report::submit(
             Serial::candidate(&now, attempt),
             draft.clone(),
             citizen.clone(),
             evidence.clone(),
+            deadlines,
             now,
         );
         let new = NewReport {

@@ -2,6 +2,7 @@
 
 pub mod dynamo;
 pub mod s3;
+pub mod sns;
 
 use thiserror::Error;
 

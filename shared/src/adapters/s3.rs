@@ -3,7 +3,9 @@
 //! through short-lived presigned GETs. Nothing in the bucket is public.
 
 use super::StoreError;
-use crate::domain::evidence::{StoredObject, Upload};
+use crate::domain::evidence::{Evidence, StoredObject, Upload};
+use crate::domain::time::{format, now_cst};
+use crate::domain::views::EvidenceLink;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use std::collections::BTreeMap;
@@ -79,6 +81,25 @@ impl EvidenceStore {
             .await
             .map_err(|e| StoreError::service("s3", e))?;
         Ok(request.uri().to_owned())
+    }
+
+    /// Short-lived links to every file of a report's evidence.
+    pub async fn links(&self, evidence: Option<&Evidence>, ttl: Duration) -> Result<Vec<EvidenceLink>, StoreError> {
+        let Some(evidence) = evidence else {
+            return Ok(Vec::new());
+        };
+        let expires_at = format(&(now_cst() + chrono::Duration::from_std(ttl).unwrap_or_default()));
+        let mut links = Vec::with_capacity(evidence.files.len());
+        for file in &evidence.files {
+            links.push(EvidenceLink {
+                kind: evidence.kind,
+                content_type: file.content_type.clone(),
+                size: file.size,
+                url: self.presign_get(&file.key, ttl).await?,
+                expires_at: expires_at.clone(),
+            });
+        }
+        Ok(links)
     }
 
     /// What S3 holds at `key`, or `None` if nothing was uploaded there.

@@ -66,6 +66,56 @@ impl Directory {
         })
     }
 
+    /// Loads an agency directory: `region,department,agency_id,agency_name,phones` with region
+    /// codes, and phones separated by `;`. Rows name agencies explicitly (one agency may serve
+    /// several regions or departments); pairs not listed follow the default rule.
+    pub fn with_agencies_csv(mut self, text: &str) -> Result<Directory, String> {
+        #[derive(Deserialize)]
+        struct Row {
+            region: String,
+            department: String,
+            agency_id: String,
+            agency_name: String,
+            #[serde(default)]
+            phones: String,
+        }
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        for (line, row) in reader.deserialize::<Row>().enumerate() {
+            let row = row.map_err(|e| format!("agencies line {}: {e}", line + 2))?;
+            if self.regions.get(&row.region).is_none() || Catalog::get().department(&row.department).is_none() {
+                return Err(format!(
+                    "agencies line {}: unknown region {} or department {}",
+                    line + 2,
+                    row.region,
+                    row.department
+                ));
+            }
+            let phones = row
+                .phones
+                .split(';')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let agency = Agency {
+                id: row.agency_id,
+                name: row.agency_name,
+                phones,
+            };
+            self.explicit.insert((row.region, row.department), agency);
+        }
+        Ok(self)
+    }
+
+    /// An agency by id, explicit or by the default `{region}-{department}` rule.
+    pub fn agency_by_id(&self, id: &str) -> Option<Agency> {
+        if let Some(agency) = self.explicit.values().find(|a| a.id == id) {
+            return Some(agency.clone());
+        }
+        let (region, department) = id.rsplit_once('-')?;
+        self.agency(region, department).filter(|a| a.id == id)
+    }
+
     /// The agency of `region` (a county, or a directly administered city) for `department`.
     pub fn agency(&self, region: &str, department: &str) -> Option<Agency> {
         if let Some(agency) = self.explicit.get(&(region.to_owned(), department.to_owned())) {
@@ -147,6 +197,26 @@ mod tests {
         );
         assert!(
             matches!(directory.dispatch("420200", "420106", "academic"), Err(Rejection::Invalid { field, .. }) if field == "county")
+        );
+    }
+
+    #[test]
+    fn a_directory_file_names_agencies_and_their_duty_phones() {
+        let regions = Regions::from_csv(include_str!("../../data/hubei-regions.csv")).unwrap();
+        let csv = "region,department,agency_id,agency_name,phones\n420106,education,420106-education,武昌区教育局,13900000001; 13900000002\n";
+        let directory = Directory::new(regions).with_agencies_csv(csv).unwrap();
+        let agency = directory.agency_by_id("420106-education").unwrap();
+        assert_eq!(agency.phones, ["13900000001", "13900000002"]);
+        assert!(
+            directory.agency_by_id("420111-education").unwrap().phones.is_empty(),
+            "default rule"
+        );
+        assert!(directory.agency_by_id("nowhere").is_none());
+        let regions = Regions::from_csv(include_str!("../../data/hubei-regions.csv")).unwrap();
+        assert!(
+            Directory::new(regions)
+                .with_agencies_csv("region,department,agency_id,agency_name,phones\n999999,education,x,y,\n")
+                .is_err()
         );
     }
 

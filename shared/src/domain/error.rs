@@ -14,6 +14,9 @@ pub enum Rejection {
     /// The request conflicts with the report's current state (409).
     #[error("conflict {code}: {message}")]
     Conflict { code: &'static str, message: String },
+    /// The caller may see the report but not do this to it (403).
+    #[error("forbidden: {message}")]
+    Forbidden { message: String },
     /// Nothing the caller may see exists here (404).
     #[error("not found")]
     NotFound,
@@ -33,6 +36,12 @@ impl Rejection {
     pub fn too_large(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::TooLarge {
             field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden {
             message: message.into(),
         }
     }

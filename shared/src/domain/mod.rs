@@ -1,5 +1,7 @@
 //! Pure domain: what a report is, who may change it how, and what each audience may see.
 
+pub mod actions;
+pub mod calendar;
 pub mod catalog;
 pub mod dispatch;
 pub mod error;
@@ -11,7 +13,11 @@ pub mod rating;
 pub mod regions;
 pub mod report;
 pub mod serial;
+pub mod staff;
+pub mod staff_views;
+pub mod stats;
 pub mod status;
+pub mod templates;
 pub mod time;
 pub mod timeline;
 pub mod views;

@@ -3,6 +3,7 @@
 //! version it read is still current.
 
 use super::Rejection;
+use super::calendar::Calendar;
 use super::dispatch::Assignment;
 use super::evidence::Evidence;
 use super::input::Draft;
@@ -55,6 +56,57 @@ pub struct Reply {
     pub agency_name: String,
 }
 
+/// How many working days each step may take (12345 hotline norms by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadlineRules {
+    /// 签收: from arrival at an agency.
+    pub sign: u32,
+    /// 转办: an agency that is not responsible hands the report on within this, from arrival.
+    pub handoff: u32,
+    /// 回复: from submission.
+    pub reply: u32,
+}
+
+impl Default for DeadlineRules {
+    fn default() -> DeadlineRules {
+        DeadlineRules {
+            sign: 1,
+            handoff: 2,
+            reply: 15,
+        }
+    }
+}
+
+/// When the current agency received the report and what is due by when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadlines {
+    #[serde(with = "super::time::rfc3339")]
+    pub arrived_at: DateTime<FixedOffset>,
+    #[serde(with = "super::time::rfc3339")]
+    pub sign_by: DateTime<FixedOffset>,
+    #[serde(with = "super::time::rfc3339")]
+    pub handoff_by: DateTime<FixedOffset>,
+    #[serde(with = "super::time::rfc3339")]
+    pub reply_by: DateTime<FixedOffset>,
+}
+
+impl Deadlines {
+    /// Deadlines of a report that reaches an agency at `arrived`, submitted at `submitted`.
+    pub fn new(
+        rules: &DeadlineRules,
+        calendar: &Calendar,
+        submitted: &DateTime<FixedOffset>,
+        arrived: DateTime<FixedOffset>,
+    ) -> Deadlines {
+        Deadlines {
+            arrived_at: arrived,
+            sign_by: calendar.deadline(&arrived, rules.sign),
+            handoff_by: calendar.deadline(&arrived, rules.handoff),
+            reply_by: calendar.deadline(submitted, rules.reply),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {
     pub stars: u8,
@@ -83,6 +135,24 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     pub assignment: Assignment,
+    pub deadlines: Deadlines,
+    /// When the current agency signed for it, and whether that was within the deadline.
+    #[serde(
+        default,
+        with = "super::time::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub signed_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_on_time: Option<bool>,
+    /// Whether the reply came within the deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_on_time: Option<bool>,
+    /// How often supervisors urged it (督办) and how often it was handed on.
+    #[serde(default)]
+    pub urges: u32,
+    #[serde(default)]
+    pub transfers: u32,
     #[serde(with = "super::time::rfc3339")]
     pub created_at: DateTime<FixedOffset>,
     #[serde(with = "super::time::rfc3339")]
@@ -106,6 +176,7 @@ impl Report {
         draft: Draft,
         reporter: Reporter,
         evidence: Option<Evidence>,
+        deadlines: Deadlines,
         at: DateTime<FixedOffset>,
     ) -> (Report, Event) {
         let report = Report {
@@ -122,6 +193,12 @@ impl Report {
             evidence,
             location: draft.location,
             assignment: draft.assignment,
+            deadlines,
+            signed_at: None,
+            signed_on_time: None,
+            replied_on_time: None,
+            urges: 0,
+            transfers: 0,
             created_at: at,
             updated_at: at,
             reply: None,
@@ -172,7 +249,11 @@ impl Report {
         if self.status != Status::Pending {
             return Err(Rejection::conflict("wrong_status", "只有待受理的举报可以签收"));
         }
-        Ok(self.next(EventKind::Accepted, actor, None, at, |r| r.status = Status::Processing))
+        Ok(self.next(EventKind::Accepted, actor, None, at, |r| {
+            r.status = Status::Processing;
+            r.signed_at = Some(at);
+            r.signed_on_time = Some(at <= r.deadlines.sign_by);
+        }))
     }
 
     /// 回复: 处理中 → 已回复, with a finding and the reply text.
@@ -199,6 +280,7 @@ impl Report {
         };
         Ok(self.next(EventKind::Replied, actor, None, at, |r| {
             r.status = Status::Replied;
+            r.replied_on_time = Some(at <= r.deadlines.reply_by);
             r.reply = Some(reply);
         }))
     }
@@ -220,6 +302,117 @@ impl Report {
             r.published = true;
             r.public_text = public_text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         }))
+    }
+
+    /// 取消公开: takes a published report off the board.
+    pub fn unpublish(&self, actor: Actor, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if !self.published {
+            return Err(Rejection::conflict("not_published", "该举报未公开展示"));
+        }
+        Ok(self.next(EventKind::Unpublished, actor, None, at, |r| r.published = false))
+    }
+
+    /// 转办: hands the report to `to` (another agency, or the city's), to be signed for again.
+    /// The reply deadline runs on from submission; the new agency gets fresh sign-for and
+    /// hand-on deadlines.
+    pub fn transfer(
+        &self,
+        actor: Actor,
+        to: Assignment,
+        reason: &str,
+        rules: &DeadlineRules,
+        calendar: &Calendar,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.status == Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "已回复的举报不能转办"));
+        }
+        if to.agency_id == self.assignment.agency_id {
+            return Err(Rejection::invalid("to_agency", "不能转办给当前受理机构"));
+        }
+        let late = at > self.deadlines.handoff_by;
+        let note = format!(
+            "{} → {}{}:{}",
+            self.assignment.agency_name,
+            to.agency_name,
+            if late { "(逾期转办)" } else { "" },
+            reason.trim()
+        );
+        let deadlines = Deadlines::new(rules, calendar, &self.created_at, at);
+        Ok(self.next(EventKind::Transferred, actor, Some(note), at, |r| {
+            r.status = Status::Pending;
+            r.assignment = to;
+            r.deadlines = Deadlines {
+                reply_by: r.deadlines.reply_by,
+                ..deadlines
+            };
+            r.signed_at = None;
+            r.signed_on_time = None;
+            r.transfers += 1;
+        }))
+    }
+
+    /// 备注: an internal note; the report itself does not change.
+    pub fn note(&self, actor: Actor, text: &str, at: DateTime<FixedOffset>) -> (Report, Event) {
+        self.next(EventKind::Noted, actor, Some(text.trim().to_owned()), at, |_| {})
+    }
+
+    /// 督办: a supervisor presses for progress on an open report.
+    pub fn urge(&self, actor: Actor, reason: &str, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if self.status == Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "已回复的举报无需督办"));
+        }
+        Ok(
+            self.next(EventKind::Urged, actor, Some(reason.trim().to_owned()), at, |r| {
+                r.urges += 1
+            }),
+        )
+    }
+
+    /// 查看联系方式: recorded, because the reporter's full phone is sensitive.
+    pub fn reveal_contact(&self, actor: Actor, at: DateTime<FixedOffset>) -> (Report, Event) {
+        self.next(EventKind::ContactRevealed, actor, None, at, |_| {})
+    }
+
+    /// 重新办理: a replied report the reporter rated 不满意 or worse goes back to 处理中; the old
+    /// reply stays in the timeline, the board no longer shows it.
+    pub fn reopen(&self, actor: Actor, reason: &str, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以重新办理"));
+        }
+        if self.rating.as_ref().is_none_or(|r| r.stars > 2) {
+            return Err(Rejection::conflict(
+                "not_dissatisfied",
+                "只有评价为不满意或非常不满意的举报可以重新办理",
+            ));
+        }
+        let old = self
+            .reply
+            .as_ref()
+            .map(|r| format!("原回复({}):{}", r.finding.name(), r.text))
+            .unwrap_or_default();
+        let note = format!("{};{old}", reason.trim());
+        Ok(self.next(EventKind::Reopened, actor, Some(note), at, |r| {
+            r.status = Status::Processing;
+            r.reply = None;
+            r.replied_on_time = None;
+            r.published = false;
+        }))
+    }
+
+    /// Past a deadline now: not signed for in time, or not answered in time.
+    pub fn is_overdue(&self, now: &DateTime<FixedOffset>) -> bool {
+        (self.status == Status::Pending && *now > self.deadlines.sign_by)
+            || (self.status != Status::Replied && *now > self.deadlines.reply_by)
+    }
+
+    /// The next deadline of an open report, for the overdue filter; none once replied.
+    pub fn open_deadline(&self) -> Option<DateTime<FixedOffset>> {
+        match self.status {
+            Status::Pending => Some(self.deadlines.sign_by.min(self.deadlines.reply_by)),
+            Status::Processing => Some(self.deadlines.reply_by),
+            Status::Replied => None,
+        }
     }
 
     /// 评价: once, only after the reply.
@@ -273,7 +466,9 @@ pub(crate) mod tests {
             phone: "13812341234".into(),
         };
         let serial = Serial::parse("221215170850330").unwrap();
-        Report::submit(serial, draft, reporter, None, at("2022-12-15T17:08:50+08:00")).0
+        let submitted = at("2022-12-15T17:08:50+08:00");
+        let deadlines = Deadlines::new(&DeadlineRules::default(), Calendar::china(), &submitted, submitted);
+        Report::submit(serial, draft, reporter, None, deadlines, submitted).0
     }
 
     fn staff() -> Actor {
@@ -317,6 +512,88 @@ pub(crate) mod tests {
         ));
         let (accepted, _) = report.accept(staff(), at("2022-12-16T09:00:00+08:00")).unwrap();
         assert!(accepted.accept(staff(), at("2022-12-16T09:00:00+08:00")).is_err());
+    }
+
+    #[test]
+    fn signing_and_replying_record_whether_they_were_on_time() {
+        let report = sample(false); // Thursday 15 Dec 2022, 17:08
+        assert_eq!(
+            crate::domain::time::format(&report.deadlines.sign_by),
+            "2022-12-16T23:59:59+08:00"
+        );
+        let (late, _) = report.accept(staff(), at("2022-12-19T09:00:00+08:00")).unwrap();
+        assert_eq!(late.signed_on_time, Some(false));
+        assert!(report.is_overdue(&at("2022-12-17T00:00:00+08:00")));
+        assert!(!report.is_overdue(&at("2022-12-16T23:00:00+08:00")));
+        let (replied, _) = late
+            .reply(staff(), Finding::Partly, "已处理", at("2022-12-20T09:00:00+08:00"))
+            .unwrap();
+        assert_eq!(replied.replied_on_time, Some(true));
+        assert!(
+            !replied.is_overdue(&at("2030-01-01T00:00:00+08:00")),
+            "answered reports are never overdue"
+        );
+        assert_eq!(replied.open_deadline(), None);
+    }
+
+    #[test]
+    fn a_transfer_restarts_signing_but_not_the_reply_clock() {
+        let report = sample(false);
+        let to = Directory::hubei().dispatch("420100", "420111", "academic").unwrap();
+        let when = at("2022-12-20T10:00:00+08:00");
+        let (moved, event) = report
+            .transfer(
+                staff(),
+                to.clone(),
+                "不属本区",
+                &DeadlineRules::default(),
+                Calendar::china(),
+                when,
+            )
+            .unwrap();
+        assert_eq!((moved.status, moved.transfers), (Status::Pending, 1));
+        assert_eq!(moved.assignment, to);
+        assert_eq!(moved.deadlines.arrived_at, when);
+        assert_eq!(moved.deadlines.reply_by, report.deadlines.reply_by);
+        assert!(
+            event.note.unwrap().contains("逾期转办"),
+            "arrived 15 Dec, hand-on was due 19 Dec"
+        );
+        assert!(
+            moved
+                .transfer(staff(), to, "x", &DeadlineRules::default(), Calendar::china(), when)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn only_a_dissatisfied_reply_can_be_reopened() {
+        let when = at("2022-12-21T09:00:00+08:00");
+        let (r, _) = sample(true).accept(staff(), when).unwrap();
+        let (r, _) = r.reply(staff(), Finding::Unsubstantiated, "不属实", when).unwrap();
+        let (r, _) = r.publish(staff(), None, when).unwrap();
+        assert!(matches!(
+            r.reopen(staff(), "复查", when),
+            Err(Rejection::Conflict {
+                code: "not_dissatisfied",
+                ..
+            })
+        ));
+        let (satisfied, _) = r.rate(3, None, when).unwrap();
+        assert!(satisfied.reopen(staff(), "复查", when).is_err());
+        let (unhappy, _) = r.rate(2, None, when).unwrap();
+        let (reopened, event) = unhappy.reopen(staff(), "群众不满意,重新核查", when).unwrap();
+        assert_eq!(reopened.status, Status::Processing);
+        assert!(reopened.reply.is_none() && !reopened.published && reopened.rating.is_some());
+        assert!(event.note.unwrap().contains("原回复(不属实):不属实"));
+    }
+
+    #[test]
+    fn urging_and_unpublishing_have_their_preconditions() {
+        let when = at("2022-12-21T09:00:00+08:00");
+        let (urged, _) = sample(true).urge(staff(), "请加快办理", when).unwrap();
+        assert_eq!(urged.urges, 1);
+        assert!(sample(true).unpublish(staff(), when).is_err());
     }
 
     #[test]

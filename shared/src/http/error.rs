@@ -72,6 +72,7 @@ impl From<Rejection> for ApiError {
                 ..ApiError::new(413, "too_large", message)
             },
             Rejection::Conflict { code, message } => ApiError::new(409, code, message),
+            Rejection::Forbidden { message } => ApiError::new(403, "forbidden", message),
             Rejection::NotFound => ApiError::not_found(),
             Rejection::Quota { message } => ApiError::new(429, "too_many_requests", message),
         }

@@ -2,7 +2,9 @@
 //! context. The reporter's name and phone come only from here, never from a form.
 
 use super::ApiError;
+use crate::domain::dispatch::Directory;
 use crate::domain::report::Reporter;
+use crate::domain::staff::{Staff, StaffRole};
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 use std::collections::HashMap;
@@ -36,4 +38,41 @@ pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
         // A token without the real-name claims cannot report: the platform needs them.
         _ => Err(ApiError::new(403, "identity_incomplete", "请先完成实名认证")),
     }
+}
+
+/// The staff member making the request, from the staff pool's ID-token claims: `sub`, `name`,
+/// `custom:role` (handler | city | province), `custom:agency`, `custom:region`. Claims that do
+/// not fit the directory (a city role on a county, an unknown agency) answer 403.
+pub fn staff(request: &Request, directory: &Directory) -> Result<Staff, ApiError> {
+    let claims = claims(request).ok_or_else(ApiError::unauthorized)?;
+    let get = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| claims.get(*n))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let sub = get(&["sub"]).ok_or_else(ApiError::unauthorized)?;
+    let forbidden = || {
+        ApiError::new(
+            403,
+            "staff_claims_invalid",
+            "账号的机构、区域或角色配置有误,请联系管理员",
+        )
+    };
+    let role = get(&["custom:role", "staff_role"])
+        .and_then(|r| StaffRole::parse(&r))
+        .ok_or_else(forbidden)?;
+    let staff = Staff {
+        name: get(&["name", "cognito:username"]).unwrap_or_else(|| sub.clone()),
+        sub,
+        role,
+        agency_id: get(&["custom:agency", "agency"]).unwrap_or_default(),
+        region: get(&["custom:region", "region"]).ok_or_else(forbidden)?,
+    };
+    let agency_known = staff.role != StaffRole::Handler || directory.agency_by_id(&staff.agency_id).is_some();
+    if !staff.is_consistent(directory) || !agency_known {
+        return Err(forbidden());
+    }
+    Ok(staff)
 }

@@ -82,6 +82,10 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
     item.insert("agency_pk".into(), s(format!("AGENCY#{}", a.agency_id)));
     item.insert("city_pk".into(), s(format!("CITY#{}", a.city)));
     item.insert("province_pk".into(), s(format!("PROVINCE#{}", a.province)));
+    if let Some(deadline) = report.open_deadline() {
+        // Only open reports carry it: the overdue filter compares it with now.
+        item.insert("open_deadline".into(), s(format(&deadline)));
+    }
     if let (true, Some(reply)) = (report.is_on_public_board(), &report.reply) {
         item.insert("board_pk".into(), s(board_pk(&a.city)));
         item.insert("board_sk".into(), s(format!("{}#{serial}", format(&reply.replied_at))));
@@ -105,32 +109,14 @@ pub fn upload_item(upload: &Upload, ttl: i64) -> Result<Item, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::dispatch::Directory;
-    use crate::domain::input::Draft;
-    use crate::domain::report::{Finding, Reporter};
-    use crate::domain::serial::Serial;
+    use crate::domain::report::Finding;
     use crate::domain::timeline::Actor;
     use chrono::DateTime;
 
     fn report(public: bool) -> Report {
-        let at = DateTime::parse_from_rfc3339("2022-12-15T17:08:50+08:00").unwrap();
-        let draft = Draft {
-            target: "机构".into(),
-            address: "地址".into(),
-            category: "academic".into(),
-            violation_types: vec!["ahead".into()],
-            content: "内容".into(),
-            public,
-            location: None,
-            evidence: None,
-            assignment: Directory::hubei().dispatch("420100", "420106", "academic").unwrap(),
-        };
-        let reporter = Reporter {
-            sub: "s-1".into(),
-            name: "张三".into(),
-            phone: "13800000000".into(),
-        };
-        Report::submit(Serial::parse("221215170850330").unwrap(), draft, reporter, None, at).0
+        let mut report = crate::domain::report::tests::sample(public);
+        report.reporter.sub = "s-1".into();
+        report
     }
 
     #[test]

@@ -18,12 +18,19 @@
 mod cursor;
 mod items;
 mod reports;
+mod sms;
+mod staff;
 mod uploads;
 
 pub use cursor::{ListError, Page};
 pub use reports::{CreateOutcome, IdempotencyRecord, NewReport, SaveOutcome};
+pub use sms::{Delivery, sms_pk};
+pub use staff::QueueFilter;
 
 use aws_sdk_dynamodb::Client;
+
+/// The DynamoDB client type, for functions that build `Records` themselves.
+pub type DynamoClient = Client;
 
 pub const INDEX_BY_REPORTER: &str = "by_reporter";
 pub const INDEX_BY_AGENCY: &str = "by_agency";

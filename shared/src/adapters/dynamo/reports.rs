@@ -8,6 +8,7 @@ use super::items::{
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
+use crate::domain::stats::{Buckets, delta};
 use crate::domain::timeline::Event;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -53,6 +54,8 @@ pub enum SaveOutcome {
     Saved,
     /// The report changed since it was read.
     Stale,
+    /// Another transaction held one of the items (a statistics bucket, usually): try again.
+    Contended,
 }
 
 /// What an idempotency key was first used for.
@@ -103,6 +106,7 @@ impl Records {
                 )
                 .build(),
         ];
+        writes.extend(self.stats_updates(&delta(None, new.report))?);
         let idempotency_at = writes.len();
         if let Some((idem_key, fingerprint)) = new.idempotency {
             let mut item = key(idempotency_pk(&new.report.reporter.sub, idem_key), "IDEMPOTENCY");
@@ -169,22 +173,23 @@ impl Records {
         })
     }
 
-    /// Writes the next version of a report and its event, only if the stored version is still
-    /// `expected_version`.
-    pub async fn save(&self, expected_version: u64, report: &Report, event: &Event) -> Result<SaveOutcome, StoreError> {
-        let serial = report.serial.to_string();
+    /// Writes `after` (the next version of `before`), its event and the statistics it changes,
+    /// only if the stored version is still `before`'s.
+    pub async fn save(&self, before: &Report, after: &Report, event: &Event) -> Result<SaveOutcome, StoreError> {
+        let serial = after.serial.to_string();
         let put = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(report_item(report)?))
+            .set_item(Some(report_item(after)?))
             .condition_expression("#version = :expected")
             .expression_attribute_names("#version", "version")
-            .expression_attribute_values(":expected", n(expected_version))
+            .expression_attribute_values(":expected", n(before.version))
             .build()
             .map_err(build_err)?;
-        let writes = vec![
+        let mut writes = vec![
             TransactWriteItem::builder().put(put).build(),
             self.put_new(event_item(&serial, event)?)?,
         ];
+        writes.extend(self.stats_updates(&delta(Some(before), after))?);
         match self
             .client
             .transact_write_items()
@@ -193,13 +198,48 @@ impl Records {
             .await
         {
             Ok(_) => Ok(SaveOutcome::Saved),
-            Err(SdkError::ServiceError(service))
-                if matches!(service.err(), TransactWriteItemsError::TransactionCanceledException(_)) =>
-            {
-                Ok(SaveOutcome::Stale)
-            }
+            Err(SdkError::ServiceError(service)) => match service.err() {
+                TransactWriteItemsError::TransactionCanceledException(cancelled) => {
+                    let stale = cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .any(|r| r.code() == Some("ConditionalCheckFailed"));
+                    Ok(if stale {
+                        SaveOutcome::Stale
+                    } else {
+                        SaveOutcome::Contended
+                    })
+                }
+                _ => Err(StoreError::Service {
+                    service: "dynamodb",
+                    detail: format!("{:?}", service.err()),
+                }),
+            },
             Err(error) => Err(StoreError::service("dynamodb", error)),
         }
+    }
+
+    /// One ADD per statistics bucket the change touches.
+    fn stats_updates(&self, buckets: &Buckets) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let mut writes = Vec::with_capacity(buckets.len());
+        for ((scope, month), counters) in buckets {
+            let mut update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(format!("STATS#{scope}"), month)));
+            let mut clauses = Vec::with_capacity(counters.len());
+            for (i, (name, value)) in counters.iter().enumerate() {
+                clauses.push(format!("#c{i} :v{i}"));
+                update = update
+                    .expression_attribute_names(format!("#c{i}"), name)
+                    .expression_attribute_values(format!(":v{i}"), n(*value));
+            }
+            let update = update
+                .update_expression(format!("ADD {}", clauses.join(", ")))
+                .build()
+                .map_err(build_err)?;
+            writes.push(TransactWriteItem::builder().update(update).build());
+        }
+        Ok(writes)
     }
 
     pub async fn report(&self, serial: &str) -> Result<Option<Report>, StoreError> {

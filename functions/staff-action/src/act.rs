@@ -1,0 +1,87 @@
+//! `POST /v1/staff/reports/{serial}/actions`: one action, with the version the caller saw.
+
+use crate::detail::detail;
+use serde::Serialize;
+use shared::adapters::dynamo::SaveOutcome;
+use shared::app::App;
+use shared::domain::Rejection;
+use shared::domain::actions::{Action, ActionInput, apply, parse};
+use shared::domain::serial::Serial;
+use shared::domain::staff::Staff;
+use shared::domain::staff_views::StaffDetail;
+use shared::domain::time::now_cst;
+use shared::domain::views::AgencyView;
+use shared::http::ApiError;
+use shared::http::request::parse as parse_body;
+
+/// A write that met another transaction on a statistics bucket is tried again this often.
+const MAX_ATTEMPTS: usize = 3;
+
+/// The updated detail; or, when a transfer took the report out of the caller's reach, where it
+/// went (the caller may no longer read it).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Detail(Box<StaffDetail>),
+    HandedOn {
+        serial: String,
+        version: u64,
+        status: shared::domain::status::Status,
+        agency: AgencyView,
+        handed_on: bool,
+    },
+}
+
+fn stale() -> ApiError {
+    Rejection::conflict("stale_version", "举报件已被他人处理,请刷新后重试").into()
+}
+
+pub async fn act(app: &App, staff: &Staff, serial: &str, body: serde_json::Value) -> Result<Answer, ApiError> {
+    let input: ActionInput = parse_body(body)?;
+    let (action, version) = parse(&input)?;
+    let serial = Serial::parse(serial).ok_or_else(ApiError::not_found)?;
+    for _ in 0..MAX_ATTEMPTS {
+        let report = app
+            .records
+            .report(serial.as_str())
+            .await?
+            .filter(|r| staff.can_see(r))
+            .ok_or_else(ApiError::not_found)?;
+        if report.version != version {
+            return Err(stale());
+        }
+        let (next, event) = apply(
+            &report,
+            staff,
+            &action,
+            app.directory,
+            &app.settings.deadlines,
+            app.calendar,
+            now_cst(),
+        )?;
+        match app.records.save(&report, &next, &event).await? {
+            SaveOutcome::Saved => {
+                tracing::info!(serial = %serial, action = action.name(), staff = %staff.sub, version = next.version, "staff action");
+                if !staff.can_see(&next) {
+                    return Ok(Answer::HandedOn {
+                        serial: serial.to_string(),
+                        version: next.version,
+                        status: next.status,
+                        agency: AgencyView {
+                            id: next.assignment.agency_id.clone(),
+                            name: next.assignment.agency_name.clone(),
+                        },
+                        handed_on: true,
+                    });
+                }
+                let reveal = action == Action::RevealContact;
+                return Ok(Answer::Detail(Box::new(
+                    detail(app, staff, serial.as_str(), reveal).await?,
+                )));
+            }
+            SaveOutcome::Stale => return Err(stale()),
+            SaveOutcome::Contended => continue,
+        }
+    }
+    Err(ApiError::unavailable())
+}

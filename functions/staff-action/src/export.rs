@@ -1,0 +1,106 @@
+//! `GET /v1/staff/export?…`: the filtered queue as CSV (UTF-8 with a BOM, so Excel reads the
+//! Chinese), written page by page. The reporter's identity is not exported.
+
+use crate::queue::filter;
+use shared::app::App;
+use shared::domain::staff::Staff;
+use shared::domain::staff_views::staff_list_item;
+use shared::domain::time::now_cst;
+use shared::http::request::query_param;
+use shared::http::{ApiError, Body, Request, Response};
+
+/// Rows per export; a Lambda response holds 6 MB. Narrow the dates for more.
+pub const MAX_ROWS: usize = 5000;
+const PAGE: i32 = 100;
+
+const HEADER: [&str; 16] = [
+    "流水号",
+    "状态",
+    "地市",
+    "区县",
+    "所属分类",
+    "违规类型",
+    "举报对象",
+    "违规地址",
+    "受理机构",
+    "提交时间",
+    "签收期限",
+    "回复期限",
+    "是否逾期",
+    "处理结论",
+    "回复时间",
+    "评价星级",
+];
+
+pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Response<Body>, ApiError> {
+    let filter = filter(app, staff, request)?;
+    let mut cursor = query_param(request, "cursor");
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let fail = |e: csv::Error| {
+        tracing::error!(error = %e, "csv");
+        ApiError::internal()
+    };
+    writer.write_record(HEADER).map_err(fail)?;
+    let now = now_cst();
+    let mut rows = 0;
+    let mut truncated = false;
+    loop {
+        let page = app
+            .records
+            .queue(&staff.queue(), &filter, PAGE, cursor.as_deref())
+            .await?;
+        for report in &page.items {
+            if rows == MAX_ROWS {
+                truncated = true;
+                break;
+            }
+            let item = staff_list_item(report, &app.directory.regions, &now);
+            let reply = report.reply.as_ref();
+            writer
+                .write_record([
+                    item.serial.as_str(),
+                    item.labels.status_name,
+                    &item.labels.subject.city_name,
+                    &item.labels.subject.county_name,
+                    &item.labels.subject.category_name,
+                    &item.labels.subject.violation_type_names.join(";"),
+                    &report.target,
+                    &report.address,
+                    &item.agency.name,
+                    &item.created_at,
+                    &item.deadlines.sign_by,
+                    &item.deadlines.reply_by,
+                    if item.overdue { "是" } else { "否" },
+                    reply.map(|r| r.finding.name()).unwrap_or_default(),
+                    &reply
+                        .map(|r| shared::domain::time::format(&r.replied_at))
+                        .unwrap_or_default(),
+                    &item.rating_stars.map(|s| s.to_string()).unwrap_or_default(),
+                ])
+                .map_err(fail)?;
+            rows += 1;
+        }
+        cursor = page.next;
+        if truncated || cursor.is_none() {
+            break;
+        }
+    }
+    let bytes = writer.into_inner().map_err(|e| fail(e.into_error().into()))?;
+    let text = String::from_utf8(bytes).map_err(|_| ApiError::internal())?;
+    let mut response = Response::new(Body::Text(text));
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        http::header::CONTENT_DISPOSITION,
+        http::HeaderValue::from_static("attachment; filename=\"suishoupai-export.csv\""),
+    );
+    headers.insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-export-truncated",
+        http::HeaderValue::from_static(if truncated { "true" } else { "false" }),
+    );
+    Ok(response)
+}

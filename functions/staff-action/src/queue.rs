@@ -1,0 +1,92 @@
+//! `GET /v1/staff/reports`: the caller's queue, filtered, newest first.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use shared::adapters::dynamo::QueueFilter;
+use shared::app::App;
+use shared::domain::catalog::Catalog;
+use shared::domain::staff::Staff;
+use shared::domain::staff_views::{StaffListItem, staff_list_item};
+use shared::domain::status::Status;
+use shared::domain::time::{format, now_cst};
+use shared::http::request::{limit, query_param};
+use shared::http::{ApiError, Request};
+
+#[derive(Debug, Serialize)]
+pub struct Queue {
+    pub items: Vec<StaffListItem>,
+    pub next_cursor: Option<String>,
+}
+
+fn day(request: &Request, name: &'static str) -> Result<Option<NaiveDate>, ApiError> {
+    query_param(request, name)
+        .map(|text| {
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| ApiError::invalid(name, "日期格式应为 YYYY-MM-DD"))
+        })
+        .transpose()
+}
+
+/// The filters of the query string, checked.
+pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter, ApiError> {
+    let status = query_param(request, "status");
+    if let Some(status) = &status
+        && ![Status::Pending, Status::Processing, Status::Replied]
+            .iter()
+            .any(|s| s.code() == status)
+    {
+        return Err(ApiError::invalid("status", "状态只能是 pending、processing 或 replied"));
+    }
+    let county = query_param(request, "county");
+    if let Some(county) = &county
+        && !staff.covers_region(county, app.directory)
+        && staff.is_supervisor()
+    {
+        return Err(ApiError::invalid("county", "区县不在您的管辖范围内"));
+    }
+    let category = query_param(request, "category");
+    if let Some(category) = &category
+        && Catalog::get().category(category).is_none()
+    {
+        return Err(ApiError::invalid("category", "所属分类不存在"));
+    }
+    let overdue = match query_param(request, "overdue").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid("overdue", "overdue 只能是 true 或 false")),
+    };
+    let (from, to) = (day(request, "from")?, day(request, "to")?);
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(ApiError::invalid("from", "开始日期不能晚于结束日期"));
+    }
+    Ok(QueueFilter {
+        status,
+        county,
+        category,
+        overdue_at: overdue.then(|| format(&now_cst())),
+        // Serials begin with YYMMDDHHMMSS, so a day's reports lie between these bounds.
+        from_serial: from.map(|d| format!("{}000000000", d.format("%y%m%d"))),
+        to_serial: to.map(|d| format!("{}235959999", d.format("%y%m%d"))),
+    })
+}
+
+pub async fn list(app: &App, staff: &Staff, request: &Request) -> Result<Queue, ApiError> {
+    let filter = filter(app, staff, request)?;
+    let limit = limit(request, 20, 100)?;
+    let cursor = query_param(request, "cursor");
+    let page = app
+        .records
+        .queue(&staff.queue(), &filter, limit, cursor.as_deref())
+        .await?;
+    let now = now_cst();
+    let items = page
+        .items
+        .iter()
+        .map(|r| staff_list_item(r, &app.directory.regions, &now))
+        .collect();
+    Ok(Queue {
+        items,
+        next_cursor: page.next,
+    })
+}

@@ -1,0 +1,194 @@
+//! The staff side's reads: queues per agency, city and province with filters, statistics
+//! buckets, and counts of overdue reports. All Queries on keys; filters narrow a partition.
+
+use super::cursor::{self, ListError, Page};
+use super::items::{Item, PK, SK, from_item, s};
+use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_PROVINCE, Records};
+use crate::adapters::StoreError;
+use crate::domain::report::Report;
+use crate::domain::staff::Queue;
+use crate::domain::stats::Counters;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
+
+/// At most this many queries fill one filtered page, so a sparse filter cannot run away.
+const MAX_QUERIES_PER_PAGE: usize = 10;
+
+/// Narrows a queue; every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<String>,
+    pub county: Option<String>,
+    pub category: Option<String>,
+    /// Only reports whose open deadline is before this time (RFC 3339, CST): the overdue ones.
+    pub overdue_at: Option<String>,
+    /// Serial bounds (a serial starts with its submission time, so these are time bounds).
+    pub from_serial: Option<String>,
+    pub to_serial: Option<String>,
+}
+
+fn index_of(queue: &Queue) -> (&'static str, &'static str, String) {
+    match queue {
+        Queue::Agency(id) => (INDEX_BY_AGENCY, "agency_pk", format!("AGENCY#{id}")),
+        Queue::City(code) => (INDEX_BY_CITY, "city_pk", format!("CITY#{code}")),
+        Queue::Province(code) => (INDEX_BY_PROVINCE, "province_pk", format!("PROVINCE#{code}")),
+    }
+}
+
+impl Records {
+    fn queue_query(&self, queue: &Queue, filter: &QueueFilter) -> QueryFluentBuilder {
+        let (index, attr, value) = index_of(queue);
+        let mut key = "#p = :p".to_owned();
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .scan_index_forward(false)
+            .expression_attribute_names("#p", attr)
+            .expression_attribute_values(":p", s(value));
+        match (&filter.from_serial, &filter.to_serial) {
+            (Some(from), Some(to)) => {
+                key.push_str(" AND #sk BETWEEN :from AND :to");
+                query = query
+                    .expression_attribute_values(":from", s(from))
+                    .expression_attribute_values(":to", s(to));
+            }
+            (Some(from), None) => {
+                key.push_str(" AND #sk >= :from");
+                query = query.expression_attribute_values(":from", s(from));
+            }
+            (None, Some(to)) => {
+                key.push_str(" AND #sk <= :to");
+                query = query.expression_attribute_values(":to", s(to));
+            }
+            (None, None) => {}
+        }
+        if filter.from_serial.is_some() || filter.to_serial.is_some() {
+            query = query.expression_attribute_names("#sk", "serial_sk");
+        }
+        let mut conditions = Vec::new();
+        if let Some(status) = &filter.status {
+            conditions.push("#status = :status");
+            query = query
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":status", s(status));
+        }
+        if let Some(county) = &filter.county {
+            conditions.push("#assignment.#county = :county");
+            query = query
+                .expression_attribute_names("#assignment", "assignment")
+                .expression_attribute_names("#county", "county")
+                .expression_attribute_values(":county", s(county));
+        }
+        if let Some(category) = &filter.category {
+            conditions.push("#category = :category");
+            query = query
+                .expression_attribute_names("#category", "category")
+                .expression_attribute_values(":category", s(category));
+        }
+        if let Some(now) = &filter.overdue_at {
+            conditions.push("#open < :now");
+            query = query
+                .expression_attribute_names("#open", "open_deadline")
+                .expression_attribute_values(":now", s(now));
+        }
+        query = query.key_condition_expression(key);
+        if !conditions.is_empty() {
+            query = query.filter_expression(conditions.join(" AND "));
+        }
+        query
+    }
+
+    /// A staff queue, newest first, filtered, `limit` reports a page.
+    pub async fn queue(
+        &self,
+        queue: &Queue,
+        filter: &QueueFilter,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Report>, ListError> {
+        let (_, attr, value) = index_of(queue);
+        let attrs = [PK, SK, attr, "serial_sk"];
+        let mut start: Option<Item> = cursor.map(|c| cursor::decode(c, &attrs, (attr, &value))).transpose()?;
+        let mut items = Vec::new();
+        for _ in 0..MAX_QUERIES_PER_PAGE {
+            let wanted = limit - i32::try_from(items.len()).unwrap_or(limit);
+            // Asking for exactly what is missing keeps the last evaluated key a true cursor.
+            let output = self
+                .queue_query(queue, filter)
+                .limit(wanted)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::service("dynamodb", e))?;
+            for item in output.items.unwrap_or_default() {
+                items.push(from_item::<Report>(item)?);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() || items.len() >= usize::try_from(limit).unwrap_or(0) {
+                break;
+            }
+        }
+        Ok(Page {
+            items,
+            next: start.as_ref().and_then(cursor::encode),
+        })
+    }
+
+    /// How many reports of a queue match the filter (Select COUNT, page by page).
+    pub async fn count(&self, queue: &Queue, filter: &QueueFilter) -> Result<i64, StoreError> {
+        let mut total = 0i64;
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .queue_query(queue, filter)
+                .select(Select::Count)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::service("dynamodb", e))?;
+            total += i64::from(output.count);
+            match output.last_evaluated_key {
+                Some(next) => start = Some(next),
+                None => return Ok(total),
+            }
+        }
+    }
+
+    /// The statistics buckets of `scope` for months `from..=to` (`YYYY-MM`).
+    pub async fn stats(&self, scope: &str, from: &str, to: &str) -> Result<Vec<(String, Counters)>, StoreError> {
+        let mut months = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+                .expression_attribute_values(":pk", s(format!("STATS#{scope}")))
+                .expression_attribute_values(":from", s(from))
+                .expression_attribute_values(":to", s(to))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::service("dynamodb", e))?;
+            for item in output.items.unwrap_or_default() {
+                let month = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                let counters: Counters = item
+                    .iter()
+                    .filter_map(|(k, v)| match v {
+                        AttributeValue::N(number) => number.parse::<i64>().ok().map(|n| (k.clone(), n)),
+                        _ => None,
+                    })
+                    .collect();
+                months.push((month, counters));
+            }
+            match output.last_evaluated_key {
+                Some(next) => start = Some(next),
+                None => return Ok(months),
+            }
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Staff actions on a report: parsed from `{"action": …, "version": …}`, checked against the
+//! caller's role, then applied as one transition of the report.
+
+use super::Rejection;
+use super::calendar::Calendar;
+use super::dispatch::{Assignment, Directory};
+use super::input::text;
+use super::regions::Level;
+use super::report::{DeadlineRules, Finding, Report};
+use super::staff::{Staff, StaffRole};
+use super::timeline::{Actor, Event};
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+
+pub const MAX_REPLY_CHARS: usize = 2000;
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// The body of `POST /v1/staff/reports/{serial}/actions`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ActionInput {
+    pub action: Option<String>,
+    pub version: Option<u64>,
+    pub finding: Option<String>,
+    pub text: Option<String>,
+    pub to_agency: Option<String>,
+    pub to: Option<String>,
+    pub reason: Option<String>,
+    pub public_text: Option<String>,
+}
+
+/// Where a transfer goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Agency(String),
+    /// Back to the city's agency of the same department, for re-dispatch.
+    City,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Accept,
+    Reply { finding: Finding, text: String },
+    Transfer { to: Target, reason: String },
+    Publish { public_text: Option<String> },
+    Unpublish,
+    Note { text: String },
+    Urge { reason: String },
+    RevealContact,
+    Reopen { reason: String },
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::Reply { .. } => "reply",
+            Action::Transfer { .. } => "transfer",
+            Action::Publish { .. } => "publish",
+            Action::Unpublish => "unpublish",
+            Action::Note { .. } => "note",
+            Action::Urge { .. } => "urge",
+            Action::RevealContact => "reveal_contact",
+            Action::Reopen { .. } => "reopen",
+        }
+    }
+}
+
+fn finding(text: Option<&str>) -> Result<Finding, Rejection> {
+    match text {
+        Some("substantiated") => Ok(Finding::Substantiated),
+        Some("partly") => Ok(Finding::Partly),
+        Some("unsubstantiated") => Ok(Finding::Unsubstantiated),
+        _ => Err(Rejection::invalid("finding", "请选择处理结论(属实、部分属实或不属实)")),
+    }
+}
+
+/// Reads the action and the version the caller saw.
+pub fn parse(input: &ActionInput) -> Result<(Action, u64), Rejection> {
+    let version = input
+        .version
+        .ok_or_else(|| Rejection::invalid("version", "缺少版本号"))?;
+    let reason = || text("reason", "原因", input.reason.as_deref(), MAX_REASON_CHARS);
+    let action = match input.action.as_deref() {
+        Some("accept") => Action::Accept,
+        Some("reply") => Action::Reply {
+            finding: finding(input.finding.as_deref())?,
+            text: text("text", "回复内容", input.text.as_deref(), MAX_REPLY_CHARS)?,
+        },
+        Some("transfer") => {
+            let to = match (
+                input.to_agency.as_deref().map(str::trim).filter(|a| !a.is_empty()),
+                input.to.as_deref(),
+            ) {
+                (Some(agency), None) => Target::Agency(agency.to_owned()),
+                (None, Some("city")) => Target::City,
+                _ => {
+                    return Err(Rejection::invalid(
+                        "to_agency",
+                        "请指定转办机构(to_agency)或退回地市(to: city)",
+                    ));
+                }
+            };
+            Action::Transfer { to, reason: reason()? }
+        }
+        Some("publish") => Action::Publish {
+            public_text: match input.public_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(t) => Some(text("public_text", "公开内容", Some(t), MAX_REPLY_CHARS)?),
+                None => None,
+            },
+        },
+        Some("unpublish") => Action::Unpublish,
+        Some("note") => Action::Note {
+            text: text("text", "备注内容", input.text.as_deref(), MAX_REASON_CHARS)?,
+        },
+        Some("urge") => Action::Urge { reason: reason()? },
+        Some("reveal_contact") => Action::RevealContact,
+        Some("reopen") => Action::Reopen { reason: reason()? },
+        _ => return Err(Rejection::invalid("action", "未知的操作")),
+    };
+    Ok((action, version))
+}
+
+/// The agency a transfer goes to, checked against the caller's reach.
+fn destination(report: &Report, staff: &Staff, to: &Target, directory: &Directory) -> Result<Assignment, Rejection> {
+    let regions = &directory.regions;
+    let current = &report.assignment;
+    let (region, agency) = match to {
+        Target::City => {
+            let agency = directory
+                .agency(&current.city, &current.department)
+                .ok_or_else(|| Rejection::invalid("to", "地市暂无受理机构"))?;
+            (current.city.clone(), agency)
+        }
+        Target::Agency(id) => {
+            let (region, department) = id
+                .rsplit_once('-')
+                .ok_or_else(|| Rejection::invalid("to_agency", "转办机构不存在"))?;
+            let agency = directory
+                .agency(region, department)
+                .filter(|a| a.id == *id)
+                .ok_or_else(|| Rejection::invalid("to_agency", "转办机构不存在"))?;
+            (region.to_owned(), agency)
+        }
+    };
+    let place = regions
+        .get(&region)
+        .ok_or_else(|| Rejection::invalid("to_agency", "转办机构不存在"))?;
+    let city = regions
+        .city_of(&place.code)
+        .ok_or_else(|| Rejection::invalid("to_agency", "转办机构不存在"))?;
+    // A handler hands on within its city; supervisors re-dispatch within their reach.
+    let allowed = match staff.role {
+        StaffRole::Handler => city.code == current.city,
+        StaffRole::City => city.code == staff.region,
+        StaffRole::Province => true,
+    };
+    if !allowed {
+        return Err(Rejection::forbidden("无权转办至该机构"));
+    }
+    // Back at a city-level agency the report keeps its county; at a county agency it moves there.
+    let county = if place.level == Level::County || regions.is_directly_administered(place) {
+        place.code.clone()
+    } else {
+        current.county.clone()
+    };
+    let department = to_department(&agency.id)
+        .unwrap_or(current.department.as_str())
+        .to_owned();
+    Ok(Assignment {
+        agency_id: agency.id,
+        agency_name: agency.name,
+        department,
+        province: current.province.clone(),
+        city: city.code.clone(),
+        county,
+    })
+}
+
+fn to_department(agency_id: &str) -> Option<&str> {
+    agency_id.rsplit_once('-').map(|(_, d)| d)
+}
+
+/// Applies `action` for `staff`, who can already see the report.
+pub fn apply(
+    report: &Report,
+    staff: &Staff,
+    action: &Action,
+    directory: &Directory,
+    rules: &DeadlineRules,
+    calendar: &Calendar,
+    at: DateTime<FixedOffset>,
+) -> Result<(Report, Event), Rejection> {
+    let actor = Actor::staff(&staff.name, &staff.agency_id, &agency_name(staff, directory));
+    let own_agency = staff.role == StaffRole::Handler && staff.agency_id == report.assignment.agency_id;
+    let needs = |ok: bool, message: &str| if ok { Ok(()) } else { Err(Rejection::forbidden(message)) };
+    match action {
+        Action::Accept => {
+            needs(own_agency, "只有受理机构可以签收")?;
+            report.accept(actor, at)
+        }
+        Action::Reply { finding, text } => {
+            needs(own_agency, "只有受理机构可以回复")?;
+            report.reply(actor, *finding, text, at)
+        }
+        Action::Transfer { to, reason } => {
+            needs(own_agency || staff.is_supervisor(), "无权转办")?;
+            let assignment = destination(report, staff, to, directory)?;
+            report.transfer(actor, assignment, reason, rules, calendar, at)
+        }
+        Action::Publish { public_text } => {
+            needs(own_agency || staff.is_supervisor(), "无权公开")?;
+            report.publish(actor, public_text.clone(), at)
+        }
+        Action::Unpublish => {
+            needs(own_agency || staff.is_supervisor(), "无权取消公开")?;
+            report.unpublish(actor, at)
+        }
+        Action::Note { text } => Ok(report.note(actor, text, at)),
+        Action::Urge { reason } => {
+            needs(staff.is_supervisor(), "只有市、省级督导人员可以督办")?;
+            report.urge(actor, reason, at)
+        }
+        Action::RevealContact => Ok(report.reveal_contact(actor, at)),
+        Action::Reopen { reason } => {
+            needs(staff.is_supervisor(), "只有市、省级督导人员可以重新交办")?;
+            report.reopen(actor, reason, at)
+        }
+    }
+}
+
+/// The name staff act under in the timeline: their agency's, or their region's for supervisors.
+pub fn agency_name(staff: &Staff, directory: &Directory) -> String {
+    if let Some((region, department)) = staff.agency_id.rsplit_once('-')
+        && let Some(agency) = directory.agency(region, department)
+    {
+        return agency.name;
+    }
+    directory
+        .regions
+        .get(&staff.region)
+        .map(|r| format!("{}督导", r.name))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::report::tests::{at, sample};
+    use crate::domain::status::Status;
+
+    fn staff(role: StaffRole, agency: &str, region: &str) -> Staff {
+        Staff {
+            sub: "s".into(),
+            name: "李四".into(),
+            role,
+            agency_id: agency.into(),
+            region: region.into(),
+        }
+    }
+
+    fn input(json: serde_json::Value) -> ActionInput {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn run(report: &Report, who: &Staff, body: serde_json::Value) -> Result<(Report, Event), Rejection> {
+        let (action, _) = parse(&input(body))?;
+        apply(
+            report,
+            who,
+            &action,
+            Directory::hubei(),
+            &DeadlineRules::default(),
+            Calendar::china(),
+            at("2022-12-16T10:00:00+08:00"),
+        )
+    }
+
+    #[test]
+    fn actions_need_a_version_and_their_fields() {
+        assert!(
+            matches!(parse(&input(serde_json::json!({"action": "accept"}))), Err(Rejection::Invalid { field, .. }) if field == "version")
+        );
+        assert!(
+            matches!(parse(&input(serde_json::json!({"action": "fly", "version": 1}))), Err(Rejection::Invalid { field, .. }) if field == "action")
+        );
+        assert!(
+            matches!(parse(&input(serde_json::json!({"action": "reply", "version": 1, "text": "x"}))), Err(Rejection::Invalid { field, .. }) if field == "finding")
+        );
+        assert!(
+            matches!(parse(&input(serde_json::json!({"action": "reply", "version": 1, "finding": "partly"}))), Err(Rejection::Invalid { field, .. }) if field == "text")
+        );
+        assert!(
+            matches!(parse(&input(serde_json::json!({"action": "transfer", "version": 1, "to_agency": "x"}))), Err(Rejection::Invalid { field, .. }) if field == "reason")
+        );
+        assert_eq!(
+            parse(&input(serde_json::json!({"action": "accept", "version": 3}))).unwrap(),
+            (Action::Accept, 3)
+        );
+    }
+
+    #[test]
+    fn only_the_assigned_agency_signs_and_replies() {
+        let report = sample(true);
+        let handler = staff(StaffRole::Handler, "420106-education", "420106");
+        let city = staff(StaffRole::City, "", "420100");
+        assert!(run(&report, &handler, serde_json::json!({"action": "accept", "version": 1})).is_ok());
+        assert!(matches!(
+            run(&report, &city, serde_json::json!({"action": "accept", "version": 1})),
+            Err(Rejection::Forbidden { .. })
+        ));
+    }
+
+    #[test]
+    fn only_supervisors_urge_and_reopen() {
+        let report = sample(true);
+        let handler = staff(StaffRole::Handler, "420106-education", "420106");
+        let urge = serde_json::json!({"action": "urge", "version": 1, "reason": "请加快办理"});
+        assert!(matches!(
+            run(&report, &handler, urge.clone()),
+            Err(Rejection::Forbidden { .. })
+        ));
+        let (urged, event) = run(&report, &staff(StaffRole::Province, "", "420000"), urge).unwrap();
+        assert_eq!(urged.urges, 1);
+        assert_eq!(event.actor.agency_name.as_deref(), Some("湖北省督导"));
+    }
+
+    #[test]
+    fn a_handler_hands_on_within_its_city_or_back_to_the_city() {
+        let report = sample(true);
+        let handler = staff(StaffRole::Handler, "420106-education", "420106");
+        let (moved, _) = run(&report, &handler, serde_json::json!({"action": "transfer", "version": 1, "to_agency": "420111-education", "reason": "属洪山区"})).unwrap();
+        assert_eq!(
+            (moved.assignment.county.as_str(), moved.assignment.agency_name.as_str()),
+            ("420111", "洪山区教育局")
+        );
+        assert_eq!(moved.status, Status::Pending);
+        let far =
+            serde_json::json!({"action": "transfer", "version": 1, "to_agency": "420202-education", "reason": "x"});
+        assert!(matches!(
+            run(&report, &handler, far.clone()),
+            Err(Rejection::Forbidden { .. })
+        ));
+        assert!(
+            run(&report, &staff(StaffRole::Province, "", "420000"), far).is_ok(),
+            "the province re-dispatches anywhere"
+        );
+        let (back, _) = run(
+            &report,
+            &handler,
+            serde_json::json!({"action": "transfer", "version": 1, "to": "city", "reason": "需市级协调"}),
+        )
+        .unwrap();
+        assert_eq!(
+            (back.assignment.agency_id.as_str(), back.assignment.agency_name.as_str()),
+            ("420100-education", "武汉市教育局")
+        );
+        assert_eq!(back.assignment.county, "420106", "the place stays");
+        let bogus =
+            serde_json::json!({"action": "transfer", "version": 1, "to_agency": "420111-police", "reason": "x"});
+        assert!(matches!(run(&report, &handler, bogus), Err(Rejection::Invalid { field, .. }) if field == "to_agency"));
+    }
+}

@@ -1,0 +1,137 @@
+//! Working days: weekends and China's public holidays are rest days, except the official
+//! make-up working days (调休上班). Deadlines are counted in working days on this calendar.
+
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+#[derive(Debug, Deserialize)]
+struct HolidayFile {
+    holidays: BTreeMap<i32, Vec<String>>,
+    workdays: BTreeMap<i32, Vec<String>>,
+}
+
+/// Which days are working days.
+#[derive(Debug, Default)]
+pub struct Calendar {
+    holidays: HashSet<NaiveDate>,
+    workdays: HashSet<NaiveDate>,
+}
+
+fn dates(by_year: &BTreeMap<i32, Vec<String>>) -> Result<HashSet<NaiveDate>, String> {
+    let mut out = HashSet::new();
+    for (year, days) in by_year {
+        for day in days {
+            let date = NaiveDate::parse_from_str(&format!("{year}-{day}"), "%Y-%m-%d")
+                .map_err(|e| format!("{year}-{day}: {e}"))?;
+            out.insert(date);
+        }
+    }
+    Ok(out)
+}
+
+impl Calendar {
+    pub fn from_json(text: &str) -> Result<Calendar, String> {
+        let file: HolidayFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        Ok(Calendar {
+            holidays: dates(&file.holidays)?,
+            workdays: dates(&file.workdays)?,
+        })
+    }
+
+    /// China's calendar as compiled into the binary.
+    pub fn china() -> &'static Calendar {
+        static CHINA: OnceLock<Calendar> = OnceLock::new();
+        CHINA.get_or_init(|| {
+            Calendar::from_json(include_str!("../../data/holidays.json"))
+                .unwrap_or_else(|e| panic!("the embedded holiday calendar is invalid: {e}"))
+        })
+    }
+
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        if self.workdays.contains(&date) {
+            return true;
+        }
+        !self.holidays.contains(&date) && !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    /// The end (23:59:59 CST) of the `n`-th working day after the day of `from`: a report that
+    /// arrives on Friday with one working day to sign is due by Monday night.
+    pub fn deadline(&self, from: &DateTime<FixedOffset>, n: u32) -> DateTime<FixedOffset> {
+        let cst = super::time::cst();
+        let mut day = from.with_timezone(&cst).date_naive();
+        let mut left = n;
+        while left > 0 {
+            day = day.checked_add_days(Days::new(1)).unwrap_or(day);
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        let end = day.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
+        cst.from_local_datetime(&end).single().unwrap_or(*from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn weekends_rest_and_make_up_saturdays_work() {
+        let china = Calendar::china();
+        assert!(china.is_working_day(day("2025-09-26")), "a Friday");
+        assert!(!china.is_working_day(day("2025-09-27")), "a Saturday");
+        assert!(
+            china.is_working_day(day("2025-09-28")),
+            "the Sunday made up for National Day"
+        );
+        assert!(
+            !china.is_working_day(day("2025-10-08")),
+            "National Day holiday, a Wednesday"
+        );
+        assert!(
+            china.is_working_day(day("2025-10-11")),
+            "the Saturday made up for National Day"
+        );
+    }
+
+    #[test]
+    fn signing_for_a_friday_report_is_due_monday_night() {
+        let due = Calendar::china().deadline(&at("2025-09-19T10:00:00+08:00"), 1);
+        assert_eq!(super::super::time::format(&due), "2025-09-22T23:59:59+08:00");
+    }
+
+    #[test]
+    fn deadlines_cross_a_weekend_a_holiday_and_a_make_up_working_day() {
+        let china = Calendar::china();
+        // Arrives Friday 26 Sep 2025. Working days after it: Sun 28 (make-up), Mon 29, Tue 30;
+        // 1–8 Oct is the holiday; Thu 9, Fri 10, Sat 11 (make-up), Mon 13–Fri 17, Mon 20–Thu 23.
+        let arrived = at("2025-09-26T16:00:00+08:00");
+        let due = |n| super::super::time::format(&china.deadline(&arrived, n));
+        assert_eq!(due(1), "2025-09-28T23:59:59+08:00");
+        assert_eq!(due(2), "2025-09-29T23:59:59+08:00");
+        assert_eq!(due(4), "2025-10-09T23:59:59+08:00");
+        assert_eq!(due(6), "2025-10-11T23:59:59+08:00");
+        assert_eq!(due(15), "2025-10-23T23:59:59+08:00");
+    }
+
+    #[test]
+    fn a_report_arriving_on_a_holiday_counts_from_the_next_working_day() {
+        let due = Calendar::china().deadline(&at("2026-02-16T09:00:00+08:00"), 1);
+        assert_eq!(super::super::time::format(&due), "2026-02-24T23:59:59+08:00");
+    }
+
+    #[test]
+    fn a_malformed_calendar_is_refused() {
+        assert!(Calendar::from_json(r#"{"holidays":{"2025":["13-01"]},"workdays":{}}"#).is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! What staff see: the queue rows and the full detail, with deadlines, the whole timeline with
+//! staff names, and the reporter's phone masked unless revealed (which is recorded).
+
+use super::regions::Regions;
+use super::report::{Deadlines, Report};
+use super::staff::mask_phone;
+use super::time::format;
+use super::timeline::{Actor, Event, EventKind};
+use super::views::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view};
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlinesView {
+    pub arrived_at: String,
+    pub sign_by: String,
+    pub handoff_by: String,
+    pub reply_by: String,
+}
+
+impl From<&Deadlines> for DeadlinesView {
+    fn from(d: &Deadlines) -> DeadlinesView {
+        DeadlinesView {
+            arrived_at: format(&d.arrived_at),
+            sign_by: format(&d.sign_by),
+            handoff_by: format(&d.handoff_by),
+            reply_by: format(&d.reply_by),
+        }
+    }
+}
+
+/// One row of a staff queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffListItem {
+    pub serial: String,
+    pub version: u64,
+    #[serde(flatten)]
+    pub labels: Labels,
+    pub agency: AgencyView,
+    pub target: String,
+    pub created_at: String,
+    pub deadlines: DeadlinesView,
+    pub overdue: bool,
+    pub urges: u32,
+    pub transfers: u32,
+    pub published: bool,
+    pub rating_stars: Option<u8>,
+}
+
+pub fn staff_list_item(report: &Report, regions: &Regions, now: &DateTime<FixedOffset>) -> StaffListItem {
+    StaffListItem {
+        serial: report.serial.to_string(),
+        version: report.version,
+        labels: Labels::of(report, regions),
+        agency: AgencyView {
+            id: report.assignment.agency_id.clone(),
+            name: report.assignment.agency_name.clone(),
+        },
+        target: report.target.clone(),
+        created_at: format(&report.created_at),
+        deadlines: DeadlinesView::from(&report.deadlines),
+        overdue: report.is_overdue(now),
+        urges: report.urges,
+        transfers: report.transfers,
+        published: report.published,
+        rating_stars: report.rating.as_ref().map(|r| r.stars),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReporterView {
+    pub name: String,
+    /// Masked (138****1234) unless this answer is to `reveal_contact`.
+    pub phone: String,
+    pub phone_revealed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffTimelineEntry {
+    pub seq: u64,
+    pub kind: EventKind,
+    pub label: &'static str,
+    pub at: String,
+    pub actor: Actor,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffDetail {
+    #[serde(flatten)]
+    pub item: StaffListItem,
+    pub reporter: ReporterView,
+    pub address: String,
+    pub content: String,
+    pub public: bool,
+    pub public_text: Option<String>,
+    pub location: Option<super::report::Location>,
+    pub evidence: Vec<EvidenceLink>,
+    pub signed_at: Option<String>,
+    pub signed_on_time: Option<bool>,
+    pub replied_on_time: Option<bool>,
+    pub reply: Option<ReplyView>,
+    pub rating: Option<RatingView>,
+    pub timeline: Vec<StaffTimelineEntry>,
+}
+
+pub fn staff_detail(
+    report: &Report,
+    events: &[Event],
+    evidence: Vec<EvidenceLink>,
+    regions: &Regions,
+    now: &DateTime<FixedOffset>,
+    reveal_phone: bool,
+) -> StaffDetail {
+    let citizen = super::views::citizen_detail(report, &[], vec![], regions);
+    StaffDetail {
+        item: staff_list_item(report, regions, now),
+        reporter: ReporterView {
+            name: report.reporter.name.clone(),
+            phone: if reveal_phone {
+                report.reporter.phone.clone()
+            } else {
+                mask_phone(&report.reporter.phone)
+            },
+            phone_revealed: reveal_phone,
+        },
+        address: report.address.clone(),
+        content: report.content.clone(),
+        public: report.public,
+        public_text: report.public_text.clone(),
+        location: report.location,
+        evidence,
+        signed_at: report.signed_at.as_ref().map(format),
+        signed_on_time: report.signed_on_time,
+        replied_on_time: report.replied_on_time,
+        reply: citizen.reply,
+        rating: rating_view(report),
+        timeline: events
+            .iter()
+            .map(|e| StaffTimelineEntry {
+                seq: e.seq,
+                kind: e.kind,
+                label: e.kind.label(),
+                at: format(&e.at),
+                actor: e.actor.clone(),
+                note: e.note.clone(),
+            })
+            .collect(),
+    }
+}
