@@ -5,19 +5,56 @@ threaded and applies them without a lock, so two concurrent transactions can bot
 conditions. Serialising requests makes the emulator as strict as DynamoDB, so that race tests
 exercise our conditions, not the emulator's races. Connections are still served by threads.
 
+moto also backs up a table before a transaction once per item of the transaction (a deep copy
+each time); with requests serialised the copies are identical, so one per table is made.
+
 Usage: python scripts/moto_serial.py HOST PORT
 """
 
+import copy
 import os
 import sys
 import threading
+import types
+
+import moto.dynamodb.models as dynamodb_models
 
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
 
+def copy_each_table_once() -> None:
+    memo: dict[int, object] = {}
+    active = False
+
+    def deepcopy(value, *args, **kwargs):
+        if not active:
+            return copy.deepcopy(value, *args, **kwargs)
+        if id(value) not in memo:
+            memo[id(value)] = copy.deepcopy(value, *args, **kwargs)
+        return memo[id(value)]
+
+    shim = types.SimpleNamespace(**{name: getattr(copy, name) for name in dir(copy) if not name.startswith("__")})
+    shim.deepcopy = deepcopy
+    dynamodb_models.copy = shim
+    original = dynamodb_models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        nonlocal active
+        memo.clear()
+        active = True
+        try:
+            return original(self, transact_items)
+        finally:
+            active = False
+            memo.clear()
+
+    dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
 def main() -> None:
+    copy_each_table_once()
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("MOTO_PORT", str(port))
     app = DomainDispatcherApplication(create_backend_app)

@@ -232,6 +232,11 @@ impl Env {
         self.call("GET", path, token, None).await
     }
 
+    /// `get` for a path built on the spot.
+    pub async fn get_path(&self, path: String, token: Option<&str>) -> Reply {
+        self.call("GET", &path, token, None).await
+    }
+
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Reply {
         self.call("POST", path, Some(token), Some(body)).await
     }

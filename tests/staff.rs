@@ -1,0 +1,735 @@
+//! The agencies' side: who may do what (every route × every caller × own and other region),
+//! races between staff, transfers, contact reveals, reopening, queue filters, export, stats.
+
+use harness::{Env, form};
+use serde_json::{Value, json};
+use shared::adapters::dynamo::{CreateOutcome, NewReport, QueueFilter};
+use shared::domain::input::{ReportInput, validate};
+use shared::domain::report::{Deadlines, Report, Reporter};
+use shared::domain::serial::Serial;
+use shared::domain::staff::Queue;
+use shared::domain::status::Status;
+use std::collections::BTreeMap;
+
+async fn submit(env: &Env, citizen: &str, city: &str, county: &str, category: &str) -> String {
+    let mut body = form();
+    body["city"] = json!(city);
+    body["county"] = json!(county);
+    body["category"] = json!(category);
+    let reply = env.post("/v1/reports", &env.citizen(citizen), &body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body["serial"].as_str().unwrap().to_owned()
+}
+
+async fn version(env: &Env, serial: &str) -> u64 {
+    env.app.records.report(serial).await.unwrap().unwrap().version
+}
+
+async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> harness::Reply {
+    if body.get("version").is_none() {
+        body["version"] = json!(version(env, serial).await);
+    }
+    env.post(&format!("/v1/staff/reports/{serial}/actions"), token, &body)
+        .await
+}
+
+fn serials(reply: &harness::Reply) -> Vec<String> {
+    reply.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["serial"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_authorization_matrix() {
+    let env = Env::new().await;
+    let wuchang = submit(&env, "m-1", "420100", "420106", "academic").await;
+    let huangshi = submit(&env, "m-2", "420200", "420202", "academic").await;
+    let callers: Vec<(&str, Option<String>)> = vec![
+        (
+            "handler, own agency",
+            Some(env.staff("handler", "420106-education", "420106")),
+        ),
+        (
+            "handler, other region",
+            Some(env.staff("handler", "420202-education", "420202")),
+        ),
+        (
+            "handler, same county other department",
+            Some(env.staff("handler", "420106-science", "420106")),
+        ),
+        ("city, own", Some(env.staff("city", "", "420100"))),
+        ("city, other", Some(env.staff("city", "", "420200"))),
+        ("province", Some(env.staff("province", "", "420000"))),
+        ("citizen", Some(env.citizen("m-1"))),
+        ("no token", None),
+    ];
+    for (who, token) in &callers {
+        let token = token.as_deref();
+        let reaches = matches!(*who, "handler, own agency" | "city, own" | "province");
+        let staff = token.is_some() && *who != "citizen";
+        let get = |path: String| env.get_path(path, token);
+        let queue = get("/v1/staff/reports".into()).await;
+        let detail = get(format!("/v1/staff/reports/{wuchang}")).await;
+        let note = {
+            let body = json!({"action": "note", "version": version(&env, &wuchang).await, "text": "核查中"});
+            env.call(
+                "POST",
+                &format!("/v1/staff/reports/{wuchang}/actions"),
+                token,
+                Some(&body),
+            )
+            .await
+        };
+        let stats = get("/v1/staff/stats".into()).await;
+        let city_stats = get("/v1/staff/stats?region=420100".into()).await;
+        let export = get("/v1/staff/export".into()).await;
+        let templates = get("/v1/staff/templates".into()).await;
+        if !staff {
+            for reply in [&queue, &detail, &note, &stats, &city_stats, &export, &templates] {
+                assert_eq!(reply.error_code(401), "unauthorized", "{who}");
+            }
+            continue;
+        }
+        assert_eq!(queue.status, 200, "{who}");
+        assert_eq!(serials(&queue).contains(&wuchang), reaches, "{who}: queue");
+        assert_eq!(export.status, 200, "{who}");
+        assert_eq!(export.text.contains(&wuchang), reaches, "{who}: export");
+        assert_eq!(templates.status, 200, "{who}");
+        assert_eq!(stats.status, 200, "{who}: own stats");
+        if reaches {
+            assert_eq!(detail.status, 200, "{who}: detail");
+            assert_eq!(note.status, 200, "{who}: note {}", note.text);
+        } else {
+            assert_eq!(detail.error_code(404), "not_found", "{who}: detail");
+            assert_eq!(note.error_code(404), "not_found", "{who}: note");
+        }
+        let city_stats_allowed = matches!(*who, "city, own" | "province");
+        assert_eq!(
+            city_stats.status,
+            if city_stats_allowed { 200 } else { 403 },
+            "{who}: stats of 武汉市"
+        );
+        // Only the province reaches both cities.
+        let both = serials(&queue).contains(&huangshi) && serials(&queue).contains(&wuchang);
+        assert_eq!(both, *who == "province", "{who}");
+    }
+}
+
+#[tokio::test]
+async fn two_staff_replying_at_once_one_wins_one_event_one_sms() {
+    let env = Env::new().await;
+    let serial = submit(&env, "race-citizen", "420100", "420106", "academic").await;
+    let first = env.staff("handler", "420106-education", "420106");
+    let second = env.staff("handler", "420106-education", "420106");
+    assert_eq!(
+        act(&env, &first, &serial, json!({"action": "accept"})).await.status,
+        200
+    );
+    let body = |text: &str| json!({"action": "reply", "version": 2, "finding": "substantiated", "text": text});
+    let (a, b) = tokio::join!(
+        act(&env, &first, &serial, body("甲的回复")),
+        act(&env, &second, &serial, body("乙的回复"))
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
+    let loser = if a.status == 409 { &a } else { &b };
+    assert_eq!(loser.body["code"], "stale_version");
+    let (report, events) = env.app.records.report_with_timeline(&serial).await.unwrap().unwrap();
+    assert_eq!(report.version, 3);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.kind == shared::domain::timeline::EventKind::Replied)
+            .count(),
+        1
+    );
+    env.deliver_stream().await;
+    env.deliver_stream().await;
+    let texts = env.sms_to(&harness::phone_of("race-citizen")).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains(&serial) && texts[0].contains("已处理完成"));
+}
+
+#[tokio::test]
+async fn a_transfer_moves_the_report_and_texts_the_new_agency() {
+    let env = Env::new().await;
+    let serial = submit(&env, "t-1", "420100", "420106", "academic").await;
+    let wuchang = env.staff("handler", "420106-education", "420106");
+    let hongshan = env.staff("handler", "420111-education", "420111");
+    let answer = act(
+        &env,
+        &wuchang,
+        &serial,
+        json!({"action": "transfer", "to_agency": "420111-education", "reason": "地址属洪山区"}),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.body["handed_on"], true);
+    assert_eq!(answer.body["agency"]["name"], "洪山区教育局");
+    assert_eq!(
+        env.get(&format!("/v1/staff/reports/{serial}"), Some(&wuchang))
+            .await
+            .status,
+        404,
+        "out of the old agency's reach"
+    );
+    let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&hongshan)).await;
+    assert_eq!(detail.status, 200);
+    assert_eq!(detail.body["status"], "pending");
+    assert_eq!(detail.body["county"], "420111");
+    let transfer = detail.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "transferred")
+        .unwrap()
+        .clone();
+    assert!(transfer["note"].as_str().unwrap().contains("地址属洪山区"));
+    assert_eq!(
+        transfer["actor"]["name"], "420106工作人员",
+        "staff names are in the staff timeline"
+    );
+    // Out of the city: a handler may not; back to the city: it may.
+    let far = act(
+        &env,
+        &hongshan,
+        &serial,
+        json!({"action": "transfer", "to_agency": "420202-education", "reason": "x"}),
+    )
+    .await;
+    assert_eq!(far.error_code(403), "forbidden");
+    let back = act(
+        &env,
+        &hongshan,
+        &serial,
+        json!({"action": "transfer", "to": "city", "reason": "需市级协调"}),
+    )
+    .await;
+    assert_eq!(back.body["agency"]["id"], "420100-education");
+    env.deliver_stream().await;
+    for agency in ["420106-education", "420111-education", "420100-education"] {
+        let texts = env.sms_to(&env.duty_phones[agency]).await;
+        assert_eq!(texts.len(), 1, "{agency}: {texts:?}");
+        assert!(texts[0].contains(&serial));
+    }
+    // The citizen sees the hand-on without names.
+    let mine = env
+        .get(&format!("/v1/me/reports/{serial}"), Some(&env.citizen("t-1")))
+        .await;
+    assert!(!mine.text.contains("工作人员"));
+}
+
+#[tokio::test]
+async fn the_reporters_phone_is_masked_until_revealed_and_the_reveal_is_recorded() {
+    let env = Env::new().await;
+    let serial = submit(&env, "reveal-1", "420100", "420106", "academic").await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    let phone = harness::phone_of("reveal-1");
+    let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
+    assert_eq!(
+        detail.body["reporter"]["phone"],
+        format!("{}****{}", &phone[..3], &phone[7..])
+    );
+    assert!(!detail.text.contains(&phone));
+    let revealed = act(&env, &handler, &serial, json!({"action": "reveal_contact"})).await;
+    assert_eq!(revealed.body["reporter"]["phone"], phone.as_str());
+    assert_eq!(revealed.body["reporter"]["phone_revealed"], true);
+    let last = revealed.body["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "contact_revealed");
+    assert_eq!(last["actor"]["agency_name"], "武昌区教育局");
+    let again = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
+    assert!(!again.text.contains(&phone), "revealed only in that answer");
+    let citizen = env
+        .get(&format!("/v1/me/reports/{serial}"), Some(&env.citizen("reveal-1")))
+        .await;
+    assert!(
+        !citizen.text.contains("contact_revealed"),
+        "internal steps stay internal"
+    );
+}
+
+#[tokio::test]
+async fn supervisors_urge_and_reopen_a_dissatisfied_reply() {
+    let env = Env::new().await;
+    let serial = submit(&env, "reopen-1", "420100", "420106", "academic").await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    let city = env.staff("city", "", "420100");
+    assert_eq!(
+        act(&env, &handler, &serial, json!({"action": "urge", "reason": "快"}))
+            .await
+            .error_code(403),
+        "forbidden"
+    );
+    let urged = act(&env, &city, &serial, json!({"action": "urge", "reason": "请加快办理"})).await;
+    assert_eq!(urged.body["urges"], 1);
+    assert_eq!(
+        act(&env, &city, &serial, json!({"action": "accept"}))
+            .await
+            .error_code(403),
+        "forbidden",
+        "supervisors do not sign"
+    );
+    act(&env, &handler, &serial, json!({"action": "accept"})).await;
+    act(
+        &env,
+        &handler,
+        &serial,
+        json!({"action": "reply", "finding": "unsubstantiated", "text": "经核查不属实"}),
+    )
+    .await;
+    let citizen = env.citizen("reopen-1");
+    assert_eq!(
+        act(&env, &city, &serial, json!({"action": "reopen", "reason": "复查"}))
+            .await
+            .error_code(409),
+        "not_dissatisfied"
+    );
+    assert_eq!(
+        env.post(
+            &format!("/v1/me/reports/{serial}/rating"),
+            &citizen,
+            &json!({"stars": 1, "comment": "没有处理"})
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        act(&env, &handler, &serial, json!({"action": "reopen", "reason": "复查"}))
+            .await
+            .error_code(403),
+        "forbidden"
+    );
+    let reopened = act(
+        &env,
+        &city,
+        &serial,
+        json!({"action": "reopen", "reason": "群众不满意,重新核查"}),
+    )
+    .await;
+    assert_eq!(reopened.status, 200, "{}", reopened.text);
+    assert_eq!(reopened.body["status"], "processing");
+    assert!(reopened.body["reply"].is_null());
+    let mine = env.get(&format!("/v1/me/reports/{serial}"), Some(&citizen)).await;
+    assert_eq!(mine.body["status"], "processing");
+    assert_eq!(
+        mine.body["timeline"].as_array().unwrap().last().unwrap()["kind"],
+        "reopened"
+    );
+}
+
+#[tokio::test]
+async fn publishing_follows_the_reporters_wish() {
+    let env = Env::new().await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    let private = {
+        let mut body = form();
+        body["public"] = json!(false);
+        env.post("/v1/reports", &env.citizen("pub-1"), &body).await.body["serial"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    for serial in [&private] {
+        act(&env, &handler, serial, json!({"action": "accept"})).await;
+        act(
+            &env,
+            &handler,
+            serial,
+            json!({"action": "reply", "finding": "partly", "text": "部分属实,已整改"}),
+        )
+        .await;
+    }
+    assert_eq!(
+        act(&env, &handler, &private, json!({"action": "publish"}))
+            .await
+            .error_code(409),
+        "not_public"
+    );
+    let public = submit(&env, "pub-2", "420100", "420106", "academic").await;
+    assert_eq!(
+        act(&env, &handler, &public, json!({"action": "publish"}))
+            .await
+            .error_code(409),
+        "wrong_status"
+    );
+    act(&env, &handler, &public, json!({"action": "accept"})).await;
+    act(
+        &env,
+        &handler,
+        &public,
+        json!({"action": "reply", "finding": "substantiated", "text": "属实"}),
+    )
+    .await;
+    assert_eq!(
+        act(
+            &env,
+            &handler,
+            &public,
+            json!({"action": "publish", "public_text": "已查处"})
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(env.get(&format!("/v1/public/reports/{public}"), None).await.status, 200);
+    assert_eq!(
+        act(&env, &handler, &public, json!({"action": "unpublish"}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(env.get(&format!("/v1/public/reports/{public}"), None).await.status, 404);
+}
+
+#[tokio::test]
+async fn actions_refuse_bad_input_and_stale_versions_without_changing_anything() {
+    let env = Env::new().await;
+    let serial = submit(&env, "bad-act", "420100", "420106", "academic").await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    for (body, field) in [
+        (json!({"action": "accept"}), "version"),
+        (json!({"action": "fly", "version": 1}), "action"),
+        (json!({"action": "reply", "version": 1, "text": "x"}), "finding"),
+        (
+            json!({"action": "transfer", "version": 1, "to_agency": "420111-education"}),
+            "reason",
+        ),
+        (
+            json!({"action": "transfer", "version": 1, "to_agency": "nowhere", "reason": "x"}),
+            "to_agency",
+        ),
+        (json!({"action": "note", "version": 1, "text": ""}), "text"),
+    ] {
+        let reply = env
+            .post(&format!("/v1/staff/reports/{serial}/actions"), &handler, &body)
+            .await;
+        reply.error_code(400);
+        assert_eq!(reply.body["field"], field, "{body}");
+    }
+    let stale = env
+        .post(
+            &format!("/v1/staff/reports/{serial}/actions"),
+            &handler,
+            &json!({"action": "accept", "version": 7}),
+        )
+        .await;
+    assert_eq!(stale.error_code(409), "stale_version");
+    assert_eq!(version(&env, &serial).await, 1, "nothing changed");
+}
+
+/// A report submitted `days_ago`, written straight to the store (its deadlines long past).
+async fn old_report(env: &Env, days_ago: i64, sub: &str) -> String {
+    let at = shared::domain::time::now_cst() - chrono::Duration::days(days_ago);
+    let reporter = Reporter {
+        sub: sub.into(),
+        name: "旧".into(),
+        phone: "13700000000".into(),
+    };
+    let input: ReportInput = serde_json::from_value(form()).unwrap();
+    let draft = validate(&input, env.app.directory, sub).unwrap();
+    let deadlines = Deadlines::new(&env.app.settings.deadlines, env.app.calendar, &at, at);
+    let serial = Serial::new(&at, 1);
+    let (report, event) = Report::submit(serial.clone(), draft, reporter, None, deadlines, at);
+    let new = NewReport {
+        report: &report,
+        event: &event,
+        idempotency: None,
+        uploads: &[],
+        owner: "",
+        quota_day: "old",
+        quota_limit: 100,
+        now_epoch: at.timestamp(),
+    };
+    assert_eq!(
+        env.app.records.create_report(&new).await.unwrap(),
+        CreateOutcome::Created
+    );
+    serial.to_string()
+}
+
+#[tokio::test]
+async fn queues_filter_by_status_county_category_dates_and_overdue() {
+    let env = Env::new().await;
+    let late = old_report(&env, 40, "old-1").await;
+    let fresh = submit(&env, "f-1", "420100", "420106", "academic").await;
+    let science = submit(&env, "f-2", "420100", "420106", "technology").await;
+    let hongshan = submit(&env, "f-3", "420100", "420111", "academic").await;
+    let city = env.staff("city", "", "420100");
+    let handler = env.staff("handler", "420106-education", "420106");
+    act(&env, &handler, &fresh, json!({"action": "accept"})).await;
+    let q = |query: &'static str| env.get_path(format!("/v1/staff/reports{query}"), Some(&city));
+    assert_eq!(serials(&q("").await).len(), 4);
+    assert_eq!(serials(&q("?overdue=true").await), vec![late.clone()]);
+    assert_eq!(serials(&q("?status=processing").await), vec![fresh.clone()]);
+    assert_eq!(serials(&q("?category=technology").await), vec![science.clone()]);
+    assert_eq!(serials(&q("?county=420111").await), vec![hongshan.clone()]);
+    let today = shared::domain::time::now_cst().format("%Y-%m-%d").to_string();
+    let dated = env
+        .get_path(format!("/v1/staff/reports?from={today}&to={today}"), Some(&city))
+        .await;
+    assert_eq!(serials(&dated).len(), 3, "the old one is outside today");
+    let page = env
+        .get_path("/v1/staff/reports?limit=1&status=pending".into(), Some(&city))
+        .await;
+    assert_eq!(serials(&page).len(), 1);
+    let next = env
+        .get_path(
+            format!(
+                "/v1/staff/reports?limit=1&status=pending&cursor={}",
+                page.body["next_cursor"].as_str().unwrap()
+            ),
+            Some(&city),
+        )
+        .await;
+    assert_eq!(serials(&next).len(), 1);
+    assert_ne!(serials(&next), serials(&page));
+    let item = q("?overdue=true").await.body["items"][0].clone();
+    assert_eq!(item["overdue"], true);
+    for bad in [
+        "?status=done",
+        "?category=x",
+        "?overdue=yes",
+        "?from=2024-13-01",
+        "?county=420202",
+        "?from=2024-02-01&to=2024-01-01",
+    ] {
+        q(bad).await.error_code(400);
+    }
+    // A handler's queue is its agency's, whatever the filter says.
+    assert_eq!(
+        serials(&env.get("/v1/staff/reports?county=420111", Some(&handler)).await),
+        Vec::<String>::new()
+    );
+}
+
+#[tokio::test]
+async fn the_export_is_excel_ready_csv_of_the_filtered_queue() {
+    let env = Env::new().await;
+    submit(&env, "x-1", "420100", "420106", "academic").await;
+    submit(&env, "x-2", "420100", "420111", "sports").await;
+    let city = env.staff("city", "", "420100");
+    let csv = env
+        .http
+        .get(format!("{}/v1/staff/export?category=sports", env.base))
+        .bearer_auth(&city)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let bytes = csv.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "a BOM so Excel reads UTF-8");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("流水号,状态,地市,区县"));
+    assert!(lines[1].contains("洪山区体育局") && lines[1].contains("待受理"));
+    assert!(
+        !text.contains(&harness::phone_of("x-2")),
+        "no reporter identity in exports"
+    );
+}
+
+/// Counts over the reports themselves, computed here without the code under test.
+fn brute_force(reports: &[Report]) -> Value {
+    let mut by_status = BTreeMap::from([("pending", 0), ("processing", 0), ("replied", 0)]);
+    let mut by_county: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_month: BTreeMap<String, i64> = BTreeMap::new();
+    let (mut sign_ok, mut sign_late, mut reply_ok, mut reply_late, mut overdue) = (0, 0, 0, 0, 0);
+    let (mut ratings, mut stars, mut satisfied) = (0i64, 0i64, 0i64);
+    let now = shared::domain::time::now_cst();
+    for r in reports {
+        *by_status.get_mut(r.status.code()).unwrap() += 1;
+        *by_county.entry(r.assignment.county.clone()).or_default() += 1;
+        *by_category.entry(r.category.clone()).or_default() += 1;
+        *by_month.entry(r.created_at.format("%Y-%m").to_string()).or_default() += 1;
+        match r.signed_on_time {
+            Some(true) => sign_ok += 1,
+            Some(false) => sign_late += 1,
+            None => {}
+        }
+        match r.replied_on_time {
+            Some(true) => reply_ok += 1,
+            Some(false) => reply_late += 1,
+            None => {}
+        }
+        let late_sign = r.status == Status::Pending && now > r.deadlines.sign_by;
+        let late_reply = r.status != Status::Replied && now > r.deadlines.reply_by;
+        if late_sign || late_reply {
+            overdue += 1;
+        }
+        if let Some(rating) = &r.rating {
+            ratings += 1;
+            stars += i64::from(rating.stars);
+            if rating.stars >= 4 {
+                satisfied += 1;
+            }
+        }
+    }
+    json!({
+        "total": reports.len(),
+        "by_status": by_status,
+        "by_county": by_county,
+        "by_category": by_category,
+        "by_month": by_month,
+        "signed_on_time": sign_ok, "signed_late": sign_late,
+        "replied_on_time": reply_ok, "replied_late": reply_late,
+        "overdue_now": overdue,
+        "rating": {
+            "count": ratings,
+            "average": if ratings > 0 { json!(stars as f64 / ratings as f64) } else { Value::Null },
+            "satisfied_share": if ratings > 0 { json!(satisfied as f64 / ratings as f64) } else { Value::Null },
+        },
+    })
+}
+
+/// Which reports a region's figures cover.
+type Keep = Box<dyn Fn(&Report) -> bool>;
+
+#[tokio::test]
+async fn the_stats_agree_with_a_brute_force_count() {
+    let env = Env::new().await;
+    old_report(&env, 45, "stats-old").await;
+    let places = [
+        ("420100", "420106", "academic"),
+        ("420100", "420111", "sports"),
+        ("420100", "420106", "arts"),
+        ("420200", "420202", "academic"),
+        ("429004", "429004", "technology"),
+    ];
+    let mut serials = Vec::new();
+    for (i, (city, county, category)) in places.iter().enumerate() {
+        for j in 0..2 {
+            serials.push((
+                submit(&env, &format!("s-{i}-{j}"), city, county, category).await,
+                format!("s-{i}-{j}"),
+                *county,
+                *category,
+            ));
+        }
+    }
+    let province = env.staff("province", "", "420000");
+    for (n, (serial, sub, county, category)) in serials.iter().enumerate() {
+        let department = match *category {
+            "academic" => "education",
+            "technology" => "science",
+            "arts" => "culture",
+            _ => "sports",
+        };
+        let handler = env.staff("handler", &format!("{county}-{department}"), county);
+        if n % 5 == 0 {
+            continue; // left pending
+        }
+        act(&env, &handler, serial, json!({"action": "accept"})).await;
+        if n % 5 == 1 {
+            continue; // processing
+        }
+        if n % 5 == 2 && *county == "420106" {
+            let moved = act(
+                &env,
+                &handler,
+                serial,
+                json!({"action": "transfer", "to_agency": "420111-education", "reason": "改派"}),
+            )
+            .await;
+            assert_eq!(moved.status, 200, "{}", moved.text);
+            continue;
+        }
+        let replied = act(
+            &env,
+            &handler,
+            serial,
+            json!({"action": "reply", "finding": "partly", "text": "已处理"}),
+        )
+        .await;
+        assert_eq!(replied.status, 200, "{}", replied.text);
+        let stars = [5, 2, 4, 1, 3][n % 5];
+        let rated = env
+            .post(
+                &format!("/v1/me/reports/{serial}/rating"),
+                &env.citizen(sub),
+                &json!({"stars": stars}),
+            )
+            .await;
+        assert_eq!(rated.status, 201);
+        if stars <= 2 {
+            act(&env, &province, serial, json!({"action": "reopen", "reason": "复查"})).await;
+        }
+    }
+    // Brute force over every report the province queue lists, page by page.
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = env
+            .app
+            .records
+            .queue(
+                &Queue::Province("420000".into()),
+                &QueueFilter::default(),
+                7,
+                cursor.as_deref(),
+            )
+            .await
+            .unwrap();
+        all.extend(page.items);
+        cursor = page.next;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(all.len(), 11);
+    let scopes: [(&str, Keep); 4] = [
+        ("", Box::new(|_| true)),
+        ("?region=420100", Box::new(|r| r.assignment.city == "420100")),
+        ("?region=420111", Box::new(|r| r.assignment.county == "420111")),
+        ("?region=429004", Box::new(|r| r.assignment.city == "429004")),
+    ];
+    for (query, keep) in scopes {
+        let stats = env.get_path(format!("/v1/staff/stats{query}"), Some(&province)).await;
+        assert_eq!(stats.status, 200, "{}", stats.text);
+        let subset: Vec<Report> = all.iter().filter(|r| keep(r)).cloned().collect();
+        let expected = brute_force(&subset);
+        for (key, value) in expected.as_object().unwrap() {
+            assert_eq!(&stats.body[key], value, "{query} {key}");
+        }
+    }
+    // A month range keeps only those months.
+    let this_month = shared::domain::time::now_cst().format("%Y-%m").to_string();
+    let recent = env
+        .get_path(
+            format!("/v1/staff/stats?from={this_month}&to={this_month}"),
+            Some(&province),
+        )
+        .await;
+    assert_eq!(recent.body["total"], 10);
+    assert_eq!(recent.body["by_month"].as_object().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn reply_templates_are_offered_per_violation_type() {
+    let env = Env::new().await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    let all = env.get("/v1/staff/templates", Some(&handler)).await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 24);
+    let one = env
+        .get("/v1/staff/templates?violation_type=holiday", Some(&handler))
+        .await;
+    let findings: Vec<&str> = one.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["finding"].as_str().unwrap())
+        .collect();
+    assert_eq!(findings, ["partly", "substantiated", "unsubstantiated"]);
+}
