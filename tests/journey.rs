@@ -119,7 +119,7 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
     for public in [&board.text, &one.text] {
         for secret in [
             "测试journey-1",
-            &harness::phone_of("journey-1"),
+            &env.phone_of("journey-1"),
             "journey-1",
             &keys[0],
             "uploads/",

@@ -130,7 +130,7 @@ async fn only_arrivals_and_replies_text_anyone() {
         1,
         "one arrival"
     );
-    let reporter = env.sms_to(&harness::phone_of("quiet-1")).await;
+    let reporter = env.sms_to(&env.phone_of("quiet-1")).await;
     assert_eq!(reporter.len(), 1, "one reply: {reporter:?}");
     assert_eq!(
         reporter[0],

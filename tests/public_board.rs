@@ -156,12 +156,7 @@ async fn nothing_of_any_reporter_or_evidence_reaches_any_public_answer() {
             .unwrap()
             .to_owned();
         env.answer(&serial, true).await;
-        secrets.extend([
-            sub.clone(),
-            format!("测试{sub}"),
-            harness::phone_of(&sub),
-            keys[0].clone(),
-        ]);
+        secrets.extend([sub.clone(), format!("测试{sub}"), env.phone_of(&sub), keys[0].clone()]);
         secrets.push(format!("只有举报人知道的细节{i}"));
         secrets.push(format!("举报对象{i}号"));
     }

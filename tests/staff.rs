@@ -149,7 +149,7 @@ async fn two_staff_replying_at_once_one_wins_one_event_one_sms() {
     );
     env.deliver_stream().await;
     env.deliver_stream().await;
-    let texts = env.sms_to(&harness::phone_of("race-citizen")).await;
+    let texts = env.sms_to(&env.phone_of("race-citizen")).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(texts[0].contains(&serial) && texts[0].contains("已处理完成"));
 }
@@ -228,7 +228,7 @@ async fn the_reporters_phone_is_masked_until_revealed_and_the_reveal_is_recorded
     let env = Env::new().await;
     let serial = submit(&env, "reveal-1", "420100", "420106", "academic").await;
     let handler = env.staff("handler", "420106-education", "420106");
-    let phone = harness::phone_of("reveal-1");
+    let phone = env.phone_of("reveal-1");
     let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
     assert_eq!(
         detail.body["reporter"]["phone"],
@@ -534,10 +534,7 @@ async fn the_export_is_excel_ready_csv_of_the_filtered_queue() {
     assert_eq!(lines.len(), 2, "{text}");
     assert!(lines[0].starts_with("流水号,状态,地市,区县"));
     assert!(lines[1].contains("洪山区体育局") && lines[1].contains("待受理"));
-    assert!(
-        !text.contains(&harness::phone_of("x-2")),
-        "no reporter identity in exports"
-    );
+    assert!(!text.contains(&env.phone_of("x-2")), "no reporter identity in exports");
 }
 
 /// Counts over the reports themselves, computed here without the code under test.

@@ -1,4 +1,5 @@
-//! The SMS the local AWS recorded as sent (moto keeps them instead of sending).
+//! The SMS the local AWS recorded as sent (moto keeps them instead of sending); read from the
+//! `/_local/sms` route that `scripts/moto_serial.py` adds to moto.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,20 +10,14 @@ pub struct Sent {
 }
 
 #[derive(Debug, Deserialize)]
-struct Data {
-    sns: Sns,
-}
-
-#[derive(Debug, Deserialize)]
-struct Sns {
-    #[serde(rename = "SMS", default)]
-    sms: Vec<Sent>,
+struct Listing {
+    items: Vec<Sent>,
 }
 
 /// Every SMS sent so far, oldest first.
 pub async fn sent(endpoint: &str) -> Result<Vec<Sent>, String> {
-    let url = format!("{}/moto-api/data.json", endpoint.trim_end_matches('/'));
-    let response = reqwest::get(&url).await.map_err(|e| e.to_string())?;
-    let data: Data = response.json().await.map_err(|e| e.to_string())?;
-    Ok(data.sns.sms)
+    let url = format!("{}/_local/sms", endpoint.trim_end_matches('/'));
+    let response = reqwest::get(&url).await.map_err(|e| e.to_string())?.error_for_status().map_err(|e| e.to_string())?;
+    let listing: Listing = response.json().await.map_err(|e| e.to_string())?;
+    Ok(listing.items)
 }

@@ -45,6 +45,7 @@ pub struct Env {
     feeder: Mutex<StreamFeeder>,
     /// Duty phones of this environment's agencies (unique to it, so SMS can be told apart).
     pub duty_phones: HashMap<String, String>,
+    phone_seed: u64,
 }
 
 /// The demo directory with duty phones unique to one environment.
@@ -121,6 +122,7 @@ impl Env {
             issuer,
             feeder: Mutex::new(feeder),
             duty_phones,
+            phone_seed: uuid.as_u64_pair().1,
         }
     }
 
@@ -185,13 +187,23 @@ impl Env {
             .0
     }
 
+    /// The mobile number of citizen `sub` in this environment (unique to it, so that SMS to it
+    /// can be told apart from other tests' on the shared local AWS).
+    pub fn phone_of(&self, sub: &str) -> String {
+        let mut hash: u64 = self.phone_seed;
+        for b in sub.bytes() {
+            hash = hash.wrapping_mul(31).wrapping_add(u64::from(b));
+        }
+        format!("139{:08}", hash % 100_000_000)
+    }
+
     /// A citizen token for `sub`, with a name and phone derived from it.
     pub fn citizen(&self, sub: &str) -> String {
         let request = tokens::TokenRequest {
             role: Some("citizen".into()),
             sub: Some(sub.into()),
             name: Some(format!("测试{sub}")),
-            phone: Some(phone_of(sub)),
+            phone: Some(self.phone_of(sub)),
             agency: None,
             region: None,
             staff_role: None,
@@ -311,11 +323,6 @@ impl Env {
         }
         last
     }
-}
-
-pub fn phone_of(sub: &str) -> String {
-    let digits: String = sub.bytes().map(|b| char::from(b'0' + b % 10)).collect();
-    format!("139{:0>8}", &digits[digits.len().saturating_sub(8)..])
 }
 
 /// A valid report form; tests change what they test.

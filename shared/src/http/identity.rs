@@ -20,16 +20,19 @@ pub fn claims(request: &Request) -> Option<HashMap<String, String>> {
     }
 }
 
+/// The first of `names` present and not blank.
+fn claim(claims: &HashMap<String, String>, names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| claims.get(*n))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
 /// The citizen making the request: `sub`, `name`, and `phone_number` (or `phone`).
 pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
     let claims = claims(request).ok_or_else(ApiError::unauthorized)?;
-    let get = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| claims.get(*n))
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |names: &[&str]| claim(&claims, names);
     let sub = get(&["sub"]).ok_or_else(ApiError::unauthorized)?;
     let name = get(&["name"]);
     let phone = get(&["phone_number", "phone"]);
@@ -45,13 +48,7 @@ pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
 /// not fit the directory (a city role on a county, an unknown agency) answer 403.
 pub fn staff(request: &Request, directory: &Directory) -> Result<Staff, ApiError> {
     let claims = claims(request).ok_or_else(ApiError::unauthorized)?;
-    let get = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| claims.get(*n))
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |names: &[&str]| claim(&claims, names);
     let sub = get(&["sub"]).ok_or_else(ApiError::unauthorized)?;
     let forbidden = || {
         ApiError::new(

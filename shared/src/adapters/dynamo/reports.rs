@@ -11,11 +11,31 @@ use crate::domain::report::Report;
 use crate::domain::stats::{Buckets, delta};
 use crate::domain::timeline::Event;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 const DAY_SECONDS: i64 = 24 * 3600;
+
+/// Every item a query finds, page after page.
+pub(super) async fn all_pages(query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
+    let mut start: Option<Item> = None;
+    loop {
+        let output = query
+            .clone()
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(|e| StoreError::service("dynamodb", e))?;
+        items.extend(output.items.unwrap_or_default());
+        match output.last_evaluated_key {
+            Some(next) => start = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
 
 /// What a new report's transaction writes besides the report and its first event.
 #[derive(Debug, Clone)]
@@ -257,32 +277,21 @@ impl Records {
 
     /// The report and its events in one query of its partition.
     pub async fn report_with_timeline(&self, serial: &str) -> Result<Option<(Report, Vec<Event>)>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(report_pk(serial)))
+            .consistent_read(true);
         let mut report = None;
         let mut events = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(report_pk(serial)))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| StoreError::service("dynamodb", e))?;
-            for item in output.items.unwrap_or_default() {
-                let sort = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-                if sort == REPORT_SK {
-                    report = Some(from_item::<Report>(item)?);
-                } else if sort.starts_with(EVENT_PREFIX) {
-                    events.push(from_item::<Event>(item)?);
-                }
-            }
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => break,
+        for item in all_pages(query).await? {
+            let sort = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            if sort == REPORT_SK {
+                report = Some(from_item::<Report>(item)?);
+            } else if sort.starts_with(EVENT_PREFIX) {
+                events.push(from_item::<Event>(item)?);
             }
         }
         events.sort_by_key(|e| e.seq);

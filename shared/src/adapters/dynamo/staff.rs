@@ -3,6 +3,7 @@
 
 use super::cursor::{self, ListError, Page};
 use super::items::{Item, PK, SK, from_item, s};
+use super::reports::all_pages;
 use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_PROVINCE, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
@@ -158,37 +159,26 @@ impl Records {
 
     /// The statistics buckets of `scope` for months `from..=to` (`YYYY-MM`).
     pub async fn stats(&self, scope: &str, from: &str, to: &str) -> Result<Vec<(String, Counters)>, StoreError> {
-        let mut months = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-                .expression_attribute_values(":pk", s(format!("STATS#{scope}")))
-                .expression_attribute_values(":from", s(from))
-                .expression_attribute_values(":to", s(to))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| StoreError::service("dynamodb", e))?;
-            for item in output.items.unwrap_or_default() {
-                let month = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-                let counters: Counters = item
-                    .iter()
-                    .filter_map(|(k, v)| match v {
-                        AttributeValue::N(number) => number.parse::<i64>().ok().map(|n| (k.clone(), n)),
-                        _ => None,
-                    })
-                    .collect();
-                months.push((month, counters));
-            }
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(months),
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(format!("STATS#{scope}")))
+            .expression_attribute_values(":from", s(from))
+            .expression_attribute_values(":to", s(to))
+            .consistent_read(true);
+        let months = all_pages(query).await?.into_iter().map(|item| {
+            let month = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            let counters: Counters = item
+                .iter()
+                .filter_map(|(k, v)| match v {
+                    AttributeValue::N(number) => number.parse::<i64>().ok().map(|n| (k.clone(), n)),
+                    _ => None,
+                })
+                .collect();
+            (month, counters)
+        });
+        Ok(months.collect())
     }
 }
