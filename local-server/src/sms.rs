@@ -17,7 +17,11 @@ struct Listing {
 /// Every SMS sent so far, oldest first.
 pub async fn sent(endpoint: &str) -> Result<Vec<Sent>, String> {
     let url = format!("{}/_local/sms", endpoint.trim_end_matches('/'));
-    let response = reqwest::get(&url).await.map_err(|e| e.to_string())?.error_for_status().map_err(|e| e.to_string())?;
+    let response = reqwest::get(&url)
+        .await
+        .map_err(|e| e.to_string())?
+        .error_for_status()
+        .map_err(|e| e.to_string())?;
     let listing: Listing = response.json().await.map_err(|e| e.to_string())?;
     Ok(listing.items)
 }
