@@ -41,10 +41,10 @@ async fn presigned_puts_sign_content_type_and_length() {
         .unwrap()
         .replace("%3B", ";");
     let signed: Vec<&str> = signed.split(';').collect();
-    assert!(
-        signed.contains(&"content-length") && signed.contains(&"content-type"),
-        "{signed:?}"
-    );
+    for header in ["content-length", "content-type", "x-amz-tagging"] {
+        assert!(signed.contains(&header), "{header} is signed: {signed:?}");
+    }
+    assert_eq!(upload["headers"]["x-amz-tagging"], "claim=pending");
     assert_eq!(upload["method"], "PUT");
     assert_eq!(upload["headers"]["content-type"], "video/mp4");
     assert_eq!(upload["headers"]["content-length"], (100 * MIB).to_string());

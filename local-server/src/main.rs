@@ -31,8 +31,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     settings.reports_per_day = var("REPORTS_PER_DAY", "20").parse()?;
     settings.agencies_file = Some(var("AGENCIES_FILE", "local-server/data/demo-agencies.csv"));
-    let directory = settings.directory()?;
     let sdk = aws::sdk_config(&endpoint).await;
+    let directory = settings.directory(&sdk).await?;
     let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings, directory)));
 
     let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;

@@ -43,6 +43,8 @@ pub struct Settings {
     pub sms_to_reporter: String,
     /// `AGENCIES_FILE`: a CSV naming agencies and their duty phones (see `Directory`).
     pub agencies_file: Option<String>,
+    /// `AGENCIES_S3_URI`: the same CSV in S3 (`s3://bucket/key`), read at cold start.
+    pub agencies_s3_uri: Option<String>,
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -76,6 +78,7 @@ impl Settings {
             sms_to_agency: var("SMS_TO_AGENCY").unwrap_or_else(|| Catalog::get().sms_to_agency.clone()),
             sms_to_reporter: var("SMS_TO_REPORTER").unwrap_or_else(|| Catalog::get().sms_to_reporter.clone()),
             agencies_file: var("AGENCIES_FILE"),
+            agencies_s3_uri: var("AGENCIES_S3_URI"),
         })
     }
 
@@ -92,24 +95,59 @@ impl Settings {
             sms_to_agency: Catalog::get().sms_to_agency.clone(),
             sms_to_reporter: Catalog::get().sms_to_reporter.clone(),
             agencies_file: None,
+            agencies_s3_uri: None,
         }
     }
 
-    /// The directory of this deployment: Hubei's regions, with the agencies file if one is set.
-    pub fn directory(&self) -> Result<&'static Directory, ConfigError> {
-        let Some(path) = &self.agencies_file else {
-            return Ok(Directory::hubei());
+    /// The directory of this deployment: Hubei's regions, with the agencies file (local path, or
+    /// S3 object) if one is set.
+    pub async fn directory(&self, sdk: &aws_config::SdkConfig) -> Result<&'static Directory, ConfigError> {
+        let (path, text) = match (&self.agencies_file, &self.agencies_s3_uri) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Directory {
+                    path: path.clone(),
+                    detail: e.to_string(),
+                })?;
+                (path.clone(), text)
+            }
+            (None, Some(uri)) => (uri.clone(), read_s3(sdk, uri).await?),
+            (None, None) => return Ok(Directory::hubei()),
         };
         let fail = |detail: String| ConfigError::Directory {
             path: path.clone(),
             detail,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
         let regions = Regions::from_csv(include_str!("../data/hubei-regions.csv")).map_err(|e| fail(e.to_string()))?;
         let directory = Directory::new(regions).with_agencies_csv(&text).map_err(fail)?;
         // Built once per cold start and kept for the life of the process.
         Ok(Box::leak(Box::new(directory)))
     }
+}
+
+/// Reads `s3://bucket/key` as UTF-8 text.
+async fn read_s3(sdk: &aws_config::SdkConfig, uri: &str) -> Result<String, ConfigError> {
+    let fail = |detail: String| ConfigError::Directory {
+        path: uri.to_owned(),
+        detail,
+    };
+    let (bucket, key) = uri
+        .strip_prefix("s3://")
+        .and_then(|rest| rest.split_once('/'))
+        .ok_or_else(|| fail("not an s3://bucket/key URI".into()))?;
+    let object = aws_sdk_s3::Client::new(sdk)
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| fail(aws_sdk_s3::error::DisplayErrorContext(&e).to_string()))?;
+    let bytes = object
+        .body
+        .collect()
+        .await
+        .map_err(|e| fail(e.to_string()))?
+        .into_bytes();
+    String::from_utf8(bytes.to_vec()).map_err(|e| fail(e.to_string()))
 }
 
 /// Everything a handler needs; cheap to share by reference.
@@ -127,8 +165,8 @@ impl App {
     /// `AWS_ENDPOINT_URL` for a local AWS).
     pub async fn from_env() -> Result<App, ConfigError> {
         let settings = Settings::from_env()?;
-        let directory = settings.directory()?;
         let sdk = aws_config::load_from_env().await;
+        let directory = settings.directory(&sdk).await?;
         Ok(App::new(&sdk, settings, directory))
     }
 

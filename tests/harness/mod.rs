@@ -265,14 +265,15 @@ impl Env {
         assert_eq!(reply.status, 200, "{}", reply.body);
         let mut keys = Vec::new();
         for (upload, (content_type, bytes)) in reply.body["uploads"].as_array().expect("uploads").iter().zip(files) {
-            let put = self
-                .http
-                .put(upload["url"].as_str().expect("url"))
-                .header("content-type", *content_type)
-                .body(bytes.to_vec())
-                .send()
-                .await
-                .expect("put");
+            // As a client must: the signed headers as given (content-length comes with the body).
+            let mut put = self.http.put(upload["url"].as_str().expect("url")).body(bytes.to_vec());
+            for (name, value) in upload["headers"].as_object().expect("headers") {
+                if name != "content-length" {
+                    put = put.header(name.as_str(), value.as_str().expect("header value"));
+                }
+            }
+            assert_eq!(upload["headers"]["content-type"], *content_type);
+            let put = put.send().await.expect("put");
             assert!(put.status().is_success(), "PUT answered {}", put.status());
             keys.push(upload["key"].as_str().expect("key").to_owned());
         }

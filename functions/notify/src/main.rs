@@ -11,9 +11,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     let settings = Settings::from_env()?;
     let sdk = aws_config::load_from_env().await;
+    let directory = settings.directory(&sdk).await?;
     let notifier: &'static Notifier<Sns> = Box::leak(Box::new(Notifier {
         records: Records::new(DynamoClient::new(&sdk), settings.table.clone()),
-        directory: settings.directory()?,
+        directory,
         to_agency: settings.sms_to_agency.clone(),
         to_reporter: settings.sms_to_reporter.clone(),
         sender: Sns::new(aws_sdk_sns::Client::new(&sdk)),

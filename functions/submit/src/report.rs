@@ -65,6 +65,10 @@ pub async fn submit(
         .iter()
         .flat_map(|e| e.files.iter().map(|f| f.key.clone()))
         .collect();
+    // Tag before claiming: if the claim then fails, a file is kept too long, never lost.
+    for key in &keys {
+        app.evidence.mark_claimed(key).await?;
+    }
     let owner = owner_of(&citizen.sub);
     let now = now_cst();
     let day = now.format("%Y%m%d").to_string();

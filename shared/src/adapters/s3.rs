@@ -1,6 +1,9 @@
-//! S3: the evidence bucket. Clients upload straight to it with presigned PUTs whose content type
-//! and length are signed, so S3 refuses any other file; staff and reporters read evidence
+//! S3: the evidence bucket. Clients upload straight to it with presigned PUTs whose content type,
+//! length and tag are signed, so S3 refuses any other file; staff and reporters read evidence
 //! through short-lived presigned GETs. Nothing in the bucket is public.
+//!
+//! Uploads are tagged `claim=pending`, which the bucket's lifecycle expires after a day; a report
+//! that cites a file re-tags it `claim=claimed`, kept for the evidence retention period.
 
 use super::StoreError;
 use crate::domain::evidence::{Evidence, StoredObject, Upload};
@@ -8,8 +11,12 @@ use crate::domain::time::{format, now_cst};
 use crate::domain::views::EvidenceLink;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::types::{Tag, Tagging};
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+/// The tag every upload carries until a report cites it.
+pub const PENDING_TAG: &str = "claim=pending";
 
 #[derive(Debug, Clone)]
 pub struct EvidenceStore {
@@ -54,6 +61,7 @@ impl EvidenceStore {
             .key(&upload.key)
             .content_type(&upload.content_type)
             .content_length(size)
+            .tagging(PENDING_TAG)
             .presigned(presigning(ttl)?)
             .await
             .map_err(|e| StoreError::service("s3", e))?;
@@ -64,10 +72,34 @@ impl EvidenceStore {
         // Browsers and mini-programs set these themselves, but they must match what was signed.
         headers.insert("content-type".into(), upload.content_type.clone());
         headers.insert("content-length".into(), upload.size.to_string());
+        headers.insert("x-amz-tagging".into(), PENDING_TAG.into());
         Ok(Presigned {
             url: request.uri().to_owned(),
             headers,
         })
+    }
+
+    /// Marks a cited file as evidence, so the lifecycle keeps it for the retention period.
+    /// Idempotent: a retried submission tags again.
+    pub async fn mark_claimed(&self, key: &str) -> Result<(), StoreError> {
+        let tag = Tag::builder()
+            .key("claim")
+            .value("claimed")
+            .build()
+            .map_err(|e| StoreError::service("s3", e))?;
+        let tagging = Tagging::builder()
+            .tag_set(tag)
+            .build()
+            .map_err(|e| StoreError::service("s3", e))?;
+        self.client
+            .put_object_tagging()
+            .bucket(&self.bucket)
+            .key(key)
+            .tagging(tagging)
+            .send()
+            .await
+            .map_err(|e| StoreError::service("s3", e))?;
+        Ok(())
     }
 
     /// A GET of one object, valid for `ttl`.
