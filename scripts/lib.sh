@@ -19,6 +19,19 @@ ensure_python_tools() {
   cp "$ROOT/scripts/requirements.txt" "$VENV/.requirements"
 }
 
+# A venv under .venv-NAME with the pinned requirements of scripts/requirements-NAME.txt.
+ensure_venv() {
+  local name="$1" venv="$ROOT/.venv-$1" requirements="$ROOT/scripts/requirements-$1.txt"
+  if [ -f "$venv/.requirements" ] && cmp -s "$requirements" "$venv/.requirements"; then
+    return
+  fi
+  log "installing $name tools into .venv-$name"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/.requirements"
+}
+
 ensure_rust() {
   command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null

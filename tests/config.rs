@@ -53,3 +53,40 @@ async fn the_agency_directory_loads_from_s3_and_a_broken_one_stops_the_cold_star
         shared::domain::dispatch::Directory::hubei()
     ));
 }
+
+#[tokio::test]
+async fn another_provinces_regions_and_agencies_load_together() {
+    let env = Env::new().await;
+    let s3 = env.app.evidence.client();
+    let bucket = env.app.evidence.bucket();
+    let regions = "code,name,level,parent_code\n320000,江苏省,province,\n320400,常州市,city,320000\n320412,武进区,county,320400\n";
+    let agencies = "region,department,agency_id,agency_name,phones\n320412,culture,320412-wenti,武进区文体广电和旅游局,\n320412,sports,320412-wenti,武进区文体广电和旅游局,\n";
+    for (key, body) in [("config/regions.csv", regions), ("config/agencies.csv", agencies)] {
+        s3.put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(body.as_bytes().to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut settings = Settings::local("t", bucket);
+    settings.regions_s3_uri = Some(format!("s3://{bucket}/config/regions.csv"));
+    settings.agencies_s3_uri = Some(format!("s3://{bucket}/config/agencies.csv"));
+    let directory = settings.directory(&env.sdk).await.unwrap();
+    assert_eq!(directory.regions.province().name, "江苏省");
+    let arts = directory.dispatch("320400", "320412", "arts").unwrap();
+    let sports = directory.dispatch("320400", "320412", "sports").unwrap();
+    assert_eq!(
+        (arts.agency_id.as_str(), sports.agency_id.as_str()),
+        ("320412-wenti", "320412-wenti")
+    );
+    assert_eq!(
+        directory.dispatch("320400", "320412", "academic").unwrap().agency_name,
+        "武进区教育局"
+    );
+    assert!(
+        directory.dispatch("420100", "420106", "academic").is_err(),
+        "Hubei is not this deployment"
+    );
+}

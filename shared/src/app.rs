@@ -45,6 +45,9 @@ pub struct Settings {
     pub agencies_file: Option<String>,
     /// `AGENCIES_S3_URI`: the same CSV in S3 (`s3://bucket/key`), read at cold start.
     pub agencies_s3_uri: Option<String>,
+    /// `REGIONS_FILE` / `REGIONS_S3_URI`: another province's `code,name,level,parent_code` CSV.
+    pub regions_file: Option<String>,
+    pub regions_s3_uri: Option<String>,
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -79,6 +82,8 @@ impl Settings {
             sms_to_reporter: var("SMS_TO_REPORTER").unwrap_or_else(|| Catalog::get().sms_to_reporter.clone()),
             agencies_file: var("AGENCIES_FILE"),
             agencies_s3_uri: var("AGENCIES_S3_URI"),
+            regions_file: var("REGIONS_FILE"),
+            regions_s3_uri: var("REGIONS_S3_URI"),
         })
     }
 
@@ -96,31 +101,55 @@ impl Settings {
             sms_to_reporter: Catalog::get().sms_to_reporter.clone(),
             agencies_file: None,
             agencies_s3_uri: None,
+            regions_file: None,
+            regions_s3_uri: None,
         }
     }
 
-    /// The directory of this deployment: Hubei's regions, with the agencies file (local path, or
-    /// S3 object) if one is set.
+    /// The directory of this deployment: the regions (Hubei's unless a regions file is set) and
+    /// the agencies file if one is set; each from a local path or an S3 object.
     pub async fn directory(&self, sdk: &aws_config::SdkConfig) -> Result<&'static Directory, ConfigError> {
-        let (path, text) = match (&self.agencies_file, &self.agencies_s3_uri) {
-            (Some(path), _) => {
-                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Directory {
-                    path: path.clone(),
-                    detail: e.to_string(),
-                })?;
-                (path.clone(), text)
-            }
-            (None, Some(uri)) => (uri.clone(), read_s3(sdk, uri).await?),
-            (None, None) => return Ok(Directory::hubei()),
-        };
-        let fail = |detail: String| ConfigError::Directory {
-            path: path.clone(),
-            detail,
-        };
-        let regions = Regions::from_csv(include_str!("../data/hubei-regions.csv")).map_err(|e| fail(e.to_string()))?;
-        let directory = Directory::new(regions).with_agencies_csv(&text).map_err(fail)?;
+        let regions = read_config(sdk, &self.regions_file, &self.regions_s3_uri).await?;
+        let agencies = read_config(sdk, &self.agencies_file, &self.agencies_s3_uri).await?;
+        if regions.is_none() && agencies.is_none() {
+            return Ok(Directory::hubei());
+        }
+        let (regions_path, regions_text) = regions.unwrap_or_else(|| {
+            (
+                "(embedded Hubei regions)".into(),
+                include_str!("../data/hubei-regions.csv").into(),
+            )
+        });
+        let regions = Regions::from_csv(&regions_text).map_err(|e| ConfigError::Directory {
+            path: regions_path,
+            detail: e.to_string(),
+        })?;
+        let mut directory = Directory::new(regions);
+        if let Some((path, text)) = agencies {
+            directory = directory
+                .with_agencies_csv(&text)
+                .map_err(|detail| ConfigError::Directory { path, detail })?;
+        }
         // Built once per cold start and kept for the life of the process.
         Ok(Box::leak(Box::new(directory)))
+    }
+}
+
+/// A configuration file's location and text: a local path wins over an S3 URI.
+async fn read_config(
+    sdk: &aws_config::SdkConfig,
+    file: &Option<String>,
+    uri: &Option<String>,
+) -> Result<Option<(String, String)>, ConfigError> {
+    match (file, uri) {
+        (Some(path), _) => std::fs::read_to_string(path)
+            .map(|text| Some((path.clone(), text)))
+            .map_err(|e| ConfigError::Directory {
+                path: path.clone(),
+                detail: e.to_string(),
+            }),
+        (None, Some(uri)) => Ok(Some((uri.clone(), read_s3(sdk, uri).await?))),
+        (None, None) => Ok(None),
     }
 }
 
