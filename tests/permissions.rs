@@ -1,0 +1,406 @@
+//! Least privilege, checked against the code: each function runs its routes (or its stream
+//! batches) with clients that record every AWS operation they perform, and the IAM actions those
+//! operations need must equal the actions the template's policy grants that function.
+
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_sdk_s3::operation::put_object::PutObjectInput;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::config_bag::ConfigBag;
+use harness::{Env, JPEG, form, read_repo_file};
+use lambda_http::request::from_str;
+use local_server::gateway::dispatch;
+use serde_json::{Value, json};
+use serde_yaml_ng::Value as Yaml;
+use shared::adapters::dynamo::Records;
+use shared::adapters::s3::EvidenceStore;
+use shared::adapters::sns::Sns;
+use shared::app::App;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+/// Records the IAM action each AWS call needs.
+#[derive(Debug, Clone, Default)]
+struct Recorder(Arc<Mutex<BTreeSet<String>>>);
+
+impl Recorder {
+    fn actions(&self) -> BTreeSet<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "Recorder"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // (Metadata is in the bag from serialization on, not at `read_before_execution`.)
+        let Some(meta) = cfg.load::<Metadata>() else {
+            // An operation we cannot name would pass unseen: make the comparison fail instead.
+            self.0.lock().unwrap().insert("(unnamed operation)".into());
+            return Ok(());
+        };
+        let mut actions = Vec::new();
+        match (meta.service(), meta.name()) {
+            // A transaction needs the action of each of its items.
+            ("DynamoDB", "TransactWriteItems") => {
+                let input = context
+                    .input()
+                    .downcast_ref::<TransactWriteItemsInput>()
+                    .expect("input");
+                for item in input.transact_items() {
+                    let action = if item.put().is_some() {
+                        "PutItem"
+                    } else if item.update().is_some() {
+                        "UpdateItem"
+                    } else if item.delete().is_some() {
+                        "DeleteItem"
+                    } else {
+                        "ConditionCheckItem"
+                    };
+                    actions.push(format!("dynamodb:{action}"));
+                }
+            }
+            ("DynamoDB", op) => actions.push(format!("dynamodb:{op}")),
+            ("S3", "HeadObject" | "GetObject") => actions.push("s3:GetObject".into()),
+            ("S3", "PutObject") => {
+                actions.push("s3:PutObject".into());
+                let input = context.input().downcast_ref::<PutObjectInput>().expect("input");
+                if input.tagging().is_some() {
+                    actions.push("s3:PutObjectTagging".into());
+                }
+            }
+            ("S3", op) => actions.push(format!("s3:{op}")),
+            ("SNS", op) => actions.push(format!("sns:{op}")),
+            (service, op) => actions.push(format!("{service}:{op}")),
+        }
+        self.0.lock().unwrap().extend(actions);
+        Ok(())
+    }
+}
+
+/// The app a function would have in Lambda, with recording clients.
+fn app_of(env: &Env, recorder: &Recorder) -> &'static App {
+    let dynamo = aws_sdk_dynamodb::config::Builder::from(&env.sdk)
+        .interceptor(recorder.clone())
+        .build();
+    let s3 = aws_sdk_s3::config::Builder::from(&env.sdk)
+        .force_path_style(true)
+        .interceptor(recorder.clone())
+        .build();
+    Box::leak(Box::new(App {
+        records: Records::new(aws_sdk_dynamodb::Client::from_conf(dynamo), env.app.records.table()),
+        evidence: EvidenceStore::new(aws_sdk_s3::Client::from_conf(s3), env.app.evidence.bucket()),
+        directory: env.app.directory,
+        calendar: env.app.calendar,
+        settings: env.app.settings.clone(),
+    }))
+}
+
+/// An API Gateway event like the samples in events/, for any route, caller and body.
+fn event(
+    route: &str,
+    path: &str,
+    params: Value,
+    query: Value,
+    claims: Option<Value>,
+    body: Option<Value>,
+) -> lambda_http::Request {
+    let mut event: Value = serde_json::from_str(&read_repo_file("events/public-board/meta.json")).unwrap();
+    let method = route.split(' ').next().unwrap();
+    event["routeKey"] = json!(route);
+    event["rawPath"] = json!(path);
+    event["requestContext"]["routeKey"] = json!(route);
+    event["requestContext"]["http"]["method"] = json!(method);
+    event["requestContext"]["http"]["path"] = json!(path);
+    event["pathParameters"] = params;
+    let raw: Vec<String> = query
+        .as_object()
+        .map(|q| q.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap())).collect())
+        .unwrap_or_default();
+    event["rawQueryString"] = json!(raw.join("&"));
+    event["queryStringParameters"] = query;
+    if let Some(claims) = claims {
+        event["requestContext"]["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
+    }
+    if let Some(body) = body {
+        event["body"] = json!(body.to_string());
+    }
+    from_str(&event.to_string()).unwrap()
+}
+
+fn citizen(sub: &str) -> Value {
+    json!({"sub": sub, "name": "测试", "phone_number": "13900000099"})
+}
+
+fn handler() -> Value {
+    json!({"sub": "h", "name": "王科员", "custom:role": "handler", "custom:agency": "420106-education", "custom:region": "420106"})
+}
+
+async fn call(app: &'static App, function: &str, request: lambda_http::Request) -> Value {
+    let response = dispatch(app, function, request).await;
+    let status = response.status().as_u16();
+    let body = String::from_utf8_lossy(response.body().as_ref()).to_string();
+    assert!(status < 300, "{function}: {status} {body}");
+    serde_json::from_str(&body).unwrap_or(Value::Null)
+}
+
+/// What the template lets each function do (its own Allow statements, by binary name).
+fn granted() -> BTreeMap<String, BTreeSet<String>> {
+    let template: Yaml = serde_yaml_ng::from_str(&read_repo_file("infra/template.yaml")).unwrap();
+    let mut out = BTreeMap::new();
+    for resource in template["Resources"].as_mapping().unwrap().values() {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let binary = resource["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut actions = BTreeSet::new();
+        for policy in resource["Properties"]["Policies"].as_sequence().unwrap() {
+            // Conditional extras (the directory files) are tagged !If; only inline statements count.
+            let Some(statements) = policy.get("Statement").and_then(Yaml::as_sequence) else {
+                continue;
+            };
+            for statement in statements.iter().filter(|s| s["Effect"].as_str() == Some("Allow")) {
+                for action in statement["Action"].as_sequence().unwrap() {
+                    actions.insert(action.as_str().unwrap().to_owned());
+                }
+            }
+        }
+        out.insert(binary, actions);
+    }
+    out
+}
+
+#[tokio::test]
+async fn each_functions_policy_grants_exactly_what_its_code_calls() {
+    let env = Env::new().await;
+    local_server::seed::seed(env.app).await.unwrap();
+    let recorders: BTreeMap<&str, Recorder> = ["submit", "list-mine", "public-board", "rate", "staff-action", "notify"]
+        .into_iter()
+        .map(|f| (f, Recorder::default()))
+        .collect();
+    let app = |f: &str| app_of(&env, &recorders[f]);
+    let none = Value::Null;
+
+    // submit: an upload, the PUT, a report citing it, and a retry of that report.
+    let submit = app("submit");
+    let uploads = call(
+        submit,
+        "submit",
+        event(
+            "POST /v1/uploads",
+            "/v1/uploads",
+            none.clone(),
+            none.clone(),
+            Some(citizen("p-1")),
+            Some(json!({"kind": "image", "files": [{"content_type": "image/jpeg", "size": JPEG.len()}]})),
+        ),
+    )
+    .await;
+    let upload = &uploads["uploads"][0];
+    let mut put = env.http.put(upload["url"].as_str().unwrap()).body(JPEG.to_vec());
+    for (name, value) in upload["headers"].as_object().unwrap() {
+        if name != "content-length" {
+            put = put.header(name.as_str(), value.as_str().unwrap());
+        }
+    }
+    assert!(put.send().await.unwrap().status().is_success());
+    let mut body = form();
+    body["evidence"] = json!({"kind": "image", "keys": [upload["key"].clone()]});
+    let mut report = event(
+        "POST /v1/reports",
+        "/v1/reports",
+        none.clone(),
+        none.clone(),
+        Some(citizen("p-1")),
+        Some(body.clone()),
+    );
+    report
+        .headers_mut()
+        .insert("idempotency-key", "perm-1".parse().unwrap());
+    let receipt = call(submit, "submit", report).await;
+    let serial = receipt["serial"].as_str().unwrap().to_owned();
+    let mut retry = event(
+        "POST /v1/reports",
+        "/v1/reports",
+        none.clone(),
+        none.clone(),
+        Some(citizen("p-1")),
+        Some(body),
+    );
+    retry.headers_mut().insert("idempotency-key", "perm-1".parse().unwrap());
+    call(submit, "submit", retry).await;
+
+    // list-mine: the list and the detail (with an evidence link).
+    let mine = app("list-mine");
+    call(
+        mine,
+        "list-mine",
+        event(
+            "GET /v1/me/reports",
+            "/v1/me/reports",
+            none.clone(),
+            none.clone(),
+            Some(citizen("p-1")),
+            None,
+        ),
+    )
+    .await;
+    let path = format!("/v1/me/reports/{serial}");
+    call(
+        mine,
+        "list-mine",
+        event(
+            "GET /v1/me/reports/{serial}",
+            &path,
+            json!({"serial": serial}),
+            none.clone(),
+            Some(citizen("p-1")),
+            None,
+        ),
+    )
+    .await;
+
+    // staff-action: every route, including an action and a detail with evidence.
+    let staff = app("staff-action");
+    for (route, path, query) in [
+        (
+            "GET /v1/staff/reports",
+            "/v1/staff/reports".to_owned(),
+            json!({"overdue": "true"}),
+        ),
+        (
+            "GET /v1/staff/reports/{serial}",
+            format!("/v1/staff/reports/{serial}"),
+            none.clone(),
+        ),
+        ("GET /v1/staff/stats", "/v1/staff/stats".to_owned(), none.clone()),
+        ("GET /v1/staff/export", "/v1/staff/export".to_owned(), none.clone()),
+        (
+            "GET /v1/staff/templates",
+            "/v1/staff/templates".to_owned(),
+            none.clone(),
+        ),
+    ] {
+        let params = if route.contains("{serial}") {
+            json!({"serial": serial})
+        } else {
+            none.clone()
+        };
+        let response = dispatch(
+            staff,
+            "staff-action",
+            event(route, &path, params, query, Some(handler()), None),
+        )
+        .await;
+        assert_eq!(response.status().as_u16(), 200, "{route}");
+    }
+    let path = format!("/v1/staff/reports/{serial}/actions");
+    for body in [
+        json!({"action": "accept", "version": 1}),
+        json!({"action": "reply", "version": 2, "finding": "partly", "text": "已处理"}),
+    ] {
+        call(
+            staff,
+            "staff-action",
+            event(
+                "POST /v1/staff/reports/{serial}/actions",
+                &path,
+                json!({"serial": serial}),
+                none.clone(),
+                Some(handler()),
+                Some(body),
+            ),
+        )
+        .await;
+    }
+
+    // rate, and the public board.
+    let path = format!("/v1/me/reports/{serial}/rating");
+    call(
+        app("rate"),
+        "rate",
+        event(
+            "POST /v1/me/reports/{serial}/rating",
+            &path,
+            json!({"serial": serial}),
+            none.clone(),
+            Some(citizen("p-1")),
+            Some(json!({"stars": 5})),
+        ),
+    )
+    .await;
+    let board = app("public-board");
+    call(
+        board,
+        "public-board",
+        event("GET /v1/meta", "/v1/meta", none.clone(), none.clone(), None, None),
+    )
+    .await;
+    call(
+        board,
+        "public-board",
+        event(
+            "GET /v1/public/reports",
+            "/v1/public/reports",
+            none.clone(),
+            json!({"city": "420100"}),
+            None,
+            None,
+        ),
+    )
+    .await;
+    let path = "/v1/public/reports/221215164056656";
+    call(
+        board,
+        "public-board",
+        event(
+            "GET /v1/public/reports/{serial}",
+            path,
+            json!({"serial": "221215164056656"}),
+            none.clone(),
+            None,
+            None,
+        ),
+    )
+    .await;
+
+    // notify: the whole stream so far (arrivals and a reply), through recording clients.
+    let notify_app = app("notify");
+    let sns = aws_sdk_sns::config::Builder::from(&env.sdk)
+        .interceptor(recorders["notify"].clone())
+        .build();
+    let notifier = notify::Notifier {
+        sender: Sns::new(aws_sdk_sns::Client::from_conf(sns)),
+        records: notify_app.records.clone(),
+        ..env.notifier(env.sns())
+    };
+    for batch in env.pending_stream().await {
+        assert!(notifier.handle(batch).await.batch_item_failures.is_empty());
+    }
+
+    let granted = granted();
+    for (function, recorder) in &recorders {
+        let mut allowed = granted[*function].clone();
+        if *function == "notify" {
+            // Used by the stream mapping's on-failure destination, not by the code.
+            allowed.remove("sqs:SendMessage");
+        }
+        assert_eq!(
+            recorder.actions(),
+            allowed,
+            "{function}: what the code calls vs what the template grants"
+        );
+    }
+}
