@@ -1,0 +1,214 @@
+//! Load generator for `scripts/bench`: drives the local API with many citizens and an agency and
+//! prints, per step, throughput and latency percentiles as a Markdown table. Bounded in count;
+//! talks only to the address it is given (127.0.0.1).
+//!
+//! Usage: load BASE_URL REPORTS CONCURRENCY [SERVER_PID]
+
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+struct Step {
+    name: &'static str,
+    latencies: Vec<Duration>,
+    failures: usize,
+    elapsed: Duration,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+/// Runs `count` requests built by `make`, `concurrency` at a time.
+async fn run<F, Fut>(name: &'static str, count: usize, concurrency: usize, make: F) -> (Step, Vec<Value>)
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, String>> + Send + 'static,
+{
+    let gate = Arc::new(Semaphore::new(concurrency));
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(count);
+    for i in 0..count {
+        let permit = gate.clone().acquire_owned().await.expect("semaphore");
+        let request = make(i);
+        tasks.push(tokio::spawn(async move {
+            let at = Instant::now();
+            let result = request.await;
+            drop(permit);
+            (at.elapsed(), result)
+        }));
+    }
+    let mut latencies = Vec::with_capacity(count);
+    let mut bodies = Vec::with_capacity(count);
+    let mut failures = 0;
+    for task in tasks {
+        let (latency, result) = task.await.expect("task");
+        latencies.push(latency);
+        match result {
+            Ok(body) => bodies.push(body),
+            Err(error) => {
+                failures += 1;
+                if failures <= 3 {
+                    eprintln!("{name}: {error}");
+                }
+            }
+        }
+    }
+    latencies.sort();
+    (
+        Step {
+            name,
+            latencies,
+            failures,
+            elapsed: started.elapsed(),
+        },
+        bodies,
+    )
+}
+
+async fn send(request: reqwest::RequestBuilder, expect: u16) -> Result<Value, String> {
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if status == expect {
+        Ok(body)
+    } else {
+        Err(format!("{status} {body}"))
+    }
+}
+
+async fn token(http: &reqwest::Client, base: &str, body: Value) -> String {
+    let answer: Value = http
+        .post(format!("{base}/dev/token"))
+        .json(&body)
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    answer["token"].as_str().expect("token").to_owned()
+}
+
+fn peak_rss_mib(pid: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:3000".into());
+    let reports: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let concurrency: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(32);
+    let pid = args.get(4).cloned();
+    assert!(
+        base.starts_with("http://127.0.0.1"),
+        "the benchmark only targets this machine"
+    );
+    let http = reqwest::Client::new();
+    let citizens = 100.min(reports);
+    let mut tokens = Vec::with_capacity(citizens);
+    for i in 0..citizens {
+        tokens.push(token(&http, &base, json!({"role": "citizen", "sub": format!("bench-{i}"), "name": "压测", "phone": format!("1380000{i:04}")})).await);
+    }
+    let tokens = Arc::new(tokens);
+    let staff = token(&http, &base, json!({"role": "staff", "sub": "bench-staff", "name": "压测", "agency": "420106-education", "region": "420106", "staff_role": "handler"})).await;
+    let city = token(
+        &http,
+        &base,
+        json!({"role": "staff", "sub": "bench-city", "name": "压测", "region": "420100", "staff_role": "city"}),
+    )
+    .await;
+    let form = json!({"target": "某某教育咨询有限公司", "city": "420100", "county": "420106", "address": "中南路1号", "category": "academic", "violation_types": ["unlicensed"], "content": "周末组织学科类培训", "public": true});
+
+    let mut steps = Vec::new();
+    let (step, receipts) = run("POST /v1/reports", reports, concurrency, |i| {
+        let request = http
+            .post(format!("{base}/v1/reports"))
+            .bearer_auth(&tokens[i % citizens])
+            .json(&form);
+        send(request, 201)
+    })
+    .await;
+    steps.push(step);
+    let serials: Arc<Vec<String>> = Arc::new(
+        receipts
+            .iter()
+            .filter_map(|r| r["serial"].as_str().map(str::to_owned))
+            .collect(),
+    );
+    let (step, _) = run("GET /v1/me/reports", reports, concurrency, |i| {
+        send(
+            http.get(format!("{base}/v1/me/reports"))
+                .bearer_auth(&tokens[i % citizens]),
+            200,
+        )
+    })
+    .await;
+    steps.push(step);
+    let (step, _) = run("GET /v1/public/reports", reports, concurrency, |_| {
+        send(http.get(format!("{base}/v1/public/reports?city=420100&limit=3")), 200)
+    })
+    .await;
+    steps.push(step);
+    let (step, _) = run("GET /v1/staff/reports", reports / 10, concurrency, |_| {
+        send(
+            http.get(format!("{base}/v1/staff/reports?status=pending"))
+                .bearer_auth(&staff),
+            200,
+        )
+    })
+    .await;
+    steps.push(step);
+    let (step, _) = run("POST …/actions (accept)", serials.len(), concurrency, |i| {
+        let request = http
+            .post(format!("{base}/v1/staff/reports/{}/actions", serials[i]))
+            .bearer_auth(&staff)
+            .json(&json!({"action": "accept", "version": 1}));
+        send(request, 200)
+    })
+    .await;
+    steps.push(step);
+    let (step, _) = run("GET /v1/staff/stats", 50, concurrency, |_| {
+        send(
+            http.get(format!("{base}/v1/staff/stats?region=420100"))
+                .bearer_auth(&city),
+            200,
+        )
+    })
+    .await;
+    steps.push(step);
+
+    println!("| step | requests | failures | requests/s | p50 ms | p95 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for s in &steps {
+        let rate = s.latencies.len() as f64 / s.elapsed.as_secs_f64();
+        let max = s.latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+        println!(
+            "| {} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            s.name,
+            s.latencies.len(),
+            s.failures,
+            rate,
+            percentile(&s.latencies, 0.50),
+            percentile(&s.latencies, 0.95),
+            percentile(&s.latencies, 0.99),
+            max
+        );
+    }
+    if let Some(rss) = pid.as_deref().and_then(peak_rss_mib) {
+        println!(
+            "\nPeak resident memory of the API process (all six handlers, {concurrency} requests at a time): {rss:.1} MiB"
+        );
+    }
+    let failures: usize = steps.iter().map(|s| s.failures).sum();
+    std::process::exit(i32::from(failures > 0));
+}
