@@ -2,22 +2,10 @@
 # Everything a fresh machine lacks is installed here, by the project, into the project.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$ROOT/.venv"
+# The Python tools of the local stack and the tests (moto, schemathesis).
+VENV="$ROOT/.venv-tools"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-
-# The Python tools (moto, schemathesis) in a venv of the project's own, re-installed when
-# scripts/requirements.txt changes.
-ensure_python_tools() {
-  if [ -x "$VENV/bin/moto_server" ] && cmp -s "$ROOT/scripts/requirements.txt" "$VENV/.requirements"; then
-    return
-  fi
-  log "installing moto and schemathesis into .venv"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/scripts/requirements.txt"
-  cp "$ROOT/scripts/requirements.txt" "$VENV/.requirements"
-}
 
 # A venv under .venv-NAME with the pinned requirements of scripts/requirements-NAME.txt.
 ensure_venv() {
@@ -30,6 +18,10 @@ ensure_venv() {
   "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
   cp "$requirements" "$venv/.requirements"
+}
+
+ensure_python_tools() {
+  ensure_venv tools
 }
 
 ensure_rust() {

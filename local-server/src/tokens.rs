@@ -100,6 +100,11 @@ impl Issuer {
         }
     }
 
+    fn sign<T: Serialize>(&self, claims: &T) -> Result<String, TokenError> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|_| TokenError::Invalid("sub", "无法签发令牌"))
+    }
+
     fn issue_staff(&self, request: &TokenRequest, now: i64) -> Result<(String, i64), TokenError> {
         let sub = field(&request.sub).ok_or(TokenError::Invalid("sub", "sub 不能为空"))?;
         let name = field(&request.name).ok_or(TokenError::Invalid("name", "name 不能为空"))?;
@@ -123,9 +128,7 @@ impl Issuer {
             iat: now,
             exp,
         };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|_| TokenError::Invalid("sub", "无法签发令牌"))?;
-        Ok((token, exp))
+        Ok((self.sign(&claims)?, exp))
     }
 
     fn issue_citizen(&self, request: &TokenRequest, now: i64) -> Result<(String, i64), TokenError> {
@@ -142,9 +145,7 @@ impl Issuer {
             iat: now,
             exp,
         };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|_| TokenError::Invalid("sub", "无法签发令牌"))?;
-        Ok((token, exp))
+        Ok((self.sign(&claims)?, exp))
     }
 
     /// The claims of a valid citizen token, as API Gateway passes them on: every value a string.

@@ -246,17 +246,8 @@ pub fn agency_name(staff: &Staff, directory: &Directory) -> String {
 mod tests {
     use super::*;
     use crate::domain::report::tests::{at, sample};
+    use crate::domain::staff::tests::staff;
     use crate::domain::status::Status;
-
-    fn staff(role: StaffRole, agency: &str, region: &str) -> Staff {
-        Staff {
-            sub: "s".into(),
-            name: "李四".into(),
-            role,
-            agency_id: agency.into(),
-            region: region.into(),
-        }
-    }
 
     fn input(json: serde_json::Value) -> ActionInput {
         serde_json::from_value(json).unwrap()

@@ -105,11 +105,11 @@ pub fn mask_phone(phone: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::report::tests::sample;
 
-    fn staff(role: StaffRole, agency: &str, region: &str) -> Staff {
+    pub(crate) fn staff(role: StaffRole, agency: &str, region: &str) -> Staff {
         Staff {
             sub: "s".into(),
             name: "李四".into(),
