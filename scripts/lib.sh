@@ -13,7 +13,7 @@ ensure_venv() {
   if [ -f "$venv/.requirements" ] && cmp -s "$requirements" "$venv/.requirements"; then
     return
   fi
-  log "installing $name tools into .venv-$name"
+  log "installing the $name venv (.venv-$name)"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"

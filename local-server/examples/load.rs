@@ -14,6 +14,17 @@ struct Step {
     latencies: Vec<Duration>,
     failures: usize,
     elapsed: Duration,
+    /// CPU time the API process spent on the step (user + system), if its pid is known.
+    server_cpu: Option<Duration>,
+}
+
+/// CPU time (user + system) of a process so far.
+fn cpu_time(pid: Option<&str>) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid?)).ok()?;
+    // The fields after the command name, which is in parentheses and may contain spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10)) // 100 ticks a second on Linux
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -25,12 +36,19 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 /// Runs `count` requests built by `make`, `concurrency` at a time.
-async fn run<F, Fut>(name: &'static str, count: usize, concurrency: usize, make: F) -> (Step, Vec<Value>)
+async fn run<F, Fut>(
+    name: &'static str,
+    count: usize,
+    concurrency: usize,
+    pid: Option<&str>,
+    make: F,
+) -> (Step, Vec<Value>)
 where
     F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = Result<Value, String>> + Send + 'static,
 {
     let gate = Arc::new(Semaphore::new(concurrency));
+    let cpu_before = cpu_time(pid);
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(count);
     for i in 0..count {
@@ -66,6 +84,9 @@ where
             latencies,
             failures,
             elapsed: started.elapsed(),
+            server_cpu: cpu_time(pid)
+                .zip(cpu_before)
+                .map(|(after, before)| after.saturating_sub(before)),
         },
         bodies,
     )
@@ -130,7 +151,7 @@ async fn main() {
     let form = json!({"target": "某某教育咨询有限公司", "city": "420100", "county": "420106", "address": "中南路1号", "category": "academic", "violation_types": ["unlicensed"], "content": "周末组织学科类培训", "public": true});
 
     let mut steps = Vec::new();
-    let (step, receipts) = run("POST /v1/reports", reports, concurrency, |i| {
+    let (step, receipts) = run("POST /v1/reports", reports, concurrency, pid.as_deref(), |i| {
         let request = http
             .post(format!("{base}/v1/reports"))
             .bearer_auth(&tokens[i % citizens])
@@ -145,7 +166,7 @@ async fn main() {
             .filter_map(|r| r["serial"].as_str().map(str::to_owned))
             .collect(),
     );
-    let (step, _) = run("GET /v1/me/reports", reports, concurrency, |i| {
+    let (step, _) = run("GET /v1/me/reports", reports, concurrency, pid.as_deref(), |i| {
         send(
             http.get(format!("{base}/v1/me/reports"))
                 .bearer_auth(&tokens[i % citizens]),
@@ -154,30 +175,42 @@ async fn main() {
     })
     .await;
     steps.push(step);
-    let (step, _) = run("GET /v1/public/reports", reports, concurrency, |_| {
+    let (step, _) = run("GET /v1/public/reports", reports, concurrency, pid.as_deref(), |_| {
         send(http.get(format!("{base}/v1/public/reports?city=420100&limit=3")), 200)
     })
     .await;
     steps.push(step);
-    let (step, _) = run("GET /v1/staff/reports", reports / 10, concurrency, |_| {
-        send(
-            http.get(format!("{base}/v1/staff/reports?status=pending"))
-                .bearer_auth(&staff),
-            200,
-        )
-    })
+    let (step, _) = run(
+        "GET /v1/staff/reports",
+        reports / 10,
+        concurrency,
+        pid.as_deref(),
+        |_| {
+            send(
+                http.get(format!("{base}/v1/staff/reports?status=pending"))
+                    .bearer_auth(&staff),
+                200,
+            )
+        },
+    )
     .await;
     steps.push(step);
-    let (step, _) = run("POST …/actions (accept)", serials.len(), concurrency, |i| {
-        let request = http
-            .post(format!("{base}/v1/staff/reports/{}/actions", serials[i]))
-            .bearer_auth(&staff)
-            .json(&json!({"action": "accept", "version": 1}));
-        send(request, 200)
-    })
+    let (step, _) = run(
+        "POST …/actions (accept)",
+        serials.len(),
+        concurrency,
+        pid.as_deref(),
+        |i| {
+            let request = http
+                .post(format!("{base}/v1/staff/reports/{}/actions", serials[i]))
+                .bearer_auth(&staff)
+                .json(&json!({"action": "accept", "version": 1}));
+            send(request, 200)
+        },
+    )
     .await;
     steps.push(step);
-    let (step, _) = run("GET /v1/staff/stats", 50, concurrency, |_| {
+    let (step, _) = run("GET /v1/staff/stats", 50, concurrency, pid.as_deref(), |_| {
         send(
             http.get(format!("{base}/v1/staff/stats?region=420100"))
                 .bearer_auth(&city),
@@ -187,13 +220,13 @@ async fn main() {
     .await;
     steps.push(step);
 
-    println!("| step | requests | failures | requests/s | p50 ms | p95 ms | p99 ms | max ms |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| step | requests | failures | requests/s | p50 ms | p95 ms | p99 ms | max ms | API CPU ms/request |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for s in &steps {
         let rate = s.latencies.len() as f64 / s.elapsed.as_secs_f64();
         let max = s.latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0);
         println!(
-            "| {} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            "| {} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
             s.name,
             s.latencies.len(),
             s.failures,
@@ -201,7 +234,11 @@ async fn main() {
             percentile(&s.latencies, 0.50),
             percentile(&s.latencies, 0.95),
             percentile(&s.latencies, 0.99),
-            max
+            max,
+            s.server_cpu.map_or("–".into(), |cpu| format!(
+                "{:.2}",
+                cpu.as_secs_f64() * 1000.0 / s.latencies.len().max(1) as f64
+            ))
         );
     }
     if let Some(rss) = pid.as_deref().and_then(peak_rss_mib) {
