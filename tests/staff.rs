@@ -235,9 +235,13 @@ async fn the_reporters_phone_is_masked_until_revealed_and_the_reveal_is_recorded
         format!("{}****{}", &phone[..3], &phone[7..])
     );
     assert!(!detail.text.contains(&phone));
+    let name = "测试reveal-1";
+    assert_eq!(detail.body["reporter"]["name"], "测*********");
+    assert!(!detail.text.contains(name), "the name is masked too");
     let revealed = act(&env, &handler, &serial, json!({"action": "reveal_contact"})).await;
     assert_eq!(revealed.body["reporter"]["phone"], phone.as_str());
     assert_eq!(revealed.body["reporter"]["phone_revealed"], true);
+    assert_eq!(revealed.body["reporter"]["name"], name);
     let last = revealed.body["timeline"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "contact_revealed");
     assert_eq!(last["actor"]["agency_name"], "武昌区教育局");

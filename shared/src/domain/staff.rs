@@ -93,6 +93,15 @@ impl Staff {
     }
 }
 
+/// `张**`: the surname, enough to address the reporter, not to identify them.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
 /// `138****1234`: enough to recognise, not enough to call.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();
@@ -149,6 +158,13 @@ pub(crate) mod tests {
         assert!(city.covers_region("420100", directory) && city.covers_region("420106", directory));
         assert!(!city.covers_region("420202", directory) && !city.covers_region("420000", directory));
         assert!(staff(StaffRole::Province, "", "420000").covers_region("420202", directory));
+    }
+
+    #[test]
+    fn names_keep_only_the_surname() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name(""), "");
     }
 
     #[test]

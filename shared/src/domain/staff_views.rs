@@ -3,7 +3,7 @@
 
 use super::regions::Regions;
 use super::report::{Deadlines, Report};
-use super::staff::mask_phone;
+use super::staff::{mask_name, mask_phone};
 use super::time::format;
 use super::timeline::{Actor, Event, EventKind};
 use super::views::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view};
@@ -69,9 +69,11 @@ pub fn staff_list_item(report: &Report, regions: &Regions, now: &DateTime<FixedO
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReporterView {
+    /// Masked (张**) unless this answer is to `reveal_contact`.
     pub name: String,
     /// Masked (138****1234) unless this answer is to `reveal_contact`.
     pub phone: String,
+    /// Whether this answer shows the full name and phone (and the timeline recorded who asked).
     pub phone_revealed: bool,
 }
 
@@ -116,7 +118,11 @@ pub fn staff_detail(
     StaffDetail {
         item: staff_list_item(report, regions, now),
         reporter: ReporterView {
-            name: report.reporter.name.clone(),
+            name: if reveal_phone {
+                report.reporter.name.clone()
+            } else {
+                mask_name(&report.reporter.name)
+            },
             phone: if reveal_phone {
                 report.reporter.phone.clone()
             } else {
