@@ -6,7 +6,7 @@ use super::report::{Deadlines, Report};
 use super::staff::{mask_name, mask_phone};
 use super::time::format;
 use super::timeline::{Actor, Event, EventKind};
-use super::views::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view};
+use super::views::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view, reply_view};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -114,7 +114,6 @@ pub fn staff_detail(
     now: &DateTime<FixedOffset>,
     reveal_phone: bool,
 ) -> StaffDetail {
-    let citizen = super::views::citizen_detail(report, &[], vec![], regions);
     StaffDetail {
         item: staff_list_item(report, regions, now),
         reporter: ReporterView {
@@ -139,7 +138,7 @@ pub fn staff_detail(
         signed_at: report.signed_at.as_ref().map(format),
         signed_on_time: report.signed_on_time,
         replied_on_time: report.replied_on_time,
-        reply: citizen.reply,
+        reply: reply_view(report),
         rating: rating_view(report),
         timeline: events
             .iter()

@@ -154,6 +154,16 @@ pub struct CitizenDetail {
     pub timeline: Vec<TimelineEntry>,
 }
 
+pub fn reply_view(report: &Report) -> Option<ReplyView> {
+    report.reply.as_ref().map(|r| ReplyView {
+        finding: r.finding,
+        finding_name: r.finding.name(),
+        text: r.text.clone(),
+        replied_at: format(&r.replied_at),
+        agency: r.agency_name.clone(),
+    })
+}
+
 pub fn rating_view(report: &Report) -> Option<RatingView> {
     report.rating.as_ref().map(|r| RatingView {
         stars: r.stars,
@@ -194,13 +204,7 @@ pub fn citizen_detail(
         },
         created_at: format(&report.created_at),
         evidence,
-        reply: report.reply.as_ref().map(|r| ReplyView {
-            finding: r.finding,
-            finding_name: r.finding.name(),
-            text: r.text.clone(),
-            replied_at: format(&r.replied_at),
-            agency: r.agency_name.clone(),
-        }),
+        reply: reply_view(report),
         rating: rating_view(report),
         can_rate: can_rate(report),
         timeline,
