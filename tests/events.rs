@@ -8,7 +8,7 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-const CASES: [(&str, &str, u16); 14] = [
+const CASES: [(&str, &str, u16); 15] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
@@ -16,6 +16,7 @@ const CASES: [(&str, &str, u16); 14] = [
     ("submit/report.json", "submit", 201),
     ("list-mine/mine.json", "list-mine", 200),
     ("list-mine/mine-one.json", "list-mine", 200),
+    ("staff-action/me.json", "staff-action", 200),
     ("staff-action/queue.json", "staff-action", 200),
     ("staff-action/detail.json", "staff-action", 200),
     ("staff-action/action.json", "staff-action", 200),

@@ -292,6 +292,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
             "/v1/staff/templates".to_owned(),
             none.clone(),
         ),
+        ("GET /v1/staff/me", "/v1/staff/me".to_owned(), none.clone()),
     ] {
         let params = if route.contains("{serial}") {
             json!({"serial": serial})

@@ -87,8 +87,9 @@ async fn the_authorization_matrix() {
         let city_stats = get("/v1/staff/stats?region=420100".into()).await;
         let export = get("/v1/staff/export".into()).await;
         let templates = get("/v1/staff/templates".into()).await;
+        let me = get("/v1/staff/me".into()).await;
         if !staff {
-            for reply in [&queue, &detail, &note, &stats, &city_stats, &export, &templates] {
+            for reply in [&queue, &detail, &note, &stats, &city_stats, &export, &templates, &me] {
                 assert_eq!(reply.error_code(401), "unauthorized", "{who}");
             }
             continue;
@@ -98,6 +99,9 @@ async fn the_authorization_matrix() {
         assert_eq!(export.status, 200, "{who}");
         assert_eq!(export.text.contains(&wuchang), reaches, "{who}: export");
         assert_eq!(templates.status, 200, "{who}");
+        assert_eq!(me.status, 200, "{who}: me");
+        let targets = me.body["transfer_targets"].as_array().map(Vec::len).unwrap_or_default();
+        assert!(targets > 0, "{who}: somewhere to transfer to");
         assert_eq!(stats.status, 200, "{who}: own stats");
         if reaches {
             assert_eq!(detail.status, 200, "{who}: detail");

@@ -5,7 +5,7 @@ use crate::tokens::{Issuer, TokenError, TokenRequest};
 use axum::Router;
 use axum::body::{Bytes, to_bytes};
 use axum::extract::{Request as AxumRequest, State};
-use axum::response::{IntoResponse, Response as AxumResponse};
+use axum::response::{IntoResponse, Redirect, Response as AxumResponse};
 use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -18,6 +18,7 @@ use shared::http::ApiError;
 use shared::routes::{self, Access, Route};
 use std::collections::HashMap;
 use std::sync::Arc;
+use tower_http::services::{ServeDir, ServeFile};
 
 /// API Gateway's payload limit.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -29,15 +30,23 @@ pub struct Local {
     pub issuer: Issuer,
     /// The local AWS, whose SNS keeps every SMS "sent".
     pub aws_endpoint: String,
+    /// The built admin site (`web/admin/dist`), served at `/admin/` when it exists.
+    pub admin_site: Option<std::path::PathBuf>,
 }
 
 pub fn router(local: Local) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/dev/token", post(dev_token))
         .route("/dev/health", get(|| async { "ok" }))
-        .route("/dev/sms", get(dev_sms))
-        .fallback(api)
-        .with_state(Arc::new(local))
+        .route("/dev/sms", get(dev_sms));
+    if let Some(dir) = &local.admin_site {
+        // The site routes by URL hash, so every path under /admin/ is a file or index.html.
+        let site = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+        router = router
+            .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+            .nest_service("/admin/", site);
+    }
+    router.fallback(api).with_state(Arc::new(local))
 }
 
 fn error(error: &ApiError) -> AxumResponse {

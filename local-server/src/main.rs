@@ -3,7 +3,8 @@
 //! Environment: `AWS_ENDPOINT_URL` (moto, required), `PORT` (3000), `TABLE_NAME`
 //! (suishoupai-local), `BUCKET_NAME` (suishoupai-evidence-local), `TEMPLATE` (infra/template.yaml),
 //! `AGENCIES_FILE` (local-server/data/demo-agencies.csv: demo duty phones), `SEED` (true),
-//! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20).
+//! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20), `ADMIN_SITE` (web/admin/dist,
+//! served at /admin/ when built).
 
 use local_server::gateway::Local;
 use local_server::stream::StreamFeeder;
@@ -68,6 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         app,
         issuer: tokens::Issuer::new(secret.as_bytes()),
         aws_endpoint: endpoint.clone(),
+        admin_site: Some(std::path::PathBuf::from(var("ADMIN_SITE", "web/admin/dist"))).filter(|dir| dir.is_dir()),
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!(%endpoint, "suishoupai local API on http://127.0.0.1:{port}");

@@ -72,6 +72,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/v1/staff/me",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
         path: "/v1/staff/reports",
         function: "staff-action",
         access: Access::Staff,

@@ -107,6 +107,7 @@ impl Env {
             app,
             issuer: issuer.clone(),
             aws_endpoint: moto_endpoint(),
+            admin_site: None,
         });
         tokio::spawn(async move { axum::serve(listener, router).await });
         let feeder = StreamFeeder::new(

@@ -25,6 +25,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &str, reveal_phone: bool) 
         &events,
         links,
         &app.directory.regions,
+        app.calendar,
         &now,
         reveal_phone,
     ))

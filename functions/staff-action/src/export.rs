@@ -54,7 +54,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
                 truncated = true;
                 break;
             }
-            let item = staff_list_item(report, &app.directory.regions, &now);
+            let item = staff_list_item(report, &app.directory.regions, app.calendar, &now);
             let reply = report.reply.as_ref();
             writer
                 .write_record([

@@ -1,5 +1,5 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
-//! statistics, CSV export and reply templates. A report outside the caller's reach answers 404.
+//! statistics, CSV export, reply templates and the caller's own profile. A report outside the caller's reach answers 404.
 
 mod act;
 mod detail;
@@ -9,6 +9,7 @@ mod stats;
 
 use serde_json::json;
 use shared::app::App;
+use shared::domain::staff_profile::staff_profile;
 use shared::domain::templates::templates;
 use shared::http::request::{json_body, path_param, query_param, route_key};
 use shared::http::response::{json, respond};
@@ -26,6 +27,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     let staff = identity::staff(request, app.directory)?;
     let serial = || path_param(request, "serial").unwrap_or_default();
     match key.as_str() {
+        "GET /v1/staff/me" => Ok(json(200, &staff_profile(&staff, app.directory))),
         "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
         "GET /v1/staff/reports/{serial}" => Ok(json(200, &detail::detail(app, &staff, &serial(), false).await?)),
         "POST /v1/staff/reports/{serial}/actions" => {

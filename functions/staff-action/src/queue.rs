@@ -83,7 +83,7 @@ pub async fn list(app: &App, staff: &Staff, request: &Request) -> Result<Queue, 
     let items = page
         .items
         .iter()
-        .map(|r| staff_list_item(r, &app.directory.regions, &now))
+        .map(|r| staff_list_item(r, &app.directory.regions, app.calendar, &now))
         .collect();
     Ok(Queue {
         items,

@@ -71,6 +71,36 @@ impl Calendar {
         let end = day.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
         cst.from_local_datetime(&end).single().unwrap_or(*from)
     }
+
+    /// Working days from `now` to `due`, counted by CST day: 0 when due today, 1 when due by the
+    /// next working day's end, negative (working days past) once overdue. Bounded to a year.
+    pub fn working_days_left(&self, now: &DateTime<FixedOffset>, due: &DateTime<FixedOffset>) -> i64 {
+        let cst = super::time::cst();
+        let today = now.with_timezone(&cst).date_naive();
+        let due_day = due.with_timezone(&cst).date_naive();
+        let (from, to, sign) = if due_day >= today {
+            (today, due_day, 1)
+        } else {
+            (due_day, today, -1)
+        };
+        let mut count = 0;
+        let mut day = from;
+        for _ in 0..366 {
+            if day >= to {
+                break;
+            }
+            day = day.checked_add_days(Days::new(1)).unwrap_or(to);
+            if self.is_working_day(day) {
+                count += 1;
+            }
+        }
+        // Past a deadline set today counts as overdue even before a working day has passed.
+        if sign < 0 || (*now > *due && count == 0) {
+            -(count.max(1))
+        } else {
+            count
+        }
+    }
 }
 
 #[cfg(test)]
@@ -128,6 +158,29 @@ mod tests {
     fn a_report_arriving_on_a_holiday_counts_from_the_next_working_day() {
         let due = Calendar::china().deadline(&at("2026-02-16T09:00:00+08:00"), 1);
         assert_eq!(super::super::time::format(&due), "2026-02-24T23:59:59+08:00");
+    }
+
+    #[test]
+    fn working_days_left_skip_rest_days_and_turn_negative_when_overdue() {
+        let china = Calendar::china();
+        let due = at("2025-09-29T23:59:59+08:00"); // a Monday
+        assert_eq!(china.working_days_left(&at("2025-09-29T09:00:00+08:00"), &due), 0);
+        assert_eq!(
+            china.working_days_left(&at("2025-09-26T09:00:00+08:00"), &due),
+            2,
+            "Sun 28 is a make-up working day"
+        );
+        assert_eq!(
+            china.working_days_left(&at("2025-10-09T09:00:00+08:00"), &due),
+            -2,
+            "30 Sep and 9 Oct; the holiday does not count"
+        );
+        let friday = at("2025-09-19T23:59:59+08:00");
+        assert_eq!(
+            china.working_days_left(&at("2025-09-20T09:00:00+08:00"), &friday),
+            -1,
+            "overdue on the Saturday after"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod regions;
 pub mod report;
 pub mod serial;
 pub mod staff;
+pub mod staff_profile;
 pub mod staff_views;
 pub mod stats;
 pub mod status;

@@ -1,9 +1,11 @@
 //! What staff see: the queue rows and the full detail, with deadlines, the whole timeline with
 //! staff names, and the reporter's phone masked unless revealed (which is recorded).
 
+use super::calendar::Calendar;
 use super::regions::Regions;
 use super::report::{Deadlines, Report};
 use super::staff::{mask_name, mask_phone};
+use super::status::Status;
 use super::time::format;
 use super::timeline::{Actor, Event, EventKind};
 use super::views::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view, reply_view};
@@ -29,6 +31,30 @@ impl From<&Deadlines> for DeadlinesView {
     }
 }
 
+/// The deadline the report is working towards now: signing while 待受理, the reply while 处理中.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView {
+    /// `sign` or `reply`.
+    pub kind: &'static str,
+    pub by: String,
+    /// Working days left (0: due today); negative once overdue.
+    pub working_days_left: i64,
+}
+
+fn due_view(report: &Report, calendar: &Calendar, now: &DateTime<FixedOffset>) -> Option<DueView> {
+    let kind = match report.status {
+        Status::Pending => "sign",
+        Status::Processing => "reply",
+        Status::Replied => return None,
+    };
+    let by = report.open_deadline()?;
+    Some(DueView {
+        kind,
+        by: format(&by),
+        working_days_left: calendar.working_days_left(now, &by),
+    })
+}
+
 /// One row of a staff queue.
 #[derive(Debug, Clone, Serialize)]
 pub struct StaffListItem {
@@ -40,6 +66,8 @@ pub struct StaffListItem {
     pub target: String,
     pub created_at: String,
     pub deadlines: DeadlinesView,
+    /// None once replied.
+    pub due: Option<DueView>,
     pub overdue: bool,
     pub urges: u32,
     pub transfers: u32,
@@ -47,7 +75,12 @@ pub struct StaffListItem {
     pub rating_stars: Option<u8>,
 }
 
-pub fn staff_list_item(report: &Report, regions: &Regions, now: &DateTime<FixedOffset>) -> StaffListItem {
+pub fn staff_list_item(
+    report: &Report,
+    regions: &Regions,
+    calendar: &Calendar,
+    now: &DateTime<FixedOffset>,
+) -> StaffListItem {
     StaffListItem {
         serial: report.serial.to_string(),
         version: report.version,
@@ -59,6 +92,7 @@ pub fn staff_list_item(report: &Report, regions: &Regions, now: &DateTime<FixedO
         target: report.target.clone(),
         created_at: format(&report.created_at),
         deadlines: DeadlinesView::from(&report.deadlines),
+        due: due_view(report, calendar, now),
         overdue: report.is_overdue(now),
         urges: report.urges,
         transfers: report.transfers,
@@ -111,11 +145,12 @@ pub fn staff_detail(
     events: &[Event],
     evidence: Vec<EvidenceLink>,
     regions: &Regions,
+    calendar: &Calendar,
     now: &DateTime<FixedOffset>,
     reveal_phone: bool,
 ) -> StaffDetail {
     StaffDetail {
-        item: staff_list_item(report, regions, now),
+        item: staff_list_item(report, regions, calendar, now),
         reporter: ReporterView {
             name: if reveal_phone {
                 report.reporter.name.clone()
