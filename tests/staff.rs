@@ -551,6 +551,8 @@ fn brute_force(reports: &[Report]) -> Value {
     let mut by_county: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_month: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_month_status: BTreeMap<String, BTreeMap<&str, i64>> = BTreeMap::new();
+    let mut distribution = [0i64; 5];
     let (mut sign_ok, mut sign_late, mut reply_ok, mut reply_late, mut overdue) = (0, 0, 0, 0, 0);
     let (mut ratings, mut stars, mut satisfied) = (0i64, 0i64, 0i64);
     let now = shared::domain::time::now_cst();
@@ -558,7 +560,12 @@ fn brute_force(reports: &[Report]) -> Value {
         *by_status.get_mut(r.status.code()).unwrap() += 1;
         *by_county.entry(r.assignment.county.clone()).or_default() += 1;
         *by_category.entry(r.category.clone()).or_default() += 1;
-        *by_month.entry(r.created_at.format("%Y-%m").to_string()).or_default() += 1;
+        let month = r.created_at.format("%Y-%m").to_string();
+        *by_month.entry(month.clone()).or_default() += 1;
+        let statuses = by_month_status
+            .entry(month)
+            .or_insert_with(|| BTreeMap::from([("pending", 0), ("processing", 0), ("replied", 0)]));
+        *statuses.get_mut(r.status.code()).unwrap() += 1;
         match r.signed_on_time {
             Some(true) => sign_ok += 1,
             Some(false) => sign_late += 1,
@@ -577,6 +584,7 @@ fn brute_force(reports: &[Report]) -> Value {
         if let Some(rating) = &r.rating {
             ratings += 1;
             stars += i64::from(rating.stars);
+            distribution[usize::from(rating.stars) - 1] += 1;
             if rating.stars >= 4 {
                 satisfied += 1;
             }
@@ -588,6 +596,7 @@ fn brute_force(reports: &[Report]) -> Value {
         "by_county": by_county,
         "by_category": by_category,
         "by_month": by_month,
+        "by_month_status": by_month_status,
         "signed_on_time": sign_ok, "signed_late": sign_late,
         "replied_on_time": reply_ok, "replied_late": reply_late,
         "overdue_now": overdue,
@@ -595,6 +604,7 @@ fn brute_force(reports: &[Report]) -> Value {
             "count": ratings,
             "average": if ratings > 0 { json!(stars as f64 / ratings as f64) } else { Value::Null },
             "satisfied_share": if ratings > 0 { json!(satisfied as f64 / ratings as f64) } else { Value::Null },
+            "distribution": distribution,
         },
     })
 }

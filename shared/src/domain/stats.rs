@@ -54,6 +54,7 @@ pub fn counters(report: &Report) -> Counters {
     if let Some(rating) = &report.rating {
         add("rating_count".into(), 1);
         add("rating_sum".into(), i64::from(rating.stars));
+        add(format!("stars_{}", rating.stars), 1);
         if rating.stars >= SATISFIED_FROM {
             add("satisfied".into(), 1);
         }
@@ -112,6 +113,8 @@ pub struct RatingSummary {
     pub average: Option<f64>,
     /// Share of ratings with 4 or 5 stars.
     pub satisfied_share: Option<f64>,
+    /// How many ratings gave 1, 2, 3, 4 and 5 stars.
+    pub distribution: [i64; 5],
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -121,12 +124,21 @@ pub struct Summary {
     pub by_county: BTreeMap<String, i64>,
     pub by_category: BTreeMap<String, i64>,
     pub by_month: BTreeMap<String, i64>,
+    pub by_month_status: BTreeMap<String, ByStatus>,
     pub signed_on_time: i64,
     pub signed_late: i64,
     pub replied_on_time: i64,
     pub replied_late: i64,
     pub overdue_now: i64,
     pub rating: RatingSummary,
+}
+
+fn by_status(count: &dyn Fn(&str) -> i64) -> ByStatus {
+    ByStatus {
+        pending: count(&format!("status_{}", Status::Pending.code())),
+        processing: count(&format!("status_{}", Status::Processing.code())),
+        replied: count(&format!("status_{}", Status::Replied.code())),
+    }
 }
 
 /// Adds up a scope's monthly counters.
@@ -137,20 +149,16 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
         ..Summary::default()
     };
     for (month, counters) in months {
-        summary
-            .by_month
-            .insert(month.clone(), counters.get("total").copied().unwrap_or(0));
+        let count = |name: &str| counters.get(name).copied().unwrap_or(0);
+        summary.by_month.insert(month.clone(), count("total"));
+        summary.by_month_status.insert(month.clone(), by_status(&count));
         for (name, value) in counters {
             *sum.entry(name.clone()).or_insert(0) += value;
         }
     }
     let get = |name: &str| sum.get(name).copied().unwrap_or(0);
     summary.total = get("total");
-    summary.by_status = ByStatus {
-        pending: get(&format!("status_{}", Status::Pending.code())),
-        processing: get(&format!("status_{}", Status::Processing.code())),
-        replied: get(&format!("status_{}", Status::Replied.code())),
-    };
+    summary.by_status = by_status(&get);
     for (name, value) in &sum {
         if *value == 0 {
             continue;
@@ -170,6 +178,7 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
         count,
         average: (count > 0).then(|| get("rating_sum") as f64 / count as f64),
         satisfied_share: (count > 0).then(|| get("satisfied") as f64 / count as f64),
+        distribution: [1, 2, 3, 4, 5].map(|stars| get(&format!("stars_{stars}"))),
     };
     summary
 }

@@ -616,6 +616,13 @@ export interface components {
             by_month: {
                 [key: string]: number;
             };
+            by_month_status: {
+                [key: string]: {
+                    pending: number;
+                    processing: number;
+                    replied: number;
+                };
+            };
             signed_on_time: number;
             signed_late: number;
             replied_on_time: number;
@@ -625,6 +632,8 @@ export interface components {
                 count: number;
                 average: number | null;
                 satisfied_share: number | null;
+                /** @description Ratings with 1, 2, 3, 4 and 5 stars. */
+                distribution: number[];
             };
         };
         RatingForm: {
