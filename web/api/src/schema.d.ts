@@ -440,6 +440,21 @@ export interface components {
             items: components["schemas"]["ListItem"][];
             next_cursor: string | null;
         };
+        EvidenceLink: {
+            kind: components["schemas"]["EvidenceKind"];
+            content_type: string;
+            size: number;
+            /** @description A presigned GET */
+            url: string;
+            expires_at: components["schemas"]["Time"];
+        };
+        ReplyView: {
+            finding: components["schemas"]["Finding"];
+            finding_name: string;
+            text: string;
+            replied_at: components["schemas"]["Time"];
+            agency: string;
+        };
         RatingView: {
             stars: number;
             level_name: string;
@@ -459,21 +474,8 @@ export interface components {
             };
             agency: components["schemas"]["Agency"];
             created_at: components["schemas"]["Time"];
-            evidence: {
-                kind: components["schemas"]["EvidenceKind"];
-                content_type: string;
-                size: number;
-                /** @description A presigned GET */
-                url: string;
-                expires_at: components["schemas"]["Time"];
-            }[];
-            reply: null | {
-                finding: components["schemas"]["Finding"];
-                finding_name: string;
-                text: string;
-                replied_at: components["schemas"]["Time"];
-                agency: string;
-            };
+            evidence: components["schemas"]["EvidenceLink"][];
+            reply: null | components["schemas"]["ReplyView"];
             rating: null | components["schemas"]["RatingView"];
             can_rate: boolean;
             timeline: {
@@ -549,18 +551,25 @@ export interface components {
             content: string;
             public: boolean;
             public_text: string | null;
-            evidence: Record<string, never>[];
+            evidence: components["schemas"]["EvidenceLink"][];
             signed_at?: string | null;
             signed_on_time?: boolean | null;
             replied_on_time?: boolean | null;
-            reply: Record<string, never> | null;
-            rating: Record<string, never> | null;
+            reply: null | components["schemas"]["ReplyView"];
+            rating: null | components["schemas"]["RatingView"];
             timeline: {
                 seq: number;
                 kind: string;
                 label: string;
                 at: components["schemas"]["Time"];
-                actor: Record<string, never>;
+                /** @description Who acted; staff by name and agency, the reporter never by name. */
+                actor: {
+                    /** @enum {string} */
+                    role: "citizen" | "staff" | "system";
+                    name?: string;
+                    agency_id?: string;
+                    agency_name?: string;
+                };
                 note?: string | null;
             }[];
         };

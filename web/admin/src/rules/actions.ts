@@ -1,0 +1,40 @@
+// Which actions the signed-in person may take on a report in its current state: the same rules
+// as the API's (shared/src/domain/actions.rs and report.rs), so only what would succeed is offered.
+import type { Schemas } from "@suishoupai/api";
+
+export type ActionName = Schemas["ActionForm"]["action"];
+type Profile = Pick<Schemas["StaffProfile"], "role" | "agency">;
+type Detail = Pick<Schemas["StaffDetail"], "status" | "agency" | "public" | "published" | "rating"> & {
+  reporter: { phone_revealed: boolean };
+};
+
+export const ACTION_LABELS: Record<ActionName, string> = {
+  accept: "签收",
+  reply: "回复",
+  transfer: "转办",
+  publish: "公开",
+  unpublish: "取消公开",
+  note: "备注",
+  urge: "督办",
+  reveal_contact: "查看联系方式",
+  reopen: "退回重办",
+};
+
+export function availableActions(profile: Profile, report: Detail): ActionName[] {
+  const supervisor = profile.role === "city" || profile.role === "province";
+  const ownAgency = profile.role === "handler" && profile.agency?.id === report.agency.id;
+  const open = report.status !== "replied";
+  const stars = report.rating?.stars;
+  const allowed: [ActionName, boolean][] = [
+    ["accept", ownAgency && report.status === "pending"],
+    ["reply", ownAgency && report.status === "processing"],
+    ["transfer", (ownAgency || supervisor) && open],
+    ["publish", (ownAgency || supervisor) && report.status === "replied" && report.public && !report.published],
+    ["unpublish", (ownAgency || supervisor) && report.published],
+    ["urge", supervisor && open],
+    ["reopen", supervisor && report.status === "replied" && stars !== undefined && stars <= 2],
+    ["note", true],
+    ["reveal_contact", !report.reporter.phone_revealed],
+  ];
+  return allowed.filter(([, ok]) => ok).map(([name]) => name);
+}

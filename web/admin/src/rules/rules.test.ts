@@ -1,0 +1,100 @@
+import { describe, expect, test } from "vitest";
+import { availableActions } from "./actions";
+import { actorName, describeChanges } from "./conflict";
+import { dueDisplay } from "./deadline";
+import { isMasked, reporterLine } from "./reporter";
+
+const handler = { role: "handler" as const, agency: { id: "420106-education", name: "武昌区教育局" } };
+const otherHandler = { role: "handler" as const, agency: { id: "420111-education", name: "洪山区教育局" } };
+const city = { role: "city" as const, agency: null };
+
+function report(status: "pending" | "processing" | "replied", extra: Record<string, unknown> = {}) {
+  return {
+    status,
+    agency: { id: "420106-education", name: "武昌区教育局" },
+    public: true,
+    published: false,
+    rating: null,
+    reporter: { phone_revealed: false },
+    ...extra,
+  };
+}
+
+describe("deadline display", () => {
+  const due = (kind: "sign" | "reply", left: number, overdue = false) => ({
+    due: { kind, by: "2025-09-29T23:59:59+08:00", working_days_left: left },
+    overdue,
+  });
+  test("plenty of time is plain, one day or less is amber, past is red and flagged", () => {
+    expect(dueDisplay(due("reply", 5))).toEqual({ text: "回复剩余 5 个工作日", level: "ok" });
+    expect(dueDisplay(due("sign", 1))).toEqual({ text: "签收剩余 1 个工作日", level: "soon" });
+    expect(dueDisplay(due("sign", 0))).toEqual({ text: "签收今日到期", level: "soon" });
+    expect(dueDisplay(due("reply", -3, true))).toEqual({ text: "回复已超期 3 个工作日", level: "overdue" });
+  });
+  test("the API's overdue flag wins even on the due day; a replied report has no deadline", () => {
+    expect(dueDisplay(due("sign", 0, true)).level).toBe("overdue");
+    expect(dueDisplay({ due: null, overdue: false })).toEqual({ text: "已办结", level: "none" });
+  });
+});
+
+describe("actions offered", () => {
+  test("the agency signs for a pending report, replies once processing", () => {
+    expect(availableActions(handler, report("pending"))).toEqual(["accept", "transfer", "note", "reveal_contact"]);
+    expect(availableActions(handler, report("processing"))).toEqual(["reply", "transfer", "note", "reveal_contact"]);
+  });
+  test("another agency may only add a note", () => {
+    expect(availableActions(otherHandler, report("pending"))).toEqual(["note", "reveal_contact"]);
+  });
+  test("supervisors urge open reports and publish replied ones the reporter wanted public", () => {
+    expect(availableActions(city, report("processing"))).toEqual(["transfer", "urge", "note", "reveal_contact"]);
+    expect(availableActions(city, report("replied"))).toEqual(["publish", "note", "reveal_contact"]);
+    expect(availableActions(city, report("replied", { public: false }))).toEqual(["note", "reveal_contact"]);
+    expect(availableActions(city, report("replied", { published: true }))).toContain("unpublish");
+  });
+  test("退回重办 only after a dissatisfied rating; contact shown once revealed", () => {
+    expect(availableActions(city, report("replied", { rating: { stars: 2 } }))).toContain("reopen");
+    expect(availableActions(city, report("replied", { rating: { stars: 4 } }))).not.toContain("reopen");
+    expect(availableActions(handler, report("replied", { reporter: { phone_revealed: true } }))).not.toContain("reveal_contact");
+  });
+});
+
+describe("the reporter", () => {
+  test("is masked until revealed", () => {
+    const masked = { name: "张*", phone: "138****1234", phone_revealed: false };
+    expect(isMasked(masked)).toBe(true);
+    expect(reporterLine(masked)).toBe("张*  138****1234");
+    expect(isMasked({ name: "张三", phone: "13812341234", phone_revealed: true })).toBe(false);
+  });
+});
+
+describe("a 409: what changed", () => {
+  const before = {
+    version: 1,
+    status_name: "待受理",
+    agency: { id: "420106-education", name: "武昌区教育局" },
+    published: false,
+    timeline: [{ seq: 1, kind: "submitted", label: "提交举报", at: "2025-09-29T09:00:00+08:00", actor: { role: "citizen" as const } }],
+  };
+  test("names who acted, when, and the new status", () => {
+    const after = {
+      ...before,
+      version: 2,
+      status_name: "处理中",
+      timeline: [
+        ...before.timeline,
+        {
+          seq: 2,
+          kind: "accepted",
+          label: "签收",
+          at: "2025-09-29T10:05:00+08:00",
+          actor: { role: "staff" as const, name: "王科员", agency_name: "武昌区教育局" },
+        },
+      ],
+    };
+    expect(describeChanges(before, after)).toEqual(["武昌区教育局 王科员 于 2025-09-29 10:05 签收", "状态由「待受理」变为「处理中」"]);
+  });
+  test("actors", () => {
+    expect(actorName({ role: "citizen" })).toBe("举报人");
+    expect(actorName({ role: "system" })).toBe("系统");
+  });
+});

@@ -1,0 +1,54 @@
+// Who is signed in: shared by the header, the router guard and every screen that offers actions.
+import type { Schemas } from "@suishoupai/api";
+import { toMessage } from "@suishoupai/api";
+import { defineStore } from "pinia";
+import { ref } from "vue";
+import { api } from "../api";
+import type { Authenticator } from "../auth/types";
+
+export type Profile = Schemas["StaffProfile"];
+
+let authenticator: Authenticator | null = null;
+
+export function useAuthenticator(auth: Authenticator) {
+  authenticator = auth;
+}
+
+export function currentAuthenticator(): Authenticator | null {
+  return authenticator;
+}
+
+export const useSession = defineStore("session", () => {
+  const profile = ref<Profile | null>(null);
+  const error = ref<string | null>(null);
+
+  /** Loads the profile if a token is at hand; false when the person must sign in. */
+  async function restore(): Promise<boolean> {
+    if (profile.value) return true;
+    if (!(await authenticator?.token())) return false;
+    const { data, error: failure } = await api().GET("/v1/staff/me");
+    if (!data) {
+      error.value = toMessage(failure);
+      return false;
+    }
+    profile.value = data;
+    error.value = null;
+    return true;
+  }
+
+  async function signIn(returnTo: string) {
+    await authenticator?.signIn(returnTo);
+  }
+
+  async function signOut() {
+    profile.value = null;
+    await authenticator?.signOut();
+  }
+
+  /** The token ran out or was refused: forget the person; the router sends them to sign in. */
+  function expire() {
+    profile.value = null;
+  }
+
+  return { profile, error, restore, signIn, signOut, expire };
+});

@@ -1,0 +1,57 @@
+import { describe, expect, test, vi } from "vitest";
+import { createApi, isPublicPath, toMessage } from "./index";
+
+function recorder(status = 200, body: unknown = { items: [], next_cursor: null }) {
+  const seen: Request[] = [];
+  const fetch = vi.fn(async (request: Request) => {
+    seen.push(request);
+    return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  });
+  return { seen, fetch: fetch as unknown as typeof globalThis.fetch };
+}
+
+describe("the API client", () => {
+  test("sends the token to secured routes and none to public ones", async () => {
+    const { seen, fetch } = recorder();
+    const api = createApi({ baseUrl: "http://api.test", token: () => "t-1", fetch });
+    await api.GET("/v1/staff/reports", { params: { query: { status: "pending" } } });
+    await api.GET("/v1/public/reports", { params: { query: { city: "420100" } } });
+    expect(seen[0].headers.get("authorization")).toBe("Bearer t-1");
+    expect(seen[0].url).toBe("http://api.test/v1/staff/reports?status=pending");
+    expect(seen[1].headers.get("authorization")).toBeNull();
+  });
+
+  test("a 401 on a secured route ends the session; the typed error carries the message", async () => {
+    const { fetch } = recorder(401, { code: "unauthorized", message: "请先登录" });
+    const onUnauthorized = vi.fn();
+    const api = createApi({ baseUrl: "http://api.test", token: async () => "expired", onUnauthorized, fetch });
+    const { data, error } = await api.GET("/v1/staff/me");
+    expect(data).toBeUndefined();
+    expect(error?.code).toBe("unauthorized");
+    expect(toMessage(error)).toBe("请先登录");
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  test("path parameters are filled in", async () => {
+    const { seen, fetch } = recorder();
+    const api = createApi({ baseUrl: "http://api.test", token: () => null, fetch });
+    await api.POST("/v1/staff/reports/{serial}/actions", {
+      params: { path: { serial: "221215164056656" } },
+      body: { action: "accept", version: 1 },
+    });
+    expect(new URL(seen[0].url).pathname).toBe("/v1/staff/reports/221215164056656/actions");
+    expect(await seen[0].json()).toEqual({ action: "accept", version: 1 });
+  });
+
+  test("public paths", () => {
+    expect(isPublicPath("/v1/meta")).toBe(true);
+    expect(isPublicPath("/v1/public/reports/{serial}")).toBe(true);
+    expect(isPublicPath("/v1/staff/stats")).toBe(false);
+  });
+
+  test("messages: the API's Chinese text, else a Chinese fallback", () => {
+    expect(toMessage({ code: "x", message: "举报对象不能为空" })).toBe("举报对象不能为空");
+    expect(toMessage(new TypeError("Failed to fetch"))).toBe("网络连接失败,请检查网络后重试");
+    expect(toMessage({ message: "internal" })).toBe("操作失败,请稍后重试");
+  });
+});

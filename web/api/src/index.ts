@@ -1,0 +1,55 @@
+// The typed client of the Suishoupai API, generated from api/openapi.yaml (`npm run generate`).
+import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "./schema";
+
+export type { paths, components };
+export type Schemas = components["schemas"];
+export type ApiError = Schemas["Error"];
+
+export interface ApiOptions {
+  /** The API's origin, e.g. https://api.example.gov.cn; empty for the same origin. */
+  baseUrl: string;
+  /** The bearer token for a secured route, or null when signed out. */
+  token: () => string | null | Promise<string | null>;
+  /** Called once a secured route answers 401: the session is over. */
+  onUnauthorized?: () => void;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Routes anyone may call: no token is sent to them. */
+export function isPublicPath(path: string): boolean {
+  return path === "/v1/meta" || path.startsWith("/v1/public/");
+}
+
+export function createApi(options: ApiOptions) {
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl,
+    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
+  });
+  const auth: Middleware = {
+    async onRequest({ request, schemaPath }) {
+      if (isPublicPath(schemaPath)) return request;
+      const token = await options.token();
+      if (token) request.headers.set("Authorization", `Bearer ${token}`);
+      return request;
+    },
+    onResponse({ response, schemaPath }) {
+      if (response.status === 401 && !isPublicPath(schemaPath)) options.onUnauthorized?.();
+      return response;
+    },
+  };
+  client.use(auth);
+  return client;
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** The Chinese message to show for an error answer, a network failure or anything else. */
+export function toMessage(error: unknown): string {
+  if (error && typeof error === "object" && "message" in error) {
+    const message = (error as { message: unknown }).message;
+    if (typeof message === "string" && /[\u4e00-\u9fff]/.test(message)) return message;
+  }
+  if (error instanceof TypeError) return "网络连接失败,请检查网络后重试";
+  return "操作失败,请稍后重试";
+}
