@@ -4,7 +4,7 @@ import type { Schemas } from "@suishoupai/api";
 type Reporter = Schemas["StaffDetail"]["reporter"];
 
 export function reporterLine(reporter: Reporter): string {
-  return `${reporter.name}  ${reporter.phone}`;
+  return `${reporter.name} ${reporter.phone}`;
 }
 
 /** True when what the API sent still hides the phone: never show a revealed-looking value by mistake. */

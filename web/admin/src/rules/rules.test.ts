@@ -62,7 +62,7 @@ describe("the reporter", () => {
   test("is masked until revealed", () => {
     const masked = { name: "张*", phone: "138****1234", phone_revealed: false };
     expect(isMasked(masked)).toBe(true);
-    expect(reporterLine(masked)).toBe("张*  138****1234");
+    expect(reporterLine(masked)).toBe("张* 138****1234");
     expect(isMasked({ name: "张三", phone: "13812341234", phone_revealed: true })).toBe(false);
   });
 });

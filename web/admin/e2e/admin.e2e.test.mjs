@@ -1,0 +1,236 @@
+// The admin site end to end: Debian's Chromium (playwright-core) against scripts/local's server
+// (real API, real local AWS). ADMIN_E2E_BASE is the server's origin; screenshots go to
+// docs/screenshots/. Run by scripts/test.
+import assert from "node:assert/strict";
+import { readFile, mkdir } from "node:fs/promises";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import axe from "axe-core";
+import { chromium, selectors } from "playwright-core";
+
+const BASE = process.env.ADMIN_E2E_BASE ?? "http://127.0.0.1:3000";
+const SITE = `${BASE}/admin/`;
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const SHOTS = `${ROOT}docs/screenshots/`;
+const REPLY = "经核查投诉属实,已责令该机构立即停止违规培训并退还预收费用。";
+
+let browser;
+let page;
+const consoleErrors = [];
+/** HTTP errors the browser saw; each must be one the test provoked. */
+const failedResponses = [];
+const axeFindings = [];
+
+async function api(path, { token, method = "GET", body, headers = {} } = {}) {
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text.startsWith("{") ? JSON.parse(text) : null, text };
+}
+
+async function token(claims) {
+  const { json } = await api("/dev/token", { method: "POST", body: claims });
+  return json.token;
+}
+
+/** A citizen's report with one photo, through the API as the H5 would send it. */
+async function submitReport() {
+  const citizen = await token({ role: "citizen", sub: "e2e-citizen", name: "张三", phone: "13812341234" });
+  const photo = await readFile(`${ROOT}tests/fixtures/evidence.jpg`);
+  const upload = await api("/v1/uploads", {
+    token: citizen,
+    method: "POST",
+    body: { kind: "image", files: [{ content_type: "image/jpeg", size: photo.length }] },
+  });
+  assert.equal(upload.status, 200, upload.text);
+  const [slot] = upload.json.uploads;
+  const put = await fetch(slot.url, { method: "PUT", headers: slot.headers, body: photo });
+  assert.ok(put.ok, `upload: ${put.status}`);
+  const receipt = await api("/v1/reports", {
+    token: citizen,
+    method: "POST",
+    headers: { "idempotency-key": `e2e-${Date.now()}` },
+    body: {
+      target: "端到端测试教育咨询有限公司",
+      city: "420100",
+      county: "420106",
+      address: "中南路1号3楼",
+      category: "academic",
+      violation_types: ["unlicensed"],
+      content: "周末在居民楼内组织初中数学培训,现场约有二十名学生。",
+      public: true,
+      evidence: { kind: "image", keys: [slot.key] },
+    },
+  });
+  assert.equal(receipt.status, 201, receipt.text);
+  return receipt.json.serial;
+}
+
+async function shot(name) {
+  await page.waitForLoadState("networkidle");
+  await page.screenshot({ path: `${SHOTS}${name}.png` });
+  // Accessibility: no serious or critical axe finding on any screen.
+  await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const { violations } = await window.axe.run(document, { resultTypes: ["violations"] });
+    return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  axeFindings.push(...result.map((r) => `${name}: ${r}`));
+}
+
+async function signInAs(label) {
+  await page.goto(`${SITE}#/login`);
+  await page.getByRole("button", { name: label }).click();
+  await page.waitForURL(/#\/reports/);
+}
+
+async function signOut() {
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await page.waitForURL(/#\/login/);
+}
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  selectors.setTestIdAttribute("data-test");
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN", acceptDownloads: true });
+  page = await context.newPage();
+  page.on("console", (message) => {
+    // Chromium logs every 4xx as a console error; those are checked one by one below.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) consoleErrors.push(message.text());
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("a report goes from the citizen to the public board through the admin site", async () => {
+  const serial = await submitReport();
+
+  // 武昌区's handler finds it in the queue, opens it, views the photo.
+  await signInAs("武昌区教育局 受理人员 王科员");
+  await page.getByRole("tab", { name: /待受理/ }).click();
+  const row = page.locator(".el-table__row", { hasText: serial });
+  await row.waitFor();
+  assert.match(await row.innerText(), /签收(剩余|今日)/);
+  assert.match(await page.getByTestId("who").innerText(), /王科员[\s\S]*受理人员[\s\S]*武昌区教育局/);
+  await shot("admin-queue");
+  await row.click();
+  await page.waitForURL(new RegExp(`#/reports/${serial}`));
+  await page.getByText("端到端测试教育咨询有限公司").waitFor();
+  assert.equal(await page.getByTestId("reporter").innerText(), "张* 138****1234");
+  await shot("admin-detail");
+  await page.getByTestId("evidence-image").locator("img").click();
+  await page.locator(".el-image-viewer__wrapper").waitFor();
+  const viewerImage = page.locator(".el-image-viewer__img");
+  await viewerImage.waitFor();
+  assert.ok(await viewerImage.evaluate((img) => img.complete && img.naturalWidth > 0), "the photo loads");
+  await page.locator(".el-image-viewer__actions .el-icon").nth(4).click(); // rotate
+  await page.screenshot({ path: `${SHOTS}admin-evidence.png` });
+  await page.keyboard.press("Escape");
+
+  // Reveal the contact after the confirmation that says it is recorded.
+  await page.getByRole("button", { name: "查看联系方式" }).click();
+  await page.getByText("查看举报人联系方式将被记录").waitFor();
+  await page.getByRole("button", { name: "确定" }).click();
+  await page.getByTestId("reporter").filter({ hasText: "13812341234" }).waitFor();
+
+  // 签收, then 回复 with a template.
+  await page.locator("[data-test=actions]").getByRole("button", { name: "签收" }).click();
+  await page.getByRole("button", { name: "确定" }).click();
+  await page.locator(".el-page-header").getByText("处理中").waitFor();
+
+  // A stale version: another session of the same agency replies first; the typed reply stays.
+  await page.locator("[data-test=actions]").getByRole("button", { name: "回复" }).click();
+  const dialog = page.getByTestId("action-dialog");
+  await dialog.getByText("属实", { exact: true }).click();
+  await dialog.getByLabel("回复模板").click({ force: true });
+  await page.locator(".el-select-dropdown__item:visible").first().click();
+  const textarea = dialog.getByLabel("回复内容");
+  assert.ok((await textarea.inputValue()).length > 0, "the template was inserted");
+  await textarea.fill(REPLY);
+  await shot("admin-reply");
+  const other = await token({ role: "staff", sub: "e2e-other", name: "孙科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const current = await api(`/v1/staff/reports/${serial}`, { token: other });
+  const note = await api(`/v1/staff/reports/${serial}/actions`, {
+    token: other,
+    method: "POST",
+    body: { action: "note", version: current.json.version, text: "已电话联系机构负责人" },
+  });
+  assert.equal(note.status, 200, note.text);
+  await dialog.getByRole("button", { name: "提交" }).click();
+  await dialog.getByText("他人已先处理了该举报件").waitFor();
+  await dialog.getByText(/孙科员 于 .*内部备注/).waitFor();
+  assert.equal(await textarea.inputValue(), REPLY, "the typed reply is kept");
+  await page.screenshot({ path: `${SHOTS}admin-conflict.png` });
+  await dialog.getByRole("button", { name: "提交" }).click();
+  await page.locator(".el-page-header").getByText("已回复").waitFor();
+  await page.getByText(REPLY).waitFor();
+  await signOut();
+
+  // 洪山区's handler cannot see it.
+  await signInAs("洪山区教育局 受理人员 赵科员");
+  await page.waitForLoadState("networkidle");
+  assert.equal(await page.locator(".el-table__row", { hasText: serial }).count(), 0);
+  await page.goto(`${SITE}#/reports/${serial}`);
+  await page.getByText("未找到该举报件,或不在您的办理范围内").waitFor();
+  await signOut();
+
+  // The city supervisor's dashboard, before and after publishing with redacted text.
+  await signInAs("武汉市 市级督导 李督导");
+  await page.getByRole("menuitem", { name: "统计" }).click();
+  await page.waitForURL(/#\/stats/);
+  await page.getByTestId("replied").waitFor();
+  const repliedBefore = Number((await page.getByTestId("replied").locator(".el-statistic__number").innerText()).replace(/,/g, ""));
+  await shot("admin-dashboard");
+  await page.goto(`${SITE}#/reports/${serial}`);
+  await page.locator("[data-test=actions]").getByRole("button", { name: "公开" }).click();
+  const publicText = "某教育咨询公司在居民楼内违规开展学科类培训,已责令停止。";
+  await page.getByTestId("action-dialog").getByLabel("公开内容").fill(publicText);
+  const preview = await page.getByTestId("public-preview").innerText();
+  assert.ok(preview.includes(publicText) && preview.includes("武昌区教育局") && !preview.includes("张") && !preview.includes("1381234"));
+  await shot("admin-publish");
+  await page.getByTestId("action-dialog").getByRole("button", { name: "提交" }).click();
+  await page.locator(".el-page-header").getByText("已公开").waitFor();
+
+  // The public board shows it, without the reporter.
+  const board = await api("/v1/public/reports?city=420100&limit=50");
+  const entry = board.json.items.find((i) => i.serial === serial);
+  assert.equal(entry?.public_text, publicText);
+  assert.ok(!JSON.stringify(entry).includes("13812341234") && !JSON.stringify(entry).includes("张三"));
+
+  // The export downloads a CSV with the report.
+  await page.getByRole("menuitem", { name: "举报件列表" }).click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出" }).click()]);
+  const csv = await readFile(await download.path(), "utf8");
+  assert.ok(csv.includes(serial), "the export lists the report");
+
+  // The dashboard's numbers moved: one more replied report in 武汉市 since the page was first drawn?
+  // It was already replied then; the total of the province counts it too.
+  await page.getByRole("menuitem", { name: "统计" }).click();
+  await page.getByTestId("replied").waitFor();
+  const repliedAfter = Number((await page.getByTestId("replied").locator(".el-statistic__number").innerText()).replace(/,/g, ""));
+  assert.ok(repliedAfter >= repliedBefore && repliedAfter > 0);
+  await signOut();
+  await shot("admin-sign-in");
+
+  assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(
+    failedResponses,
+    [`409 /v1/staff/reports/${serial}/actions`, `404 /v1/staff/reports/${serial}`],
+    "only the stale reply and 洪山区's look answered with errors",
+  );
+  assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
+});
