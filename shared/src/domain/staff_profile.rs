@@ -13,8 +13,7 @@ use std::collections::BTreeSet;
 pub struct RegionView {
     pub code: String,
     pub name: String,
-    /// `province`, `city` or `county`.
-    pub level: &'static str,
+    pub level: Level,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,14 +34,6 @@ pub struct StaffProfile {
     pub agency: Option<AgencyView>,
     pub region: RegionView,
     pub transfer_targets: Vec<TransferTarget>,
-}
-
-fn level_name(level: Level) -> &'static str {
-    match level {
-        Level::Province => "province",
-        Level::City => "city",
-        Level::County => "county",
-    }
 }
 
 /// The regions whose agencies `staff` may transfer to: a handler and a city supervisor within
@@ -94,7 +85,7 @@ pub fn staff_profile(staff: &Staff, directory: &Directory) -> StaffProfile {
         region: RegionView {
             code: staff.region.clone(),
             name: region.map(|r| r.name.clone()).unwrap_or_default(),
-            level: region.map(|r| level_name(r.level)).unwrap_or("county"),
+            level: region.map_or(Level::County, |r| r.level),
         },
         transfer_targets,
     }
@@ -114,7 +105,7 @@ mod tests {
         assert_eq!(profile.agency.as_ref().map(|a| a.name.as_str()), Some("武昌区教育局"));
         assert_eq!(
             (profile.region.name.as_str(), profile.region.level),
-            ("武昌区", "county")
+            ("武昌区", Level::County)
         );
         let ids: Vec<&str> = profile.transfer_targets.iter().map(|t| t.id.as_str()).collect();
         assert!(ids.contains(&"420111-education") && ids.contains(&"420100-education"));

@@ -1,5 +1,6 @@
 // After a 409 (someone else acted first): what changed between the version the person saw and now.
 import type { Schemas } from "@suishoupai/api";
+import { minute } from "./time";
 
 type Detail = Pick<Schemas["StaffDetail"], "version" | "status_name" | "agency" | "published" | "timeline">;
 
@@ -15,7 +16,7 @@ export function describeChanges(before: Detail, after: Detail): string[] {
   const changes: string[] = [];
   const seen = Math.max(0, ...before.timeline.map((e) => e.seq));
   for (const entry of after.timeline) {
-    if (entry.seq > seen) changes.push(`${actorName(entry.actor)} 于 ${entry.at.slice(0, 16).replace("T", " ")} ${entry.label}`);
+    if (entry.seq > seen) changes.push(`${actorName(entry.actor)} 于 ${minute(entry.at)} ${entry.label}`);
   }
   if (before.status_name !== after.status_name) changes.push(`状态由「${before.status_name}」变为「${after.status_name}」`);
   if (before.agency.id !== after.agency.id) changes.push(`受理机构由「${before.agency.name}」变为「${after.agency.name}」`);
