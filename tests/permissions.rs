@@ -98,7 +98,11 @@ fn app_of(env: &Env, recorder: &Recorder) -> &'static App {
         .build();
     Box::leak(Box::new(App {
         records: Records::new(aws_sdk_dynamodb::Client::from_conf(dynamo), env.app.records.table()),
-        evidence: EvidenceStore::new(aws_sdk_s3::Client::from_conf(s3), env.app.evidence.bucket()),
+        evidence: EvidenceStore::new(
+            aws_sdk_s3::Client::from_conf(s3),
+            env.app.evidence.bucket(),
+            env.sdk.credentials_provider(),
+        ),
         directory: env.app.directory,
         calendar: env.app.calendar,
         settings: env.app.settings.clone(),

@@ -6,6 +6,7 @@ use shared::adapters::StoreError;
 use shared::adapters::dynamo::{CreateOutcome, NewReport, SaveOutcome};
 use shared::app::App;
 use shared::domain::Rejection;
+use shared::domain::catalog::Catalog;
 use shared::domain::input::{ReportInput, validate};
 use shared::domain::report::{Deadlines, Finding, Report, Reporter};
 use shared::domain::serial::Serial;
@@ -109,6 +110,7 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
             public: Some(true),
             evidence: None,
             location: None,
+            notice_version: Some(Catalog::get().notice.version.clone()),
         };
         let draft = validate(&input, app.directory, &reporter.sub)?;
         let submitted = at(demo.submitted)?;

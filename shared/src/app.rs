@@ -206,7 +206,11 @@ impl App {
             .build();
         App {
             records: Records::new(dynamo, settings.table.clone()),
-            evidence: EvidenceStore::new(aws_sdk_s3::Client::from_conf(s3_config), settings.bucket.clone()),
+            evidence: EvidenceStore::new(
+                aws_sdk_s3::Client::from_conf(s3_config),
+                settings.bucket.clone(),
+                sdk.credentials_provider(),
+            ),
             directory,
             calendar: Calendar::china(),
             settings,

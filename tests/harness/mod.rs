@@ -338,7 +338,8 @@ pub fn form() -> Value {
         "violation_types": ["unlicensed", "holiday"],
         "content": "周末在居民楼内组织初中数学培训",
         "public": true,
-        "location": {"lat": 30.55, "lng": 114.31}
+        "location": {"lat": 30.55, "lng": 114.31},
+        "notice_version": shared::domain::catalog::Catalog::get().notice.version
     })
 }
 

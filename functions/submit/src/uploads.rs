@@ -1,6 +1,7 @@
-//! Issuing presigned PUTs: validate the declaration, record it, sign it.
+//! Issuing uploads: validate the declaration, record it, sign a PUT and a POST form per file.
 
 use serde::Serialize;
+use shared::adapters::post_policy::PostForm;
 use shared::app::App;
 use shared::domain::evidence::{UploadRequest, plan_uploads};
 use shared::domain::report::Reporter;
@@ -15,6 +16,8 @@ pub struct IssuedUpload {
     pub url: String,
     pub method: &'static str,
     pub headers: BTreeMap<String, String>,
+    /// The same upload as a multipart POST (mini-programs' `uploadFile`); S3 checks its policy.
+    pub post: PostForm,
     pub expires_at: String,
 }
 
@@ -34,12 +37,13 @@ pub async fn issue(app: &App, citizen: &Reporter, body: serde_json::Value) -> Re
     let expires_at = format(&(now + chrono::Duration::from_std(ttl).unwrap_or_default()));
     let mut uploads = Vec::with_capacity(planned.len());
     for upload in &planned {
-        let presigned = app.evidence.presign_put(upload, ttl).await?;
+        let (put, post) = app.evidence.presign_upload(upload, ttl).await?;
         uploads.push(IssuedUpload {
             key: upload.key.clone(),
-            url: presigned.url,
+            url: put.url,
             method: "PUT",
-            headers: presigned.headers,
+            headers: put.headers,
+            post,
             expires_at: expires_at.clone(),
         });
     }

@@ -1,19 +1,22 @@
-//! S3: the evidence bucket. Clients upload straight to it with presigned PUTs whose content type,
-//! length and tag are signed, so S3 refuses any other file; staff and reporters read evidence
-//! through short-lived presigned GETs. Nothing in the bucket is public.
+//! S3: the evidence bucket. Clients upload straight to it, with a presigned PUT whose content type,
+//! length and tag are signed or a presigned POST form whose policy says the same, so S3 refuses any
+//! other file; staff and reporters read evidence through short-lived presigned GETs. Nothing in the
+//! bucket is public.
 //!
 //! Uploads are tagged `claim=pending`, which the bucket's lifecycle expires after a day; a report
 //! that cites a file re-tags it `claim=claimed`, kept for the evidence retention period.
 
 use super::StoreError;
+use super::post_policy::{PostForm, PostRules, SigningCredentials, bucket_url, presign_post, tagging_document};
 use crate::domain::evidence::{Evidence, StoredObject, Upload};
 use crate::domain::time::{format, now_cst};
 use crate::domain::views::EvidenceLink;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{Tag, Tagging};
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The tag every upload carries until a report cites it.
 pub const PENDING_TAG: &str = "claim=pending";
@@ -22,6 +25,8 @@ pub const PENDING_TAG: &str = "claim=pending";
 pub struct EvidenceStore {
     client: Client,
     bucket: String,
+    /// What POST forms are signed with; the client's own signer covers everything else.
+    credentials: Option<SharedCredentialsProvider>,
 }
 
 /// A presigned request: where to send it and the headers it must carry.
@@ -36,10 +41,15 @@ fn presigning(ttl: Duration) -> Result<PresigningConfig, StoreError> {
 }
 
 impl EvidenceStore {
-    pub fn new(client: Client, bucket: impl Into<String>) -> EvidenceStore {
+    pub fn new(
+        client: Client,
+        bucket: impl Into<String>,
+        credentials: Option<SharedCredentialsProvider>,
+    ) -> EvidenceStore {
         EvidenceStore {
             client,
             bucket: bucket.into(),
+            credentials,
         }
     }
 
@@ -77,6 +87,42 @@ impl EvidenceStore {
             url: request.uri().to_owned(),
             headers,
         })
+    }
+
+    /// Both ways to upload exactly this file: a PUT, and a POST form for clients that can only
+    /// send multipart forms (mini-programs). One signing time and expiry for both.
+    pub async fn presign_upload(&self, upload: &Upload, ttl: Duration) -> Result<(Presigned, PostForm), StoreError> {
+        let put = self.presign_put(upload, ttl).await?;
+        let url = bucket_url(&put.url, &upload.key)
+            .ok_or_else(|| StoreError::service("s3", Unexpected("a presigned URL that does not end in its key")))?;
+        let provider = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| StoreError::service("s3", Unexpected("no credentials to sign with")))?;
+        let credentials = provider
+            .provide_credentials()
+            .await
+            .map_err(|e| StoreError::service("s3", e))?;
+        let region = self
+            .client
+            .config()
+            .region()
+            .ok_or_else(|| StoreError::service("s3", Unexpected("no region to sign for")))?;
+        let tagging = tagging_document(&[("claim", "pending")]);
+        let rules = PostRules {
+            bucket: &self.bucket,
+            key: &upload.key,
+            content_type: &upload.content_type,
+            max_bytes: upload.size,
+            tagging: &tagging,
+        };
+        let signing = SigningCredentials {
+            access_key_id: credentials.access_key_id(),
+            secret_access_key: credentials.secret_access_key(),
+            session_token: credentials.session_token(),
+        };
+        let post = presign_post(url, &rules, &signing, region.as_ref(), SystemTime::now(), ttl);
+        Ok((put, post))
     }
 
     /// Marks a cited file as evidence, so the lifecycle keeps it for the retention period.
@@ -146,3 +192,8 @@ impl EvidenceStore {
         }
     }
 }
+
+/// A configuration the SDK should never produce, reported as an S3 failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Unexpected(&'static str);

@@ -2,6 +2,7 @@
 //! the facts of `data/catalog.json` and `data/notice.json`, compiled into the binary.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,6 +28,10 @@ pub struct Department {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Notice {
+    /// Which text a citizen agreed to: the first 12 hex digits of the SHA-256 of the notice and
+    /// the reportable types, so any change to what is shown gives a new version.
+    #[serde(default)]
+    pub version: String,
     pub title: String,
     pub text: String,
     pub reportable_types_title: String,
@@ -83,13 +88,15 @@ impl Catalog {
 
     fn parse(catalog: &str, notice: &str) -> Result<Catalog, serde_json::Error> {
         let file: CatalogFile = serde_json::from_str(catalog)?;
+        let mut notice: Notice = serde_json::from_str(notice)?;
+        notice.version = notice_version(&notice, &file.violation_types);
         Ok(Catalog {
             statuses: file.statuses,
             categories: file.categories,
             departments: file.departments,
             violation_types: file.violation_types,
             rating_levels: file.rating.level_names_inferred,
-            notice: serde_json::from_str(notice)?,
+            notice,
             sms_to_reporter: file.sms.to_reporter_on_reply_verbatim,
             sms_to_agency: file.sms.to_agency_on_new_report,
         })
@@ -114,9 +121,32 @@ impl Catalog {
     }
 }
 
+fn notice_version(notice: &Notice, reportable: &[Named]) -> String {
+    let mut hash = Sha256::new();
+    for text in [&notice.title, &notice.text, &notice.reportable_types_title, &notice.agree_label] {
+        hash.update(text.as_bytes());
+        hash.update([0]);
+    }
+    for named in reportable {
+        hash.update(named.name.as_bytes());
+        hash.update([0]);
+    }
+    hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_notice_version_follows_its_text() {
+        let catalog = Catalog::get();
+        assert_eq!(catalog.notice.version.len(), 12);
+        let mut changed = catalog.notice.clone();
+        changed.text.push('。');
+        assert_ne!(notice_version(&changed, &catalog.violation_types), catalog.notice.version);
+        assert_eq!(notice_version(&catalog.notice, &catalog.violation_types), catalog.notice.version);
+    }
 
     #[test]
     fn embedded_catalog_has_the_four_categories_and_their_departments() {

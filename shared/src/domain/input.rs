@@ -30,6 +30,8 @@ pub struct ReportInput {
     pub public: Option<bool>,
     pub evidence: Option<EvidenceInput>,
     pub location: Option<LocationInput>,
+    /// The version of `/v1/meta`'s notice the citizen read and agreed to (阅读并同意).
+    pub notice_version: Option<String>,
 }
 
 /// A report form that passed every check that needs no store, with its agency chosen.
@@ -45,6 +47,8 @@ pub struct Draft {
     /// The uploads the form cites, checked against the store later.
     pub evidence: Option<(EvidenceKind, Vec<String>)>,
     pub assignment: Assignment,
+    /// The notice version the citizen agreed to: always the current one.
+    pub notice_version: String,
 }
 
 /// A required text: trimmed, not empty, not longer than `max` characters, no control characters
@@ -98,8 +102,22 @@ fn location(value: Option<&LocationInput>) -> Result<Option<Location>, Rejection
     Ok(Some(Location { lat, lng }))
 }
 
+/// Only the notice shown now can be agreed to: a citizen who read an older one reads again.
+fn notice_version(value: Option<&str>) -> Result<String, Rejection> {
+    let current = &Catalog::get().notice.version;
+    match value.map(str::trim) {
+        None | Some("") => Err(Rejection::invalid("notice_version", "请先阅读并同意举报须知")),
+        Some(version) if version == current => Ok(current.clone()),
+        Some(_) => Err(Rejection::invalid(
+            "notice_version",
+            "举报须知已更新,请重新阅读并同意后提交",
+        )),
+    }
+}
+
 /// Checks the form of citizen `sub` and dispatches it.
 pub fn validate(input: &ReportInput, directory: &Directory, sub: &str) -> Result<Draft, Rejection> {
+    let notice_version = notice_version(input.notice_version.as_deref())?;
     let target = text("target", "举报对象", input.target.as_deref(), MAX_TARGET_CHARS)?;
     let city = input
         .city
@@ -140,6 +158,7 @@ pub fn validate(input: &ReportInput, directory: &Directory, sub: &str) -> Result
         location,
         evidence,
         assignment,
+        notice_version,
     })
 }
 
@@ -158,7 +177,8 @@ mod tests {
             "violation_types": ["unlicensed", "holiday"],
             "content": "周末组织初中数学培训",
             "public": true,
-            "location": {"lat": 30.55, "lng": 114.31}
+            "location": {"lat": 30.55, "lng": 114.31},
+            "notice_version": Catalog::get().notice.version
         });
         change(&mut body);
         let input: ReportInput = serde_json::from_value(body).unwrap();
@@ -200,6 +220,7 @@ mod tests {
             "category",
             "violation_types",
             "content",
+            "notice_version",
         ] {
             assert_eq!(
                 field_of(form(|b| {
@@ -252,6 +273,18 @@ mod tests {
             "location.lat"
         );
         assert_eq!(field_of(form(|b| b["location"] = json!({"lat": 30.0}))), "location.lng");
+    }
+
+    #[test]
+    fn only_the_current_notice_can_be_agreed_to() {
+        assert_eq!(
+            form(|_| {}).unwrap().notice_version,
+            Catalog::get().notice.version
+        );
+        assert_eq!(
+            field_of(form(|b| b["notice_version"] = json!("000000000000"))),
+            "notice_version"
+        );
     }
 
     #[test]

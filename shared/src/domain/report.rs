@@ -167,6 +167,10 @@ pub struct Report {
     /// A redacted text staff chose to show on the public board.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_text: Option<String>,
+    /// The version of the notice (举报须知) the reporter agreed to; none on reports from before
+    /// it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_version: Option<String>,
 }
 
 impl Report {
@@ -205,6 +209,7 @@ impl Report {
             rating: None,
             published: false,
             public_text: None,
+            notice_version: Some(draft.notice_version),
         };
         let event = Event {
             seq: 1,
@@ -459,6 +464,7 @@ pub(crate) mod tests {
             location: None,
             evidence: None,
             assignment: Directory::hubei().dispatch("420100", "420106", "academic").unwrap(),
+            notice_version: crate::domain::catalog::Catalog::get().notice.version.clone(),
         };
         let reporter = Reporter {
             sub: "citizen-1".into(),

@@ -130,6 +130,8 @@ pub struct StaffDetail {
     pub content: String,
     pub public: bool,
     pub public_text: Option<String>,
+    /// The notice version the reporter agreed to.
+    pub notice_version: Option<String>,
     pub location: Option<super::report::Location>,
     pub evidence: Vec<EvidenceLink>,
     pub signed_at: Option<String>,
@@ -168,6 +170,7 @@ pub fn staff_detail(
         content: report.content.clone(),
         public: report.public,
         public_text: report.public_text.clone(),
+        notice_version: report.notice_version.clone(),
         location: report.location,
         evidence,
         signed_at: report.signed_at.as_ref().map(format),

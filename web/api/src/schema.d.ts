@@ -64,7 +64,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Presigned S3 PUTs for evidence (up to 3 images ≤ 60 MB, or 1 video ≤ 100 MB). */
+        /** Presigned S3 PUTs and POST forms for evidence (up to 3 images ≤ 60 MB, or 1 video ≤ 100 MB). */
         post: operations["createUploads"];
         delete?: never;
         options?: never;
@@ -313,6 +313,8 @@ export interface components {
             violation_types: components["schemas"]["Named"][];
             statuses: components["schemas"]["Named"][];
             notice: {
+                /** @description Which notice this is; a report records the version its reporter agreed to. */
+                version: string;
                 title: string;
                 text: string;
                 reportable_types_title: string;
@@ -381,11 +383,19 @@ export interface components {
         Uploads: {
             uploads: {
                 key: string;
+                /** @description A presigned PUT of exactly this file. */
                 url: string;
                 /** @constant */
                 method: "PUT";
                 headers: {
                     [key: string]: string;
+                };
+                /** @description The same upload as a multipart/form-data POST (mini-programs' uploadFile): send every field as given, then the file as the field `file`, last. S3 checks the signed policy: this key, this content type, 1 byte up to the declared size. */
+                post: {
+                    url: string;
+                    fields: {
+                        [key: string]: string;
+                    };
                 };
                 expires_at: components["schemas"]["Time"];
             }[];
@@ -416,6 +426,11 @@ export interface components {
                 lat: number;
                 lng: number;
             } | null;
+            /**
+             * @description `notice.version` of /v1/meta that the citizen read and agreed to (阅读并同意); an older one is refused.
+             * @example bc23665b8a30
+             */
+            notice_version: string;
         };
         Agency: {
             /** @example 420106-education */
@@ -551,6 +566,8 @@ export interface components {
             content: string;
             public: boolean;
             public_text: string | null;
+            /** @description The notice version the reporter agreed to; null on reports from before it was recorded. */
+            notice_version: string | null;
             evidence: components["schemas"]["EvidenceLink"][];
             signed_at?: string | null;
             signed_on_time?: boolean | null;
@@ -829,7 +846,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description One PUT per file; send it with exactly the headers given. */
+            /** @description Per file, a PUT (send it with exactly the headers given) and the equivalent POST form. */
             200: {
                 headers: {
                     [name: string]: unknown;
