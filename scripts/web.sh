@@ -19,8 +19,10 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 }
 
-# Builds the admin site for scripts/local (with the demo sign-in) into web/admin/dist.
-build_admin_demo() {
-  log "building the admin site (web/admin/dist, demo sign-in)"
+# Builds the admin site and the citizen H5 for scripts/local (with their demo sign-ins) into
+# web/admin/dist and web/citizen/dist.
+build_web_demo() {
+  log "building the admin site and the citizen H5 (web/*/dist, demo sign-in)"
   (cd "$ROOT/web/admin" && npx vite build --mode demo --logLevel error)
+  (cd "$ROOT/web/citizen" && npx vite build --mode demo --logLevel error)
 }

@@ -30,8 +30,15 @@ pub struct Local {
     pub issuer: Issuer,
     /// The local AWS, whose SNS keeps every SMS "sent".
     pub aws_endpoint: String,
-    /// The built admin site (`web/admin/dist`), served at `/admin/` when it exists.
-    pub admin_site: Option<std::path::PathBuf>,
+    /// Built web sites served beside the API: the admin site at `/admin/`, the citizen H5 at `/h5/`.
+    pub sites: Vec<Site>,
+}
+
+/// A static site and the path it is served under (`admin` → `/admin/`).
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub name: &'static str,
+    pub dir: std::path::PathBuf,
 }
 
 pub fn router(local: Local) -> Router {
@@ -39,12 +46,14 @@ pub fn router(local: Local) -> Router {
         .route("/dev/token", post(dev_token))
         .route("/dev/health", get(|| async { "ok" }))
         .route("/dev/sms", get(dev_sms));
-    if let Some(dir) = &local.admin_site {
-        // The site routes by URL hash, so every path under /admin/ is a file or index.html.
-        let site = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+    for site in &local.sites {
+        // The sites route by URL hash, so every path under a site is a file or its index.html.
+        let files = ServeDir::new(&site.dir).fallback(ServeFile::new(site.dir.join("index.html")));
+        let root = format!("/{}/", site.name);
+        let redirect = root.clone();
         router = router
-            .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
-            .nest_service("/admin/", site);
+            .route(&format!("/{}", site.name), get(move || async move { Redirect::permanent(&redirect) }))
+            .nest_service(&root, files);
     }
     router.fallback(api).with_state(Arc::new(local))
 }

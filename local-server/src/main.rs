@@ -4,9 +4,9 @@
 //! (suishoupai-local), `BUCKET_NAME` (suishoupai-evidence-local), `TEMPLATE` (infra/template.yaml),
 //! `AGENCIES_FILE` (local-server/data/demo-agencies.csv: demo duty phones), `SEED` (true),
 //! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20), `ADMIN_SITE` (web/admin/dist,
-//! served at /admin/ when built).
+//! served at /admin/ when built), `CITIZEN_SITE` (web/citizen/dist, served at /h5/ when built).
 
-use local_server::gateway::Local;
+use local_server::gateway::{Local, Site};
 use local_server::stream::StreamFeeder;
 use local_server::{aws, provision, seed, tokens};
 use notify::Notifier;
@@ -69,7 +69,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         app,
         issuer: tokens::Issuer::new(secret.as_bytes()),
         aws_endpoint: endpoint.clone(),
-        admin_site: Some(std::path::PathBuf::from(var("ADMIN_SITE", "web/admin/dist"))).filter(|dir| dir.is_dir()),
+        sites: [("admin", var("ADMIN_SITE", "web/admin/dist")), ("h5", var("CITIZEN_SITE", "web/citizen/dist"))]
+            .into_iter()
+            .map(|(name, dir)| Site { name, dir: dir.into() })
+            .filter(|site| site.dir.is_dir())
+            .collect(),
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!(%endpoint, "suishoupai local API on http://127.0.0.1:{port}");

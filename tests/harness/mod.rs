@@ -107,7 +107,7 @@ impl Env {
             app,
             issuer: issuer.clone(),
             aws_endpoint: moto_endpoint(),
-            admin_site: None,
+            sites: Vec::new(),
         });
         tokio::spawn(async move { axum::serve(listener, router).await });
         let feeder = StreamFeeder::new(

@@ -46,6 +46,7 @@ async function submitReport() {
     body: { kind: "image", files: [{ content_type: "image/jpeg", size: photo.length }] },
   });
   assert.equal(upload.status, 200, upload.text);
+  const meta = await api("/v1/meta");
   const [slot] = upload.json.uploads;
   const put = await fetch(slot.url, { method: "PUT", headers: slot.headers, body: photo });
   assert.ok(put.ok, `upload: ${put.status}`);
@@ -63,6 +64,7 @@ async function submitReport() {
       content: "周末在居民楼内组织初中数学培训,现场约有二十名学生。",
       public: true,
       evidence: { kind: "image", keys: [slot.key] },
+      notice_version: meta.json.notice.version,
     },
   });
   assert.equal(receipt.status, 201, receipt.text);
@@ -149,6 +151,7 @@ test("a report goes from the citizen to the public board through the admin site"
   await page.waitForURL(new RegExp(`#/reports/${serial}`));
   await page.getByText("端到端测试教育咨询有限公司").waitFor();
   assert.equal(await page.getByTestId("reporter").innerText(), "张* 138****1234");
+  assert.match(await page.getByTestId("notice-version").innerText(), /^版本 [0-9a-f]{12}$/);
   await shot("admin-detail");
   await page.getByTestId("evidence-image").locator("img").click();
   await page.locator(".el-image-viewer__wrapper").waitFor();

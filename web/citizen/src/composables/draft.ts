@@ -1,0 +1,102 @@
+// The report draft: kept in local storage until it is submitted, with one Idempotency-Key for
+// its whole life. A double tap or a retry after a dropped connection sends the same key and the
+// same body, so the API answers the first report again instead of making a second one.
+import type { Schemas } from "@suishoupai/api";
+import type { Kind } from "../rules/evidence";
+import { emptyFields, type DraftFields } from "../rules/form";
+import type { Uploaded } from "./uploadQueue";
+
+export type ReportBody = Schemas["ReportForm"];
+export type Receipt = Schemas["Receipt"];
+
+export interface Draft {
+  fields: DraftFields;
+  kind: Kind;
+  evidence: Uploaded[];
+  idempotencyKey: string;
+  /** The body last sent under the key whose answer never came: it is sent again, unchanged. */
+  pending: ReportBody | null;
+}
+
+export const DRAFT_KEY = "suishoupai.draft";
+
+export function newKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+export function newDraft(): Draft {
+  return { fields: emptyFields(), kind: "image", evidence: [], idempotencyKey: newKey(), pending: null };
+}
+
+export function loadDraft(storage: Storage): Draft {
+  try {
+    const saved = storage.getItem(DRAFT_KEY);
+    if (!saved) return newDraft();
+    const draft = JSON.parse(saved) as Partial<Draft>;
+    if (!draft.fields || !draft.idempotencyKey) return newDraft();
+    return { ...newDraft(), ...draft, fields: { ...emptyFields(), ...draft.fields } };
+  } catch {
+    return newDraft();
+  }
+}
+
+export function saveDraft(storage: Storage, draft: Draft) {
+  storage.setItem(DRAFT_KEY, JSON.stringify(draft));
+}
+
+export function clearDraft(storage: Storage) {
+  storage.removeItem(DRAFT_KEY);
+}
+
+export function bodyOf(draft: Draft, noticeVersion: string): ReportBody {
+  const f = draft.fields;
+  return {
+    target: f.target.trim(),
+    city: f.city,
+    county: f.county,
+    address: f.address.trim(),
+    category: f.category as ReportBody["category"],
+    violation_types: f.violation_types as ReportBody["violation_types"],
+    content: f.content.trim(),
+    public: f.public,
+    evidence: draft.evidence.length ? { kind: draft.kind, keys: draft.evidence.map((e) => e.key) } : null,
+    notice_version: noticeVersion,
+  };
+}
+
+/** How one send ended: created, refused for good (nothing was made), or unknown. */
+export type SendResult =
+  | { outcome: "created"; receipt: Receipt }
+  | { outcome: "refused"; status: number; error: Schemas["Error"] }
+  | { outcome: "unknown" };
+
+export type Sender = (body: ReportBody, idempotencyKey: string) => Promise<SendResult>;
+
+/**
+ * Submits the draft once. Afterwards the draft is: gone (created), back to editable with a new
+ * key (refused: nothing was created under the old one), or locked on its pending body (unknown).
+ */
+export async function submitDraft(
+  storage: Storage,
+  draft: Draft,
+  noticeVersion: string,
+  send: Sender,
+): Promise<SendResult> {
+  const body = draft.pending ?? bodyOf(draft, noticeVersion);
+  draft.pending = body;
+  saveDraft(storage, draft);
+  const result = await send(body, draft.idempotencyKey);
+  if (result.outcome === "created") {
+    clearDraft(storage);
+  } else if (result.outcome === "refused") {
+    draft.pending = null;
+    draft.idempotencyKey = newKey();
+    saveDraft(storage, draft);
+  }
+  return result;
+}
+
+/** Which answers say nothing was created: a client error other than a timeout or rate limit. */
+export function isFinalRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}

@@ -1,0 +1,29 @@
+import "./style.css";
+import { createApp } from "vue";
+import App from "./App.vue";
+import { initApi } from "./api";
+import { currentToken, forgetToken, storeToken, takeHandoff } from "./auth/token";
+import { apiBase, loadConfig } from "./config";
+import { router } from "./router";
+
+async function start() {
+  // The host app's handoff (#access_token=…) is taken before the router reads the hash.
+  const { token, cleaned } = takeHandoff(window.location.href);
+  if (token) {
+    storeToken(window.sessionStorage, token);
+    window.history.replaceState(null, "", cleaned);
+  }
+  const config = await loadConfig();
+  initApi(apiBase(config), () => currentToken(window.sessionStorage), () => {
+    forgetToken(window.sessionStorage);
+    void router.replace({ name: "sign-in", query: { redirect: router.currentRoute.value.fullPath } });
+  });
+  const app = createApp(App);
+  app.use(router);
+  app.mount("#app");
+}
+
+start().catch((error) => {
+  console.error(error);
+  document.body.textContent = "页面配置有误,请稍后再试。";
+});

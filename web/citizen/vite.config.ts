@@ -1,0 +1,24 @@
+/// <reference types="vitest/config" />
+import { VantResolver } from "@vant/auto-import-resolver";
+import vue from "@vitejs/plugin-vue";
+import AutoImport from "unplugin-auto-import/vite";
+import Components from "unplugin-vue-components/vite";
+import { defineConfig } from "vite";
+
+// `vite build --mode demo` adds the demo sign-in of scripts/local; a plain build has no trace of it.
+export default defineConfig({
+  // Relative asset paths: the same files serve at /h5/ locally and at any path of the host's domain.
+  base: "./",
+  plugins: [
+    vue(),
+    // Only Vant's functions (showToast, showDialog) are auto-imported; Vue's own APIs are imported explicitly.
+    AutoImport({ resolvers: [VantResolver()], dts: "src/auto-imports.d.ts" }),
+    Components({ resolvers: [VantResolver()], dts: "src/components.d.ts" }),
+  ],
+  build: { outDir: "dist", emptyOutDir: true },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.ts"],
+    server: { deps: { inline: ["vant"] } },
+  },
+});
