@@ -2,16 +2,18 @@
 //! it, so the signer is checked against a peer, botocore's `generate_presigned_post`, for the same
 //! policy, instant and keys; and a form issued by the API uploads a file that a report can cite.
 
+use base64::Engine;
 use harness::{Env, JPEG, form, repo_root};
 use serde_json::{Value, json};
 use shared::adapters::post_policy::{PostRules, SigningCredentials, presign_post, sign_policy, tagging_document};
-use base64::Engine;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 fn decode_policy(policy: &str) -> Value {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(policy).expect("base64 policy");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(policy)
+        .expect("base64 policy");
     serde_json::from_slice(&bytes).expect("policy JSON")
 }
 
@@ -52,7 +54,14 @@ fn our_post_forms_are_botocores_for_the_same_policy_instant_and_keys() {
             secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             session_token: token,
         };
-        let ours = presign_post("https://x/".into(), &rules, &credentials, region, now, Duration::from_secs(900));
+        let ours = presign_post(
+            "https://x/".into(),
+            &rules,
+            &credentials,
+            region,
+            now,
+            Duration::from_secs(900),
+        );
         let peer = botocore(&json!({
             "bucket": rules.bucket,
             "key": rules.key,
@@ -83,9 +92,17 @@ fn our_post_forms_are_botocores_for_the_same_policy_instant_and_keys() {
                 assert_eq!(theirs[name], json!(value), "{region}: {name}");
             }
         }
-        assert_eq!(theirs.as_object().unwrap().len(), ours.fields.len(), "{region}: {theirs}");
+        assert_eq!(
+            theirs.as_object().unwrap().len(),
+            ours.fields.len(),
+            "{region}: {theirs}"
+        );
         // … and the same signatures, each over the other's policy bytes.
-        assert_eq!(peer["signature_of_ours"], json!(ours.fields["x-amz-signature"]), "{region}");
+        assert_eq!(
+            peer["signature_of_ours"],
+            json!(ours.fields["x-amz-signature"]),
+            "{region}"
+        );
         assert_eq!(
             sign_policy(
                 theirs["policy"].as_str().unwrap(),
@@ -118,7 +135,10 @@ async fn the_api_issues_a_post_form_that_uploads_a_citable_file() {
     assert_eq!(fields["Content-Type"], "image/jpeg");
     let policy = decode_policy(fields["policy"].as_str().unwrap());
     let conditions = policy["conditions"].as_array().unwrap();
-    assert!(conditions.contains(&json!(["content-length-range", 1, JPEG.len()])), "{policy}");
+    assert!(
+        conditions.contains(&json!(["content-length-range", 1, JPEG.len()])),
+        "{policy}"
+    );
     assert!(conditions.contains(&json!({"key": upload["key"]})));
     assert!(conditions.contains(&json!({"bucket": env.app.evidence.bucket()})));
 

@@ -52,7 +52,10 @@ pub fn router(local: Local) -> Router {
         let root = format!("/{}/", site.name);
         let redirect = root.clone();
         router = router
-            .route(&format!("/{}", site.name), get(move || async move { Redirect::permanent(&redirect) }))
+            .route(
+                &format!("/{}", site.name),
+                get(move || async move { Redirect::permanent(&redirect) }),
+            )
             .nest_service(&root, files);
     }
     router.fallback(api).with_state(Arc::new(local))

@@ -69,11 +69,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         app,
         issuer: tokens::Issuer::new(secret.as_bytes()),
         aws_endpoint: endpoint.clone(),
-        sites: [("admin", var("ADMIN_SITE", "web/admin/dist")), ("h5", var("CITIZEN_SITE", "web/citizen/dist"))]
-            .into_iter()
-            .map(|(name, dir)| Site { name, dir: dir.into() })
-            .filter(|site| site.dir.is_dir())
-            .collect(),
+        sites: [
+            ("admin", var("ADMIN_SITE", "web/admin/dist")),
+            ("h5", var("CITIZEN_SITE", "web/citizen/dist")),
+        ]
+        .into_iter()
+        .map(|(name, dir)| Site { name, dir: dir.into() })
+        .filter(|site| site.dir.is_dir())
+        .collect(),
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!(%endpoint, "suishoupai local API on http://127.0.0.1:{port}");

@@ -152,7 +152,12 @@ mod tests {
             "QUMtU0hBMjU2In0sDQogICAgeyJ4LWFtei1kYXRlIjogIjIwMTMwODA2VDAwMDAwMFoiIH0NCiAgXQ0KfQ==",
         );
         assert_eq!(
-            sign_policy(policy, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", at(2013, 8, 6, 0), "us-east-1"),
+            sign_policy(
+                policy,
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                at(2013, 8, 6, 0),
+                "us-east-1"
+            ),
             "21496b44de44ccb73d545f1a995c68214c9cb0d41c45a17a5daeec0b1a6db047"
         );
     }
@@ -217,11 +222,19 @@ mod tests {
     #[test]
     fn the_bucket_url_is_the_object_url_without_its_key() {
         assert_eq!(
-            bucket_url("http://127.0.0.1:5000/evidence/uploads/abc/1.jpg?X-Amz-Date=1", "uploads/abc/1.jpg").as_deref(),
+            bucket_url(
+                "http://127.0.0.1:5000/evidence/uploads/abc/1.jpg?X-Amz-Date=1",
+                "uploads/abc/1.jpg"
+            )
+            .as_deref(),
             Some("http://127.0.0.1:5000/evidence/")
         );
         assert_eq!(
-            bucket_url("https://evidence.s3.us-east-1.amazonaws.com/uploads/abc/1.jpg?x=1", "uploads/abc/1.jpg").as_deref(),
+            bucket_url(
+                "https://evidence.s3.us-east-1.amazonaws.com/uploads/abc/1.jpg?x=1",
+                "uploads/abc/1.jpg"
+            )
+            .as_deref(),
             Some("https://evidence.s3.us-east-1.amazonaws.com/")
         );
         assert_eq!(bucket_url("https://h/other?x=1", "uploads/abc/1.jpg"), None);

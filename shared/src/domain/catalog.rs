@@ -123,7 +123,12 @@ impl Catalog {
 
 fn notice_version(notice: &Notice, reportable: &[Named]) -> String {
     let mut hash = Sha256::new();
-    for text in [&notice.title, &notice.text, &notice.reportable_types_title, &notice.agree_label] {
+    for text in [
+        &notice.title,
+        &notice.text,
+        &notice.reportable_types_title,
+        &notice.agree_label,
+    ] {
         hash.update(text.as_bytes());
         hash.update([0]);
     }
@@ -144,8 +149,14 @@ mod tests {
         assert_eq!(catalog.notice.version.len(), 12);
         let mut changed = catalog.notice.clone();
         changed.text.push('。');
-        assert_ne!(notice_version(&changed, &catalog.violation_types), catalog.notice.version);
-        assert_eq!(notice_version(&catalog.notice, &catalog.violation_types), catalog.notice.version);
+        assert_ne!(
+            notice_version(&changed, &catalog.violation_types),
+            catalog.notice.version
+        );
+        assert_eq!(
+            notice_version(&catalog.notice, &catalog.violation_types),
+            catalog.notice.version
+        );
     }
 
     #[test]

@@ -277,10 +277,7 @@ mod tests {
 
     #[test]
     fn only_the_current_notice_can_be_agreed_to() {
-        assert_eq!(
-            form(|_| {}).unwrap().notice_version,
-            Catalog::get().notice.version
-        );
+        assert_eq!(form(|_| {}).unwrap().notice_version, Catalog::get().notice.version);
         assert_eq!(
             field_of(form(|b| b["notice_version"] = json!("000000000000"))),
             "notice_version"

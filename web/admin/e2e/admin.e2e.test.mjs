@@ -2,39 +2,18 @@
 // (real API, real local AWS). ADMIN_E2E_BASE is the server's origin; screenshots go to
 // docs/screenshots/. Run by scripts/test.
 import assert from "node:assert/strict";
-import { readFile, mkdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import axe from "axe-core";
-import { chromium, selectors } from "playwright-core";
+import { ROOT, SHOTS, createRun } from "../../tools/e2e.mjs";
 
 const BASE = process.env.ADMIN_E2E_BASE ?? "http://127.0.0.1:3000";
 const SITE = `${BASE}/admin/`;
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const SHOTS = `${ROOT}docs/screenshots/`;
 const REPLY = "经核查投诉属实,已责令该机构立即停止违规培训并退还预收费用。";
 
-let browser;
+const run = createRun(BASE);
+const { api, token, shot } = run;
+const { consoleErrors, failedResponses, axeFindings } = run;
 let page;
-const consoleErrors = [];
-/** HTTP errors the browser saw; each must be one the test provoked. */
-const failedResponses = [];
-const axeFindings = [];
-
-async function api(path, { token, method = "GET", body, headers = {} } = {}) {
-  const response = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text.startsWith("{") ? JSON.parse(text) : null, text };
-}
-
-async function token(claims) {
-  const { json } = await api("/dev/token", { method: "POST", body: claims });
-  return json.token;
-}
 
 /** A citizen's report with one photo, through the API as the H5 would send it. */
 async function submitReport() {
@@ -71,19 +50,6 @@ async function submitReport() {
   return receipt.json.serial;
 }
 
-async function shot(name) {
-  await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: `${SHOTS}${name}.png` });
-  // Accessibility: no serious or critical axe finding on any screen.
-  await page.addScriptTag({ content: axe.source });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const { violations } = await window.axe.run(document, { resultTypes: ["violations"] });
-    return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-  });
-  axeFindings.push(...result.map((r) => `${name}: ${r}`));
-}
-
 async function signInAs(label) {
   await page.goto(`${SITE}#/login`);
   await page.getByRole("button", { name: label }).click();
@@ -96,27 +62,10 @@ async function signOut() {
 }
 
 before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  selectors.setTestIdAttribute("data-test");
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN", acceptDownloads: true });
-  page = await context.newPage();
-  page.on("console", (message) => {
-    // Chromium logs every 4xx as a console error; those are checked one by one below.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) consoleErrors.push(message.text());
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  page = await run.launch({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
 });
 
-after(async () => {
-  await browser?.close();
-});
+after(() => run.close());
 
 /** The city supervisor's dashboard figure named by its data-test attribute. */
 async function figure(name) {

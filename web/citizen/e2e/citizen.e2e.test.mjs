@@ -1,0 +1,238 @@
+// The citizen H5 end to end, on a phone (390×844, touch) in Debian's Chromium against
+// scripts/local's server (real API, real local AWS). CITIZEN_E2E_BASE is the server's origin;
+// screenshots of every screen go to docs/screenshots/. Run by scripts/test.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { ROOT, createRun } from "../../tools/e2e.mjs";
+
+const BASE = process.env.CITIZEN_E2E_BASE ?? "http://127.0.0.1:3000";
+const SITE = `${BASE}/h5/`;
+const TARGET = "端到端H5测试培训中心";
+// Unique per run, so a rerun against the same server finds its own entry.
+const RUN = Date.now().toString(36).slice(-5).toUpperCase();
+const REPLY = `经核查投诉属实,该机构已被责令停止违规培训,预收费用正在退还(${RUN})。`;
+const PUBLIC_TEXT = "某培训中心在居民楼内违规开展学科类培训,已责令停止。";
+const MB = 1024 * 1024;
+
+const run = createRun(BASE);
+const { api, token, shot } = run;
+let page;
+/** Requests the page made to POST /v1/uploads, and multipart POSTs to the local S3. */
+const uploadRequests = [];
+const s3Posts = [];
+
+before(async () => {
+  page = await run.launch({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    // A device in 武昌区: the board opens on 武汉市.
+    geolocation: { latitude: 30.52, longitude: 114.35 },
+    permissions: ["geolocation", "clipboard-read", "clipboard-write"],
+  });
+  page.on("request", (request) => {
+    if (request.method() !== "POST") return;
+    const url = new URL(request.url());
+    if (url.pathname === "/v1/uploads") uploadRequests.push(url.pathname);
+    if ((request.headers()["content-type"] ?? "").startsWith("multipart/form-data")) s3Posts.push(url.origin);
+  });
+});
+
+after(() => run.close());
+
+async function toast(text) {
+  await page.locator(".van-toast", { hasText: text }).waitFor();
+  await page.locator(".van-toast", { hasText: text }).waitFor({ state: "hidden" });
+}
+
+/** Picks `name` in the open Vant picker and confirms. */
+async function pick(name) {
+  const picker = page.locator(".van-popup--bottom:visible .van-picker");
+  await picker.locator(".van-picker-column__item", { hasText: name }).first().click();
+  await page.waitForTimeout(400); // the column settles on the tapped option
+  await picker.getByRole("button", { name: "确认" }).click();
+  await page.waitForFunction(() => ![...document.querySelectorAll(".van-popup--bottom")].some((p) => p.checkVisibility()));
+}
+
+async function staffAct(staff, serial, body) {
+  const current = await api(`/v1/staff/reports/${serial}`, { token: staff });
+  assert.equal(current.status, 200, current.text);
+  const done = await api(`/v1/staff/reports/${serial}/actions`, {
+    token: staff,
+    method: "POST",
+    body: { ...body, version: current.json.version },
+  });
+  assert.equal(done.status, 200, done.text);
+}
+
+test("a citizen reports with photos, follows the report, rates the reply and finds it on the board", async () => {
+  // 介绍页: the notice, 阅读并同意, 线索上报.
+  await page.goto(SITE);
+  await page.getByTestId("notice").getByText("可举报类型").waitFor();
+  await shot("h5-intro");
+  await page.getByTestId("proceed").click({ trial: true }).catch(() => {});
+  assert.ok(await page.getByTestId("proceed").isDisabled(), "线索上报 waits for 阅读并同意");
+  await page.getByTestId("agree").click();
+  await page.getByTestId("proceed").click();
+
+  // 首页: the newest 3 of 武汉市's board (the device is in 武昌区).
+  await page.getByText("处理公开栏 · 武汉市").waitFor();
+  await page.getByTestId("home-board-item").first().waitFor();
+  assert.ok((await page.getByTestId("home-board-item").count()) <= 3);
+  await shot("h5-home");
+
+  // 线索上报 needs the citizen's identity: locally a demo sign-in stands in for the host app.
+  await page.getByTestId("to-report").click();
+  await page.getByRole("button", { name: "演示用户 张三" }).click();
+  await page.waitForURL(/#\/report/);
+  const citizen = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
+  const mineBefore = (await api("/v1/me/reports?limit=50", { token: citizen })).json.items.length;
+
+  // Submitting an empty form names the missing fields next to them.
+  await page.getByTestId("submit").click();
+  await page.getByTestId("field-target").getByText("请填写举报对象").waitFor();
+
+  await page.getByTestId("field-target").locator("input").fill(TARGET);
+  await page.getByTestId("field-city").click();
+  await pick("武汉市");
+  await page.getByTestId("field-county").click();
+  await pick("武昌区");
+  await page.getByTestId("field-address").locator("input").fill("中南路1号3楼");
+  await page.getByTestId("field-category").click();
+  await pick("学科类");
+  await page.getByTestId("field-types").click();
+  await page.locator(".van-popup--bottom:visible .van-cell").first().click();
+  await page.locator(".van-popup--bottom:visible .van-cell").nth(2).click();
+  await page.getByTestId("types-confirm").click();
+  await page.getByTestId("field-content").locator("textarea").fill("周末在居民楼内组织初中数学培训,现场约有二十名学生。");
+  await page.getByTestId("field-public").getByText("公开", { exact: true }).click();
+
+  // Refused before any upload: a 61 MB photo, and a photo together with a video.
+  const dir = await mkdtemp(join(tmpdir(), "h5-e2e-"));
+  const big = join(dir, "big.jpg");
+  await writeFile(big, "");
+  await truncate(big, 61 * MB);
+  const input = page.getByTestId("uploader").locator("input[type=file]");
+  await input.setInputFiles(big);
+  await toast("图片大小不能超过60M");
+  const photo = await readFile(`${ROOT}tests/fixtures/evidence.jpg`);
+  await input.setInputFiles([
+    { name: "photo.jpg", mimeType: "image/jpeg", buffer: photo },
+    { name: "clip.mp4", mimeType: "video/mp4", buffer: Buffer.alloc(2048) },
+  ]);
+  await toast("举证材料只能选择图片或视频中的一种");
+  assert.deepEqual(uploadRequests, [], "nothing was uploaded for the refused files");
+
+  // Two photos, each through its POST form straight to S3, each with its own progress bar.
+  await input.setInputFiles([
+    { name: "现场照片1.jpg", mimeType: "image/jpeg", buffer: photo },
+    { name: "现场照片2.jpg", mimeType: "image/jpeg", buffer: photo },
+  ]);
+  const items = page.getByTestId("upload-item");
+  await items.nth(1).waitFor();
+  assert.equal(await page.getByTestId("upload-progress").count(), 2);
+  await page.locator("[data-test=upload-item][data-status=done]").nth(1).waitFor();
+  assert.equal(uploadRequests.length, 2, "one upload form per photo");
+  assert.equal(s3Posts.length, 2, "each photo went to S3 as a multipart POST");
+  assert.ok(s3Posts.every((origin) => origin !== BASE), "straight to S3, not through the API");
+  assert.equal(await page.locator("[data-test=upload-item]", { hasText: "已上传" }).count(), 2);
+  await shot("h5-form");
+
+  // The draft survives a reload, files and all.
+  await page.reload();
+  await page.getByTestId("field-target").locator("input").waitFor();
+  assert.equal(await page.getByTestId("field-target").locator("input").inputValue(), TARGET);
+  assert.equal(await page.locator("[data-test=upload-item][data-status=done]").count(), 2);
+
+  // The first answer is lost on the way back (the report is made); the retry makes no second one.
+  let created = null;
+  await page.route("**/v1/reports", async (route) => {
+    if (route.request().method() !== "POST" || created) return route.continue();
+    const response = await route.fetch();
+    created = { status: response.status(), body: await response.json(), key: route.request().headers()["idempotency-key"] };
+    await route.abort("connectionreset");
+  });
+  await page.getByTestId("submit").click();
+  await page.getByTestId("pending-notice").waitFor();
+  assert.equal(created?.status, 201, JSON.stringify(created));
+  assert.ok(created.key, "the submit carries an Idempotency-Key");
+  await page.getByTestId("submit").click();
+
+  // 提交成功: the serial, the same one the lost answer carried.
+  await page.waitForURL(/#\/done\//);
+  const serial = await page.getByTestId("serial").innerText();
+  assert.match(serial, /^\d{15}$/);
+  assert.equal(serial, created.body.serial);
+  await page.getByTestId("copy-serial").click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), serial);
+  await shot("h5-done");
+  const mineAfter = (await api("/v1/me/reports?limit=50", { token: citizen })).json.items;
+  assert.equal(mineAfter.length, mineBefore + 1, "one report, however often it was sent");
+  await page.unroute("**/v1/reports");
+
+  // 我的投诉: the report, 待受理.
+  await page.getByTestId("to-history").click();
+  const row = page.getByTestId("mine-item").filter({ hasText: serial });
+  await row.waitFor();
+  assert.equal(await row.getByTestId("mine-status").innerText(), "待受理");
+  await shot("h5-mine");
+
+  // The agency signs, replies and publishes (through the API, as the admin site does).
+  const staff = await token({ role: "staff", sub: "h5-e2e-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const detail = await api(`/v1/staff/reports/${serial}`, { token: staff });
+  assert.match(detail.json.notice_version, /^[0-9a-f]{12}$/, "the agreed notice version is recorded");
+  await staffAct(staff, serial, { action: "accept" });
+  await staffAct(staff, serial, { action: "reply", finding: "substantiated", text: REPLY });
+  await staffAct(staff, serial, { action: "publish", public_text: PUBLIC_TEXT });
+
+  // 已回复, the reply and the evidence in the detail.
+  await page.reload();
+  await row.getByText("已回复").waitFor();
+  await row.getByTestId("to-detail").click();
+  await page.getByTestId("reply-text").filter({ hasText: REPLY }).waitFor();
+  assert.equal(await page.getByTestId("detail-status").innerText(), "已回复");
+  const images = page.getByTestId("evidence-image").locator("img");
+  await images.nth(1).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-test=evidence-image] img")].every((img) => img.complete && img.naturalWidth > 0));
+  await shot("h5-detail");
+
+  // 我要评价: four stars and a comment, once.
+  await page.getByTestId("detail-rate").click();
+  await page.getByTestId("rate-stars").locator(".van-rate__item").nth(3).click();
+  assert.equal(await page.getByTestId("rate-level").innerText(), "满意");
+  await page.getByTestId("rate-comment").locator("textarea").fill("处理及时,感谢!");
+  await shot("h5-rate");
+  await page.getByTestId("rate-submit").click();
+  await page.getByTestId("detail-rating").getByText("处理及时,感谢!").waitFor();
+  const again = await api(`/v1/me/reports/${serial}/rating`, { token: citizen, method: "POST", body: { stars: 1 } });
+  assert.equal(again.status, 409, "a report is rated once");
+
+  // 处理公开栏: 武汉市 by the device's location; the entry shows the reply, never the reporter.
+  await page.goto(`${SITE}#/board`);
+  const entry = page.getByTestId("board-item").filter({ hasText: REPLY });
+  await entry.waitFor();
+  await shot("h5-board");
+  await entry.click();
+  await page.getByTestId("public-reply").filter({ hasText: REPLY }).waitFor();
+  const publicPage = await page.locator("main").innerText();
+  assert.ok(publicPage.includes(PUBLIC_TEXT));
+  for (const secret of ["张三", "13812341234", "周末在居民楼内组织初中数学培训"]) assert.ok(!publicPage.includes(secret), secret);
+  await shot("h5-public-detail");
+
+  // Switching the city, and the choice is remembered for the next visit without a location.
+  await page.goto(`${SITE}#/board`);
+  await page.getByTestId("board-item").first().waitFor();
+  await page.locator(".van-dropdown-menu__item").click();
+  await page.locator(".van-dropdown-item__option", { hasText: "宜昌市" }).click();
+  await page.getByText("暂无公开信息").or(page.getByTestId("board-item").first()).waitFor();
+  assert.equal(await page.getByTestId("board-item").filter({ hasText: REPLY }).count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem("suishoupai.board-city")), "420500");
+
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.failedResponses, [], "no request failed");
+  assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
+});

@@ -1,0 +1,77 @@
+// The sites' end-to-end runs share this: Debian's Chromium through playwright-core, calls to the
+// local server's API, and screenshots checked with axe-core (no serious or critical finding).
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import axe from "axe-core";
+import { chromium, selectors } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SHOTS = `${ROOT}docs/screenshots/`;
+
+export function createRun(base) {
+  const run = {
+    browser: null,
+    page: null,
+    /** Console errors other than Chromium's line per 4xx (those are checked one by one). */
+    consoleErrors: [],
+    /** HTTP errors the browser saw; each must be one the test provoked. */
+    failedResponses: [],
+    axeFindings: [],
+
+    async api(path, { token, method = "GET", body, headers = {} } = {}) {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, json: text.startsWith("{") ? JSON.parse(text) : null, text };
+    },
+
+    async token(claims) {
+      const { json } = await run.api("/dev/token", { method: "POST", body: claims });
+      return json.token;
+    },
+
+    /** Starts Chromium with one page; `context` are playwright's context options. */
+    async launch(context) {
+      await mkdir(SHOTS, { recursive: true });
+      selectors.setTestIdAttribute("data-test");
+      run.browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      });
+      const ctx = await run.browser.newContext({ locale: "zh-CN", ...context });
+      run.page = await ctx.newPage();
+      run.page.on("console", (message) => {
+        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) run.consoleErrors.push(message.text());
+      });
+      run.page.on("response", (response) => {
+        if (response.status() >= 400) run.failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
+      });
+      run.page.on("pageerror", (error) => run.consoleErrors.push(String(error)));
+      return run.page;
+    },
+
+    /** A screenshot into docs/screenshots/NAME.png, and an axe run over the screen. */
+    async shot(name) {
+      const page = run.page;
+      await page.waitForLoadState("networkidle");
+      // Transient toasts (Vant's have no accessible name) are not part of a screen.
+      await page.waitForFunction(() => ![...document.querySelectorAll(".van-toast")].some((t) => t.checkVisibility()));
+      await page.screenshot({ path: `${SHOTS}${name}.png` });
+      await page.addScriptTag({ content: axe.source });
+      const result = await page.evaluate(async () => {
+        // eslint-disable-next-line no-undef
+        const { violations } = await window.axe.run(document, { resultTypes: ["violations"] });
+        return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+      });
+      run.axeFindings.push(...result.map((r) => `${name}: ${r}`));
+    },
+
+    async close() {
+      await run.browser?.close();
+    },
+  };
+  return run;
+}
