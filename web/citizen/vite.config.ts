@@ -16,6 +16,8 @@ export default defineConfig({
     Components({ resolvers: [VantResolver()], dts: "src/components.d.ts" }),
   ],
   build: { outDir: "dist", emptyOutDir: true },
+  // The workspace (hoisted packages) and docs/, whose mini-program snippets the tests run.
+  server: { fs: { allow: ["..", "../../docs"] } },
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
