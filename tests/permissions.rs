@@ -89,7 +89,7 @@ impl Intercept for Recorder {
 
 /// The app a function would have in Lambda, with recording clients.
 fn app_of(env: &Env, recorder: &Recorder) -> &'static App {
-    let dynamo = aws_sdk_dynamodb::config::Builder::from(&env.sdk)
+    let dynamo = aws_sdk_dynamodb::config::Builder::from(&env.table_sdk)
         .interceptor(recorder.clone())
         .build();
     let s3 = aws_sdk_s3::config::Builder::from(&env.sdk)

@@ -1,4 +1,5 @@
-//! SDK configuration for a local AWS: the same clients as in Lambda, pointed at moto.
+//! SDK configuration for a local AWS: the same clients as in Lambda, pointed at moto (S3, SNS)
+//! or at DynamoDB Local (the table and its stream).
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;

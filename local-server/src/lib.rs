@@ -6,8 +6,10 @@ pub mod aws;
 pub mod gateway;
 pub mod provision;
 pub mod seed;
+pub mod setup;
 pub mod sms;
 pub mod stream;
 pub mod tokens;
+pub mod year;
 
 pub use gateway::router;

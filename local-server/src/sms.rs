@@ -1,5 +1,5 @@
 //! The SMS the local AWS recorded as sent (moto keeps them instead of sending); read from the
-//! `/_local/sms` route that `scripts/moto_serial.py` adds to moto.
+//! `/_local/sms` route that `scripts/moto_local.py` adds to moto.
 
 use serde::{Deserialize, Serialize};
 

@@ -200,7 +200,18 @@ impl App {
     }
 
     pub fn new(sdk: &aws_config::SdkConfig, settings: Settings, directory: &'static Directory) -> App {
-        let dynamo = aws_sdk_dynamodb::Client::new(sdk);
+        App::with_table_sdk(sdk, sdk, settings, directory)
+    }
+
+    /// As `new`, with the table reached through its own configuration (locally, DynamoDB Local
+    /// beside moto's S3 and SNS).
+    pub fn with_table_sdk(
+        sdk: &aws_config::SdkConfig,
+        table_sdk: &aws_config::SdkConfig,
+        settings: Settings,
+        directory: &'static Directory,
+    ) -> App {
+        let dynamo = aws_sdk_dynamodb::Client::new(table_sdk);
         let s3_config = aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(settings.s3_path_style)
             .build();

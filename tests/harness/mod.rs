@@ -1,6 +1,7 @@
-//! The integration harness: each test gets its own table and bucket on the shared moto server
-//! (named by `MOTO_ENDPOINT`, which `scripts/test` starts), and its own local API server on an
-//! ephemeral port, so tests run in parallel without seeing each other's data.
+//! The integration harness: each test gets its own table on the shared DynamoDB Local (named by
+//! `DYNAMODB_ENDPOINT`) and its own bucket on the shared moto server (`MOTO_ENDPOINT`, for S3 and
+//! SNS), both of which `scripts/test` starts, and its own local API server on an ephemeral port,
+//! so tests run in parallel without seeing each other's data.
 
 use local_server::gateway::Local;
 use local_server::stream::StreamFeeder;
@@ -34,13 +35,22 @@ pub fn moto_endpoint() -> String {
     })
 }
 
+pub fn dynamodb_endpoint() -> String {
+    std::env::var("DYNAMODB_ENDPOINT").unwrap_or_else(|_| {
+        panic!("DYNAMODB_ENDPOINT is not set: run scripts/test, or start DynamoDB Local and export DYNAMODB_ENDPOINT")
+    })
+}
+
 /// One isolated environment: table, bucket, app, a local API server, and the table's stream
 /// feeding `notify` on demand.
 pub struct Env {
     pub app: &'static App,
     pub base: String,
     pub http: reqwest::Client,
+    /// moto's S3 and SNS.
     pub sdk: aws_config::SdkConfig,
+    /// DynamoDB Local's table and stream.
+    pub table_sdk: aws_config::SdkConfig,
     issuer: tokens::Issuer,
     feeder: Mutex<StreamFeeder>,
     /// Duty phones of this environment's agencies (unique to it, so SMS can be told apart).
@@ -92,7 +102,8 @@ impl Env {
         settings.reports_per_day = options.reports_per_day;
         let (directory, duty_phones) = directory(uuid.as_u64_pair().0 % 10_000_000);
         let sdk = aws::sdk_config(&moto_endpoint()).await;
-        let app: &'static App = Box::leak(Box::new(App::new(&sdk, settings, directory)));
+        let table_sdk = aws::sdk_config(&dynamodb_endpoint()).await;
+        let app: &'static App = Box::leak(Box::new(App::with_table_sdk(&sdk, &table_sdk, settings, directory)));
         let definition = provision::table_definition(&read_repo_file("infra/template.yaml")).expect("template table");
         provision::create_table(app.records.client(), app.records.table(), &definition)
             .await
@@ -111,7 +122,7 @@ impl Env {
         });
         tokio::spawn(async move { axum::serve(listener, router).await });
         let feeder = StreamFeeder::new(
-            aws_sdk_dynamodbstreams::Client::new(&sdk),
+            aws_sdk_dynamodbstreams::Client::new(&table_sdk),
             app.records.client().clone(),
             app.records.table(),
         );
@@ -120,6 +131,7 @@ impl Env {
             base,
             http: reqwest::Client::new(),
             sdk,
+            table_sdk,
             issuer,
             feeder: Mutex::new(feeder),
             duty_phones,

@@ -1,0 +1,55 @@
+//! Start-up shared by the local server and the year seeder: settings and clients from the
+//! environment (see `main.rs`), and the table and bucket provisioned from the SAM template.
+
+use crate::{aws, provision};
+use aws_config::SdkConfig;
+use shared::app::{App, Settings};
+
+pub type BoxError = Box<dyn std::error::Error>;
+
+/// An environment variable, or `default` when it is unset or empty.
+pub fn var(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+/// The app over the local AWS, with the configurations its clients came from.
+pub struct LocalAws {
+    pub app: &'static App,
+    /// moto's S3 and SNS.
+    pub sdk: SdkConfig,
+    /// DynamoDB Local's table and stream.
+    pub table_sdk: SdkConfig,
+    pub endpoint: String,
+}
+
+pub async fn connect() -> Result<LocalAws, BoxError> {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL")
+        .map_err(|_| "AWS_ENDPOINT_URL must point at moto (scripts/local starts it)")?;
+    let mut settings = Settings::local(
+        &var("TABLE_NAME", "suishoupai-local"),
+        &var("BUCKET_NAME", "suishoupai-evidence-local"),
+    );
+    settings.reports_per_day = var("REPORTS_PER_DAY", "20").parse()?;
+    settings.agencies_file = Some(var("AGENCIES_FILE", "local-server/data/demo-agencies.csv"));
+    let sdk = aws::sdk_config(&endpoint).await;
+    let table_sdk = aws::sdk_config(&var("AWS_ENDPOINT_URL_DYNAMODB", &endpoint)).await;
+    let directory = settings.directory(&sdk).await?;
+    let app: &'static App = Box::leak(Box::new(App::with_table_sdk(&sdk, &table_sdk, settings, directory)));
+    let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;
+    provision::create_table(
+        app.records.client(),
+        app.records.table(),
+        &provision::table_definition(&template)?,
+    )
+    .await?;
+    provision::create_bucket(app.evidence.client(), app.evidence.bucket(), aws::LOCAL_REGION).await?;
+    Ok(LocalAws {
+        app,
+        sdk,
+        table_sdk,
+        endpoint,
+    })
+}
