@@ -42,8 +42,16 @@ async fn main() -> Result<(), BoxError> {
     // seeded year sends no SMS: the stream is paused while the year is written.
     let (client, table) = (local.app.records.client(), local.app.records.table());
     set_stream(client, table, false).await?;
-    let summary = seed_year(local.app, reports, concurrency, now_cst()).await;
+    // Ctrl-C stops the seeding but still turns the stream back on.
+    let summary = tokio::select! {
+        summary = seed_year(local.app, reports, concurrency, now_cst()) => Some(summary),
+        _ = tokio::signal::ctrl_c() => None,
+    };
     set_stream(client, table, true).await?;
+    let Some(summary) = summary else {
+        println!("interrupted; the table's stream is on again");
+        return Ok(());
+    };
     let summary = summary?;
     println!(
         "{} reports in {:.0} s: {} 待受理, {} 处理中, {} 已回复 ({} published, {} rated), {} handed on",
