@@ -82,12 +82,31 @@ fn at(text: &str) -> Result<DateTime<FixedOffset>, SeedError> {
     DateTime::parse_from_rfc3339(text).map_err(|_| SeedError::Write(text.to_owned()))
 }
 
-async fn step(app: &App, before: &Report, next: (Report, Event)) -> Result<Report, SeedError> {
-    let (report, event) = next;
-    match app.records.save(before, &report, &event).await? {
-        SaveOutcome::Saved => Ok(report),
-        SaveOutcome::Stale | SaveOutcome::Contended => Err(SeedError::Write(report.serial.to_string())),
+/// A demo report's first write: no idempotency key, no uploads, no daily limit.
+pub(crate) fn demo_report<'a>(report: &'a Report, event: &'a Event, quota_day: &'a str) -> NewReport<'a> {
+    NewReport {
+        report,
+        event,
+        idempotency: None,
+        uploads: &[],
+        owner: "",
+        quota_day,
+        quota_limit: u32::MAX,
+        now_epoch: report.created_at.timestamp(),
     }
+}
+
+/// Saves one step of a demo report, retrying while other writers hold the same counters.
+pub(crate) async fn save_step(app: &App, before: &Report, next: (Report, Event)) -> Result<Report, SeedError> {
+    let (report, event) = next;
+    for attempt in 0..20u64 {
+        match app.records.save(before, &report, &event).await? {
+            SaveOutcome::Saved => return Ok(report),
+            SaveOutcome::Contended => tokio::time::sleep(std::time::Duration::from_millis(5 * (attempt + 1))).await,
+            SaveOutcome::Stale => break,
+        }
+    }
+    Err(SeedError::Write(report.serial.to_string()))
 }
 
 /// Writes the demo reports that are not there yet; returns how many were written.
@@ -117,17 +136,7 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
         let serial = Serial::parse(demo.serial).ok_or_else(|| SeedError::Write(demo.serial.into()))?;
         let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &submitted, submitted);
         let (report, event) = Report::submit(serial, draft, reporter.clone(), None, deadlines, submitted);
-        let new = NewReport {
-            report: &report,
-            event: &event,
-            idempotency: None,
-            uploads: &[],
-            owner: "",
-            quota_day: "demo",
-            quota_limit: u32::MAX,
-            now_epoch: submitted.timestamp(),
-        };
-        match app.records.create_report(&new).await? {
+        match app.records.create_report(&demo_report(&report, &event, "demo")).await? {
             CreateOutcome::Created => {}
             CreateOutcome::SerialTaken => continue,
             _ => return Err(SeedError::Write(demo.serial.into())),
@@ -135,14 +144,14 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
         let agency = &report.assignment;
         let staff = Actor::staff("演示工作人员", &agency.agency_id, &agency.agency_name);
         let replied = at(demo.replied)?;
-        let accepted = step(app, &report, report.accept(staff.clone(), submitted)?).await?;
-        let answered = step(
+        let accepted = save_step(app, &report, report.accept(staff.clone(), submitted)?).await?;
+        let answered = save_step(
             app,
             &accepted,
             accepted.reply(staff.clone(), demo.finding, demo.reply, replied)?,
         )
         .await?;
-        step(app, &answered, answered.publish(staff, None, replied)?).await?;
+        save_step(app, &answered, answered.publish(staff, None, replied)?).await?;
         written += 1;
     }
     Ok(written)

@@ -6,12 +6,12 @@
 //! overdue; a life stops at the present, so recent reports are still 待受理 or 处理中, and a few
 //! older ones are stuck, overdue.
 
-use crate::seed::SeedError;
+use crate::seed::{SeedError, demo_report, save_step};
 use chrono::{DateTime, Duration, FixedOffset};
 use futures::stream::{self, StreamExt};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use shared::adapters::dynamo::{CreateOutcome, NewReport, SaveOutcome};
+use shared::adapters::dynamo::CreateOutcome;
 use shared::app::App;
 use shared::domain::actions::{Action, Target, apply};
 use shared::domain::catalog::Catalog;
@@ -19,7 +19,6 @@ use shared::domain::input::{ReportInput, validate};
 use shared::domain::report::{Deadlines, Finding, Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::staff::{Staff, StaffRole};
-use shared::domain::timeline::Event;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a seeding run wrote, by where each report ended.
@@ -217,19 +216,6 @@ fn city_supervisor(report: &Report) -> Staff {
     }
 }
 
-/// Saves one step, retrying while other writers hold the same counters.
-async fn save(app: &App, before: &Report, next: (Report, Event)) -> Result<Report, SeedError> {
-    let (report, event) = next;
-    for attempt in 0..20u64 {
-        match app.records.save(before, &report, &event).await? {
-            SaveOutcome::Saved => return Ok(report),
-            SaveOutcome::Contended => tokio::time::sleep(std::time::Duration::from_millis(5 * (attempt + 1))).await,
-            SaveOutcome::Stale => break,
-        }
-    }
-    Err(SeedError::Write(report.serial.to_string()))
-}
-
 async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
     let draft = validate(&life.input, app.directory, &life.reporter.sub)?;
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &life.submitted, life.submitted);
@@ -245,17 +231,11 @@ async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
             deadlines,
             life.submitted,
         );
-        let new = NewReport {
-            report: &report,
-            event: &event,
-            idempotency: None,
-            uploads: &[],
-            owner: "",
-            quota_day: &stamp[..6],
-            quota_limit: u32::MAX,
-            now_epoch: life.submitted.timestamp(),
-        };
-        match app.records.create_report(&new).await? {
+        match app
+            .records
+            .create_report(&demo_report(&report, &event, &stamp[..6]))
+            .await?
+        {
             CreateOutcome::Created => return Ok(Some(report)),
             CreateOutcome::SerialTaken => continue,
             CreateOutcome::Contended => tokio::time::sleep(std::time::Duration::from_millis(5)).await,
@@ -294,13 +274,13 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
                 reason: "经核实,该机构位于本辖区外".into(),
             };
             let next = step(&report, &handler(&report), action, at(after))?;
-            report = save(app, &report, next).await?;
+            report = save_step(app, &report, next).await?;
             summary.transferred.fetch_add(1, Ordering::Relaxed);
         }
     }
     if let Some(after) = life.sign_after.filter(|a| at(*a) <= now) {
         let next = step(&report, &handler(&report), Action::Accept, at(after))?;
-        report = save(app, &report, next).await?;
+        report = save_step(app, &report, next).await?;
     }
     if life.urge && report.is_overdue(&now) {
         let next = step(
@@ -311,7 +291,7 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
             },
             now,
         )?;
-        report = save(app, &report, next).await?;
+        report = save_step(app, &report, next).await?;
     }
     if let Some(after) = life.reply_after.filter(|a| at(*a) <= now && life.sign_after.is_some()) {
         let (finding, text) = life.reply;
@@ -324,7 +304,7 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
             },
             at(after),
         )?;
-        report = save(app, &report, next).await?;
+        report = save_step(app, &report, next).await?;
     }
     if let Some(after) = life.publish_after.filter(|a| at(*a) <= now && report.reply.is_some()) {
         let next = step(
@@ -333,12 +313,12 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
             Action::Publish { public_text: None },
             at(after),
         )?;
-        report = save(app, &report, next).await?;
+        report = save_step(app, &report, next).await?;
         summary.published.fetch_add(1, Ordering::Relaxed);
     }
     if let Some((stars, comment, after)) = life.rating.filter(|r| at(r.2) <= now && report.reply.is_some()) {
         let next = report.rate(stars, comment.map(str::to_owned), at(after))?;
-        report = save(app, &report, next).await?;
+        report = save_step(app, &report, next).await?;
         summary.rated.fetch_add(1, Ordering::Relaxed);
     }
     let counter = match report.status {
