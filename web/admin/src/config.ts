@@ -23,8 +23,3 @@ export async function loadConfig(): Promise<SiteConfig> {
   }
   return config;
 }
-
-/** The API's base URL for the client: config.json's, or the site's own origin. */
-export function apiBase(config: SiteConfig, origin = window.location.origin): string {
-  return (config.api_url || origin).replace(/\/+$/, "");
-}

@@ -5,7 +5,8 @@ import { createPinia } from "pinia";
 import { createApp } from "vue";
 import App from "./App.vue";
 import { initApi } from "./api";
-import { apiBase, isLocalBuild, loadConfig } from "./config";
+import { apiBase } from "@suishoupai/api";
+import { isLocalBuild, loadConfig } from "./config";
 import { router } from "./router";
 import { useAuthenticator, useSession } from "./stores/session";
 import type { Authenticator } from "./auth/types";
@@ -15,7 +16,7 @@ async function start() {
   app.use(createPinia());
   const session = useSession();
   const config = await loadConfig();
-  const base = apiBase(config);
+  const base = apiBase(config.api_url, window.location.origin);
   const toSignIn = (returnTo: string) => void router.replace({ name: "login", query: { redirect: returnTo } });
   let auth: Authenticator;
   let landing: string | null = null;

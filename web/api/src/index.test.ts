@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from "vitest";
-import { createApi, isPublicPath, toMessage } from "./index";
+import { apiBase, createApi, isPublicPath, toMessage } from "./index";
 
 function recorder(status = 200, body: unknown = { items: [], next_cursor: null }) {
   const seen: Request[] = [];
@@ -53,5 +53,12 @@ describe("the API client", () => {
     expect(toMessage({ code: "x", message: "举报对象不能为空" })).toBe("举报对象不能为空");
     expect(toMessage(new TypeError("Failed to fetch"))).toBe("网络连接失败,请检查网络后重试");
     expect(toMessage({ message: "internal" })).toBe("操作失败,请稍后重试");
+  });
+});
+
+describe("apiBase", () => {
+  test("takes config.json's api_url without trailing slashes, else the site's origin", () => {
+    expect(apiBase("https://api.example.gov.cn/", "https://h5.example.gov.cn")).toBe("https://api.example.gov.cn");
+    expect(apiBase("", "http://127.0.0.1:3000")).toBe("http://127.0.0.1:3000");
   });
 });

@@ -16,6 +16,11 @@ export interface ApiOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** The API's base URL for a site's client: its config.json's `api_url`, or the site's own origin. */
+export function apiBase(apiUrl: string, origin: string): string {
+  return (apiUrl || origin).replace(/\/+$/, "");
+}
+
 /** Routes anyone may call: no token is sent to them. */
 export function isPublicPath(path: string): boolean {
   return path === "/v1/meta" || path.startsWith("/v1/public/");

@@ -15,7 +15,3 @@ export async function loadConfig(): Promise<SiteConfig> {
   if (!config.api_url) throw new Error("config.json lacks api_url");
   return config;
 }
-
-export function apiBase(config: SiteConfig, origin = window.location.origin): string {
-  return (config.api_url || origin).replace(/\/+$/, "");
-}

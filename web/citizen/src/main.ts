@@ -3,7 +3,8 @@ import { createApp } from "vue";
 import App from "./App.vue";
 import { initApi } from "./api";
 import { currentToken, forgetToken, storeToken, takeHandoff } from "./auth/token";
-import { apiBase, loadConfig } from "./config";
+import { apiBase } from "@suishoupai/api";
+import { loadConfig } from "./config";
 import { router } from "./router";
 
 async function start() {
@@ -14,7 +15,7 @@ async function start() {
     window.history.replaceState(null, "", cleaned);
   }
   const config = await loadConfig();
-  initApi(apiBase(config), () => currentToken(window.sessionStorage), () => {
+  initApi(apiBase(config.api_url, window.location.origin), () => currentToken(window.sessionStorage), () => {
     forgetToken(window.sessionStorage);
     void router.replace({ name: "sign-in", query: { redirect: router.currentRoute.value.fullPath } });
   });
