@@ -35,17 +35,18 @@ pub async fn issue(app: &App, citizen: &Reporter, body: serde_json::Value) -> Re
     app.records.put_uploads(&planned, now.timestamp()).await?;
     let ttl = app.settings.upload_url_ttl;
     let expires_at = format(&(now + chrono::Duration::from_std(ttl).unwrap_or_default()));
-    let mut uploads = Vec::with_capacity(planned.len());
-    for upload in &planned {
-        let (put, post) = app.evidence.presign_upload(upload, ttl).await?;
-        uploads.push(IssuedUpload {
+    let signed = app.evidence.presign_uploads(&planned, ttl).await?;
+    let uploads = planned
+        .iter()
+        .zip(signed)
+        .map(|(upload, (put, post))| IssuedUpload {
             key: upload.key.clone(),
             url: put.url,
             method: "PUT",
             headers: put.headers,
             post,
             expires_at: expires_at.clone(),
-        });
-    }
+        })
+        .collect();
     Ok(Issued { uploads })
 }

@@ -89,12 +89,14 @@ impl EvidenceStore {
         })
     }
 
-    /// Both ways to upload exactly this file: a PUT, and a POST form for clients that can only
-    /// send multipart forms (mini-programs). One signing time and expiry for both.
-    pub async fn presign_upload(&self, upload: &Upload, ttl: Duration) -> Result<(Presigned, PostForm), StoreError> {
-        let put = self.presign_put(upload, ttl).await?;
-        let url = bucket_url(&put.url, &upload.key)
-            .ok_or_else(|| StoreError::service("s3", Unexpected("a presigned URL that does not end in its key")))?;
+    /// Both ways to upload exactly each of these files: a PUT, and a POST form for clients that
+    /// can only send multipart forms (mini-programs), both valid for `ttl`. The credentials are
+    /// read once for all of them.
+    pub async fn presign_uploads(
+        &self,
+        uploads: &[Upload],
+        ttl: Duration,
+    ) -> Result<Vec<(Presigned, PostForm)>, StoreError> {
         let provider = self
             .credentials
             .as_ref()
@@ -103,26 +105,33 @@ impl EvidenceStore {
             .provide_credentials()
             .await
             .map_err(|e| StoreError::service("s3", e))?;
+        let signing = SigningCredentials {
+            access_key_id: credentials.access_key_id(),
+            secret_access_key: credentials.secret_access_key(),
+            session_token: credentials.session_token(),
+        };
         let region = self
             .client
             .config()
             .region()
             .ok_or_else(|| StoreError::service("s3", Unexpected("no region to sign for")))?;
         let tagging = tagging_document(&[("claim", "pending")]);
-        let rules = PostRules {
-            bucket: &self.bucket,
-            key: &upload.key,
-            content_type: &upload.content_type,
-            max_bytes: upload.size,
-            tagging: &tagging,
-        };
-        let signing = SigningCredentials {
-            access_key_id: credentials.access_key_id(),
-            secret_access_key: credentials.secret_access_key(),
-            session_token: credentials.session_token(),
-        };
-        let post = presign_post(url, &rules, &signing, region.as_ref(), SystemTime::now(), ttl);
-        Ok((put, post))
+        let mut signed = Vec::with_capacity(uploads.len());
+        for upload in uploads {
+            let put = self.presign_put(upload, ttl).await?;
+            let url = bucket_url(&put.url, &upload.key)
+                .ok_or_else(|| StoreError::service("s3", Unexpected("a presigned URL that does not end in its key")))?;
+            let rules = PostRules {
+                bucket: &self.bucket,
+                key: &upload.key,
+                content_type: &upload.content_type,
+                max_bytes: upload.size,
+                tagging: &tagging,
+            };
+            let post = presign_post(url, &rules, &signing, region.as_ref(), SystemTime::now(), ttl);
+            signed.push((put, post));
+        }
+        Ok(signed)
     }
 
     /// Marks a cited file as evidence, so the lifecycle keeps it for the retention period.
