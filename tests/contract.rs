@@ -115,7 +115,14 @@ fn the_local_table_is_the_templates_table() {
         .collect();
     assert_eq!(
         indexes,
-        ["by_reporter", "by_agency", "by_city", "by_province", "public_board"]
+        [
+            "by_reporter",
+            "by_agency",
+            "by_city",
+            "by_province",
+            "public_board",
+            "open_by_deadline"
+        ]
     );
     assert_eq!(
         [
@@ -123,7 +130,8 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_BY_AGENCY,
             shared::adapters::dynamo::INDEX_BY_CITY,
             shared::adapters::dynamo::INDEX_BY_PROVINCE,
-            shared::adapters::dynamo::INDEX_PUBLIC_BOARD
+            shared::adapters::dynamo::INDEX_PUBLIC_BOARD,
+            shared::adapters::dynamo::INDEX_OPEN_BY_DEADLINE
         ],
         indexes[..]
     );

@@ -27,3 +27,56 @@ async fn a_seeded_year_reads_back_whole_through_the_statistics() {
     let months = stats.body["by_month"].as_object().map_or(0, |m| m.len());
     assert!(months >= 10, "{}", stats.body["by_month"]);
 }
+
+#[tokio::test]
+async fn a_kept_store_gains_the_indexes_the_template_added_since() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use local_server::provision::{create_table, table_definition};
+    let env = Env::new().await;
+    let client = env.app.records.client();
+    let table = format!("{}-older", env.app.records.table());
+    let full = table_definition(&harness::read_repo_file("infra/template.yaml")).unwrap();
+    let mut older = full.clone();
+    older
+        .global_secondary_indexes
+        .retain(|i| i.index_name != "open_by_deadline");
+    older
+        .attribute_definitions
+        .retain(|a| !a.attribute_name.starts_with("open_"));
+    create_table(client, &table, &older).await.unwrap();
+    let s = |v: &str| AttributeValue::S(v.into());
+    client
+        .put_item()
+        .table_name(&table)
+        .item("pk", s("REPORT#1"))
+        .item("sk", s("REPORT"))
+        .item("open_pk", s("OPEN#420000"))
+        .item("open_deadline", s("2026-01-01T00:00:00+08:00"))
+        .send()
+        .await
+        .unwrap();
+
+    create_table(client, &table, &full).await.unwrap();
+    create_table(client, &table, &full)
+        .await
+        .expect("a second start changes nothing");
+    let described = client.describe_table().table_name(&table).send().await.unwrap();
+    let names: Vec<&str> = described
+        .table()
+        .unwrap()
+        .global_secondary_indexes()
+        .iter()
+        .filter_map(|i| i.index_name())
+        .collect();
+    assert!(names.contains(&"open_by_deadline"), "{names:?}");
+    let found = client
+        .query()
+        .table_name(&table)
+        .index_name("open_by_deadline")
+        .key_condition_expression("open_pk = :p")
+        .expression_attribute_values(":p", s("OPEN#420000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.count, 1, "the index holds the items written before it");
+}

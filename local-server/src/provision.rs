@@ -1,8 +1,9 @@
 //! Creates the local table from the SAM template's own definition, and the evidence bucket.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
+    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
+    StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{BucketLocationConstraint, CorsConfiguration, CorsRule, CreateBucketConfiguration};
 use serde::Deserialize;
@@ -41,6 +42,8 @@ pub struct CfnKey {
 #[serde(rename_all = "PascalCase")]
 pub struct CfnProjection {
     pub projection_type: String,
+    #[serde(default)]
+    pub non_key_attributes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -100,7 +103,73 @@ fn keys(keys: &[CfnKey]) -> Result<Vec<KeySchemaElement>, ProvisionError> {
     keys.iter().map(key).collect()
 }
 
-/// Creates `table` as the template defines it; an existing table is left alone.
+fn global_index(index: &CfnIndex) -> Result<GlobalSecondaryIndex, ProvisionError> {
+    let projection = Projection::builder()
+        .projection_type(ProjectionType::from(index.projection.projection_type.as_str()))
+        .set_non_key_attributes(
+            (!index.projection.non_key_attributes.is_empty()).then(|| index.projection.non_key_attributes.clone()),
+        )
+        .build();
+    GlobalSecondaryIndex::builder()
+        .index_name(&index.index_name)
+        .set_key_schema(Some(keys(&index.key_schema)?))
+        .projection(projection)
+        .build()
+        .map_err(aws)
+}
+
+/// A table kept from an older template (`scripts/local`'s store) gets the indexes added since,
+/// one per UpdateTable as DynamoDB requires; DynamoDB Local fills them from the items at once.
+async fn add_missing_indexes(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    definition: &TableDefinition,
+) -> Result<(), ProvisionError> {
+    let described = client.describe_table().table_name(table).send().await.map_err(aws)?;
+    let existing: Vec<&str> = described
+        .table()
+        .map(|t| t.global_secondary_indexes())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| i.index_name())
+        .collect();
+    for index in &definition.global_secondary_indexes {
+        if existing.contains(&index.index_name.as_str()) {
+            continue;
+        }
+        let mut update = client.update_table().table_name(table);
+        for name in index.key_schema.iter().map(|k| &k.attribute_name) {
+            let attribute = definition
+                .attribute_definitions
+                .iter()
+                .find(|a| &a.attribute_name == name)
+                .ok_or_else(|| ProvisionError::Template(format!("no attribute definition for {name}")))?;
+            update = update.attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(name)
+                    .attribute_type(ScalarAttributeType::from(attribute.attribute_type.as_str()))
+                    .build()
+                    .map_err(aws)?,
+            );
+        }
+        let global = global_index(index)?;
+        let create = CreateGlobalSecondaryIndexAction::builder()
+            .index_name(global.index_name())
+            .set_key_schema(Some(global.key_schema().to_vec()))
+            .set_projection(global.projection().cloned())
+            .build()
+            .map_err(aws)?;
+        update
+            .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(create).build())
+            .send()
+            .await
+            .map_err(aws)?;
+        tracing::info!(index = %index.index_name, "added an index the template gained since the table was made");
+    }
+    Ok(())
+}
+
+/// Creates `table` as the template defines it; an existing table gains the indexes it lacks.
 pub async fn create_table(
     client: &aws_sdk_dynamodb::Client,
     table: &str,
@@ -121,18 +190,7 @@ pub async fn create_table(
     }
     request = request.set_key_schema(Some(keys(&definition.key_schema)?));
     for index in &definition.global_secondary_indexes {
-        request = request.global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name(&index.index_name)
-                .set_key_schema(Some(keys(&index.key_schema)?))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::from(index.projection.projection_type.as_str()))
-                        .build(),
-                )
-                .build()
-                .map_err(aws)?,
-        );
+        request = request.global_secondary_indexes(global_index(index)?);
     }
     if let Some(stream) = &definition.stream_specification {
         request = request.stream_specification(
@@ -150,7 +208,7 @@ pub async fn create_table(
                 .as_service_error()
                 .is_some_and(|e| e.is_resource_in_use_exception()) =>
         {
-            return Ok(());
+            return add_missing_indexes(client, table, definition).await;
         }
         Err(error) => return Err(aws(error)),
     }

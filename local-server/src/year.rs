@@ -250,7 +250,14 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
     let Some(mut report) = create(app, &life).await? else {
         return Ok(());
     };
-    summary.written.fetch_add(1, Ordering::Relaxed);
+    let written = summary.written.fetch_add(1, Ordering::Relaxed) + 1;
+    if written.is_multiple_of(500) {
+        // A year takes minutes: show the pace (it falls as the table grows).
+        eprintln!(
+            "{written} reports written in {:.0} s",
+            summary.started.elapsed().as_secs_f64()
+        );
+    }
     let rules = &app.settings.deadlines;
     let at = |after: Duration| life.submitted + after;
     let step = |report: &Report, staff: &Staff, action: Action, when: DateTime<FixedOffset>| {
@@ -330,8 +337,8 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
     Ok(())
 }
 
-#[derive(Default)]
 struct Counters {
+    started: std::time::Instant,
     written: AtomicUsize,
     pending: AtomicUsize,
     processing: AtomicUsize,
@@ -351,7 +358,16 @@ pub async fn seed_year(
     let mut rng = StdRng::seed_from_u64(2026);
     let citizens = reports / 3;
     let lives: Vec<Life> = (0..reports).map(|_| draw(&mut rng, app, now, citizens)).collect();
-    let counters = Counters::default();
+    let counters = Counters {
+        started: std::time::Instant::now(),
+        written: AtomicUsize::default(),
+        pending: AtomicUsize::default(),
+        processing: AtomicUsize::default(),
+        replied: AtomicUsize::default(),
+        published: AtomicUsize::default(),
+        rated: AtomicUsize::default(),
+        transferred: AtomicUsize::default(),
+    };
     let results: Vec<Result<(), SeedError>> = stream::iter(lives)
         .map(|life| live(app, life, now, &counters))
         .buffer_unordered(concurrency.max(1))

@@ -1,8 +1,7 @@
 //! `GET /v1/staff/stats?region=&from=&to=`: counters kept on every change, summed over months;
-//! overdue-now counted by a Query of the region's queue.
+//! overdue-now counted on the sparse open index (only overdue open reports are read).
 
 use serde::Serialize;
-use shared::adapters::dynamo::QueueFilter;
 use shared::app::App;
 use shared::domain::regions::Level;
 use shared::domain::staff::{Queue, Staff, StaffRole};
@@ -64,12 +63,11 @@ pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats,
         }
     };
     let months = app.records.stats(&scope, &from, &to).await?;
-    let overdue_filter = QueueFilter {
-        county,
-        overdue_at: Some(format(&now_cst())),
-        ..QueueFilter::default()
-    };
-    let overdue = app.records.count(&queue, &overdue_filter).await?;
+    let province = &app.directory.regions.province().code;
+    let overdue = app
+        .records
+        .count_overdue(province, &queue, county.as_deref(), &format(&now_cst()))
+        .await?;
     Ok(Stats {
         scope,
         from,

@@ -49,8 +49,9 @@ async fn main() -> Result<(), BoxError> {
     };
     set_stream(client, table, true).await?;
     let Some(summary) = summary else {
-        println!("interrupted; the table's stream is on again");
-        return Ok(());
+        eprintln!("interrupted; the table's stream is on again");
+        // Not a finished year: scripts/local must not mark the store as seeded.
+        std::process::exit(130);
     };
     let summary = summary?;
     println!(

@@ -33,6 +33,10 @@ pub fn reporter_pk(sub: &str) -> String {
     format!("REPORTER#{sub}")
 }
 
+pub fn open_pk(province: &str) -> String {
+    format!("OPEN#{province}")
+}
+
 pub fn board_pk(city: &str) -> String {
     format!("BOARD#{city}")
 }
@@ -83,7 +87,8 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
     item.insert("city_pk".into(), s(format!("CITY#{}", a.city)));
     item.insert("province_pk".into(), s(format!("PROVINCE#{}", a.province)));
     if let Some(deadline) = report.open_deadline() {
-        // Only open reports carry it: the overdue filter compares it with now.
+        // Only open reports carry these: the sparse `open_by_deadline` index holds them alone.
+        item.insert("open_pk".into(), s(open_pk(&a.province)));
         item.insert("open_deadline".into(), s(format(&deadline)));
     }
     if let (true, Some(reply)) = (report.is_on_public_board(), &report.reply) {
@@ -128,6 +133,8 @@ mod tests {
         assert_eq!(item["city_pk"], s("CITY#420100"));
         assert_eq!(item["province_pk"], s("PROVINCE#420000"));
         assert_eq!(item["reporter_pk"], s("REPORTER#s-1"));
+        assert_eq!(item["open_pk"], s("OPEN#420000"), "an open report is in the open index");
+        assert!(item.contains_key("open_deadline"));
         assert!(
             !item.contains_key("board_pk"),
             "not on the board until replied and published"
@@ -142,7 +149,9 @@ mod tests {
         let at = DateTime::parse_from_rfc3339("2022-12-16T10:00:00+08:00").unwrap();
         let (r, _) = report(true).accept(staff.clone(), at).unwrap();
         let (r, _) = r.reply(staff.clone(), Finding::Partly, "已处理", at).unwrap();
-        assert!(!report_item(&r).unwrap().contains_key("board_pk"));
+        let item = report_item(&r).unwrap();
+        assert!(!item.contains_key("board_pk"));
+        assert!(!item.contains_key("open_pk"), "a replied report leaves the open index");
         let (r, _) = r.publish(staff, None, at).unwrap();
         let item = report_item(&r).unwrap();
         assert_eq!(item["board_pk"], s("BOARD#420100"));

@@ -13,7 +13,9 @@
 //! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
 //! `by_agency` (`agency_pk`), `by_city` (`city_pk`), `by_province` (`province_pk`), and the sparse
 //! `public_board` (`board_pk` = `BOARD#{city}`, `board_sk` = `{replied_at}#{serial}`) holding only
-//! reports on the public board.
+//! reports on the public board. The sparse `open_by_deadline` (`open_pk` = `OPEN#{province}`,
+//! `open_deadline`; agency, city and assignment projected) holds only open reports, so the
+//! overdue ones are a key range.
 
 mod cursor;
 mod items;
@@ -37,6 +39,7 @@ pub const INDEX_BY_AGENCY: &str = "by_agency";
 pub const INDEX_BY_CITY: &str = "by_city";
 pub const INDEX_BY_PROVINCE: &str = "by_province";
 pub const INDEX_PUBLIC_BOARD: &str = "public_board";
+pub const INDEX_OPEN_BY_DEADLINE: &str = "open_by_deadline";
 
 /// The platform's records in its one table.
 #[derive(Debug, Clone)]

@@ -2,9 +2,9 @@
 //! buckets, and counts of overdue reports. All Queries on keys; filters narrow a partition.
 
 use super::cursor::{self, ListError, Page};
-use super::items::{Item, PK, SK, from_item, s};
+use super::items::{Item, PK, SK, from_item, open_pk, s};
 use super::reports::all_pages;
-use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_PROVINCE, Records};
+use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
 use crate::domain::staff::Queue;
@@ -137,14 +137,51 @@ impl Records {
         })
     }
 
-    /// How many reports of a queue match the filter (Select COUNT, page by page).
-    pub async fn count(&self, queue: &Queue, filter: &QueueFilter) -> Result<i64, StoreError> {
+    /// How many open reports of a queue (within `county`, when given) are past their deadline
+    /// at `now`: a key range of the sparse open index, so only overdue reports are read.
+    pub async fn count_overdue(
+        &self,
+        province: &str,
+        queue: &Queue,
+        county: Option<&str>,
+        now: &str,
+    ) -> Result<i64, StoreError> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX_OPEN_BY_DEADLINE)
+            .key_condition_expression("open_pk = :p AND open_deadline < :now")
+            .expression_attribute_values(":p", s(open_pk(province)))
+            .expression_attribute_values(":now", s(now))
+            .select(Select::Count);
+        let mut conditions = Vec::new();
+        match queue {
+            Queue::Agency(id) => {
+                conditions.push("agency_pk = :scope");
+                query = query.expression_attribute_values(":scope", s(format!("AGENCY#{id}")));
+            }
+            Queue::City(code) => {
+                conditions.push("city_pk = :scope");
+                query = query.expression_attribute_values(":scope", s(format!("CITY#{code}")));
+            }
+            Queue::Province(_) => {}
+        }
+        if let Some(county) = county {
+            conditions.push("#assignment.#county = :county");
+            query = query
+                .expression_attribute_names("#assignment", "assignment")
+                .expression_attribute_names("#county", "county")
+                .expression_attribute_values(":county", s(county));
+        }
+        if !conditions.is_empty() {
+            query = query.filter_expression(conditions.join(" AND "));
+        }
         let mut total = 0i64;
         let mut start: Option<Item> = None;
         loop {
-            let output = self
-                .queue_query(queue, filter)
-                .select(Select::Count)
+            let output = query
+                .clone()
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
