@@ -1,7 +1,7 @@
 //! Who sees what: a citizen sees only their own reports (another's answers 404, as if it did not
 //! exist); citizen routes need a valid token; ratings follow the manual's rules.
 
-use harness::{Env, form};
+use crate::harness::{Env, form};
 use serde_json::json;
 
 const CITIZEN_ROUTES: [(&str, &str); 5] = [

@@ -1,6 +1,6 @@
 //! Deployment configuration read at cold start: the agency directory from S3.
 
-use harness::Env;
+use crate::harness::Env;
 use shared::app::Settings;
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The route table, the OpenAPI document and the SAM template agree: same routes, same
 //! functions, authorizers exactly on the citizen routes.
 
-use harness::read_repo_file;
+use crate::harness::read_repo_file;
 use serde_yaml_ng::Value;
 use shared::routes::{Access, ROUTES};
 use std::collections::BTreeSet;
@@ -94,7 +94,7 @@ fn the_template_builds_every_function_crate_for_arm64() {
             r["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap()
         })
         .collect();
-    let crates: BTreeSet<String> = std::fs::read_dir(harness::repo_root().join("functions"))
+    let crates: BTreeSet<String> = std::fs::read_dir(crate::harness::repo_root().join("functions"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();

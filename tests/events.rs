@@ -1,7 +1,7 @@
 //! The sample Lambda events in `events/` are real: each one, fed to its function's handler the
 //! way the Lambda runtime feeds it, gets the answer it shows (against the seeded demo data).
 
-use harness::{Env, read_repo_file, repo_root};
+use crate::harness::{Env, read_repo_file, repo_root};
 use lambda_http::request::from_str;
 use local_server::gateway::dispatch;
 use shared::routes::ROUTES;

@@ -1,12 +1,12 @@
 //! Evidence: images (≤ 3, ≤ 60 MB each) or one video (≤ 100 MB), never both; signed type and
 //! length; at submit every key must be in S3, the caller's, as declared, and cited once.
 
-use harness::{Env, JPEG, form};
+use crate::harness::{Env, JPEG, form};
 use serde_json::{Value, json};
 
 const MIB: u64 = 1024 * 1024;
 
-async fn submit_with(env: &Env, token: &str, kind: &str, keys: &[String]) -> harness::Reply {
+async fn submit_with(env: &Env, token: &str, kind: &str, keys: &[String]) -> crate::harness::Reply {
     let mut body = form();
     body["evidence"] = json!({"kind": kind, "keys": keys});
     env.post("/v1/reports", token, &body).await

@@ -1,7 +1,7 @@
 //! The citizen's journey end to end on the local AWS: notice, photo, report, history, reply,
 //! rating, public board.
 
-use harness::{Env, JPEG, form};
+use crate::harness::{Env, JPEG, form};
 use serde_json::json;
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! reported exactly, and retried once. Failures are injected at our own `SmsSender` seam (SNS
 //! in the local AWS cannot be made to fail); every other part is the real thing.
 
-use harness::{Env, form};
+use crate::harness::{Env, form};
 use serde_json::json;
 use shared::adapters::StoreError;
 use shared::adapters::sns::{SmsSender, Sns};

@@ -2,6 +2,7 @@
 //! batches) with clients that record every AWS operation they perform, and the IAM actions those
 //! operations need must equal the actions the template's policy grants that function.
 
+use crate::harness::{Env, JPEG, form, read_repo_file};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_s3::operation::put_object::PutObjectInput;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -9,7 +10,6 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_types::config_bag::ConfigBag;
-use harness::{Env, JPEG, form, read_repo_file};
 use lambda_http::request::from_str;
 use local_server::gateway::dispatch;
 use serde_json::{Value, json};

@@ -2,8 +2,8 @@
 //! it, so the signer is checked against a peer, botocore's `generate_presigned_post`, for the same
 //! policy, instant and keys; and a form issued by the API uploads a file that a report can cite.
 
+use crate::harness::{Env, JPEG, form, repo_root};
 use base64::Engine;
-use harness::{Env, JPEG, form, repo_root};
 use serde_json::{Value, json};
 use shared::adapters::post_policy::{PostRules, SigningCredentials, presign_post, sign_policy, tagging_document};
 use std::io::Write;

@@ -1,7 +1,7 @@
 //! The public board: only reports the reporter made public AND that staff answered and
 //! published; per city, newest reply first, paged; never the reporter or the evidence.
 
-use harness::{Env, JPEG, form};
+use crate::harness::{Env, JPEG, form};
 use serde_json::json;
 
 #[tokio::test]

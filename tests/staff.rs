@@ -1,7 +1,7 @@
 //! The agencies' side: who may do what (every route × every caller × own and other region),
 //! races between staff, transfers, contact reveals, reopening, queue filters, export, stats.
 
-use harness::{Env, form};
+use crate::harness::{Env, form};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::{CreateOutcome, NewReport, QueueFilter};
 use shared::domain::input::{ReportInput, validate};
@@ -25,7 +25,7 @@ async fn version(env: &Env, serial: &str) -> u64 {
     env.app.records.report(serial).await.unwrap().unwrap().version
 }
 
-async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> harness::Reply {
+async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> crate::harness::Reply {
     if body.get("version").is_none() {
         body["version"] = json!(version(env, serial).await);
     }
@@ -33,7 +33,7 @@ async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> harness::
         .await
 }
 
-fn serials(reply: &harness::Reply) -> Vec<String> {
+fn serials(reply: &crate::harness::Reply) -> Vec<String> {
     reply.body["items"]
         .as_array()
         .unwrap()

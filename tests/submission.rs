@@ -1,7 +1,7 @@
 //! Submitting: serials unique under concurrency, dispatch stored for the staff queues,
 //! idempotent retries, the daily quota, and bad input that changes nothing.
 
-use harness::{Env, Options, form};
+use crate::harness::{Env, Options, form};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::{CreateOutcome, NewReport};
 use shared::domain::input::{ReportInput, validate};

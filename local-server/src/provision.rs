@@ -2,8 +2,8 @@
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
-    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection, ProjectionType, ScalarAttributeType,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{BucketLocationConstraint, CorsConfiguration, CorsRule, CreateBucketConfiguration};
 use serde::Deserialize;
@@ -164,9 +164,30 @@ async fn add_missing_indexes(
             .send()
             .await
             .map_err(aws)?;
-        tracing::info!(index = %index.index_name, "added an index the template gained since the table was made");
+        tracing::info!(index = %index.index_name, "adding an index the template gained since the table was made");
+        wait_until_active(client, table, &index.index_name).await?;
     }
     Ok(())
+}
+
+/// DynamoDB Local fills a new index in the background and fails queries on it until then.
+async fn wait_until_active(client: &aws_sdk_dynamodb::Client, table: &str, index: &str) -> Result<(), ProvisionError> {
+    for _ in 0..1200 {
+        let described = client.describe_table().table_name(table).send().await.map_err(aws)?;
+        let active = described
+            .table()
+            .map(|t| t.global_secondary_indexes())
+            .unwrap_or_default()
+            .iter()
+            .any(|i| i.index_name() == Some(index) && i.index_status() == Some(&IndexStatus::Active));
+        if active {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    Err(ProvisionError::Aws(format!(
+        "index {index} of {table} did not become active in 5 minutes"
+    )))
 }
 
 /// Creates `table` as the template defines it; an existing table gains the indexes it lacks.

@@ -358,7 +358,6 @@ pub fn form() -> Value {
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
-    pub headers: reqwest::header::HeaderMap,
     pub body: Value,
     pub text: String,
 }
@@ -366,15 +365,9 @@ pub struct Reply {
 impl Reply {
     async fn of(response: reqwest::Response) -> Reply {
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Reply { status, body, text }
     }
 
     /// Asserts the JSON error shape and returns its code.

@@ -1,0 +1,20 @@
+//! The integration tests: the whole API against a local AWS (DynamoDB Local for the table, moto
+//! for S3 and SNS), one module per area, one binary. `scripts/test` starts the local AWS; by hand,
+//! see `harness::dynamodb_endpoint` and `harness::moto_endpoint`. Run one area with
+//! `cargo test -p suishoupai-tests -- staff::`.
+
+mod harness;
+
+mod access;
+mod config;
+mod contract;
+mod events;
+mod evidence;
+mod journey;
+mod notify;
+mod permissions;
+mod post_policy;
+mod public_board;
+mod seed_year;
+mod staff;
+mod submission;
