@@ -11,6 +11,7 @@ mod contract;
 mod events;
 mod evidence;
 mod journey;
+mod layers;
 mod notify;
 mod permissions;
 mod post_policy;

@@ -4,8 +4,9 @@
 use crate::harness::{Env, form};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::{CreateOutcome, NewReport, QueueFilter};
+use shared::domain::deadlines::Deadlines;
 use shared::domain::input::{ReportInput, validate};
-use shared::domain::report::{Deadlines, Report, Reporter};
+use shared::domain::report::{Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::staff::Queue;
 use shared::domain::status::Status;

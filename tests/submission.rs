@@ -4,8 +4,9 @@
 use crate::harness::{Env, Options, form};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::{CreateOutcome, NewReport};
+use shared::domain::deadlines::Deadlines;
 use shared::domain::input::{ReportInput, validate};
-use shared::domain::report::{Deadlines, Report, Reporter};
+use shared::domain::report::{Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::time::now_cst;
 use shared::domain::timeline::Event;

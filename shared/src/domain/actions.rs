@@ -3,10 +3,11 @@
 
 use super::Rejection;
 use super::calendar::Calendar;
+use super::deadlines::DeadlineRules;
 use super::dispatch::{Assignment, Directory};
 use super::input::text;
 use super::regions::Level;
-use super::report::{DeadlineRules, Finding, Report};
+use super::report::{Finding, Report};
 use super::staff::{Staff, StaffRole};
 use super::timeline::{Actor, Event};
 use chrono::{DateTime, FixedOffset};

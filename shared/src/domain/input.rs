@@ -3,9 +3,9 @@
 
 use super::Rejection;
 use super::catalog::Catalog;
-use super::dispatch::{Assignment, Directory};
-use super::evidence::{EvidenceInput, EvidenceKind, check_citation};
-use super::report::Location;
+use super::dispatch::Directory;
+use super::draft::{Draft, Location};
+use super::evidence::{EvidenceInput, check_citation};
 use serde::Deserialize;
 
 pub const MAX_TARGET_CHARS: usize = 100;
@@ -32,23 +32,6 @@ pub struct ReportInput {
     pub location: Option<LocationInput>,
     /// The version of `/v1/meta`'s notice the citizen read and agreed to (阅读并同意).
     pub notice_version: Option<String>,
-}
-
-/// A report form that passed every check that needs no store, with its agency chosen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Draft {
-    pub target: String,
-    pub address: String,
-    pub category: String,
-    pub violation_types: Vec<String>,
-    pub content: String,
-    pub public: bool,
-    pub location: Option<Location>,
-    /// The uploads the form cites, checked against the store later.
-    pub evidence: Option<(EvidenceKind, Vec<String>)>,
-    pub assignment: Assignment,
-    /// The notice version the citizen agreed to: always the current one.
-    pub notice_version: String,
 }
 
 /// A required text: trimmed, not empty, not longer than `max` characters, no control characters

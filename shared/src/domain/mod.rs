@@ -3,7 +3,9 @@
 pub mod actions;
 pub mod calendar;
 pub mod catalog;
+pub mod deadlines;
 pub mod dispatch;
+pub mod draft;
 pub mod error;
 pub mod evidence;
 pub mod idempotency;

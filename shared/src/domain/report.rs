@@ -4,9 +4,10 @@
 
 use super::Rejection;
 use super::calendar::Calendar;
+use super::deadlines::{DeadlineRules, Deadlines};
 use super::dispatch::Assignment;
+use super::draft::{Draft, Location};
 use super::evidence::Evidence;
-use super::input::Draft;
 use super::serial::Serial;
 use super::status::Status;
 use super::timeline::{Actor, Event, EventKind};
@@ -19,12 +20,6 @@ pub struct Reporter {
     pub sub: String,
     pub name: String,
     pub phone: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Location {
-    pub lat: f64,
-    pub lng: f64,
 }
 
 /// The agency's conclusion: 属实 / 部分属实 / 不属实.
@@ -54,57 +49,6 @@ pub struct Reply {
     pub replied_at: DateTime<FixedOffset>,
     pub agency_id: String,
     pub agency_name: String,
-}
-
-/// How many working days each step may take (12345 hotline norms by default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeadlineRules {
-    /// 签收: from arrival at an agency.
-    pub sign: u32,
-    /// 转办: an agency that is not responsible hands the report on within this, from arrival.
-    pub handoff: u32,
-    /// 回复: from submission.
-    pub reply: u32,
-}
-
-impl Default for DeadlineRules {
-    fn default() -> DeadlineRules {
-        DeadlineRules {
-            sign: 1,
-            handoff: 2,
-            reply: 15,
-        }
-    }
-}
-
-/// When the current agency received the report and what is due by when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deadlines {
-    #[serde(with = "super::time::rfc3339")]
-    pub arrived_at: DateTime<FixedOffset>,
-    #[serde(with = "super::time::rfc3339")]
-    pub sign_by: DateTime<FixedOffset>,
-    #[serde(with = "super::time::rfc3339")]
-    pub handoff_by: DateTime<FixedOffset>,
-    #[serde(with = "super::time::rfc3339")]
-    pub reply_by: DateTime<FixedOffset>,
-}
-
-impl Deadlines {
-    /// Deadlines of a report that reaches an agency at `arrived`, submitted at `submitted`.
-    pub fn new(
-        rules: &DeadlineRules,
-        calendar: &Calendar,
-        submitted: &DateTime<FixedOffset>,
-        arrived: DateTime<FixedOffset>,
-    ) -> Deadlines {
-        Deadlines {
-            arrived_at: arrived,
-            sign_by: calendar.deadline(&arrived, rules.sign),
-            handoff_by: calendar.deadline(&arrived, rules.handoff),
-            reply_by: calendar.deadline(submitted, rules.reply),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -454,18 +398,20 @@ pub(crate) mod tests {
     }
 
     pub fn sample(public: bool) -> Report {
-        let draft = Draft {
-            target: "某培训机构".into(),
-            address: "武昌区中南路1号".into(),
-            category: "academic".into(),
-            violation_types: vec!["unlicensed".into()],
-            content: "周末组织学科类培训".into(),
-            public,
-            location: None,
+        let form = crate::domain::input::ReportInput {
+            target: Some("某培训机构".into()),
+            city: Some("420100".into()),
+            county: Some("420106".into()),
+            address: Some("武昌区中南路1号".into()),
+            category: Some("academic".into()),
+            violation_types: Some(vec!["unlicensed".into()]),
+            content: Some("周末组织学科类培训".into()),
+            public: Some(public),
             evidence: None,
-            assignment: Directory::hubei().dispatch("420100", "420106", "academic").unwrap(),
-            notice_version: crate::domain::catalog::Catalog::get().notice.version.clone(),
+            location: None,
+            notice_version: Some(crate::domain::catalog::Catalog::get().notice.version.clone()),
         };
+        let draft = crate::domain::input::validate(&form, Directory::hubei(), "citizen-1").unwrap();
         let reporter = Reporter {
             sub: "citizen-1".into(),
             name: "张三".into(),

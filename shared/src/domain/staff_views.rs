@@ -2,8 +2,9 @@
 //! staff names, and the reporter's phone masked unless revealed (which is recorded).
 
 use super::calendar::Calendar;
+use super::deadlines::Deadlines;
 use super::regions::Regions;
-use super::report::{Deadlines, Report};
+use super::report::Report;
 use super::staff::{mask_name, mask_phone};
 use super::status::Status;
 use super::time::format;
@@ -132,7 +133,7 @@ pub struct StaffDetail {
     pub public_text: Option<String>,
     /// The notice version the reporter agreed to.
     pub notice_version: Option<String>,
-    pub location: Option<super::report::Location>,
+    pub location: Option<super::draft::Location>,
     pub evidence: Vec<EvidenceLink>,
     pub signed_at: Option<String>,
     pub signed_on_time: Option<bool>,

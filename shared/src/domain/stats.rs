@@ -187,9 +187,10 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
 mod tests {
     use super::*;
     use crate::domain::calendar::Calendar;
+    use crate::domain::deadlines::DeadlineRules;
     use crate::domain::dispatch::Directory;
+    use crate::domain::report::Finding;
     use crate::domain::report::tests::{at, sample};
-    use crate::domain::report::{DeadlineRules, Finding};
     use crate::domain::timeline::Actor;
 
     fn staff() -> Actor {

@@ -2,9 +2,10 @@
 //! (签收信息, 提交信息, 举证材料, the reply, the rating, and a timeline without staff names).
 
 use super::catalog::Catalog;
+use super::draft::Location;
 use super::evidence::EvidenceKind;
 use super::regions::Regions;
-use super::report::{Finding, Location, Report};
+use super::report::{Finding, Report};
 use super::status::Status;
 use super::time::format;
 use super::timeline::{Event, EventKind};
