@@ -128,7 +128,7 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
         .await
         .unwrap();
     assert_eq!(outcome, CreateOutcome::SerialTaken);
-    let stored = env.app.records.report(serial.as_str()).await.unwrap().unwrap();
+    let stored = env.app.records.report(&serial).await.unwrap().unwrap();
     assert_eq!(stored.reporter.sub, "serial-1", "the first report is untouched");
     assert!(
         env.app

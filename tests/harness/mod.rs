@@ -299,7 +299,7 @@ impl Env {
         let report = self
             .app
             .records
-            .report(serial)
+            .report(&self::serial(serial))
             .await
             .expect("read")
             .expect("report exists");
@@ -340,6 +340,11 @@ impl Env {
 }
 
 /// A valid report form; tests change what they test.
+/// A serial from an answer's text, parsed as the API parses one.
+pub fn serial(text: &str) -> shared::domain::serial::Serial {
+    shared::domain::serial::Serial::parse(text).unwrap_or_else(|| panic!("not a serial: {text}"))
+}
+
 pub fn form() -> Value {
     json!({
         "target": "某某教育咨询有限公司",

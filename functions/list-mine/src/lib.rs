@@ -6,7 +6,7 @@ use serde::Serialize;
 use shared::app::App;
 use shared::domain::serial::Serial;
 use shared::domain::views::{CitizenDetail, CitizenListItem, citizen_detail, list_item};
-use shared::http::request::{limit, path_param, query_param, route_key};
+use shared::http::request::{limit, path_serial, query_param, route_key};
 use shared::http::response::{json, respond};
 use shared::http::{ApiError, Body, Request, Response, identity};
 
@@ -39,18 +39,16 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         }
         "GET /v1/me/reports/{serial}" => {
             let citizen = identity::citizen(request)?;
-            let serial = path_param(request, "serial").ok_or_else(ApiError::not_found)?;
-            Ok(json(200, &detail(app, &citizen.sub, &serial).await?))
+            Ok(json(200, &detail(app, &citizen.sub, &path_serial(request)?).await?))
         }
         _ => Err(ApiError::route_not_found()),
     }
 }
 
-async fn detail(app: &App, sub: &str, serial: &str) -> Result<CitizenDetail, ApiError> {
-    let serial = Serial::parse(serial).ok_or_else(ApiError::not_found)?;
+async fn detail(app: &App, sub: &str, serial: &Serial) -> Result<CitizenDetail, ApiError> {
     let (report, events) = app
         .records
-        .report_with_timeline(serial.as_str())
+        .report_with_timeline(serial)
         .await?
         .filter(|(report, _)| report.reporter.sub == sub)
         .ok_or_else(ApiError::not_found)?;

@@ -7,8 +7,7 @@ use serde::Serialize;
 use shared::app::App;
 use shared::domain::public::{PublicReport, public_view};
 use shared::domain::regions::Level;
-use shared::domain::serial::Serial;
-use shared::http::request::{limit, path_param, query_param, route_key};
+use shared::http::request::{limit, path_serial, query_param, route_key};
 use shared::http::response::{PUBLIC_SHORT, json_cached, respond};
 use shared::http::{ApiError, Body, Request, Response};
 
@@ -29,12 +28,9 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/meta" => Ok(json_cached(200, &meta::meta(app), "public, max-age=300")),
         "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),
         "GET /v1/public/reports/{serial}" => {
-            let serial = path_param(request, "serial")
-                .and_then(|s| Serial::parse(&s))
-                .ok_or_else(ApiError::not_found)?;
             let report = app
                 .records
-                .report(serial.as_str())
+                .report(&path_serial(request)?)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
             let view = public_view(&report, &app.directory.regions).ok_or_else(ApiError::not_found)?;

@@ -7,7 +7,7 @@ use shared::domain::rating::{RatingInput, validate};
 use shared::domain::serial::Serial;
 use shared::domain::time::now_cst;
 use shared::domain::views::{RatingView, rating_view};
-use shared::http::request::{json_body, parse, path_param, route_key};
+use shared::http::request::{json_body, parse, path_serial, route_key};
 use shared::http::response::{json, respond};
 use shared::http::{ApiError, Body, Request, Response, identity};
 
@@ -28,9 +28,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     match route_key(request).as_str() {
         "POST /v1/me/reports/{serial}/rating" => {
             let citizen = identity::citizen(request)?;
-            let serial = path_param(request, "serial")
-                .and_then(|s| Serial::parse(&s))
-                .ok_or_else(ApiError::not_found)?;
+            let serial = path_serial(request)?;
             let input: RatingInput = parse(json_body(request)?)?;
             Ok(json(201, &rate(app, &citizen.sub, &serial, &input).await?))
         }
@@ -43,7 +41,7 @@ async fn rate(app: &App, sub: &str, serial: &Serial, input: &RatingInput) -> Res
     for _ in 0..MAX_ATTEMPTS {
         let report = app
             .records
-            .report(serial.as_str())
+            .report(serial)
             .await?
             .filter(|r| r.reporter.sub == sub)
             .ok_or_else(ApiError::not_found)?;

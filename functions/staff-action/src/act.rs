@@ -36,14 +36,13 @@ fn stale() -> ApiError {
     Rejection::conflict("stale_version", "举报件已被他人处理,请刷新后重试").into()
 }
 
-pub async fn act(app: &App, staff: &Staff, serial: &str, body: serde_json::Value) -> Result<Answer, ApiError> {
+pub async fn act(app: &App, staff: &Staff, serial: &Serial, body: serde_json::Value) -> Result<Answer, ApiError> {
     let input: ActionInput = parse_body(body)?;
     let (action, version) = parse(&input)?;
-    let serial = Serial::parse(serial).ok_or_else(ApiError::not_found)?;
     for _ in 0..MAX_ATTEMPTS {
         let report = app
             .records
-            .report(serial.as_str())
+            .report(serial)
             .await?
             .filter(|r| staff.can_see(r))
             .ok_or_else(ApiError::not_found)?;
@@ -75,9 +74,7 @@ pub async fn act(app: &App, staff: &Staff, serial: &str, body: serde_json::Value
                     });
                 }
                 let reveal = action == Action::RevealContact;
-                return Ok(Answer::Detail(Box::new(
-                    detail(app, staff, serial.as_str(), reveal).await?,
-                )));
+                return Ok(Answer::Detail(Box::new(detail(app, staff, serial, reveal).await?)));
             }
             SaveOutcome::Stale => return Err(stale()),
             SaveOutcome::Contended => continue,

@@ -7,11 +7,10 @@ use shared::domain::staff_views::{StaffDetail, staff_detail};
 use shared::domain::time::now_cst;
 use shared::http::ApiError;
 
-pub async fn detail(app: &App, staff: &Staff, serial: &str, reveal_phone: bool) -> Result<StaffDetail, ApiError> {
-    let serial = Serial::parse(serial).ok_or_else(ApiError::not_found)?;
+pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: bool) -> Result<StaffDetail, ApiError> {
     let (report, events) = app
         .records
-        .report_with_timeline(serial.as_str())
+        .report_with_timeline(serial)
         .await?
         .filter(|(report, _)| staff.can_see(report))
         .ok_or_else(ApiError::not_found)?;

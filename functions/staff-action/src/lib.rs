@@ -11,7 +11,7 @@ use serde_json::json;
 use shared::app::App;
 use shared::domain::staff_profile::staff_profile;
 use shared::domain::templates::templates;
-use shared::http::request::{json_body, path_param, query_param, route_key};
+use shared::http::request::{json_body, path_serial, query_param, route_key};
 use shared::http::response::{json, respond};
 use shared::http::{ApiError, Body, Request, Response, identity};
 
@@ -25,14 +25,17 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         return Err(ApiError::route_not_found());
     }
     let staff = identity::staff(request, app.directory)?;
-    let serial = || path_param(request, "serial").unwrap_or_default();
     match key.as_str() {
         "GET /v1/staff/me" => Ok(json(200, &staff_profile(&staff, app.directory))),
         "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
-        "GET /v1/staff/reports/{serial}" => Ok(json(200, &detail::detail(app, &staff, &serial(), false).await?)),
+        "GET /v1/staff/reports/{serial}" => Ok(json(
+            200,
+            &detail::detail(app, &staff, &path_serial(request)?, false).await?,
+        )),
         "POST /v1/staff/reports/{serial}/actions" => {
+            let serial = path_serial(request)?;
             let body = json_body(request)?;
-            Ok(json(200, &act::act(app, &staff, &serial(), body).await?))
+            Ok(json(200, &act::act(app, &staff, &serial, body).await?))
         }
         "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
         "GET /v1/staff/export" => export::export(app, &staff, request).await,

@@ -6,9 +6,24 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Deserialises only through `Serial::parse`: a stored or sent serial is 15 digits or an error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(into = "String", try_from = "String")]
 pub struct Serial(String);
+
+impl TryFrom<String> for Serial {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Serial, String> {
+        Serial::parse(&text).ok_or_else(|| format!("not a 15-digit serial: {text:?}"))
+    }
+}
+
+impl From<Serial> for String {
+    fn from(serial: Serial) -> String {
+        serial.0
+    }
+}
 
 impl Serial {
     /// A serial of the time `at` (taken in CST) and the 3-digit `suffix` (mod 1000).
@@ -51,6 +66,15 @@ mod tests {
 
     fn at(text: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn deserialising_goes_through_the_parser() {
+        let serial: Serial = serde_json::from_str("\"221215170850330\"").unwrap();
+        assert_eq!(serde_json::to_string(&serial).unwrap(), "\"221215170850330\"");
+        for bad in ["\"22121517085033\"", "\"22121517085033x\"", "\"\"", "221215170850330"] {
+            assert!(serde_json::from_str::<Serial>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

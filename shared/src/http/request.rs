@@ -1,6 +1,7 @@
 //! Reading a request: route, parameters and a JSON body within limits.
 
 use super::ApiError;
+use crate::domain::serial::Serial;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 use serde::de::DeserializeOwned;
@@ -23,6 +24,13 @@ pub fn path_param(request: &Request, name: &str) -> Option<String> {
         .path_parameters_ref()
         .and_then(|p| p.first(name))
         .map(str::to_owned)
+}
+
+/// The `{serial}` of the path; a malformed one is a report that does not exist (404).
+pub fn path_serial(request: &Request) -> Result<Serial, ApiError> {
+    path_param(request, "serial")
+        .and_then(|s| Serial::parse(&s))
+        .ok_or_else(ApiError::not_found)
 }
 
 pub fn query_param(request: &Request, name: &str) -> Option<String> {

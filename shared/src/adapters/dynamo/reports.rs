@@ -8,6 +8,7 @@ use super::items::{
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
+use crate::domain::serial::Serial;
 use crate::domain::stats::{Buckets, delta};
 use crate::domain::timeline::Event;
 use aws_sdk_dynamodb::error::SdkError;
@@ -82,7 +83,7 @@ pub enum SaveOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct IdempotencyRecord {
     pub fingerprint: String,
-    pub serial: String,
+    pub serial: Serial,
 }
 
 fn names(pairs: &[(&str, &str)]) -> HashMap<String, String> {
@@ -262,12 +263,12 @@ impl Records {
         Ok(writes)
     }
 
-    pub async fn report(&self, serial: &str) -> Result<Option<Report>, StoreError> {
+    pub async fn report(&self, serial: &Serial) -> Result<Option<Report>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(key(report_pk(serial), REPORT_SK)))
+            .set_key(Some(key(report_pk(serial.as_str()), REPORT_SK)))
             .consistent_read(true)
             .send()
             .await
@@ -276,13 +277,13 @@ impl Records {
     }
 
     /// The report and its events in one query of its partition.
-    pub async fn report_with_timeline(&self, serial: &str) -> Result<Option<(Report, Vec<Event>)>, StoreError> {
+    pub async fn report_with_timeline(&self, serial: &Serial) -> Result<Option<(Report, Vec<Event>)>, StoreError> {
         let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(report_pk(serial)))
+            .expression_attribute_values(":pk", s(report_pk(serial.as_str())))
             .consistent_read(true);
         let mut report = None;
         let mut events = Vec::new();
