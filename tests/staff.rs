@@ -596,9 +596,9 @@ fn brute_force(reports: &[Report]) -> Value {
         }
         if let Some(rating) = &r.rating {
             ratings += 1;
-            stars += i64::from(rating.stars);
-            distribution[usize::from(rating.stars) - 1] += 1;
-            if rating.stars >= 4 {
+            stars += i64::from(rating.stars.get());
+            distribution[usize::from(rating.stars.get()) - 1] += 1;
+            if rating.stars.get() >= 4 {
                 satisfied += 1;
             }
         }

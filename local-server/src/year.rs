@@ -17,6 +17,7 @@ use shared::domain::actions::{Action, Target, apply};
 use shared::domain::catalog::Catalog;
 use shared::domain::deadlines::Deadlines;
 use shared::domain::input::{ReportInput, validate};
+use shared::domain::rating::Stars;
 use shared::domain::report::{Finding, Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::staff::{Staff, StaffRole};
@@ -95,7 +96,7 @@ struct Life {
     sign_after: Option<Duration>,
     reply_after: Option<Duration>,
     publish_after: Option<Duration>,
-    rating: Option<(u8, Option<&'static str>, Duration)>,
+    rating: Option<(Stars, Option<&'static str>, Duration)>,
     urge: bool,
     reply: (Finding, &'static str),
 }
@@ -153,7 +154,7 @@ fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize
     let publish_after = reply_after
         .filter(|_| public && rng.random_bool(0.7))
         .map(|r| r + hours(rng, 0.5, 48.0));
-    let rating = reply_after.filter(|_| rng.random_bool(0.45)).map(|r| {
+    let rating = reply_after.filter(|_| rng.random_bool(0.45)).and_then(|r| {
         let stars = match rng.random_range(0..100) {
             0..50 => 5,
             50..75 => 4,
@@ -164,7 +165,7 @@ fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize
         let comment = rng
             .random_bool(0.3)
             .then(|| *pick(rng, &["处理及时,感谢!", "希望加强监管。", "还没有彻底解决。"]));
-        (stars, comment, r + hours(rng, 1.0, 24.0 * 5.0))
+        Some((Stars::new(stars)?, comment, r + hours(rng, 1.0, 24.0 * 5.0)))
     });
     Life {
         input: ReportInput {

@@ -1,9 +1,38 @@
 //! The reporter's rating (满意度评价): 1–5 stars and an optional comment of at most 50 characters.
 
 use super::Rejection;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub const MAX_COMMENT_CHARS: usize = 50;
+
+/// One to five stars; no other number can be held, stored or read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "u8", try_from = "u8")]
+pub struct Stars(u8);
+
+impl Stars {
+    pub fn new(stars: u8) -> Option<Stars> {
+        (1..=5).contains(&stars).then_some(Stars(stars))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Stars {
+    type Error = String;
+
+    fn try_from(stars: u8) -> Result<Stars, String> {
+        Stars::new(stars).ok_or_else(|| format!("{stars} stars is not 1 to 5"))
+    }
+}
+
+impl From<Stars> for u8 {
+    fn from(stars: Stars) -> u8 {
+        stars.0
+    }
+}
 
 #[derive(Debug, Deserialize)]
 pub struct RatingInput {
@@ -13,11 +42,11 @@ pub struct RatingInput {
 }
 
 /// Checked stars and comment (a blank comment is no comment).
-pub fn validate(input: &RatingInput) -> Result<(u8, Option<String>), Rejection> {
+pub fn validate(input: &RatingInput) -> Result<(Stars, Option<String>), Rejection> {
     let stars = input
         .stars
         .filter(|s| s.fract() == 0.0 && (1.0..=5.0).contains(s))
-        .map(|s| s as u8)
+        .and_then(|s| Stars::new(s as u8))
         .ok_or_else(|| Rejection::invalid("stars", "请选择1至5星评价"))?;
     let comment = input.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     if let Some(comment) = comment {
@@ -38,7 +67,7 @@ pub fn validate(input: &RatingInput) -> Result<(u8, Option<String>), Rejection> 
 mod tests {
     use super::*;
 
-    fn check(stars: Option<f64>, comment: Option<&str>) -> Result<(u8, Option<String>), Rejection> {
+    fn check(stars: Option<f64>, comment: Option<&str>) -> Result<(Stars, Option<String>), Rejection> {
         validate(&RatingInput {
             stars,
             comment: comment.map(str::to_owned),
@@ -46,9 +75,19 @@ mod tests {
     }
 
     #[test]
+    fn stars_hold_one_to_five_only_also_when_read_back() {
+        assert_eq!(Stars::new(0), None);
+        assert_eq!(Stars::new(6), None);
+        assert_eq!(serde_json::from_str::<Stars>("4").unwrap().get(), 4);
+        assert!(serde_json::from_str::<Stars>("0").is_err());
+        assert!(serde_json::from_str::<Stars>("6").is_err());
+        assert_eq!(serde_json::to_string(&Stars::new(5).unwrap()).unwrap(), "5");
+    }
+
+    #[test]
     fn one_to_five_stars() {
         for stars in 1..=5u8 {
-            assert_eq!(check(Some(f64::from(stars)), None).unwrap().0, stars);
+            assert_eq!(check(Some(f64::from(stars)), None).unwrap().0.get(), stars);
         }
         for stars in [
             Some(0.0),

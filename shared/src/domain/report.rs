@@ -8,6 +8,7 @@ use super::deadlines::{DeadlineRules, Deadlines};
 use super::dispatch::Assignment;
 use super::draft::{Draft, Location};
 use super::evidence::Evidence;
+use super::rating::Stars;
 use super::serial::Serial;
 use super::status::Status;
 use super::timeline::{Actor, Event, EventKind};
@@ -53,7 +54,7 @@ pub struct Reply {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {
-    pub stars: u8,
+    pub stars: Stars,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(with = "super::time::rfc3339")]
@@ -329,7 +330,7 @@ impl Report {
         if self.status != Status::Replied {
             return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以重新办理"));
         }
-        if self.rating.as_ref().is_none_or(|r| r.stars > 2) {
+        if self.rating.as_ref().is_none_or(|r| r.stars.get() > 2) {
             return Err(Rejection::conflict(
                 "not_dissatisfied",
                 "只有评价为不满意或非常不满意的举报可以重新办理",
@@ -367,7 +368,7 @@ impl Report {
     /// 评价: once, only after the reply.
     pub fn rate(
         &self,
-        stars: u8,
+        stars: Stars,
         comment: Option<String>,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
@@ -531,9 +532,9 @@ pub(crate) mod tests {
                 ..
             })
         ));
-        let (satisfied, _) = r.rate(3, None, when).unwrap();
+        let (satisfied, _) = r.rate(Stars::new(3).unwrap(), None, when).unwrap();
         assert!(satisfied.reopen(staff(), "复查", when).is_err());
-        let (unhappy, _) = r.rate(2, None, when).unwrap();
+        let (unhappy, _) = r.rate(Stars::new(2).unwrap(), None, when).unwrap();
         let (reopened, event) = unhappy.reopen(staff(), "群众不满意,重新核查", when).unwrap();
         assert_eq!(reopened.status, Status::Processing);
         assert!(reopened.reply.is_none() && !reopened.published && reopened.rating.is_some());
@@ -553,7 +554,7 @@ pub(crate) mod tests {
         let report = sample(false);
         let when = at("2022-12-21T09:00:00+08:00");
         assert!(matches!(
-            report.rate(5, None, when),
+            report.rate(Stars::new(5).unwrap(), None, when),
             Err(Rejection::Conflict {
                 code: "not_replied",
                 ..
@@ -563,13 +564,15 @@ pub(crate) mod tests {
         let (report, _) = report
             .reply(staff(), Finding::Unsubstantiated, "经核查不属实", when)
             .unwrap();
-        let (rated, event) = report.rate(4, Some("处理及时".into()), when).unwrap();
+        let (rated, event) = report
+            .rate(Stars::new(4).unwrap(), Some("处理及时".into()), when)
+            .unwrap();
         assert_eq!(
-            (rated.rating.as_ref().unwrap().stars, event.kind),
+            (rated.rating.as_ref().unwrap().stars.get(), event.kind),
             (4, EventKind::Rated)
         );
         assert!(matches!(
-            rated.rate(5, None, when),
+            rated.rate(Stars::new(5).unwrap(), None, when),
             Err(Rejection::Conflict {
                 code: "already_rated",
                 ..

@@ -98,7 +98,7 @@ pub fn staff_list_item(
         urges: report.urges,
         transfers: report.transfers,
         published: report.published,
-        rating_stars: report.rating.as_ref().map(|r| r.stars),
+        rating_stars: report.rating.as_ref().map(|r| r.stars.get()),
     }
 }
 

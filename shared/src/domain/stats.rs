@@ -53,9 +53,10 @@ pub fn counters(report: &Report) -> Counters {
     }
     if let Some(rating) = &report.rating {
         add("rating_count".into(), 1);
-        add("rating_sum".into(), i64::from(rating.stars));
-        add(format!("stars_{}", rating.stars), 1);
-        if rating.stars >= SATISFIED_FROM {
+        let stars = rating.stars.get();
+        add("rating_sum".into(), i64::from(stars));
+        add(format!("stars_{stars}"), 1);
+        if stars >= SATISFIED_FROM {
             add("satisfied".into(), 1);
         }
     }
@@ -189,6 +190,7 @@ mod tests {
     use crate::domain::calendar::Calendar;
     use crate::domain::deadlines::DeadlineRules;
     use crate::domain::dispatch::Directory;
+    use crate::domain::rating::Stars;
     use crate::domain::report::Finding;
     use crate::domain::report::tests::{at, sample};
     use crate::domain::timeline::Actor;
@@ -253,7 +255,7 @@ mod tests {
         let when = at("2022-12-16T09:00:00+08:00");
         let (r, _) = sample(true).accept(staff(), when).unwrap();
         let (r, _) = r.reply(staff(), Finding::Partly, "已处理", when).unwrap();
-        let (r, _) = r.rate(5, None, when).unwrap();
+        let (r, _) = r.rate(Stars::new(5).unwrap(), None, when).unwrap();
         let summary = summarize(
             &[
                 ("2022-12".into(), counters(&r)),

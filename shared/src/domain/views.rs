@@ -167,8 +167,11 @@ pub fn reply_view(report: &Report) -> Option<ReplyView> {
 
 pub fn rating_view(report: &Report) -> Option<RatingView> {
     report.rating.as_ref().map(|r| RatingView {
-        stars: r.stars,
-        level_name: Catalog::get().rating_level(r.stars).unwrap_or_default().to_owned(),
+        stars: r.stars.get(),
+        level_name: Catalog::get()
+            .rating_level(r.stars.get())
+            .unwrap_or_default()
+            .to_owned(),
         comment: r.comment.clone(),
         rated_at: format(&r.rated_at),
     })
