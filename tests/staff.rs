@@ -449,7 +449,7 @@ async fn old_report(env: &Env, days_ago: i64, sub: &str) -> String {
     let reporter = Reporter {
         sub: sub.into(),
         name: "旧".into(),
-        phone: "13700000000".into(),
+        phone: shared::domain::phone::Phone::new("13700000000"),
     };
     let input: ReportInput = serde_json::from_value(form()).unwrap();
     let draft = validate(&input, env.app.directory, sub).unwrap();

@@ -77,7 +77,7 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
     let reporter = Reporter {
         sub: "serial-1".into(),
         name: "张三".into(),
-        phone: "13800000001".into(),
+        phone: shared::domain::phone::Phone::new("13800000001"),
     };
     let input: ReportInput = serde_json::from_value(form()).unwrap();
     let draft = validate(&input, env.app.directory, &reporter.sub).unwrap();

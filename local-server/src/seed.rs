@@ -9,6 +9,7 @@ use shared::domain::Rejection;
 use shared::domain::catalog::Catalog;
 use shared::domain::deadlines::Deadlines;
 use shared::domain::input::{ReportInput, validate};
+use shared::domain::phone::Phone;
 use shared::domain::report::{Finding, Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::timeline::{Actor, Event};
@@ -115,7 +116,7 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
     let reporter = Reporter {
         sub: "demo-citizen".into(),
         name: "演示用户".into(),
-        phone: "13800000000".into(),
+        phone: Phone::new("13800000000"),
     };
     let mut written = 0;
     for demo in &DEMOS {

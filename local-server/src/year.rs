@@ -17,6 +17,7 @@ use shared::domain::actions::{Action, Target, apply};
 use shared::domain::catalog::Catalog;
 use shared::domain::deadlines::Deadlines;
 use shared::domain::input::{ReportInput, validate};
+use shared::domain::phone::Phone;
 use shared::domain::rating::Stars;
 use shared::domain::report::{Finding, Report, Reporter};
 use shared::domain::serial::Serial;
@@ -184,7 +185,7 @@ fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize
         reporter: Reporter {
             sub: format!("year-citizen-{citizen}"),
             name: format!("{}市民{citizen}", pick(rng, &SURNAMES)),
-            phone: format!("13{:09}", 100_000_000 + citizen),
+            phone: Phone::new(format!("13{:09}", 100_000_000 + citizen)),
         },
         submitted,
         serial_suffix: rng.random_range(0..1000),

@@ -13,6 +13,7 @@ use shared::adapters::StoreError;
 use shared::adapters::dynamo::{Delivery, Records, sms_pk};
 use shared::adapters::sns::{SmsSender, e164};
 use shared::domain::dispatch::Directory;
+use shared::domain::phone::Phone;
 use shared::domain::report::Report;
 use shared::domain::status::Status;
 
@@ -29,7 +30,8 @@ pub struct Notifier<S> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub key: String,
-    pub phone: String,
+    /// In E.164; printed masked.
+    pub phone: Phone,
     pub text: String,
 }
 
@@ -63,12 +65,12 @@ impl<S: SmsSender> Notifier<S> {
         let serial = after.serial.to_string();
         let fill = |template: &str| template.replace("{serial}", &serial);
         let mut out = Vec::new();
-        let mut to = |phones: Vec<String>, text: String| {
+        let mut to = |phones: Vec<Phone>, text: String| {
             for phone in phones {
-                match e164(&phone) {
-                    Some(phone) => out.push(Message {
-                        key: sms_pk(&serial, after.version, &phone),
-                        phone,
+                match e164(phone.reveal()) {
+                    Some(number) => out.push(Message {
+                        key: sms_pk(&serial, after.version, &number),
+                        phone: Phone::new(number),
                         text: text.clone(),
                     }),
                     None => tracing::warn!(%serial, %phone, "not a mobile number; no SMS"),
@@ -87,7 +89,7 @@ impl<S: SmsSender> Notifier<S> {
             if phones.is_empty() {
                 tracing::warn!(%serial, agency = %after.assignment.agency_id, "agency has no duty phone; no SMS");
             }
-            to(phones, fill(&self.to_agency));
+            to(phones.into_iter().map(Phone::new).collect(), fill(&self.to_agency));
         }
         let answered = after.status == Status::Replied && before.as_ref().is_some_and(|b| b.status != Status::Replied);
         if answered {
@@ -108,10 +110,11 @@ impl<S: SmsSender> Notifier<S> {
             if !self.records.claim_sms(&message.key, &message.text, now).await? {
                 continue; // sent before (or in flight elsewhere): never twice
             }
-            match self.sender.send(&message.phone, &message.text).await {
+            match self.sender.send(message.phone.reveal(), &message.text).await {
                 Ok(()) => self.records.finish_sms(&message.key, Delivery::Sent).await?,
                 Err(error) => {
-                    tracing::error!(key = %message.key, %error, "SMS failed; the record will be retried");
+                    // The record's key holds the number: the masked phone names the message.
+                    tracing::error!(phone = %message.phone, %error, "SMS failed; the record will be retried");
                     self.records.finish_sms(&message.key, Delivery::Failed).await?;
                     failure = Some(error);
                 }

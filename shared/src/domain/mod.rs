@@ -10,6 +10,7 @@ pub mod error;
 pub mod evidence;
 pub mod idempotency;
 pub mod input;
+pub mod phone;
 pub mod public;
 pub mod rating;
 pub mod regions;

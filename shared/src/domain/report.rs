@@ -8,6 +8,7 @@ use super::deadlines::{DeadlineRules, Deadlines};
 use super::dispatch::Assignment;
 use super::draft::{Draft, Location};
 use super::evidence::Evidence;
+use super::phone::Phone;
 use super::rating::Stars;
 use super::serial::Serial;
 use super::status::Status;
@@ -20,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub struct Reporter {
     pub sub: String,
     pub name: String,
-    pub phone: String,
+    pub phone: Phone,
 }
 
 /// The agency's conclusion: 属实 / 部分属实 / 不属实.
@@ -416,7 +417,7 @@ pub(crate) mod tests {
         let reporter = Reporter {
             sub: "citizen-1".into(),
             name: "张三".into(),
-            phone: "13812341234".into(),
+            phone: Phone::new("13812341234"),
         };
         let serial = Serial::parse("221215170850330").unwrap();
         let submitted = at("2022-12-15T17:08:50+08:00");

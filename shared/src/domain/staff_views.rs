@@ -5,7 +5,7 @@ use super::calendar::Calendar;
 use super::deadlines::Deadlines;
 use super::regions::Regions;
 use super::report::Report;
-use super::staff::{mask_name, mask_phone};
+use super::staff::mask_name;
 use super::status::Status;
 use super::time::format;
 use super::timeline::{Actor, Event, EventKind};
@@ -161,9 +161,9 @@ pub fn staff_detail(
                 mask_name(&report.reporter.name)
             },
             phone: if reveal_phone {
-                report.reporter.phone.clone()
+                report.reporter.phone.reveal().to_owned()
             } else {
-                mask_phone(&report.reporter.phone)
+                report.reporter.phone.masked()
             },
             phone_revealed: reveal_phone,
         },

@@ -3,6 +3,7 @@
 
 use super::ApiError;
 use crate::domain::dispatch::Directory;
+use crate::domain::phone::Phone;
 use crate::domain::report::Reporter;
 use crate::domain::staff::{Staff, StaffRole};
 use lambda_http::request::RequestContext;
@@ -37,7 +38,11 @@ pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
     let name = get(&["name"]);
     let phone = get(&["phone_number", "phone"]);
     match (name, phone) {
-        (Some(name), Some(phone)) => Ok(Reporter { sub, name, phone }),
+        (Some(name), Some(phone)) => Ok(Reporter {
+            sub,
+            name,
+            phone: Phone::new(phone),
+        }),
         // A token without the real-name claims cannot report: the platform needs them.
         _ => Err(ApiError::new(403, "identity_incomplete", "请先完成实名认证")),
     }
