@@ -21,6 +21,7 @@ impl SmsSender for Flaky {
         if fail {
             return Err(StoreError::Service {
                 service: "sns",
+                operation: "send_sms",
                 detail: "injected failure".into(),
             });
         }

@@ -5,31 +5,100 @@ pub mod post_policy;
 pub mod s3;
 pub mod sns;
 
+use aws_runtime::retries::classifiers::THROTTLING_ERRORS;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use thiserror::Error;
 
-/// A failure of the store below, not of the caller's request.
+/// A failure of a service below, not of the caller's request. Each names the adapter operation
+/// that failed (`create_report`, `claim_sms`, …) so that a log line says what was being done.
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// The service refused for load; the caller may retry later.
-    #[error("throttled: {0}")]
-    Throttled(String),
-    #[error("{service} call failed: {detail}")]
-    Service { service: &'static str, detail: String },
+    #[error("{operation}: {service} throttled the call: {detail}")]
+    Throttled {
+        service: &'static str,
+        operation: &'static str,
+        detail: String,
+    },
+    #[error("{operation}: {service} call failed: {detail}")]
+    Service {
+        service: &'static str,
+        operation: &'static str,
+        detail: String,
+    },
     /// An item that does not read back as the type we wrote.
     #[error("malformed item {key}: {detail}")]
     Corrupt { key: String, detail: String },
 }
 
 impl StoreError {
-    pub fn service(service: &'static str, error: impl std::error::Error + 'static) -> StoreError {
-        let detail = aws_sdk_dynamodb::error::DisplayErrorContext(&error).to_string();
-        if detail.contains("Throttling")
-            || detail.contains("ProvisionedThroughputExceeded")
-            || detail.contains("RequestLimitExceeded")
-        {
-            StoreError::Throttled(detail)
+    /// A failed SDK call, classified by the error code the service answered with, against the
+    /// SDK's own list of throttling codes (never by the text of the message).
+    pub fn call<E, R>(service: &'static str, operation: &'static str, error: SdkError<E, R>) -> StoreError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let throttled = error.code().is_some_and(|code| THROTTLING_ERRORS.contains(&code));
+        let detail = DisplayErrorContext(&error).to_string();
+        if throttled {
+            StoreError::Throttled {
+                service,
+                operation,
+                detail,
+            }
         } else {
-            StoreError::Service { service, detail }
+            StoreError::Service {
+                service,
+                operation,
+                detail,
+            }
         }
+    }
+
+    /// A failure before any call: a request that could not be built or signed.
+    pub fn request(service: &'static str, operation: &'static str, error: impl std::fmt::Display) -> StoreError {
+        StoreError::Service {
+            service,
+            operation,
+            detail: error.to_string(),
+        }
+    }
+
+    pub fn is_throttled(&self) -> bool {
+        matches!(self, StoreError::Throttled { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::operation::query::QueryError;
+    use aws_smithy_runtime_api::http::{Response, StatusCode};
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn answered(code: &str, message: &str) -> SdkError<QueryError, Response> {
+        let error = QueryError::generic(ErrorMetadata::builder().code(code).message(message).build());
+        let status = StatusCode::try_from(400).unwrap_or_else(|_| unreachable!());
+        SdkError::service_error(error, Response::new(status, SdkBody::empty()))
+    }
+
+    #[test]
+    fn throttling_is_read_from_the_error_code_not_the_text() {
+        let throttled = StoreError::call("dynamodb", "queue", answered("ThrottlingException", "slow down"));
+        assert!(throttled.is_throttled());
+        assert!(
+            throttled.to_string().starts_with("queue: dynamodb throttled the call"),
+            "{throttled}"
+        );
+        let provisioned = answered("ProvisionedThroughputExceededException", "");
+        assert!(StoreError::call("dynamodb", "save_report", provisioned).is_throttled());
+        // A message that mentions throttling is not throttling.
+        let other = StoreError::call("dynamodb", "stats", answered("ValidationException", "Throttling words"));
+        assert!(!other.is_throttled());
+        assert!(other.to_string().starts_with("stats: dynamodb call failed"), "{other}");
     }
 }

@@ -37,7 +37,7 @@ pub struct Presigned {
 }
 
 fn presigning(ttl: Duration) -> Result<PresigningConfig, StoreError> {
-    PresigningConfig::expires_in(ttl).map_err(|e| StoreError::service("s3", e))
+    PresigningConfig::expires_in(ttl).map_err(|e| StoreError::request("s3", "presigning", e))
 }
 
 impl EvidenceStore {
@@ -63,7 +63,7 @@ impl EvidenceStore {
 
     /// A PUT for exactly this upload: its content type and length are part of the signature.
     pub async fn presign_put(&self, upload: &Upload, ttl: Duration) -> Result<Presigned, StoreError> {
-        let size = i64::try_from(upload.size).map_err(|e| StoreError::service("s3", e))?;
+        let size = i64::try_from(upload.size).map_err(|e| StoreError::request("s3", "presign_put", e))?;
         let request = self
             .client
             .put_object()
@@ -74,7 +74,7 @@ impl EvidenceStore {
             .tagging(PENDING_TAG)
             .presigned(presigning(ttl)?)
             .await
-            .map_err(|e| StoreError::service("s3", e))?;
+            .map_err(|e| StoreError::call("s3", "presign_put", e))?;
         let mut headers: BTreeMap<String, String> = request
             .headers()
             .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
@@ -100,11 +100,11 @@ impl EvidenceStore {
         let provider = self
             .credentials
             .as_ref()
-            .ok_or_else(|| StoreError::service("s3", Unexpected("no credentials to sign with")))?;
+            .ok_or_else(|| StoreError::request("s3", "presign_uploads", Unexpected("no credentials to sign with")))?;
         let credentials = provider
             .provide_credentials()
             .await
-            .map_err(|e| StoreError::service("s3", e))?;
+            .map_err(|e| StoreError::request("s3", "presign_uploads", e))?;
         let signing = SigningCredentials {
             access_key_id: credentials.access_key_id(),
             secret_access_key: credentials.secret_access_key(),
@@ -114,13 +114,18 @@ impl EvidenceStore {
             .client
             .config()
             .region()
-            .ok_or_else(|| StoreError::service("s3", Unexpected("no region to sign for")))?;
+            .ok_or_else(|| StoreError::request("s3", "presign_uploads", Unexpected("no region to sign for")))?;
         let tagging = tagging_document(&[("claim", "pending")]);
         let mut signed = Vec::with_capacity(uploads.len());
         for upload in uploads {
             let put = self.presign_put(upload, ttl).await?;
-            let url = bucket_url(&put.url, &upload.key)
-                .ok_or_else(|| StoreError::service("s3", Unexpected("a presigned URL that does not end in its key")))?;
+            let url = bucket_url(&put.url, &upload.key).ok_or_else(|| {
+                StoreError::request(
+                    "s3",
+                    "presign_uploads",
+                    Unexpected("a presigned URL that does not end in its key"),
+                )
+            })?;
             let rules = PostRules {
                 bucket: &self.bucket,
                 key: &upload.key,
@@ -141,11 +146,11 @@ impl EvidenceStore {
             .key("claim")
             .value("claimed")
             .build()
-            .map_err(|e| StoreError::service("s3", e))?;
+            .map_err(|e| StoreError::request("s3", "mark_claimed", e))?;
         let tagging = Tagging::builder()
             .tag_set(tag)
             .build()
-            .map_err(|e| StoreError::service("s3", e))?;
+            .map_err(|e| StoreError::request("s3", "mark_claimed", e))?;
         self.client
             .put_object_tagging()
             .bucket(&self.bucket)
@@ -153,7 +158,7 @@ impl EvidenceStore {
             .tagging(tagging)
             .send()
             .await
-            .map_err(|e| StoreError::service("s3", e))?;
+            .map_err(|e| StoreError::call("s3", "mark_claimed", e))?;
         Ok(())
     }
 
@@ -166,7 +171,7 @@ impl EvidenceStore {
             .key(key)
             .presigned(presigning(ttl)?)
             .await
-            .map_err(|e| StoreError::service("s3", e))?;
+            .map_err(|e| StoreError::call("s3", "presign_get", e))?;
         Ok(request.uri().to_owned())
     }
 
@@ -197,7 +202,7 @@ impl EvidenceStore {
                 size: output.content_length.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
             })),
             Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
-            Err(error) => Err(StoreError::service("s3", error)),
+            Err(error) => Err(StoreError::call("s3", "head", error)),
         }
     }
 }

@@ -39,7 +39,7 @@ impl SmsSender for Sns {
             .data_type("String")
             .string_value("Transactional")
             .build()
-            .map_err(|e| StoreError::service("sns", e))?;
+            .map_err(|e| StoreError::request("sns", "send_sms", e))?;
         self.client
             .publish()
             .phone_number(phone)
@@ -47,7 +47,7 @@ impl SmsSender for Sns {
             .message_attributes("AWS.SNS.SMS.SMSType", transactional)
             .send()
             .await
-            .map_err(|e| StoreError::service("sns", e))?;
+            .map_err(|e| StoreError::call("sns", "send_sms", e))?;
         Ok(())
     }
 }

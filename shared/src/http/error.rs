@@ -82,8 +82,8 @@ impl From<Rejection> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
         match error {
-            StoreError::Throttled(detail) => {
-                tracing::warn!(%detail, "store throttled");
+            throttled @ StoreError::Throttled { .. } => {
+                tracing::warn!(error = %throttled, "throttled");
                 ApiError::unavailable()
             }
             other => {

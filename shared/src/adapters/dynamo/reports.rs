@@ -11,7 +11,6 @@ use crate::domain::report::Report;
 use crate::domain::serial::Serial;
 use crate::domain::stats::{Buckets, delta};
 use crate::domain::timeline::Event;
-use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
@@ -20,7 +19,7 @@ use std::collections::HashMap;
 const DAY_SECONDS: i64 = 24 * 3600;
 
 /// Every item a query finds, page after page.
-pub(super) async fn all_pages(query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
+pub(super) async fn all_pages(operation: &'static str, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
     let mut items = Vec::new();
     let mut start: Option<Item> = None;
     loop {
@@ -29,7 +28,7 @@ pub(super) async fn all_pages(query: QueryFluentBuilder) -> Result<Vec<Item>, St
             .set_exclusive_start_key(start.take())
             .send()
             .await
-            .map_err(|e| StoreError::service("dynamodb", e))?;
+            .map_err(|e| StoreError::call("dynamodb", operation, e))?;
         items.extend(output.items.unwrap_or_default());
         match output.last_evaluated_key {
             Some(next) => start = Some(next),
@@ -90,18 +89,19 @@ fn names(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
-fn build_err(error: impl std::error::Error + 'static) -> StoreError {
-    StoreError::service("dynamodb", error)
+/// A transaction item that could not be built, in `operation`.
+fn unbuilt(operation: &'static str) -> impl Fn(aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    move |error| StoreError::request("dynamodb", operation, error)
 }
 
 impl Records {
-    fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+    fn put_new(&self, operation: &'static str, item: Item) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(pk)")
             .build()
-            .map_err(build_err)?;
+            .map_err(unbuilt(operation))?;
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
@@ -109,8 +109,8 @@ impl Records {
     pub async fn create_report(&self, new: &NewReport<'_>) -> Result<CreateOutcome, StoreError> {
         let serial = new.report.serial.to_string();
         let mut writes = vec![
-            self.put_new(report_item(new.report)?)?,
-            self.put_new(event_item(&serial, new.event)?)?,
+            self.put_new("create_report", report_item(new.report)?)?,
+            self.put_new("create_report", event_item(&serial, new.event)?)?,
             TransactWriteItem::builder()
                 .update(
                     Update::builder()
@@ -123,18 +123,18 @@ impl Records {
                         .expression_attribute_values(":limit", n(new.quota_limit))
                         .expression_attribute_values(":ttl", n(new.now_epoch + 2 * DAY_SECONDS))
                         .build()
-                        .map_err(build_err)?,
+                        .map_err(unbuilt("create_report"))?,
                 )
                 .build(),
         ];
-        writes.extend(self.stats_updates(&delta(None, new.report))?);
+        writes.extend(self.stats_updates("create_report", &delta(None, new.report))?);
         let idempotency_at = writes.len();
         if let Some((idem_key, fingerprint)) = new.idempotency {
             let mut item = key(idempotency_pk(&new.report.reporter.sub, idem_key), "IDEMPOTENCY");
             item.insert("fingerprint".into(), s(fingerprint));
             item.insert("serial".into(), s(serial.clone()));
             item.insert("ttl".into(), n(new.now_epoch + DAY_SECONDS));
-            writes.push(self.put_new(item)?);
+            writes.push(self.put_new("create_report", item)?);
         }
         let uploads_at = writes.len();
         for upload in new.uploads {
@@ -151,7 +151,7 @@ impl Records {
                 .expression_attribute_values(":serial", s(serial.clone()))
                 .expression_attribute_values(":owner", s(new.owner))
                 .build()
-                .map_err(build_err)?;
+                .map_err(unbuilt("create_report"))?;
             writes.push(TransactWriteItem::builder().update(update).build());
         }
         let result = self
@@ -164,11 +164,8 @@ impl Records {
             Ok(_) => return Ok(CreateOutcome::Created),
             Err(error) => error,
         };
-        let SdkError::ServiceError(service) = &error else {
-            return Err(StoreError::service("dynamodb", error));
-        };
-        let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err() else {
-            return Err(StoreError::service("dynamodb", error));
+        let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() else {
+            return Err(StoreError::call("dynamodb", "create_report", error));
         };
         let codes: Vec<&str> = cancelled
             .cancellation_reasons()
@@ -189,6 +186,7 @@ impl Records {
         } else {
             return Err(StoreError::Service {
                 service: "dynamodb",
+                operation: "create_report",
                 detail: format!("transaction cancelled: {codes:?}"),
             });
         })
@@ -205,43 +203,38 @@ impl Records {
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":expected", n(before.version))
             .build()
-            .map_err(build_err)?;
+            .map_err(unbuilt("save_report"))?;
         let mut writes = vec![
             TransactWriteItem::builder().put(put).build(),
-            self.put_new(event_item(&serial, event)?)?,
+            self.put_new("save_report", event_item(&serial, event)?)?,
         ];
-        writes.extend(self.stats_updates(&delta(Some(before), after))?);
-        match self
+        writes.extend(self.stats_updates("save_report", &delta(Some(before), after))?);
+        let result = self
             .client
             .transact_write_items()
             .set_transact_items(Some(writes))
             .send()
-            .await
-        {
-            Ok(_) => Ok(SaveOutcome::Saved),
-            Err(SdkError::ServiceError(service)) => match service.err() {
-                TransactWriteItemsError::TransactionCanceledException(cancelled) => {
-                    let stale = cancelled
-                        .cancellation_reasons()
-                        .iter()
-                        .any(|r| r.code() == Some("ConditionalCheckFailed"));
-                    Ok(if stale {
-                        SaveOutcome::Stale
-                    } else {
-                        SaveOutcome::Contended
-                    })
-                }
-                _ => Err(StoreError::Service {
-                    service: "dynamodb",
-                    detail: format!("{:?}", service.err()),
-                }),
-            },
-            Err(error) => Err(StoreError::service("dynamodb", error)),
-        }
+            .await;
+        let error = match result {
+            Ok(_) => return Ok(SaveOutcome::Saved),
+            Err(error) => error,
+        };
+        let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() else {
+            return Err(StoreError::call("dynamodb", "save_report", error));
+        };
+        let stale = cancelled
+            .cancellation_reasons()
+            .iter()
+            .any(|r| r.code() == Some("ConditionalCheckFailed"));
+        Ok(if stale {
+            SaveOutcome::Stale
+        } else {
+            SaveOutcome::Contended
+        })
     }
 
     /// One ADD per statistics bucket the change touches.
-    fn stats_updates(&self, buckets: &Buckets) -> Result<Vec<TransactWriteItem>, StoreError> {
+    fn stats_updates(&self, operation: &'static str, buckets: &Buckets) -> Result<Vec<TransactWriteItem>, StoreError> {
         let mut writes = Vec::with_capacity(buckets.len());
         for ((scope, month), counters) in buckets {
             let mut update = Update::builder()
@@ -257,7 +250,7 @@ impl Records {
             let update = update
                 .update_expression(format!("ADD {}", clauses.join(", ")))
                 .build()
-                .map_err(build_err)?;
+                .map_err(unbuilt(operation))?;
             writes.push(TransactWriteItem::builder().update(update).build());
         }
         Ok(writes)
@@ -272,7 +265,7 @@ impl Records {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| StoreError::service("dynamodb", e))?;
+            .map_err(|e| StoreError::call("dynamodb", "report", e))?;
         output.item.map(from_item).transpose()
     }
 
@@ -287,7 +280,7 @@ impl Records {
             .consistent_read(true);
         let mut report = None;
         let mut events = Vec::new();
-        for item in all_pages(query).await? {
+        for item in all_pages("report_with_timeline", query).await? {
             let sort = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             if sort == REPORT_SK {
                 report = Some(from_item::<Report>(item)?);
@@ -301,6 +294,7 @@ impl Records {
 
     async fn page(
         &self,
+        operation: &'static str,
         index: &str,
         partition: (&str, String),
         sort_attr: &str,
@@ -324,7 +318,7 @@ impl Records {
             .set_exclusive_start_key(start)
             .send()
             .await
-            .map_err(|e| StoreError::service("dynamodb", e))?;
+            .map_err(|e| StoreError::call("dynamodb", operation, e))?;
         let items = output
             .items
             .unwrap_or_default()
@@ -342,6 +336,7 @@ impl Records {
     /// The reporter's own reports, newest first.
     pub async fn reports_of(&self, sub: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Report>, ListError> {
         self.page(
+            "reports_of",
             INDEX_BY_REPORTER,
             ("reporter_pk", reporter_pk(sub)),
             "serial_sk",
@@ -354,6 +349,7 @@ impl Records {
     /// A city's public board, newest reply first.
     pub async fn public_board(&self, city: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Report>, ListError> {
         self.page(
+            "public_board",
             INDEX_PUBLIC_BOARD,
             ("board_pk", board_pk(city)),
             "board_sk",
@@ -372,7 +368,7 @@ impl Records {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| StoreError::service("dynamodb", e))?;
+            .map_err(|e| StoreError::call("dynamodb", "idempotency", e))?;
         output.item.map(from_item).transpose()
     }
 }

@@ -56,7 +56,7 @@ impl Records {
             {
                 Ok(false)
             }
-            Err(error) => Err(StoreError::service("dynamodb", error)),
+            Err(error) => Err(StoreError::call("dynamodb", "claim_sms", error)),
         }
     }
 
@@ -74,7 +74,7 @@ impl Records {
             .expression_attribute_values(":state", s(state))
             .send()
             .await
-            .map_err(|e| StoreError::service("dynamodb", e))?;
+            .map_err(|e| StoreError::call("dynamodb", "finish_sms", e))?;
         Ok(())
     }
 }

@@ -122,7 +122,7 @@ impl Records {
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
-                .map_err(|e| StoreError::service("dynamodb", e))?;
+                .map_err(|e| StoreError::call("dynamodb", "queue", e))?;
             for item in output.items.unwrap_or_default() {
                 items.push(from_item::<Report>(item)?);
             }
@@ -185,7 +185,7 @@ impl Records {
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
-                .map_err(|e| StoreError::service("dynamodb", e))?;
+                .map_err(|e| StoreError::call("dynamodb", "count_overdue", e))?;
             total += i64::from(output.count);
             match output.last_evaluated_key {
                 Some(next) => start = Some(next),
@@ -205,7 +205,7 @@ impl Records {
             .expression_attribute_values(":from", s(from))
             .expression_attribute_values(":to", s(to))
             .consistent_read(true);
-        let months = all_pages(query).await?.into_iter().map(|item| {
+        let months = all_pages("stats", query).await?.into_iter().map(|item| {
             let month = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             let counters: Counters = item
                 .iter()

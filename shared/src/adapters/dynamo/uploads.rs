@@ -20,7 +20,7 @@ impl Records {
                 .set_item(Some(upload_item(upload, now_epoch + UPLOAD_TTL_SECONDS)?))
                 .condition_expression("attribute_not_exists(pk)")
                 .build()
-                .map_err(|e| StoreError::service("dynamodb", e))?;
+                .map_err(|e| StoreError::request("dynamodb", "put_uploads", e))?;
             writes.push(TransactWriteItem::builder().put(put).build());
         }
         self.client
@@ -28,7 +28,7 @@ impl Records {
             .set_transact_items(Some(writes))
             .send()
             .await
-            .map_err(|e| StoreError::service("dynamodb", e))?;
+            .map_err(|e| StoreError::call("dynamodb", "put_uploads", e))?;
         Ok(())
     }
 
@@ -44,7 +44,7 @@ impl Records {
                 .set_keys(Some(wanted))
                 .consistent_read(true)
                 .build()
-                .map_err(|e| StoreError::service("dynamodb", e))?,
+                .map_err(|e| StoreError::request("dynamodb", "uploads", e))?,
         );
         // BatchGetItem may leave keys unprocessed under load; ask again for those.
         for _ in 0..5 {
@@ -55,7 +55,7 @@ impl Records {
                 .request_items(&self.table, request)
                 .send()
                 .await
-                .map_err(|e| StoreError::service("dynamodb", e))?;
+                .map_err(|e| StoreError::call("dynamodb", "uploads", e))?;
             for item in output
                 .responses
                 .and_then(|mut r| r.remove(&self.table))
@@ -70,7 +70,11 @@ impl Records {
                 .filter(|k| !k.keys().is_empty());
         }
         if pending.is_some() {
-            return Err(StoreError::Throttled("batch get left keys unprocessed".into()));
+            return Err(StoreError::Throttled {
+                service: "dynamodb",
+                operation: "uploads",
+                detail: "BatchGetItem left keys unprocessed five times".into(),
+            });
         }
         Ok(found)
     }
