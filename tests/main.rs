@@ -12,6 +12,7 @@ mod events;
 mod evidence;
 mod journey;
 mod layers;
+mod logs;
 mod notify;
 mod permissions;
 mod post_policy;

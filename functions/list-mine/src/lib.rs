@@ -7,7 +7,8 @@ use shared::app::App;
 use shared::domain::serial::Serial;
 use shared::domain::views::{CitizenDetail, CitizenListItem, citizen_detail, list_item};
 use shared::http::request::{limit, path_serial, query_param, route_key};
-use shared::http::response::{json, respond};
+use shared::http::response::json;
+use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
 
 #[derive(Debug, Serialize)]
@@ -17,7 +18,7 @@ pub struct MyReports {
 }
 
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    respond(route(app, &request).await)
+    answer(&request, route(app, &request)).await
 }
 
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {

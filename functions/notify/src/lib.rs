@@ -16,6 +16,7 @@ use shared::domain::dispatch::Directory;
 use shared::domain::phone::Phone;
 use shared::domain::report::Report;
 use shared::domain::status::Status;
+use tracing::Instrument;
 
 /// What `notify` needs: the table, the directory (duty phones), the texts and a sender.
 pub struct Notifier<S> {
@@ -42,6 +43,15 @@ fn image(item: &serde_dynamo::Item) -> Result<Option<Report>, String> {
     serde_dynamo::from_item(item.clone())
         .map(Some)
         .map_err(|e| e.to_string())
+}
+
+/// Every log line of one stream record names it: its event id and, for a report, the serial.
+fn record_span(record: &EventRecord) -> tracing::Span {
+    let serial = match record.change.keys.get("pk") {
+        Some(serde_dynamo::AttributeValue::S(pk)) => pk.strip_prefix("REPORT#").unwrap_or_default(),
+        _ => "",
+    };
+    tracing::info_span!("record", event_id = %record.event_id, serial)
 }
 
 fn is_report(record: &EventRecord) -> bool {
@@ -111,7 +121,10 @@ impl<S: SmsSender> Notifier<S> {
                 continue; // sent before (or in flight elsewhere): never twice
             }
             match self.sender.send(message.phone.reveal(), &message.text).await {
-                Ok(()) => self.records.finish_sms(&message.key, Delivery::Sent).await?,
+                Ok(()) => {
+                    self.records.finish_sms(&message.key, Delivery::Sent).await?;
+                    tracing::info!(phone = %message.phone, "SMS sent");
+                }
                 Err(error) => {
                     // The record's key holds the number: the masked phone names the message.
                     tracing::error!(phone = %message.phone, %error, "SMS failed; the record will be retried");
@@ -127,8 +140,10 @@ impl<S: SmsSender> Notifier<S> {
     pub async fn handle(&self, event: Event) -> DynamoDbEventResponse {
         let mut response = DynamoDbEventResponse::default();
         for record in &event.records {
-            if let Err(error) = self.deliver(record).await {
-                tracing::error!(event_id = %record.event_id, %error, "stream record failed");
+            let span = record_span(record);
+            let delivered = self.deliver(record).instrument(span.clone()).await;
+            if let Err(error) = delivered {
+                span.in_scope(|| tracing::error!(%error, "stream record failed; it will be retried"));
                 let mut failure = DynamoDbBatchItemFailure::default();
                 failure.item_identifier = record.change.sequence_number.clone();
                 response.batch_item_failures.push(failure);

@@ -8,7 +8,8 @@ use shared::app::App;
 use shared::domain::public::{PublicReport, public_view};
 use shared::domain::regions::Level;
 use shared::http::request::{limit, path_serial, query_param, route_key};
-use shared::http::response::{PUBLIC_SHORT, json_cached, respond};
+use shared::http::response::{PUBLIC_SHORT, json_cached};
+use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response};
 
 #[derive(Debug, Serialize)]
@@ -20,7 +21,7 @@ pub struct Board {
 }
 
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    respond(route(app, &request).await)
+    answer(&request, route(app, &request)).await
 }
 
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {

@@ -8,7 +8,8 @@ use shared::domain::serial::Serial;
 use shared::domain::time::now_cst;
 use shared::domain::views::{RatingView, rating_view};
 use shared::http::request::{json_body, parse, path_serial, route_key};
-use shared::http::response::{json, respond};
+use shared::http::response::json;
+use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
 
 /// A save that lost a race is retried on the fresh report this many times.
@@ -21,7 +22,7 @@ pub struct Rated {
 }
 
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    respond(route(app, &request).await)
+    answer(&request, route(app, &request)).await
 }
 
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {

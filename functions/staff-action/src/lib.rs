@@ -12,11 +12,12 @@ use shared::app::App;
 use shared::domain::staff_profile::staff_profile;
 use shared::domain::templates::templates;
 use shared::http::request::{json_body, path_serial, query_param, route_key};
-use shared::http::response::{json, respond};
+use shared::http::response::json;
+use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
 
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    respond(route(app, &request).await)
+    answer(&request, route(app, &request)).await
 }
 
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {

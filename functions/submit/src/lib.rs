@@ -8,12 +8,13 @@ mod uploads;
 
 use shared::app::App;
 use shared::http::request::{header, json_body, route_key};
-use shared::http::response::{json, respond};
+use shared::http::response::json;
+use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
 
 /// The Lambda handler: reads the request, calls the flow, answers.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
-    respond(route(app, &request).await)
+    answer(&request, route(app, &request)).await
 }
 
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod request;
 pub mod response;
 pub mod serve;
+pub mod span;
 
 pub use error::ApiError;
 pub use lambda_http::{Body, Request, Response};

@@ -1,0 +1,95 @@
+//! Every log line of a request carries its route and request id, and of a stream record its
+//! event id and serial, in the JSON format the functions log in Lambda; no name or phone.
+
+use crate::harness::{Env, read_repo_file};
+use lambda_http::request::from_str;
+use local_server::gateway::dispatch;
+use serde_json::Value;
+use shared::telemetry::json_subscriber;
+use std::sync::{Arc, Mutex};
+use tracing_subscriber::EnvFilter;
+
+/// Log lines written while a test's subscriber is the default on its thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn install(&self) -> tracing::subscriber::DefaultGuard {
+        let writer = self.clone();
+        tracing::subscriber::set_default(json_subscriber(EnvFilter::new("info"), move || writer.clone()))
+    }
+
+    fn lines(&self) -> (String, Vec<Value>) {
+        let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
+        let lines = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        (text, lines)
+    }
+}
+
+#[tokio::test]
+async fn every_line_of_a_request_names_its_route_request_id_and_caller() {
+    let env = Env::new().await;
+    local_server::seed::seed(env.app).await.unwrap();
+    let event = read_repo_file("events/submit/report.json");
+    let raw: Value = serde_json::from_str(&event).unwrap();
+    let captured = Captured::default();
+    let guard = captured.install();
+    let response = dispatch(env.app, "submit", from_str(&event).unwrap()).await;
+    drop(guard);
+    assert_eq!(response.status(), 201);
+
+    let (text, lines) = captured.lines();
+    assert!(
+        lines.iter().any(|l| l["fields"]["message"] == "report submitted"),
+        "{text}"
+    );
+    for line in &lines {
+        let span = &line["span"];
+        assert_eq!(span["name"], "request", "{line}");
+        assert_eq!(span["route"], "POST /v1/reports", "{line}");
+        assert_eq!(span["request_id"], raw["requestContext"]["requestId"], "{line}");
+        assert_eq!(span["sub"], "demo-citizen", "{line}");
+    }
+    let claims = &raw["requestContext"]["authorizer"]["jwt"]["claims"];
+    for private in [&claims["name"], &claims["phone_number"]] {
+        assert!(!text.contains(private.as_str().unwrap()), "{private} logged: {text}");
+    }
+}
+
+#[tokio::test]
+async fn every_line_of_a_stream_record_names_the_record_and_its_report() {
+    let env = Env::new().await;
+    let event: aws_lambda_events::event::dynamodb::Event =
+        serde_json::from_str(&read_repo_file("events/notify/stream-insert.json")).unwrap();
+    let notifier = env.notifier(env.sns());
+    let captured = Captured::default();
+    let guard = captured.install();
+    let answer = notifier.handle(event.clone()).await;
+    drop(guard);
+    assert!(answer.batch_item_failures.is_empty());
+
+    let (text, lines) = captured.lines();
+    assert!(lines.iter().any(|l| l["fields"]["message"] == "SMS sent"), "{text}");
+    for line in &lines {
+        let span = &line["span"];
+        assert_eq!(span["name"], "record", "{line}");
+        assert_eq!(span["event_id"], event.records[0].event_id.as_str(), "{line}");
+        assert_eq!(span["serial"], "261122220712565", "{line}");
+    }
+    let phone = &env.duty_phones["420106-education"];
+    assert!(
+        !text.contains(&phone[phone.len() - 8..]),
+        "a whole number logged: {text}"
+    );
+}
