@@ -50,14 +50,14 @@ async fn a_kept_store_gains_the_indexes_the_template_added_since() {
         .attribute_definitions
         .retain(|a| !a.attribute_name.starts_with("open_"));
     create_table(client, &table, &older).await.unwrap();
-    let s = |v: &str| AttributeValue::S(v.into());
+    let text_attr = |v: &str| AttributeValue::S(v.into());
     client
         .put_item()
         .table_name(&table)
-        .item("pk", s("REPORT#1"))
-        .item("sk", s("REPORT"))
-        .item("open_pk", s("OPEN#420000"))
-        .item("open_deadline", s("2026-01-01T00:00:00+08:00"))
+        .item("pk", text_attr("REPORT#1"))
+        .item("sk", text_attr("REPORT"))
+        .item("open_pk", text_attr("OPEN#420000"))
+        .item("open_deadline", text_attr("2026-01-01T00:00:00+08:00"))
         .send()
         .await
         .unwrap();
@@ -80,7 +80,7 @@ async fn a_kept_store_gains_the_indexes_the_template_added_since() {
         .table_name(&table)
         .index_name("open_by_deadline")
         .key_condition_expression("open_pk = :p")
-        .expression_attribute_values(":p", s("OPEN#420000"))
+        .expression_attribute_values(":p", text_attr("OPEN#420000"))
         .send()
         .await
         .unwrap();

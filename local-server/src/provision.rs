@@ -21,7 +21,7 @@ pub enum ProvisionError {
 }
 
 fn aws(error: impl std::error::Error + 'static) -> ProvisionError {
-    ProvisionError::Aws(aws_sdk_dynamodb::error::DisplayErrorContext(&error).to_string())
+    ProvisionError::Aws(aws_smithy_types::error::display::DisplayErrorContext(&error).to_string())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -169,7 +169,7 @@ async fn read_s3(sdk: &aws_config::SdkConfig, uri: &str) -> Result<String, Confi
         .key(key)
         .send()
         .await
-        .map_err(|e| fail(aws_sdk_s3::error::DisplayErrorContext(&e).to_string()))?;
+        .map_err(|e| fail(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string()))?;
     let bytes = object
         .body
         .collect()

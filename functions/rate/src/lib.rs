@@ -7,7 +7,7 @@ use shared::domain::rating::{RatingInput, validate};
 use shared::domain::serial::Serial;
 use shared::domain::time::now_cst;
 use shared::domain::views::{RatingView, rating_view};
-use shared::http::request::{json_body, parse, path_serial, route_key};
+use shared::http::request::{decode_body, json_body, path_serial, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
@@ -30,7 +30,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "POST /v1/me/reports/{serial}/rating" => {
             let citizen = identity::citizen(request)?;
             let serial = path_serial(request)?;
-            let input: RatingInput = parse(json_body(request)?)?;
+            let input: RatingInput = decode_body(json_body(request)?)?;
             Ok(json(201, &rate(app, &citizen.sub, &serial, &input).await?))
         }
         _ => Err(ApiError::route_not_found()),

@@ -1,7 +1,7 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
 //! statistics, CSV export, reply templates and the caller's own profile. A report outside the caller's reach answers 404.
 
-mod act;
+mod action;
 mod detail;
 mod export;
 mod queue;
@@ -36,7 +36,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "POST /v1/staff/reports/{serial}/actions" => {
             let serial = path_serial(request)?;
             let body = json_body(request)?;
-            Ok(json(200, &act::act(app, &staff, &serial, body).await?))
+            Ok(json(200, &action::take_action(app, &staff, &serial, body).await?))
         }
         "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
         "GET /v1/staff/export" => export::export(app, &staff, request).await,

@@ -15,7 +15,7 @@ use shared::domain::status::Status;
 use shared::domain::time::{format, now_cst};
 use shared::domain::views::AgencyView;
 use shared::http::ApiError;
-use shared::http::request::parse;
+use shared::http::request::decode_body;
 use std::time::Duration;
 
 /// Serial candidates tried before giving up (each has a 1-in-1000 chance of colliding).
@@ -36,10 +36,7 @@ fn receipt(report: &Report) -> Receipt {
         status: report.status,
         status_name: report.status.name(),
         created_at: format(&report.created_at),
-        agency: AgencyView {
-            id: report.assignment.agency_id.clone(),
-            name: report.assignment.agency_name.clone(),
-        },
+        agency: AgencyView::from(&report.assignment),
     }
 }
 
@@ -60,7 +57,7 @@ pub async fn submit(
         }
         None => None,
     };
-    let input: ReportInput = parse(body)?;
+    let input: ReportInput = decode_body(body)?;
     let draft = validate(&input, app.directory, &citizen.sub)?;
     let evidence = check_evidence(app, citizen, &draft).await?;
     let keys: Vec<String> = evidence

@@ -7,7 +7,7 @@ use shared::domain::evidence::{UploadRequest, plan_uploads};
 use shared::domain::report::Reporter;
 use shared::domain::time::{format, now_cst};
 use shared::http::ApiError;
-use shared::http::request::parse;
+use shared::http::request::decode_body;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
@@ -27,7 +27,7 @@ pub struct Issued {
 }
 
 pub async fn issue(app: &App, citizen: &Reporter, body: serde_json::Value) -> Result<Issued, ApiError> {
-    let request: UploadRequest = parse(body)?;
+    let request: UploadRequest = decode_body(body)?;
     let now = now_cst();
     let planned = plan_uploads(&request, &citizen.sub, now, || {
         uuid::Uuid::new_v4().simple().to_string()

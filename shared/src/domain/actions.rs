@@ -76,7 +76,7 @@ fn finding(text: Option<&str>) -> Result<Finding, Rejection> {
 }
 
 /// Reads the action and the version the caller saw.
-pub fn parse(input: &ActionInput) -> Result<(Action, u64), Rejection> {
+pub fn read_action(input: &ActionInput) -> Result<(Action, u64), Rejection> {
     let version = input
         .version
         .ok_or_else(|| Rejection::invalid("version", "缺少版本号"))?;
@@ -255,7 +255,7 @@ mod tests {
     }
 
     fn run(report: &Report, who: &Staff, body: serde_json::Value) -> Result<(Report, Event), Rejection> {
-        let (action, _) = parse(&input(body))?;
+        let (action, _) = read_action(&input(body))?;
         apply(
             report,
             who,
@@ -270,22 +270,22 @@ mod tests {
     #[test]
     fn actions_need_a_version_and_their_fields() {
         assert!(
-            matches!(parse(&input(serde_json::json!({"action": "accept"}))), Err(Rejection::Invalid { field, .. }) if field == "version")
+            matches!(read_action(&input(serde_json::json!({"action": "accept"}))), Err(Rejection::Invalid { field, .. }) if field == "version")
         );
         assert!(
-            matches!(parse(&input(serde_json::json!({"action": "fly", "version": 1}))), Err(Rejection::Invalid { field, .. }) if field == "action")
+            matches!(read_action(&input(serde_json::json!({"action": "fly", "version": 1}))), Err(Rejection::Invalid { field, .. }) if field == "action")
         );
         assert!(
-            matches!(parse(&input(serde_json::json!({"action": "reply", "version": 1, "text": "x"}))), Err(Rejection::Invalid { field, .. }) if field == "finding")
+            matches!(read_action(&input(serde_json::json!({"action": "reply", "version": 1, "text": "x"}))), Err(Rejection::Invalid { field, .. }) if field == "finding")
         );
         assert!(
-            matches!(parse(&input(serde_json::json!({"action": "reply", "version": 1, "finding": "partly"}))), Err(Rejection::Invalid { field, .. }) if field == "text")
+            matches!(read_action(&input(serde_json::json!({"action": "reply", "version": 1, "finding": "partly"}))), Err(Rejection::Invalid { field, .. }) if field == "text")
         );
         assert!(
-            matches!(parse(&input(serde_json::json!({"action": "transfer", "version": 1, "to_agency": "x"}))), Err(Rejection::Invalid { field, .. }) if field == "reason")
+            matches!(read_action(&input(serde_json::json!({"action": "transfer", "version": 1, "to_agency": "x"}))), Err(Rejection::Invalid { field, .. }) if field == "reason")
         );
         assert_eq!(
-            parse(&input(serde_json::json!({"action": "accept", "version": 3}))).unwrap(),
+            read_action(&input(serde_json::json!({"action": "accept", "version": 3}))).unwrap(),
             (Action::Accept, 3)
         );
     }

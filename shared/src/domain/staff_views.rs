@@ -86,10 +86,7 @@ pub fn staff_list_item(
         serial: report.serial.to_string(),
         version: report.version,
         labels: Labels::of(report, regions),
-        agency: AgencyView {
-            id: report.assignment.agency_id.clone(),
-            name: report.assignment.agency_name.clone(),
-        },
+        agency: AgencyView::from(&report.assignment),
         target: report.target.clone(),
         created_at: format(&report.created_at),
         deadlines: DeadlinesView::from(&report.deadlines),

@@ -2,6 +2,7 @@
 //! (签收信息, 提交信息, 举证材料, the reply, the rating, and a timeline without staff names).
 
 use super::catalog::Catalog;
+use super::dispatch::Assignment;
 use super::draft::Location;
 use super::evidence::EvidenceKind;
 use super::regions::Regions;
@@ -134,6 +135,16 @@ pub struct AgencyView {
     pub name: String,
 }
 
+impl From<&Assignment> for AgencyView {
+    /// The agency a report is with.
+    fn from(assignment: &Assignment) -> AgencyView {
+        AgencyView {
+            id: assignment.agency_id.clone(),
+            name: assignment.agency_name.clone(),
+        }
+    }
+}
+
 /// The detail screen of one of the caller's reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct CitizenDetail {
@@ -202,10 +213,7 @@ pub fn citizen_detail(
         public: report.public,
         published: report.published,
         location: report.location,
-        agency: AgencyView {
-            id: report.assignment.agency_id.clone(),
-            name: report.assignment.agency_name.clone(),
-        },
+        agency: AgencyView::from(&report.assignment),
         created_at: format(&report.created_at),
         evidence,
         reply: reply_view(report),

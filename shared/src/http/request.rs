@@ -88,7 +88,7 @@ pub fn json_body(request: &Request) -> Result<serde_json::Value, ApiError> {
 }
 
 /// Reads `value` as `T`, naming the field whose type is wrong.
-pub fn parse<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+pub fn decode_body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         ApiError::invalid(path.trim_start_matches('.'), "字段类型错误")
@@ -120,9 +120,9 @@ mod tests {
 
     #[test]
     fn a_wrongly_typed_field_is_named() {
-        let error = parse::<ReportInput>(serde_json::json!({"public": "yes"})).unwrap_err();
+        let error = decode_body::<ReportInput>(serde_json::json!({"public": "yes"})).unwrap_err();
         assert_eq!((error.status, error.field.as_deref()), (400, Some("public")));
-        let error = parse::<ReportInput>(serde_json::json!({"violation_types": ["a", 3]})).unwrap_err();
+        let error = decode_body::<ReportInput>(serde_json::json!({"violation_types": ["a", 3]})).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("violation_types[1]"));
     }
 }

@@ -5,6 +5,7 @@ use crate::telemetry;
 use lambda_http::{Body, Request, Response, service_fn};
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::OnceLock;
 
 /// Runs `handler` in the Lambda runtime with clients built once at cold start.
 pub async fn serve<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
@@ -13,8 +14,10 @@ where
     Fut: Future<Output = Response<Body>> + Send,
 {
     telemetry::init();
-    // One app per execution environment, alive until the sandbox ends.
-    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
+    // One app per execution environment, alive until the sandbox ends: a static, not a leak.
+    static APP: OnceLock<App> = OnceLock::new();
+    let built = App::from_env().await?;
+    let app: &'static App = APP.get_or_init(move || built);
     lambda_http::run(service_fn(move |request: Request| {
         let answer = handler(app, request);
         async move { Ok::<_, Infallible>(answer.await) }

@@ -17,11 +17,13 @@ pub const SK: &str = "sk";
 pub const REPORT_SK: &str = "REPORT";
 pub const EVENT_PREFIX: &str = "EVENT#";
 
-pub fn s(value: impl Into<String>) -> AttributeValue {
+/// A string attribute.
+pub fn text_attr(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
-pub fn n(value: impl ToString) -> AttributeValue {
+/// A number attribute (DynamoDB sends numbers as text).
+pub fn number_attr(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
@@ -54,7 +56,7 @@ pub fn quota_pk(sub: &str, day: &str) -> String {
 }
 
 pub fn key(pk: String, sk: &str) -> Item {
-    HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
+    HashMap::from([(PK.to_owned(), text_attr(pk)), (SK.to_owned(), text_attr(sk))])
 }
 
 pub fn to_item<T: Serialize>(value: &T, pk: String, sk: &str) -> Result<Item, StoreError> {
@@ -80,34 +82,37 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
     let serial = report.serial.to_string();
     let a = &report.assignment;
     let mut item = to_item(report, report_pk(&serial), REPORT_SK)?;
-    item.insert("entity".into(), s("report"));
-    item.insert("serial_sk".into(), s(serial.clone()));
-    item.insert("reporter_pk".into(), s(reporter_pk(&report.reporter.sub)));
-    item.insert("agency_pk".into(), s(format!("AGENCY#{}", a.agency_id)));
-    item.insert("city_pk".into(), s(format!("CITY#{}", a.city)));
-    item.insert("province_pk".into(), s(format!("PROVINCE#{}", a.province)));
+    item.insert("entity".into(), text_attr("report"));
+    item.insert("serial_sk".into(), text_attr(serial.clone()));
+    item.insert("reporter_pk".into(), text_attr(reporter_pk(&report.reporter.sub)));
+    item.insert("agency_pk".into(), text_attr(format!("AGENCY#{}", a.agency_id)));
+    item.insert("city_pk".into(), text_attr(format!("CITY#{}", a.city)));
+    item.insert("province_pk".into(), text_attr(format!("PROVINCE#{}", a.province)));
     if let Some(deadline) = report.open_deadline() {
         // Only open reports carry these: the sparse `open_by_deadline` index holds them alone.
-        item.insert("open_pk".into(), s(open_pk(&a.province)));
-        item.insert("open_deadline".into(), s(format(&deadline)));
+        item.insert("open_pk".into(), text_attr(open_pk(&a.province)));
+        item.insert("open_deadline".into(), text_attr(format(&deadline)));
     }
     if let (true, Some(reply)) = (report.is_on_public_board(), &report.reply) {
-        item.insert("board_pk".into(), s(board_pk(&a.city)));
-        item.insert("board_sk".into(), s(format!("{}#{serial}", format(&reply.replied_at))));
+        item.insert("board_pk".into(), text_attr(board_pk(&a.city)));
+        item.insert(
+            "board_sk".into(),
+            text_attr(format!("{}#{serial}", format(&reply.replied_at))),
+        );
     }
     Ok(item)
 }
 
 pub fn event_item(serial: &str, event: &Event) -> Result<Item, StoreError> {
     let mut item = to_item(event, report_pk(serial), &format!("{EVENT_PREFIX}{:06}", event.seq))?;
-    item.insert("entity".into(), s("event"));
+    item.insert("entity".into(), text_attr("event"));
     Ok(item)
 }
 
 pub fn upload_item(upload: &Upload, ttl: i64) -> Result<Item, StoreError> {
     let mut item = to_item(upload, upload_pk(&upload.key), "UPLOAD")?;
-    item.insert("entity".into(), s("upload"));
-    item.insert("ttl".into(), n(ttl));
+    item.insert("entity".into(), text_attr("upload"));
+    item.insert("ttl".into(), number_attr(ttl));
     Ok(item)
 }
 
@@ -128,12 +133,16 @@ mod tests {
     fn a_report_round_trips_and_carries_its_index_keys() {
         let original = report(true);
         let item = report_item(&original).unwrap();
-        assert_eq!(item["pk"], s("REPORT#221215170850330"));
-        assert_eq!(item["agency_pk"], s("AGENCY#420106-education"));
-        assert_eq!(item["city_pk"], s("CITY#420100"));
-        assert_eq!(item["province_pk"], s("PROVINCE#420000"));
-        assert_eq!(item["reporter_pk"], s("REPORTER#s-1"));
-        assert_eq!(item["open_pk"], s("OPEN#420000"), "an open report is in the open index");
+        assert_eq!(item["pk"], text_attr("REPORT#221215170850330"));
+        assert_eq!(item["agency_pk"], text_attr("AGENCY#420106-education"));
+        assert_eq!(item["city_pk"], text_attr("CITY#420100"));
+        assert_eq!(item["province_pk"], text_attr("PROVINCE#420000"));
+        assert_eq!(item["reporter_pk"], text_attr("REPORTER#s-1"));
+        assert_eq!(
+            item["open_pk"],
+            text_attr("OPEN#420000"),
+            "an open report is in the open index"
+        );
         assert!(item.contains_key("open_deadline"));
         assert!(
             !item.contains_key("board_pk"),
@@ -154,7 +163,7 @@ mod tests {
         assert!(!item.contains_key("open_pk"), "a replied report leaves the open index");
         let (r, _) = r.publish(staff, None, at).unwrap();
         let item = report_item(&r).unwrap();
-        assert_eq!(item["board_pk"], s("BOARD#420100"));
-        assert_eq!(item["board_sk"], s("2022-12-16T10:00:00+08:00#221215170850330"));
+        assert_eq!(item["board_pk"], text_attr("BOARD#420100"));
+        assert_eq!(item["board_sk"], text_attr("2022-12-16T10:00:00+08:00#221215170850330"));
     }
 }

@@ -2,8 +2,8 @@
 
 use super::cursor::{self, ListError, Page};
 use super::items::{
-    EVENT_PREFIX, Item, PK, REPORT_SK, SK, board_pk, event_item, from_item, idempotency_pk, key, n, quota_pk,
-    report_item, report_pk, reporter_pk, s, upload_pk,
+    EVENT_PREFIX, Item, PK, REPORT_SK, SK, board_pk, event_item, from_item, idempotency_pk, key, number_attr, quota_pk,
+    report_item, report_pk, reporter_pk, text_attr, upload_pk,
 };
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
@@ -108,9 +108,13 @@ impl Records {
     /// Writes a new report with everything that must happen with it, or nothing.
     pub async fn create_report(&self, new: &NewReport<'_>) -> Result<CreateOutcome, StoreError> {
         let serial = new.report.serial.to_string();
-        let mut writes = vec![
-            self.put_new("create_report", report_item(new.report)?)?,
-            self.put_new("create_report", event_item(&serial, new.event)?)?,
+        // Where each conditional write sits in the transaction, to read its cancellation reason.
+        let mut writes = Vec::new();
+        let report_slot = writes.len();
+        writes.push(self.put_new("create_report", report_item(new.report)?)?);
+        writes.push(self.put_new("create_report", event_item(&serial, new.event)?)?);
+        let quota_slot = writes.len();
+        writes.push(
             TransactWriteItem::builder()
                 .update(
                     Update::builder()
@@ -119,24 +123,24 @@ impl Records {
                         .update_expression("ADD #count :one SET #ttl = :ttl")
                         .condition_expression("attribute_not_exists(#count) OR #count < :limit")
                         .set_expression_attribute_names(Some(names(&[("#count", "count"), ("#ttl", "ttl")])))
-                        .expression_attribute_values(":one", n(1))
-                        .expression_attribute_values(":limit", n(new.quota_limit))
-                        .expression_attribute_values(":ttl", n(new.now_epoch + 2 * DAY_SECONDS))
+                        .expression_attribute_values(":one", number_attr(1))
+                        .expression_attribute_values(":limit", number_attr(new.quota_limit))
+                        .expression_attribute_values(":ttl", number_attr(new.now_epoch + 2 * DAY_SECONDS))
                         .build()
                         .map_err(unbuilt("create_report"))?,
                 )
                 .build(),
-        ];
+        );
         writes.extend(self.stats_updates("create_report", &delta(None, new.report))?);
-        let idempotency_at = writes.len();
+        let idempotency_slot = new.idempotency.map(|_| writes.len());
         if let Some((idem_key, fingerprint)) = new.idempotency {
             let mut item = key(idempotency_pk(&new.report.reporter.sub, idem_key), "IDEMPOTENCY");
-            item.insert("fingerprint".into(), s(fingerprint));
-            item.insert("serial".into(), s(serial.clone()));
-            item.insert("ttl".into(), n(new.now_epoch + DAY_SECONDS));
+            item.insert("fingerprint".into(), text_attr(fingerprint));
+            item.insert("serial".into(), text_attr(serial.clone()));
+            item.insert("ttl".into(), number_attr(new.now_epoch + DAY_SECONDS));
             writes.push(self.put_new("create_report", item)?);
         }
-        let uploads_at = writes.len();
+        let upload_slots = writes.len()..writes.len() + new.uploads.len();
         for upload in new.uploads {
             let update = Update::builder()
                 .table_name(&self.table)
@@ -148,8 +152,8 @@ impl Records {
                     ("#ttl", "ttl"),
                     ("#owner", "owner"),
                 ])))
-                .expression_attribute_values(":serial", s(serial.clone()))
-                .expression_attribute_values(":owner", s(new.owner))
+                .expression_attribute_values(":serial", text_attr(serial.clone()))
+                .expression_attribute_values(":owner", text_attr(new.owner))
                 .build()
                 .map_err(unbuilt("create_report"))?;
             writes.push(TransactWriteItem::builder().update(update).build());
@@ -173,13 +177,13 @@ impl Records {
             .map(|r| r.code().unwrap_or("None"))
             .collect();
         let failed = |i: usize| codes.get(i) == Some(&"ConditionalCheckFailed");
-        Ok(if failed(idempotency_at) && new.idempotency.is_some() {
+        Ok(if idempotency_slot.is_some_and(failed) {
             CreateOutcome::IdempotencyTaken
-        } else if failed(0) {
+        } else if failed(report_slot) {
             CreateOutcome::SerialTaken
-        } else if failed(2) {
+        } else if failed(quota_slot) {
             CreateOutcome::QuotaExceeded
-        } else if (uploads_at..uploads_at + new.uploads.len()).any(failed) {
+        } else if upload_slots.clone().any(failed) {
             CreateOutcome::EvidenceTaken
         } else if codes.contains(&"TransactionConflict") {
             CreateOutcome::Contended
@@ -201,7 +205,7 @@ impl Records {
             .set_item(Some(report_item(after)?))
             .condition_expression("#version = :expected")
             .expression_attribute_names("#version", "version")
-            .expression_attribute_values(":expected", n(before.version))
+            .expression_attribute_values(":expected", number_attr(before.version))
             .build()
             .map_err(unbuilt("save_report"))?;
         let mut writes = vec![
@@ -245,7 +249,7 @@ impl Records {
                 clauses.push(format!("#c{i} :v{i}"));
                 update = update
                     .expression_attribute_names(format!("#c{i}"), name)
-                    .expression_attribute_values(format!(":v{i}"), n(*value));
+                    .expression_attribute_values(format!(":v{i}"), number_attr(*value));
             }
             let update = update
                 .update_expression(format!("ADD {}", clauses.join(", ")))
@@ -276,7 +280,7 @@ impl Records {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(report_pk(serial.as_str())))
+            .expression_attribute_values(":pk", text_attr(report_pk(serial.as_str())))
             .consistent_read(true);
         let mut report = None;
         let mut events = Vec::new();

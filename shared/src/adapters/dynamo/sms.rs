@@ -2,7 +2,7 @@
 //! sends its message once.
 
 use super::Records;
-use super::items::{key, n, s};
+use super::items::{key, number_attr, text_attr};
 use crate::adapters::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -30,13 +30,13 @@ impl Records {
             .table_name(&self.table)
             .set_item(Some(
                 [
-                    ("pk", s(pk)),
-                    ("sk", s("SMS")),
-                    ("entity", s("sms")),
-                    ("state", s("sending")),
-                    ("text", s(text)),
-                    ("claimed_at", n(now_epoch)),
-                    ("ttl", n(now_epoch + SMS_TTL_SECONDS)),
+                    ("pk", text_attr(pk)),
+                    ("sk", text_attr("SMS")),
+                    ("entity", text_attr("sms")),
+                    ("state", text_attr("sending")),
+                    ("text", text_attr(text)),
+                    ("claimed_at", number_attr(now_epoch)),
+                    ("ttl", number_attr(now_epoch + SMS_TTL_SECONDS)),
                 ]
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
@@ -71,7 +71,7 @@ impl Records {
             .set_key(Some(key(pk.to_owned(), "SMS")))
             .update_expression("SET #state = :state")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":state", s(state))
+            .expression_attribute_values(":state", text_attr(state))
             .send()
             .await
             .map_err(|e| StoreError::call("dynamodb", "finish_sms", e))?;

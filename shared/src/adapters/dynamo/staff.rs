@@ -2,7 +2,7 @@
 //! buckets, and counts of overdue reports. All Queries on keys; filters narrow a partition.
 
 use super::cursor::{self, ListError, Page};
-use super::items::{Item, PK, SK, from_item, open_pk, s};
+use super::items::{Item, PK, SK, from_item, open_pk, text_attr};
 use super::reports::all_pages;
 use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
 use crate::adapters::StoreError;
@@ -47,21 +47,21 @@ impl Records {
             .index_name(index)
             .scan_index_forward(false)
             .expression_attribute_names("#p", attr)
-            .expression_attribute_values(":p", s(value));
+            .expression_attribute_values(":p", text_attr(value));
         match (&filter.from_serial, &filter.to_serial) {
             (Some(from), Some(to)) => {
                 key.push_str(" AND #sk BETWEEN :from AND :to");
                 query = query
-                    .expression_attribute_values(":from", s(from))
-                    .expression_attribute_values(":to", s(to));
+                    .expression_attribute_values(":from", text_attr(from))
+                    .expression_attribute_values(":to", text_attr(to));
             }
             (Some(from), None) => {
                 key.push_str(" AND #sk >= :from");
-                query = query.expression_attribute_values(":from", s(from));
+                query = query.expression_attribute_values(":from", text_attr(from));
             }
             (None, Some(to)) => {
                 key.push_str(" AND #sk <= :to");
-                query = query.expression_attribute_values(":to", s(to));
+                query = query.expression_attribute_values(":to", text_attr(to));
             }
             (None, None) => {}
         }
@@ -73,26 +73,26 @@ impl Records {
             conditions.push("#status = :status");
             query = query
                 .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":status", s(status));
+                .expression_attribute_values(":status", text_attr(status));
         }
         if let Some(county) = &filter.county {
             conditions.push("#assignment.#county = :county");
             query = query
                 .expression_attribute_names("#assignment", "assignment")
                 .expression_attribute_names("#county", "county")
-                .expression_attribute_values(":county", s(county));
+                .expression_attribute_values(":county", text_attr(county));
         }
         if let Some(category) = &filter.category {
             conditions.push("#category = :category");
             query = query
                 .expression_attribute_names("#category", "category")
-                .expression_attribute_values(":category", s(category));
+                .expression_attribute_values(":category", text_attr(category));
         }
         if let Some(now) = &filter.overdue_at {
             conditions.push("#open < :now");
             query = query
                 .expression_attribute_names("#open", "open_deadline")
-                .expression_attribute_values(":now", s(now));
+                .expression_attribute_values(":now", text_attr(now));
         }
         query = query.key_condition_expression(key);
         if !conditions.is_empty() {
@@ -152,18 +152,18 @@ impl Records {
             .table_name(&self.table)
             .index_name(INDEX_OPEN_BY_DEADLINE)
             .key_condition_expression("open_pk = :p AND open_deadline < :now")
-            .expression_attribute_values(":p", s(open_pk(province)))
-            .expression_attribute_values(":now", s(now))
+            .expression_attribute_values(":p", text_attr(open_pk(province)))
+            .expression_attribute_values(":now", text_attr(now))
             .select(Select::Count);
         let mut conditions = Vec::new();
         match queue {
             Queue::Agency(id) => {
                 conditions.push("agency_pk = :scope");
-                query = query.expression_attribute_values(":scope", s(format!("AGENCY#{id}")));
+                query = query.expression_attribute_values(":scope", text_attr(format!("AGENCY#{id}")));
             }
             Queue::City(code) => {
                 conditions.push("city_pk = :scope");
-                query = query.expression_attribute_values(":scope", s(format!("CITY#{code}")));
+                query = query.expression_attribute_values(":scope", text_attr(format!("CITY#{code}")));
             }
             Queue::Province(_) => {}
         }
@@ -172,7 +172,7 @@ impl Records {
             query = query
                 .expression_attribute_names("#assignment", "assignment")
                 .expression_attribute_names("#county", "county")
-                .expression_attribute_values(":county", s(county));
+                .expression_attribute_values(":county", text_attr(county));
         }
         if !conditions.is_empty() {
             query = query.filter_expression(conditions.join(" AND "));
@@ -201,9 +201,9 @@ impl Records {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(format!("STATS#{scope}")))
-            .expression_attribute_values(":from", s(from))
-            .expression_attribute_values(":to", s(to))
+            .expression_attribute_values(":pk", text_attr(format!("STATS#{scope}")))
+            .expression_attribute_values(":from", text_attr(from))
+            .expression_attribute_values(":to", text_attr(to))
             .consistent_read(true);
         let months = all_pages("stats", query).await?.into_iter().map(|item| {
             let month = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();

@@ -5,14 +5,14 @@ use serde::Serialize;
 use shared::adapters::dynamo::SaveOutcome;
 use shared::app::App;
 use shared::domain::Rejection;
-use shared::domain::actions::{Action, ActionInput, apply, parse};
+use shared::domain::actions::{Action, ActionInput, apply, read_action};
 use shared::domain::serial::Serial;
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::StaffDetail;
 use shared::domain::time::now_cst;
 use shared::domain::views::AgencyView;
 use shared::http::ApiError;
-use shared::http::request::parse as parse_body;
+use shared::http::request::decode_body;
 
 /// A write that met another transaction on a statistics bucket is tried again this often.
 const MAX_ATTEMPTS: usize = 3;
@@ -36,9 +36,14 @@ fn stale() -> ApiError {
     Rejection::conflict("stale_version", "举报件已被他人处理,请刷新后重试").into()
 }
 
-pub async fn act(app: &App, staff: &Staff, serial: &Serial, body: serde_json::Value) -> Result<Answer, ApiError> {
-    let input: ActionInput = parse_body(body)?;
-    let (action, version) = parse(&input)?;
+pub async fn take_action(
+    app: &App,
+    staff: &Staff,
+    serial: &Serial,
+    body: serde_json::Value,
+) -> Result<Answer, ApiError> {
+    let input: ActionInput = decode_body(body)?;
+    let (action, version) = read_action(&input)?;
     for _ in 0..MAX_ATTEMPTS {
         let report = app
             .records
@@ -66,10 +71,7 @@ pub async fn act(app: &App, staff: &Staff, serial: &Serial, body: serde_json::Va
                         serial: serial.to_string(),
                         version: next.version,
                         status: next.status,
-                        agency: AgencyView {
-                            id: next.assignment.agency_id.clone(),
-                            name: next.assignment.agency_name.clone(),
-                        },
+                        agency: AgencyView::from(&next.assignment),
                         handed_on: true,
                     });
                 }
