@@ -60,17 +60,7 @@ async fn another_citizens_report_does_not_exist_for_you() {
         )
         .await;
     assert_eq!(rating.error_code(404), "not_found");
-    assert!(
-        env.app
-            .records
-            .report(&crate::harness::serial(&serial))
-            .await
-            .unwrap()
-            .unwrap()
-            .rating
-            .is_none(),
-        "the stranger rated nothing"
-    );
+    assert!(env.stored(&serial).await.rating.is_none(), "the stranger rated nothing");
     assert_eq!(
         env.get("/v1/me/reports", Some(&stranger)).await.body["items"],
         json!([])
@@ -161,13 +151,7 @@ async fn ratings_are_one_to_five_stars_with_at_most_fifty_characters_once() {
     let mut statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     statuses.sort_unstable();
     assert_eq!(statuses, [201, 409]);
-    let stored = env
-        .app
-        .records
-        .report_with_timeline(&crate::harness::serial(&serial))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = env.stored_with_timeline(&serial).await;
     assert!(stored.0.rating.is_some());
     assert_eq!(
         stored

@@ -105,13 +105,7 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
         !detail.text.contains("测试工作人员"),
         "staff names never reach the citizen"
     );
-    let stored = env
-        .app
-        .records
-        .report(&crate::harness::serial(&serial))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = env.stored(&serial).await;
     assert_eq!(stored.version, 5, "one version per event");
 
     // The public board of 武汉市 shows it, with nothing of the reporter.

@@ -23,13 +23,7 @@ async fn submit(env: &Env, citizen: &str, city: &str, county: &str, category: &s
 }
 
 async fn version(env: &Env, serial: &str) -> u64 {
-    env.app
-        .records
-        .report(&crate::harness::serial(serial))
-        .await
-        .unwrap()
-        .unwrap()
-        .version
+    env.stored(serial).await.version
 }
 
 async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> crate::harness::Reply {
@@ -149,13 +143,7 @@ async fn two_staff_replying_at_once_one_wins_one_event_one_sms() {
     assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
     let loser = if a.status == 409 { &a } else { &b };
     assert_eq!(loser.body["code"], "stale_version");
-    let (report, events) = env
-        .app
-        .records
-        .report_with_timeline(&crate::harness::serial(&serial))
-        .await
-        .unwrap()
-        .unwrap();
+    let (report, events) = env.stored_with_timeline(&serial).await;
     assert_eq!(report.version, 3);
     assert_eq!(
         events

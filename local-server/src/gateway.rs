@@ -118,13 +118,15 @@ async fn api(State(local): State<Arc<Local>>, request: AxumRequest) -> AxumRespo
 }
 
 /// Calls the function that serves the route, as Lambda would.
+/// Each handler's future is boxed: in a debug build, one future the size of the largest handler,
+/// nested in a caller's, overflowed a test thread's stack.
 pub async fn dispatch(app: &'static App, function: &str, request: lambda_http::Request) -> lambda_http::Response<Body> {
     match function {
-        "submit" => submit::handle(app, request).await,
-        "list-mine" => list_mine::handle(app, request).await,
-        "public-board" => public_board::handle(app, request).await,
-        "rate" => rate::handle(app, request).await,
-        "staff-action" => staff_action::handle(app, request).await,
+        "submit" => Box::pin(submit::handle(app, request)).await,
+        "list-mine" => Box::pin(list_mine::handle(app, request)).await,
+        "public-board" => Box::pin(public_board::handle(app, request)).await,
+        "rate" => Box::pin(rate::handle(app, request)).await,
+        "staff-action" => Box::pin(staff_action::handle(app, request)).await,
         _ => shared::http::response::error_response(&ApiError::route_not_found()),
     }
 }

@@ -139,6 +139,26 @@ impl Env {
         }
     }
 
+    /// The stored report of a serial the API answered with.
+    pub async fn stored(&self, serial: &str) -> Report {
+        self.app
+            .records
+            .report(&self::serial(serial))
+            .await
+            .unwrap()
+            .expect("stored report")
+    }
+
+    /// The stored report and its timeline.
+    pub async fn stored_with_timeline(&self, serial: &str) -> (Report, Vec<shared::domain::timeline::Event>) {
+        self.app
+            .records
+            .report_with_timeline(&self::serial(serial))
+            .await
+            .unwrap()
+            .expect("stored report")
+    }
+
     /// `notify` as deployed, with a given sender.
     pub fn notifier<S: SmsSender>(&self, sender: S) -> Notifier<S> {
         Notifier {
@@ -296,13 +316,7 @@ impl Env {
     /// Signs for, replies to and (optionally) publishes a report through the domain and the
     /// store, as the agency side will.
     pub async fn answer(&self, serial: &str, publish: bool) -> Report {
-        let report = self
-            .app
-            .records
-            .report(&self::serial(serial))
-            .await
-            .expect("read")
-            .expect("report exists");
+        let report = self.stored(serial).await;
         let staff = Actor::staff(
             "测试工作人员",
             &report.assignment.agency_id,
