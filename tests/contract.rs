@@ -67,6 +67,16 @@ fn the_template_serves_exactly_the_routes_from_their_functions() {
                 Access::Staff => Some("StaffJwt"),
             };
             assert_eq!(authorizer, expected, "{key}: authorizer");
+            // Each class of caller has its own throttle, so one cannot starve the others.
+            let class = match route.access {
+                Access::Public => "Public",
+                Access::Citizen => "Citizen",
+                Access::Staff => "Staff",
+            };
+            let throttle = serde_yaml_ng::to_string(&p["RouteSettings"]).unwrap();
+            for limit in ["RateLimit", "BurstLimit"] {
+                assert!(throttle.contains(&format!("{class}{limit}")), "{key}: {throttle}");
+            }
             served.insert(key);
         }
     }
