@@ -150,3 +150,70 @@ fn the_local_table_is_the_templates_table() {
         "NEW_AND_OLD_IMAGES"
     );
 }
+
+/// A stored report's attributes the public side must never be able to read.
+const PRIVATE: [&str; 8] = [
+    "reporter",
+    "reporter_pk",
+    "content",
+    "evidence",
+    "location",
+    "target",
+    "address",
+    "rating",
+];
+
+#[test]
+fn the_public_function_can_read_no_reporter_attribute() {
+    use shared::domain::public::PUBLIC_ATTRIBUTES;
+    let template = yaml("infra/template.yaml");
+    let names = |value: &Value| -> Vec<String> {
+        value
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The board's index projects the public attributes, nothing more.
+    let table = &template["Resources"]["ReportsTable"]["Properties"];
+    let board = table["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|i| i["IndexName"] == "public_board")
+        .unwrap();
+    assert_eq!(board["Projection"]["ProjectionType"], "INCLUDE");
+    assert_eq!(names(&board["Projection"]["NonKeyAttributes"]), PUBLIC_ATTRIBUTES);
+
+    // The function reads the table only through an attribute condition listing the same, and
+    // queries only that index.
+    let function = &template["Resources"]["PublicBoardFunction"]["Properties"];
+    let mut readable = Vec::new();
+    for policy in function["Policies"].as_sequence().unwrap() {
+        let Some(statements) = policy.get("Statement").and_then(Value::as_sequence) else {
+            continue;
+        };
+        for statement in statements {
+            let actions = names(&statement["Action"]);
+            let resource = serde_yaml_ng::to_string(&statement["Resource"]).unwrap();
+            if actions.iter().any(|a| a == "dynamodb:GetItem") {
+                let condition = &statement["Condition"];
+                readable = names(&condition["ForAllValues:StringEquals"]["dynamodb:Attributes"]);
+                assert_eq!(
+                    condition["StringEqualsIfExists"]["dynamodb:Select"],
+                    "SPECIFIC_ATTRIBUTES"
+                );
+            } else if actions.iter().any(|a| a.starts_with("dynamodb:")) {
+                assert_eq!(actions, ["dynamodb:Query"]);
+                assert!(resource.contains("/index/public_board"), "{resource}");
+            }
+        }
+    }
+    let mut expected = vec!["pk".to_owned(), "sk".to_owned()];
+    expected.extend(PUBLIC_ATTRIBUTES.iter().map(|a| (*a).to_owned()));
+    assert_eq!(readable, expected);
+    for private in PRIVATE {
+        assert!(!readable.iter().any(|a| a == private), "{private} readable");
+    }
+}

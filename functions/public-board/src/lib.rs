@@ -29,12 +29,12 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/meta" => Ok(json_cached(200, &meta::meta(app), "public, max-age=300")),
         "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),
         "GET /v1/public/reports/{serial}" => {
-            let report = app
+            let record = app
                 .records
-                .report(&path_serial(request)?)
+                .public_report(&path_serial(request)?)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
-            let view = public_view(&report, &app.directory.regions).ok_or_else(ApiError::not_found)?;
+            let view = public_view(&record, &app.directory.regions).ok_or_else(ApiError::not_found)?;
             Ok(json_cached(200, &view, PUBLIC_SHORT))
         }
         _ => Err(ApiError::route_not_found()),

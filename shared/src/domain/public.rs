@@ -1,10 +1,14 @@
 //! What the public board may show of a report. Built field by field from an allow-list, so
 //! nothing about the reporter (name, phone, subject) or the evidence can reach it.
 
+use super::dispatch::Assignment;
 use super::regions::Regions;
-use super::report::{Finding, Report};
+use super::report::{Finding, Reply};
+use super::serial::Serial;
+use super::status::Status;
 use super::views::Subject;
-use serde::Serialize;
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicReply {
@@ -29,15 +33,57 @@ pub struct PublicReport {
 }
 
 /// The public view of `report`, or `None` if it is not on the public board.
-pub fn public_view(report: &Report, regions: &Regions) -> Option<PublicReport> {
-    if !report.is_on_public_board() {
+/// The part of a stored report the public side may read: the public board's index projects
+/// these attributes only, and the public detail reads them alone (`PUBLIC_ATTRIBUTES`). Nothing
+/// here can carry the reporter, the text they wrote, their evidence or their location.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PublicRecord {
+    pub serial: Serial,
+    pub status: Status,
+    pub public: bool,
+    #[serde(default)]
+    pub published: bool,
+    #[serde(default)]
+    pub public_text: Option<String>,
+    pub category: String,
+    pub violation_types: Vec<String>,
+    pub assignment: Assignment,
+    #[serde(default)]
+    pub reply: Option<Reply>,
+    #[serde(with = "super::time::rfc3339")]
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// The stored attributes of a `PublicRecord`: the public index's projection and the public
+/// function's only readable attributes (with the keys), in `infra/template.yaml`.
+pub const PUBLIC_ATTRIBUTES: [&str; 10] = [
+    "serial",
+    "status",
+    "public",
+    "published",
+    "public_text",
+    "category",
+    "violation_types",
+    "assignment",
+    "reply",
+    "created_at",
+];
+
+impl PublicRecord {
+    pub fn is_on_public_board(&self) -> bool {
+        self.public && self.published && self.status == Status::Replied && self.reply.is_some()
+    }
+}
+
+pub fn public_view(record: &PublicRecord, regions: &Regions) -> Option<PublicReport> {
+    if !record.is_on_public_board() {
         return None;
     }
-    let reply = report.reply.as_ref()?;
+    let reply = record.reply.as_ref()?;
     Some(PublicReport {
-        serial: report.serial.to_string(),
-        subject: Subject::of(report, regions),
-        public_text: report.public_text.clone(),
+        serial: record.serial.to_string(),
+        subject: Subject::new(&record.assignment, &record.category, &record.violation_types, regions),
+        public_text: record.public_text.clone(),
         agency: reply.agency_name.clone(),
         reply: PublicReply {
             finding: reply.finding,
@@ -45,7 +91,7 @@ pub fn public_view(report: &Report, regions: &Regions) -> Option<PublicReport> {
             text: reply.text.clone(),
             replied_at: super::time::format(&reply.replied_at),
         },
-        created_at: super::time::format(&report.created_at),
+        created_at: super::time::format(&record.created_at),
     })
 }
 
@@ -54,8 +100,18 @@ mod tests {
     use super::*;
     use crate::domain::dispatch::Directory;
     use crate::domain::evidence::{Evidence, EvidenceFile, EvidenceKind};
+    use crate::domain::report::Report;
     use crate::domain::report::tests::{at, sample};
     use crate::domain::timeline::Actor;
+
+    /// What the public side reads of a stored report: its public attributes alone.
+    fn projected(report: &Report) -> PublicRecord {
+        let mut item = serde_json::to_value(report).unwrap();
+        item.as_object_mut()
+            .unwrap()
+            .retain(|k, _| PUBLIC_ATTRIBUTES.contains(&k.as_str()));
+        serde_json::from_value(item).unwrap()
+    }
 
     fn published() -> Report {
         let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
@@ -83,7 +139,7 @@ mod tests {
 
     #[test]
     fn the_board_shows_the_manuals_fields() {
-        let view = public_view(&published(), &Directory::hubei().regions).unwrap();
+        let view = public_view(&projected(&published()), &Directory::hubei().regions).unwrap();
         assert_eq!(view.agency, "武昌区教育局");
         assert_eq!(view.subject.county_name, "武昌区");
         assert_eq!(view.reply.replied_at, "2022-12-15T16:40:56+08:00");
@@ -93,7 +149,9 @@ mod tests {
     #[test]
     fn nothing_of_the_reporter_or_the_evidence_reaches_the_board() {
         let report = published();
-        let text = serde_json::to_string(&public_view(&report, &Directory::hubei().regions).unwrap()).unwrap();
+        let record = projected(&report);
+        let read = format!("{record:?}");
+        let text = serde_json::to_string(&public_view(&record, &Directory::hubei().regions).unwrap()).unwrap();
         for secret in [
             "张三",
             "13812341234",
@@ -104,11 +162,12 @@ mod tests {
             &report.target,
         ] {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
+            assert!(!read.contains(secret), "{secret} readable by the public side: {read}");
         }
     }
 
     #[test]
     fn unpublished_reports_have_no_public_view() {
-        assert!(public_view(&sample(true), &Directory::hubei().regions).is_none());
+        assert!(public_view(&projected(&sample(true)), &Directory::hubei().regions).is_none());
     }
 }

@@ -27,21 +27,21 @@ pub struct Subject {
 
 impl Subject {
     pub fn of(report: &Report, regions: &Regions) -> Subject {
+        Subject::new(&report.assignment, &report.category, &report.violation_types, regions)
+    }
+
+    pub fn new(assignment: &Assignment, category: &str, violation_types: &[String], regions: &Regions) -> Subject {
         let catalog = Catalog::get();
         let name_of = |code: &str| regions.get(code).map(|r| r.name.clone()).unwrap_or_default();
         Subject {
-            city: report.assignment.city.clone(),
-            city_name: name_of(&report.assignment.city),
-            county: report.assignment.county.clone(),
-            county_name: name_of(&report.assignment.county),
-            category: report.category.clone(),
-            category_name: catalog
-                .category(&report.category)
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-            violation_types: report.violation_types.clone(),
-            violation_type_names: report
-                .violation_types
+            city: assignment.city.clone(),
+            city_name: name_of(&assignment.city),
+            county: assignment.county.clone(),
+            county_name: name_of(&assignment.county),
+            category: category.to_owned(),
+            category_name: catalog.category(category).map(|c| c.name.clone()).unwrap_or_default(),
+            violation_types: violation_types.to_vec(),
+            violation_type_names: violation_types
                 .iter()
                 .filter_map(|v| catalog.violation_type(v).map(|t| t.name.clone()))
                 .collect(),

@@ -7,6 +7,7 @@ use super::items::{
 };
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
+use crate::domain::public::{PUBLIC_ATTRIBUTES, PublicRecord};
 use crate::domain::report::Report;
 use crate::domain::serial::Serial;
 use crate::domain::stats::{Buckets, delta};
@@ -273,6 +274,30 @@ impl Records {
         output.item.map(from_item).transpose()
     }
 
+    /// What the public side may read of a report: its public attributes only (the public
+    /// function's policy allows no others).
+    pub async fn public_report(&self, serial: &Serial) -> Result<Option<PublicRecord>, StoreError> {
+        let mut names = HashMap::new();
+        let mut projection = Vec::with_capacity(PUBLIC_ATTRIBUTES.len());
+        for (i, attribute) in PUBLIC_ATTRIBUTES.iter().enumerate() {
+            // Placeholders: `status` and others are reserved words in expressions.
+            names.insert(format!("#a{i}"), (*attribute).to_owned());
+            projection.push(format!("#a{i}"));
+        }
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(report_pk(serial.as_str()), REPORT_SK)))
+            .projection_expression(projection.join(", "))
+            .set_expression_attribute_names(Some(names))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("dynamodb", "public_report", e))?;
+        // A key that is not a report (or a serial never used) reads as nothing.
+        output.item.filter(|i| !i.is_empty()).map(from_item).transpose()
+    }
+
     /// The report and its events in one query of its partition.
     pub async fn report_with_timeline(&self, serial: &Serial) -> Result<Option<(Report, Vec<Event>)>, StoreError> {
         let query = self
@@ -296,7 +321,7 @@ impl Records {
         Ok(report.map(|r| (r, events)))
     }
 
-    async fn page(
+    async fn page<T: serde::de::DeserializeOwned>(
         &self,
         operation: &'static str,
         index: &str,
@@ -304,7 +329,7 @@ impl Records {
         sort_attr: &str,
         limit: i32,
         cursor: Option<&str>,
-    ) -> Result<Page<Report>, ListError> {
+    ) -> Result<Page<T>, ListError> {
         let attrs = [PK, SK, partition.0, sort_attr];
         let start = cursor
             .map(|c| cursor::decode(c, &attrs, (partition.0, &partition.1)))
@@ -328,7 +353,7 @@ impl Records {
             .unwrap_or_default()
             .into_iter()
             .map(from_item)
-            .collect::<Result<Vec<Report>, _>>()?;
+            .collect::<Result<Vec<T>, _>>()?;
         // DynamoDB returns a key after a full page even when nothing follows; an empty next page
         // is harmless, and saves a second query per page.
         Ok(Page {
@@ -351,7 +376,12 @@ impl Records {
     }
 
     /// A city's public board, newest reply first.
-    pub async fn public_board(&self, city: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Report>, ListError> {
+    pub async fn public_board(
+        &self,
+        city: &str,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<PublicRecord>, ListError> {
         self.page(
             "public_board",
             INDEX_PUBLIC_BOARD,
