@@ -11,11 +11,9 @@ use lambda_http::{Request, RequestExt};
 use std::collections::HashMap;
 
 /// The verified claims, or none on a public route.
-pub fn claims(request: &Request) -> Option<HashMap<String, String>> {
+pub fn claims(request: &Request) -> Option<&HashMap<String, String>> {
     match request.request_context_ref()? {
-        RequestContext::ApiGatewayV2(context) => {
-            context.authorizer.as_ref()?.jwt.as_ref().map(|jwt| jwt.claims.clone())
-        }
+        RequestContext::ApiGatewayV2(context) => context.authorizer.as_ref()?.jwt.as_ref().map(|jwt| &jwt.claims),
         #[allow(unreachable_patterns)]
         _ => None,
     }
@@ -33,7 +31,7 @@ fn claim(claims: &HashMap<String, String>, names: &[&str]) -> Option<String> {
 /// The citizen making the request: `sub`, `name`, and `phone_number` (or `phone`).
 pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
     let claims = claims(request).ok_or_else(ApiError::unauthorized)?;
-    let get = |names: &[&str]| claim(&claims, names);
+    let get = |names: &[&str]| claim(claims, names);
     let sub = get(&["sub"]).ok_or_else(ApiError::unauthorized)?;
     let name = get(&["name"]);
     let phone = get(&["phone_number", "phone"]);
@@ -53,7 +51,7 @@ pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
 /// not fit the directory (a city role on a county, an unknown agency) answer 403.
 pub fn staff(request: &Request, directory: &Directory) -> Result<Staff, ApiError> {
     let claims = claims(request).ok_or_else(ApiError::unauthorized)?;
-    let get = |names: &[&str]| claim(&claims, names);
+    let get = |names: &[&str]| claim(claims, names);
     let sub = get(&["sub"]).ok_or_else(ApiError::unauthorized)?;
     let forbidden = || {
         ApiError::new(

@@ -17,12 +17,12 @@ pub fn request_span(request: &Request) -> tracing::Span {
         #[allow(unreachable_patterns)]
         _ => None,
     };
-    let sub = claims(request).and_then(|c| c.get("sub").cloned());
+    let sub = claims(request).and_then(|c| c.get("sub")).map(String::as_str);
     tracing::info_span!(
         "request",
         route = %route_key(request),
         request_id = request_id.as_deref().unwrap_or_default(),
-        sub = sub.as_deref().unwrap_or_default(),
+        sub = sub.unwrap_or_default(),
         serial = path_param(request, "serial").as_deref().unwrap_or_default(),
     )
 }
