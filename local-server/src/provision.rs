@@ -103,17 +103,26 @@ fn keys(keys: &[CfnKey]) -> Result<Vec<KeySchemaElement>, ProvisionError> {
     keys.iter().map(key).collect()
 }
 
+fn attribute(a: &CfnAttribute) -> Result<AttributeDefinition, ProvisionError> {
+    AttributeDefinition::builder()
+        .attribute_name(&a.attribute_name)
+        .attribute_type(ScalarAttributeType::from(a.attribute_type.as_str()))
+        .build()
+        .map_err(aws)
+}
+
+fn projection(p: &CfnProjection) -> Projection {
+    Projection::builder()
+        .projection_type(ProjectionType::from(p.projection_type.as_str()))
+        .set_non_key_attributes((!p.non_key_attributes.is_empty()).then(|| p.non_key_attributes.clone()))
+        .build()
+}
+
 fn global_index(index: &CfnIndex) -> Result<GlobalSecondaryIndex, ProvisionError> {
-    let projection = Projection::builder()
-        .projection_type(ProjectionType::from(index.projection.projection_type.as_str()))
-        .set_non_key_attributes(
-            (!index.projection.non_key_attributes.is_empty()).then(|| index.projection.non_key_attributes.clone()),
-        )
-        .build();
     GlobalSecondaryIndex::builder()
         .index_name(&index.index_name)
         .set_key_schema(Some(keys(&index.key_schema)?))
-        .projection(projection)
+        .projection(projection(&index.projection))
         .build()
         .map_err(aws)
 }
@@ -139,24 +148,17 @@ async fn add_missing_indexes(
         }
         let mut update = client.update_table().table_name(table);
         for name in index.key_schema.iter().map(|k| &k.attribute_name) {
-            let attribute = definition
+            let defined = definition
                 .attribute_definitions
                 .iter()
                 .find(|a| &a.attribute_name == name)
                 .ok_or_else(|| ProvisionError::Template(format!("no attribute definition for {name}")))?;
-            update = update.attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name(name)
-                    .attribute_type(ScalarAttributeType::from(attribute.attribute_type.as_str()))
-                    .build()
-                    .map_err(aws)?,
-            );
+            update = update.attribute_definitions(attribute(defined)?);
         }
-        let global = global_index(index)?;
         let create = CreateGlobalSecondaryIndexAction::builder()
-            .index_name(global.index_name())
-            .set_key_schema(Some(global.key_schema().to_vec()))
-            .set_projection(global.projection().cloned())
+            .index_name(&index.index_name)
+            .set_key_schema(Some(keys(&index.key_schema)?))
+            .projection(projection(&index.projection))
             .build()
             .map_err(aws)?;
         update
@@ -201,13 +203,7 @@ pub async fn create_table(
         .table_name(table)
         .billing_mode(BillingMode::PayPerRequest);
     for a in &definition.attribute_definitions {
-        request = request.attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(&a.attribute_name)
-                .attribute_type(ScalarAttributeType::from(a.attribute_type.as_str()))
-                .build()
-                .map_err(aws)?,
-        );
+        request = request.attribute_definitions(attribute(a)?);
     }
     request = request.set_key_schema(Some(keys(&definition.key_schema)?));
     for index in &definition.global_secondary_indexes {

@@ -45,21 +45,24 @@ fn image(item: &serde_dynamo::Item) -> Result<Option<Report>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A string key attribute of the changed item.
+fn key_text<'a>(record: &'a EventRecord, name: &str) -> Option<&'a str> {
+    match record.change.keys.get(name) {
+        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
+        _ => None,
+    }
+}
+
 /// Every log line of one stream record names it: its event id and, for a report, the serial.
 fn record_span(record: &EventRecord) -> tracing::Span {
-    let serial = match record.change.keys.get("pk") {
-        Some(serde_dynamo::AttributeValue::S(pk)) => pk.strip_prefix("REPORT#").unwrap_or_default(),
-        _ => "",
-    };
+    let serial = key_text(record, "pk")
+        .and_then(|pk| pk.strip_prefix("REPORT#"))
+        .unwrap_or_default();
     tracing::info_span!("record", event_id = %record.event_id, serial)
 }
 
 fn is_report(record: &EventRecord) -> bool {
-    let text = |name: &str| match record.change.keys.get(name) {
-        Some(serde_dynamo::AttributeValue::S(value)) => Some(value.clone()),
-        _ => None,
-    };
-    text("pk").is_some_and(|pk| pk.starts_with("REPORT#")) && text("sk").as_deref() == Some("REPORT")
+    key_text(record, "pk").is_some_and(|pk| pk.starts_with("REPORT#")) && key_text(record, "sk") == Some("REPORT")
 }
 
 impl<S: SmsSender> Notifier<S> {

@@ -3,7 +3,7 @@
 
 use super::dispatch::Assignment;
 use super::regions::Regions;
-use super::report::{Finding, Reply};
+use super::report::{Finding, Reply, on_public_board};
 use super::serial::Serial;
 use super::status::Status;
 use super::views::Subject;
@@ -71,7 +71,7 @@ pub const PUBLIC_ATTRIBUTES: [&str; 10] = [
 
 impl PublicRecord {
     pub fn is_on_public_board(&self) -> bool {
-        self.public && self.published && self.status == Status::Replied && self.reply.is_some()
+        on_public_board(self.public, self.published, self.status, self.reply.is_some())
     }
 }
 

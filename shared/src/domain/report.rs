@@ -119,6 +119,12 @@ pub struct Report {
     pub notice_version: Option<String>,
 }
 
+/// Shown on the public board: asked for by the reporter, answered, and published by staff. The
+/// one rule for a report and for what the public side reads of it (`public::PublicRecord`).
+pub fn on_public_board(public: bool, published: bool, status: Status, replied: bool) -> bool {
+    public && published && status == Status::Replied && replied
+}
+
 impl Report {
     /// A new report, pending, version 1, with its `submitted` event.
     pub fn submit(
@@ -167,9 +173,8 @@ impl Report {
         (report, event)
     }
 
-    /// Shown on the public board: asked for by the reporter, answered, and published by staff.
     pub fn is_on_public_board(&self) -> bool {
-        self.public && self.published && self.status == Status::Replied && self.reply.is_some()
+        on_public_board(self.public, self.published, self.status, self.reply.is_some())
     }
 
     /// The next version of this report with its event.

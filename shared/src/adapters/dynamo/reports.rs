@@ -18,6 +18,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 const DAY_SECONDS: i64 = 24 * 3600;
+/// The cancellation code of a transaction item whose condition did not hold.
+const CONDITION_FAILED: &str = "ConditionalCheckFailed";
 
 /// Every item a query finds, page after page.
 pub(super) async fn all_pages(operation: &'static str, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
@@ -159,25 +161,10 @@ impl Records {
                 .map_err(unbuilt("create_report"))?;
             writes.push(TransactWriteItem::builder().update(update).build());
         }
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await;
-        let error = match result {
-            Ok(_) => return Ok(CreateOutcome::Created),
-            Err(error) => error,
+        let Some(codes) = self.transact("create_report", writes).await? else {
+            return Ok(CreateOutcome::Created);
         };
-        let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() else {
-            return Err(StoreError::call("dynamodb", "create_report", error));
-        };
-        let codes: Vec<&str> = cancelled
-            .cancellation_reasons()
-            .iter()
-            .map(|r| r.code().unwrap_or("None"))
-            .collect();
-        let failed = |i: usize| codes.get(i) == Some(&"ConditionalCheckFailed");
+        let failed = |i: usize| codes.get(i).is_some_and(|c| c == CONDITION_FAILED);
         Ok(if idempotency_slot.is_some_and(failed) {
             CreateOutcome::IdempotencyTaken
         } else if failed(report_slot) {
@@ -186,7 +173,7 @@ impl Records {
             CreateOutcome::QuotaExceeded
         } else if upload_slots.clone().any(failed) {
             CreateOutcome::EvidenceTaken
-        } else if codes.contains(&"TransactionConflict") {
+        } else if codes.iter().any(|c| c == "TransactionConflict") {
             CreateOutcome::Contended
         } else {
             return Err(StoreError::Service {
@@ -214,28 +201,42 @@ impl Records {
             self.put_new("save_report", event_item(&serial, event)?)?,
         ];
         writes.extend(self.stats_updates("save_report", &delta(Some(before), after))?);
-        let result = self
+        let Some(codes) = self.transact("save_report", writes).await? else {
+            return Ok(SaveOutcome::Saved);
+        };
+        Ok(if codes.iter().any(|c| c == CONDITION_FAILED) {
+            SaveOutcome::Stale
+        } else {
+            SaveOutcome::Contended
+        })
+    }
+
+    /// Runs a transaction: `None` when it was written, or the cancellation code of each item in
+    /// order (`"None"` for an item that was not the cause); any other failure is `operation`'s.
+    async fn transact(
+        &self,
+        operation: &'static str,
+        writes: Vec<TransactWriteItem>,
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        let sent = self
             .client
             .transact_write_items()
             .set_transact_items(Some(writes))
             .send()
             .await;
-        let error = match result {
-            Ok(_) => return Ok(SaveOutcome::Saved),
+        let error = match sent {
+            Ok(_) => return Ok(None),
             Err(error) => error,
         };
         let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() else {
-            return Err(StoreError::call("dynamodb", "save_report", error));
+            return Err(StoreError::call("dynamodb", operation, error));
         };
-        let stale = cancelled
+        let codes = cancelled
             .cancellation_reasons()
             .iter()
-            .any(|r| r.code() == Some("ConditionalCheckFailed"));
-        Ok(if stale {
-            SaveOutcome::Stale
-        } else {
-            SaveOutcome::Contended
-        })
+            .map(|r| r.code().unwrap_or("None").to_owned())
+            .collect();
+        Ok(Some(codes))
     }
 
     /// One ADD per statistics bucket the change touches.
