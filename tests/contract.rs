@@ -131,7 +131,8 @@ fn the_local_table_is_the_templates_table() {
             "by_city",
             "by_province",
             "public_board",
-            "open_by_deadline"
+            "open_by_deadline",
+            "failed_sms"
         ]
     );
     assert_eq!(
@@ -141,7 +142,8 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_BY_CITY,
             shared::adapters::dynamo::INDEX_BY_PROVINCE,
             shared::adapters::dynamo::INDEX_PUBLIC_BOARD,
-            shared::adapters::dynamo::INDEX_OPEN_BY_DEADLINE
+            shared::adapters::dynamo::INDEX_OPEN_BY_DEADLINE,
+            shared::adapters::dynamo::INDEX_FAILED_SMS,
         ],
         indexes[..]
     );

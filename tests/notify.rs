@@ -1,9 +1,16 @@
 //! SMS from the stream: at most once per event however often a batch arrives, failed sends
-//! reported exactly, and retried once. Failures are injected at our own `SmsSender` seam (SNS
+//! reported exactly, listed in `failed_sms`, retried once by the stream or by `resend-sms`, and
+//! kept batches replayed; and the business metrics the stream yields. Failures are injected at our own `SmsSender` seam (SNS
 //! in the local AWS cannot be made to fail); every other part is the real thing.
 
 use crate::harness::{Env, form};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use local_server::aws::LOCAL_REGION;
+use local_server::provision::create_bucket;
+use notify::Notifier;
+use notify::resend::{REPLAYED, Replayed, Summary, replay_kept, resend_failed};
 use serde_json::json;
+use std::collections::HashMap;
 use shared::adapters::StoreError;
 use shared::adapters::sns::{SmsSender, Sns};
 use std::collections::HashSet;
@@ -93,6 +100,10 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     );
     assert_eq!(env.sms_to(&env.duty_phones["420106-education"]).await.len(), 1);
     assert!(env.sms_to(&broken_phone).await.is_empty());
+    let failed = env.app.records.failed_sms().await.unwrap();
+    assert_eq!(failed.len(), 1, "only the broken message is listed as failed: {failed:?}");
+    assert_eq!((failed[0].serial.as_str(), failed[0].phone.clone()), (broken.as_str(), e164(&broken_phone)));
+    assert!(failed[0].error.contains("injected failure"), "{:?}", failed[0].error);
 
     // SNS recovers; Lambda delivers the batch again from the failed record.
     notifier.sender.failing.lock().unwrap().clear();
@@ -107,7 +118,147 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     let texts = env.sms_to(&broken_phone).await;
     assert_eq!(texts.len(), 1);
     assert!(texts[0].contains(&broken));
+    assert!(env.app.records.failed_sms().await.unwrap().is_empty(), "sent: no longer failed");
     let _ = ok;
+}
+
+/// A stream batch that failed, then SNS recovering: what the operator sees and does.
+async fn one_failed_message(env: &Env, citizen: &str) -> (Notifier<Flaky>, String, String) {
+    let serial = submit(env, citizen, "420111").await;
+    let phone = env.duty_phones["420111-education"].clone();
+    let notifier = env.notifier(Flaky {
+        sns: env.sns(),
+        failing: Mutex::new(HashSet::from([e164(&phone)])),
+    });
+    for event in env.pending_stream().await {
+        notifier.handle(event).await;
+    }
+    assert!(env.sms_to(&phone).await.is_empty());
+    (notifier, serial, phone)
+}
+
+#[tokio::test]
+async fn resend_sms_sends_each_failed_message_once() {
+    let env = Env::new().await;
+    let (notifier, serial, phone) = one_failed_message(&env, "resend-1").await;
+
+    let listed = resend_failed(&notifier, true).await.unwrap();
+    assert_eq!(listed, Summary::default(), "a dry run sends nothing");
+    let still = resend_failed(&notifier, false).await.unwrap();
+    assert_eq!(still, Summary { failed: 1, ..Summary::default() }, "SNS still failing");
+    assert_eq!(env.app.records.failed_sms().await.unwrap().len(), 1);
+
+    notifier.sender.failing.lock().unwrap().clear();
+    let resent = resend_failed(&notifier, false).await.unwrap();
+    assert_eq!(resent, Summary { sent: 1, ..Summary::default() });
+    assert_eq!(resend_failed(&notifier, false).await.unwrap(), Summary::default(), "nothing left");
+    let texts = env.sms_to(&phone).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains(&serial));
+
+    // The stream's own retry afterwards sends nothing more.
+    for event in env.pending_stream().await {
+        assert!(notifier.handle(event).await.batch_item_failures.is_empty());
+    }
+    assert_eq!(env.sms_to(&phone).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_batch_kept_by_the_on_failure_destination_is_replayed_once() {
+    let env = Env::new().await;
+    let serial = submit(&env, "kept-1", "420111").await;
+    let phone = env.duty_phones["420111-education"].clone();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&env.sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = format!("failed-batches-{}", uuid::Uuid::new_v4().simple());
+    create_bucket(&s3, &bucket, LOCAL_REGION).await.unwrap();
+    // Lambda's S3 destination: metadata and the whole invocation record (here as a JSON payload).
+    for event in env.pending_stream().await {
+        let object = json!({
+            "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": 11},
+            "DDBStreamBatchInfo": {"batchSize": event.records.len()},
+            "payload": serde_json::to_string(&event).unwrap(),
+        });
+        let key = format!("aws/lambda/{}.json", uuid::Uuid::new_v4());
+        s3.put_object().bucket(&bucket).key(key).body(object.to_string().into_bytes().into()).send().await.unwrap();
+    }
+    let position_only = json!({"DDBStreamBatchInfo": {"shardId": "s", "startSequenceNumber": "1"}});
+    s3.put_object()
+        .bucket(&bucket)
+        .key("aws/lambda/position-only.json")
+        .body(position_only.to_string().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+
+    let notifier = env.notifier(env.sns());
+    let first = replay_kept(&notifier, &s3, &bucket, false).await.unwrap();
+    assert!(first.replayed >= 1, "{first:?}");
+    assert_eq!(first.kept, 1, "a position alone cannot be replayed: left for the operator");
+    let again = replay_kept(&notifier, &s3, &bucket, false).await.unwrap();
+    assert_eq!(again, Replayed { replayed: 0, kept: 1 });
+    let texts = env.sms_to(&phone).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains(&serial));
+    let listed = s3.list_objects_v2().bucket(&bucket).prefix(REPLAYED).send().await.unwrap();
+    assert_eq!(listed.contents().len(), first.replayed, "replayed batches are kept for audit");
+}
+
+#[tokio::test]
+async fn the_stream_counts_reports_events_ratings_and_sms() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    // This test's thread only (a current-thread runtime): other tests count elsewhere.
+    let _guard = metrics::set_default_local_recorder(&recorder);
+    let env = Env::new().await;
+    let serial = submit(&env, "count-1", "420106").await;
+    submit(&env, "count-2", "420106").await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    let path = format!("/v1/staff/reports/{serial}/actions");
+    for body in [
+        json!({"action": "accept", "version": 1}),
+        json!({"action": "reply", "version": 2, "finding": "substantiated", "text": "属实"}),
+    ] {
+        assert_eq!(env.post(&path, &handler, &body).await.status, 200, "{body}");
+    }
+    let rating = env
+        .post(&format!("/v1/me/reports/{serial}/rating"), &env.citizen("count-1"), &json!({"stars": 5}))
+        .await;
+    assert_eq!(rating.status, 201, "{}", rating.text);
+    env.deliver_stream().await;
+    env.deliver_stream().await;
+
+    let seen: HashMap<String, u64> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter_map(|(key, _, _, value)| {
+            let key = key.key().clone();
+            let labels: Vec<String> = key.labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
+            match value {
+                DebugValue::Counter(n) => Some((format!("{}{{{}}}", key.name(), labels.join(",")), n)),
+                _ => None,
+            }
+        })
+        .collect();
+    let sms_sent = (env.sms_to(&env.duty_phones["420106-education"]).await.len()
+        + env.sms_to(&env.phone_of("count-1")).await.len()) as u64;
+    let expected: HashMap<String, u64> = [
+        ("ReportsSubmitted{City=420100}", 2),
+        ("ReportEvents{Kind=submitted}", 2),
+        ("ReportEvents{Kind=accepted}", 1),
+        ("ReportEvents{Kind=replied}", 1),
+        ("ReportEvents{Kind=rated}", 1),
+        ("Ratings{Stars=5}", 1),
+        ("Sms{Outcome=sent}", sms_sent),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(seen, expected);
 }
 
 #[tokio::test]

@@ -26,13 +26,12 @@ async fn main() -> Result<(), BoxError> {
     }
 
     // Lambda's stream event source mapping, locally: the table's stream feeds `notify`.
-    let notifier: &'static Notifier<Sns> = Box::leak(Box::new(Notifier {
-        records: app.records.clone(),
-        directory: app.directory,
-        to_agency: app.settings.sms_to_agency.clone(),
-        to_reporter: app.settings.sms_to_reporter.clone(),
-        sender: Sns::new(aws_sdk_sns::Client::new(sdk)),
-    }));
+    let notifier: &'static Notifier<Sns> = Box::leak(Box::new(Notifier::new(
+        app.records.clone(),
+        app.directory,
+        &app.settings,
+        Sns::new(aws_sdk_sns::Client::new(sdk)),
+    )));
     let feeder = StreamFeeder::new(
         aws_sdk_dynamodbstreams::Client::new(&local.table_sdk),
         app.records.client().clone(),

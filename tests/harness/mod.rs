@@ -161,13 +161,7 @@ impl Env {
 
     /// `notify` as deployed, with a given sender.
     pub fn notifier<S: SmsSender>(&self, sender: S) -> Notifier<S> {
-        Notifier {
-            records: self.app.records.clone(),
-            directory: self.app.directory,
-            to_agency: self.app.settings.sms_to_agency.clone(),
-            to_reporter: self.app.settings.sms_to_reporter.clone(),
-            sender,
-        }
+        Notifier::new(self.app.records.clone(), self.app.directory, &self.app.settings, sender)
     }
 
     pub fn sns(&self) -> Sns {

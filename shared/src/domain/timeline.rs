@@ -38,6 +38,23 @@ impl EventKind {
         }
     }
 
+    /// The stored (snake_case) name, as metrics and exports carry it.
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Submitted => "submitted",
+            EventKind::Accepted => "accepted",
+            EventKind::Replied => "replied",
+            EventKind::Rated => "rated",
+            EventKind::Transferred => "transferred",
+            EventKind::Published => "published",
+            EventKind::Unpublished => "unpublished",
+            EventKind::Noted => "noted",
+            EventKind::Urged => "urged",
+            EventKind::ContactRevealed => "contact_revealed",
+            EventKind::Reopened => "reopened",
+        }
+    }
+
     /// Internal steps the reporter does not see in their timeline.
     pub fn is_internal(self) -> bool {
         matches!(self, EventKind::Noted | EventKind::Urged | EventKind::ContactRevealed)
@@ -103,4 +120,29 @@ pub struct Event {
     pub actor: Actor,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_code_is_its_stored_name() {
+        use EventKind::*;
+        for kind in [
+            Submitted,
+            Accepted,
+            Replied,
+            Rated,
+            Transferred,
+            Published,
+            Unpublished,
+            Noted,
+            Urged,
+            ContactRevealed,
+            Reopened,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
+        }
+    }
 }

@@ -11,6 +11,7 @@ use crate::domain::staff::Queue;
 use crate::domain::stats::Counters;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
+use std::collections::BTreeMap;
 
 /// At most this many queries fill one filtered page, so a sparse filter cannot run away.
 const MAX_QUERIES_PER_PAGE: usize = 10;
@@ -192,6 +193,31 @@ impl Records {
                 None => return Ok(total),
             }
         }
+    }
+
+    /// Open reports past their deadline at `now`, counted by city code: one paged Query on the
+    /// sparse `open_by_deadline` index reading one attribute, for the overdue metric.
+    pub async fn overdue_by_city(&self, province: &str, now: &str) -> Result<BTreeMap<String, u64>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX_OPEN_BY_DEADLINE)
+            .key_condition_expression("open_pk = :p AND open_deadline < :now")
+            .expression_attribute_values(":p", text_attr(open_pk(province)))
+            .expression_attribute_values(":now", text_attr(now))
+            .projection_expression("city_pk");
+        let mut counts = BTreeMap::new();
+        for item in all_pages("overdue_by_city", query).await? {
+            if let Some(city) = item
+                .get("city_pk")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|pk| pk.strip_prefix("CITY#"))
+            {
+                *counts.entry(city.to_owned()).or_insert(0) += 1;
+            }
+        }
+        Ok(counts)
     }
 
     /// The statistics buckets of `scope` for months `from..=to` (`YYYY-MM`).

@@ -2,6 +2,8 @@
 //! line logged while a request or a stream record is handled carries that span's fields
 //! (`shared::http::span`, notify's record span).
 
+pub mod metrics;
+
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 

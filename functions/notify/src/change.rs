@@ -1,0 +1,69 @@
+//! Reading one stream record: which item changed, and the report before and after.
+
+use aws_lambda_events::event::dynamodb::EventRecord;
+use shared::domain::report::Report;
+use shared::domain::timeline::EventKind;
+
+/// What one stream record says about the platform.
+#[derive(Debug)]
+pub enum Change {
+    /// A report item was written: `before` is `None` for a new report.
+    Report { before: Option<Box<Report>>, after: Box<Report> },
+    /// A timeline event was added.
+    Event(EventKind),
+    /// Anything else (SMS records, uploads, quotas, removals): nothing to do.
+    Other,
+}
+
+/// A string key attribute of the changed item.
+pub fn key_text<'a>(record: &'a EventRecord, name: &str) -> Option<&'a str> {
+    match record.change.keys.get(name) {
+        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
+        _ => None,
+    }
+}
+
+/// Every log line of one stream record names it: its event id and, for a report, the serial.
+pub fn record_span(record: &EventRecord) -> tracing::Span {
+    let serial = key_text(record, "pk")
+        .and_then(|pk| pk.strip_prefix("REPORT#"))
+        .unwrap_or_default();
+    tracing::info_span!("record", event_id = %record.event_id, serial)
+}
+
+fn report(item: &serde_dynamo::Item) -> Result<Option<Box<Report>>, String> {
+    if item.is_empty() {
+        return Ok(None);
+    }
+    serde_dynamo::from_item(item.clone())
+        .map(|r| Some(Box::new(r)))
+        .map_err(|e| e.to_string())
+}
+
+/// Reads a record once; an item that cannot be read is an error (the record is retried, then
+/// kept by the stream's on-failure destination), never silently skipped.
+pub fn read(record: &EventRecord) -> Result<Change, String> {
+    if !key_text(record, "pk").is_some_and(|pk| pk.starts_with("REPORT#")) {
+        return Ok(Change::Other);
+    }
+    let sk = key_text(record, "sk").unwrap_or_default();
+    if sk == "REPORT" {
+        let Some(after) = report(&record.change.new_image)? else {
+            return Ok(Change::Other);
+        };
+        let before = report(&record.change.old_image)?;
+        return Ok(Change::Report { before, after });
+    }
+    if sk.starts_with("EVENT#") && record.event_name == "INSERT" {
+        let kind = record
+            .change
+            .new_image
+            .get("kind")
+            .cloned()
+            .ok_or_else(|| "event without a kind".to_owned())?;
+        return serde_dynamo::from_attribute_value(kind)
+            .map(Change::Event)
+            .map_err(|e| e.to_string());
+    }
+    Ok(Change::Other)
+}

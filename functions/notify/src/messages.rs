@@ -1,0 +1,60 @@
+//! Which SMS a change of a report calls for: a report arriving at an agency (new, or handed on)
+//! texts its duty phones; a reply texts the reporter.
+
+use shared::adapters::dynamo::sms_pk;
+use shared::adapters::sns::e164;
+use shared::domain::dispatch::Directory;
+use shared::domain::phone::Phone;
+use shared::domain::report::Report;
+use shared::domain::status::Status;
+
+/// One message to send, and the key of its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub key: String,
+    pub serial: String,
+    /// In E.164; printed masked.
+    pub phone: Phone,
+    pub text: String,
+}
+
+/// The texts, with `{serial}` for the report's serial.
+pub struct Texts {
+    pub to_agency: String,
+    pub to_reporter: String,
+}
+
+pub fn messages(directory: &Directory, texts: &Texts, before: Option<&Report>, after: &Report) -> Vec<Message> {
+    let serial = after.serial.to_string();
+    let fill = |template: &str| template.replace("{serial}", &serial);
+    let mut out = Vec::new();
+    let mut to = |phones: Vec<Phone>, text: String| {
+        for phone in phones {
+            match e164(phone.reveal()) {
+                Some(number) => out.push(Message {
+                    key: sms_pk(&serial, after.version, &number),
+                    serial: serial.clone(),
+                    phone: Phone::new(number),
+                    text: text.clone(),
+                }),
+                None => tracing::warn!(%serial, %phone, "not a mobile number; no SMS"),
+            }
+        }
+    };
+    let arrived = before.is_none_or(|b| b.assignment.agency_id != after.assignment.agency_id);
+    if arrived {
+        let phones = directory
+            .agency_by_id(&after.assignment.agency_id)
+            .map(|a| a.phones)
+            .unwrap_or_default();
+        if phones.is_empty() {
+            tracing::warn!(%serial, agency = %after.assignment.agency_id, "agency has no duty phone; no SMS");
+        }
+        to(phones.into_iter().map(Phone::new).collect(), fill(&texts.to_agency));
+    }
+    let answered = after.status == Status::Replied && before.is_some_and(|b| b.status != Status::Replied);
+    if answered {
+        to(vec![after.reporter.phone.clone()], fill(&texts.to_reporter));
+    }
+    out
+}

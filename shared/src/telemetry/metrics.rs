@@ -1,0 +1,174 @@
+//! Business metrics, as CloudWatch embedded metric format (EMF) lines on stdout: CloudWatch
+//! Logs turns each line into metric data, with no API call on the request path.
+//!
+//! The names and dimensions live here, once; the template's dashboard and `docs/deploy.md` read
+//! them. Dimensions are few and bounded (cities, event kinds, outcomes, stars): every distinct
+//! combination is a billed custom metric. Without an installed recorder (tests, the local
+//! server) every call is a no-op.
+
+use crate::domain::timeline::EventKind;
+use metrics_cloudwatch_embedded::{Builder, Collector};
+use std::sync::OnceLock;
+
+pub const REPORTS_SUBMITTED: &str = "ReportsSubmitted";
+pub const EVENTS: &str = "ReportEvents";
+pub const RATINGS: &str = "Ratings";
+pub const SMS: &str = "Sms";
+pub const OVERDUE: &str = "OverdueReports";
+
+/// `METRICS_NAMESPACE`, set by the template per stack so two stacks never mix their figures.
+pub const NAMESPACE_VARIABLE: &str = "METRICS_NAMESPACE";
+const DEFAULT_NAMESPACE: &str = "Suishoupai";
+
+/// What happened to one SMS attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsOutcome {
+    Sent,
+    Failed,
+    /// An attempt at a message whose earlier attempt failed (counted besides Sent or Failed).
+    Retried,
+}
+
+impl SmsOutcome {
+    fn name(self) -> &'static str {
+        match self {
+            SmsOutcome::Sent => "sent",
+            SmsOutcome::Failed => "failed",
+            SmsOutcome::Retried => "retried",
+        }
+    }
+}
+
+static COLLECTOR: OnceLock<&'static Collector> = OnceLock::new();
+
+/// Installs the EMF recorder once, in Lambda only; elsewhere metrics stay silent.
+pub fn install() -> Result<(), String> {
+    if std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_none() || COLLECTOR.get().is_some() {
+        return Ok(());
+    }
+    let namespace = std::env::var(NAMESPACE_VARIABLE).unwrap_or_else(|_| DEFAULT_NAMESPACE.to_owned());
+    let collector = Builder::new()
+        .cloudwatch_namespace(namespace)
+        .init()
+        .map_err(|e| e.to_string())?;
+    let _ = COLLECTOR.set(collector);
+    Ok(())
+}
+
+/// Writes what was counted since the last flush; called once per invocation.
+pub fn flush() {
+    if let Some(collector) = COLLECTOR.get()
+        && let Err(error) = collector.flush(std::io::stdout().lock())
+    {
+        tracing::warn!(%error, "metrics not written");
+    }
+}
+
+/// `city`: its code (CloudWatch dimension values are ASCII).
+pub fn report_submitted(city: &str) {
+    metrics::counter!(REPORTS_SUBMITTED, "City" => city.to_owned()).increment(1);
+}
+
+/// Every step of a report's timeline, by kind (submissions, signatures, replies, hand-ons, …).
+pub fn report_event(kind: EventKind) {
+    metrics::counter!(EVENTS, "Kind" => kind.code()).increment(1);
+}
+
+pub fn rated(stars: u8) {
+    metrics::counter!(RATINGS, "Stars" => stars.to_string()).increment(1);
+}
+
+pub fn sms(outcome: SmsOutcome) {
+    metrics::counter!(SMS, "Outcome" => outcome.name()).increment(1);
+}
+
+/// Open reports past a deadline, by city code, as sampled now.
+pub fn overdue(city: &str, count: u64) {
+    // Counts stay far below 2^52: exact in an f64.
+    metrics::gauge!(OVERDUE, "City" => city.to_owned()).set(count as f64);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    fn counted(run: impl FnOnce()) -> Vec<(String, Vec<(String, String)>, DebugValue)> {
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        metrics::with_local_recorder(&recorder, run);
+        let mut out: Vec<_> = snapshotter
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .map(|(key, _, _, value)| {
+                let key = key.key().clone();
+                let labels = key
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect();
+                (key.name().to_owned(), labels, value)
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        out
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn each_metric_has_its_name_and_one_bounded_dimension() {
+        let seen = counted(|| {
+            report_submitted("420100");
+            report_submitted("420100");
+            report_event(EventKind::Transferred);
+            rated(4);
+            sms(SmsOutcome::Failed);
+            sms(SmsOutcome::Retried);
+            overdue("420500", 7);
+        });
+        assert_eq!(
+            seen,
+            vec![
+                (OVERDUE.into(), labels(&[("City", "420500")]), DebugValue::Gauge(7.0.into())),
+                (RATINGS.into(), labels(&[("Stars", "4")]), DebugValue::Counter(1)),
+                (EVENTS.into(), labels(&[("Kind", "transferred")]), DebugValue::Counter(1)),
+                (REPORTS_SUBMITTED.into(), labels(&[("City", "420100")]), DebugValue::Counter(2)),
+                (SMS.into(), labels(&[("Outcome", "failed")]), DebugValue::Counter(1)),
+                (SMS.into(), labels(&[("Outcome", "retried")]), DebugValue::Counter(1)),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_lambda_recorder_writes_one_emf_line_per_dimension_set() {
+        // The process-wide recorder: only this test installs it, and it reads its own city only.
+        let collector = Builder::new().cloudwatch_namespace("Test").init().unwrap();
+        report_submitted("429999");
+        report_submitted("429999");
+        let mut out = Vec::new();
+        collector.flush(&mut out).unwrap();
+        let line = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .find(|l| l.contains("429999"))
+            .map(str::to_owned)
+            .unwrap();
+        let emf: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let spec = &emf["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(spec["Namespace"], "Test");
+        assert_eq!(spec["Dimensions"], serde_json::json!([["City"]]));
+        assert_eq!(spec["Metrics"][0]["Name"], REPORTS_SUBMITTED);
+        assert_eq!(emf["City"], "429999");
+        assert_eq!(emf[REPORTS_SUBMITTED], 2);
+        assert!(emf["_aws"]["Timestamp"].as_u64().is_some());
+    }
+
+    #[test]
+    fn without_a_recorder_nothing_happens() {
+        report_submitted("420100");
+        flush();
+    }
+}
