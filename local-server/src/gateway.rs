@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::request::Parts;
-use http::{HeaderMap, StatusCode};
+use http::header::CONTENT_SECURITY_POLICY;
+use http::{HeaderMap, HeaderValue, StatusCode};
 use lambda_http::Body;
 use serde_json::{Map, Value, json};
 use shared::app::App;
@@ -19,6 +20,7 @@ use shared::routes::{self, Access, Route};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// API Gateway's payload limit.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -39,6 +41,8 @@ pub struct Local {
 pub struct Site {
     pub name: &'static str,
     pub dir: std::path::PathBuf,
+    /// The `Content-Security-Policy` it is served with, as deployed (`site::admin_policy`).
+    pub policy: Option<HeaderValue>,
 }
 
 pub fn router(local: Local) -> Router {
@@ -49,6 +53,10 @@ pub fn router(local: Local) -> Router {
     for site in &local.sites {
         // The sites route by URL hash, so every path under a site is a file or its index.html.
         let files = ServeDir::new(&site.dir).fallback(ServeFile::new(site.dir.join("index.html")));
+        let mut files = Router::new().fallback_service(files);
+        if let Some(policy) = &site.policy {
+            files = files.layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, policy.clone()));
+        }
         let root = format!("/{}/", site.name);
         let redirect = root.clone();
         router = router

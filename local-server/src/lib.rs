@@ -7,6 +7,7 @@ pub mod gateway;
 pub mod provision;
 pub mod seed;
 pub mod setup;
+pub mod site;
 pub mod sms;
 pub mod stream;
 pub mod tokens;

@@ -10,7 +10,8 @@
 use local_server::gateway::{Local, Site};
 use local_server::setup::{BoxError, connect, var};
 use local_server::stream::StreamFeeder;
-use local_server::{seed, tokens};
+use http::HeaderValue;
+use local_server::{seed, site, tokens};
 use notify::Notifier;
 use shared::adapters::sns::Sns;
 
@@ -40,16 +41,23 @@ async fn main() -> Result<(), BoxError> {
     tokio::spawn(feeder.run(notifier));
 
     let secret = std::env::var("DEV_TOKEN_SECRET").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
+    // The admin site under the policy CloudFront sends with it (the H5 is hosted by the province).
+    let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;
+    let admin_policy = HeaderValue::from_str(&site::admin_policy(&template, endpoint)?)?;
     let local = Local {
         app,
         issuer: tokens::Issuer::new(secret.as_bytes()),
         aws_endpoint: endpoint.clone(),
         sites: [
-            ("admin", var("ADMIN_SITE", "web/admin/dist")),
-            ("h5", var("CITIZEN_SITE", "web/citizen/dist")),
+            ("admin", var("ADMIN_SITE", "web/admin/dist"), Some(admin_policy)),
+            ("h5", var("CITIZEN_SITE", "web/citizen/dist"), None),
         ]
         .into_iter()
-        .map(|(name, dir)| Site { name, dir: dir.into() })
+        .map(|(name, dir, policy)| Site {
+            name,
+            dir: dir.into(),
+            policy,
+        })
         .filter(|site| site.dir.is_dir())
         .collect(),
     };

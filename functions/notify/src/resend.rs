@@ -77,9 +77,6 @@ fn collect(value: &Value, out: &mut Vec<EventRecord>) {
     }
 }
 
-/// Kept batches under this prefix were replayed; the object stays there for audit.
-pub const REPLAYED: &str = "replayed/";
-
 /// What a replay of the kept batches did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Replayed {
@@ -89,7 +86,7 @@ pub struct Replayed {
 }
 
 /// Replays every batch the on-failure destination kept in `bucket`; a batch that goes through
-/// is moved under `replayed/`.
+/// is deleted (it holds reporters' phones; the SMS records are the audit trail).
 pub async fn replay_kept<S: SmsSender>(
     notifier: &Notifier<S>,
     s3: &aws_sdk_s3::Client,
@@ -100,7 +97,7 @@ pub async fn replay_kept<S: SmsSender>(
     let mut pages = s3.list_objects_v2().bucket(bucket).into_paginator().send();
     while let Some(page) = pages.next().await {
         for object in page.map_err(|e| StoreError::call("s3", "list_objects", e))?.contents() {
-            let Some(key) = object.key().filter(|k| !k.starts_with(REPLAYED)) else {
+            let Some(key) = object.key() else {
                 continue;
             };
             let body = s3
@@ -126,13 +123,6 @@ pub async fn replay_kept<S: SmsSender>(
                 done.kept += 1;
                 continue;
             }
-            s3.copy_object()
-                .bucket(bucket)
-                .copy_source(format!("{bucket}/{key}"))
-                .key(format!("{REPLAYED}{key}"))
-                .send()
-                .await
-                .map_err(|e| StoreError::call("s3", "copy_object", e))?;
             s3.delete_object()
                 .bucket(bucket)
                 .key(key)

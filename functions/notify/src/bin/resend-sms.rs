@@ -1,6 +1,5 @@
 //! `scripts/resend-sms`: sends every failed SMS once more, then replays the stream batches the
-//! on-failure destination kept (`FAILED_BATCHES_BUCKET`), moving each replayed object under
-//! `replayed/`. `--dry-run` lists without sending. Same environment as the `notify` function.
+//! on-failure destination kept (`FAILED_BATCHES_BUCKET`), deleting each one replayed. `--dry-run` lists without sending. Same environment as the `notify` function.
 
 use notify::Notifier;
 use notify::resend::{replay_kept, resend_failed};
