@@ -101,3 +101,20 @@ async fn the_stream_sample_texts_the_agency_once_however_often_it_arrives() {
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(texts[0].contains("您有一条新的违规校外培训举报"));
 }
+
+#[tokio::test]
+async fn notify_tells_its_two_invocations_apart() {
+    let env = Env::new().await;
+    let notifier = env.notifier(env.sns());
+    for (file, is_sample) in [("stream-insert.json", false), ("overdue-sample.json", true)] {
+        let invocation: notify::Invocation =
+            serde_json::from_str(&read_repo_file(&format!("events/notify/{file}"))).unwrap();
+        assert_eq!(
+            matches!(invocation, notify::Invocation::Sample { .. }),
+            is_sample,
+            "{file}"
+        );
+        let answer = notifier.invoke(invocation).await.unwrap();
+        assert!(answer.batch_item_failures.is_empty(), "{file}");
+    }
+}

@@ -4,15 +4,15 @@
 //! in the local AWS cannot be made to fail); every other part is the real thing.
 
 use crate::harness::{Env, form};
-use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use local_server::aws::LOCAL_REGION;
 use local_server::provision::create_bucket;
 use notify::Notifier;
 use notify::resend::{Replayed, Summary, replay_kept, resend_failed};
 use serde_json::json;
-use std::collections::HashMap;
 use shared::adapters::StoreError;
 use shared::adapters::sns::{SmsSender, Sns};
+use shared::telemetry::metrics::testing::{DebugValue, Recording};
+use std::collections::HashMap;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
@@ -101,8 +101,15 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     assert_eq!(env.sms_to(&env.duty_phones["420106-education"]).await.len(), 1);
     assert!(env.sms_to(&broken_phone).await.is_empty());
     let failed = env.app.records.failed_sms().await.unwrap();
-    assert_eq!(failed.len(), 1, "only the broken message is listed as failed: {failed:?}");
-    assert_eq!((failed[0].serial.as_str(), failed[0].phone.clone()), (broken.as_str(), e164(&broken_phone)));
+    assert_eq!(
+        failed.len(),
+        1,
+        "only the broken message is listed as failed: {failed:?}"
+    );
+    assert_eq!(
+        (failed[0].serial.as_str(), failed[0].phone.clone()),
+        (broken.as_str(), e164(&broken_phone))
+    );
     assert!(failed[0].error.contains("injected failure"), "{:?}", failed[0].error);
 
     // SNS recovers; Lambda delivers the batch again from the failed record.
@@ -118,7 +125,10 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     let texts = env.sms_to(&broken_phone).await;
     assert_eq!(texts.len(), 1);
     assert!(texts[0].contains(&broken));
-    assert!(env.app.records.failed_sms().await.unwrap().is_empty(), "sent: no longer failed");
+    assert!(
+        env.app.records.failed_sms().await.unwrap().is_empty(),
+        "sent: no longer failed"
+    );
     let _ = ok;
 }
 
@@ -145,13 +155,30 @@ async fn resend_sms_sends_each_failed_message_once() {
     let listed = resend_failed(&notifier, true).await.unwrap();
     assert_eq!(listed, Summary::default(), "a dry run sends nothing");
     let still = resend_failed(&notifier, false).await.unwrap();
-    assert_eq!(still, Summary { failed: 1, ..Summary::default() }, "SNS still failing");
+    assert_eq!(
+        still,
+        Summary {
+            failed: 1,
+            ..Summary::default()
+        },
+        "SNS still failing"
+    );
     assert_eq!(env.app.records.failed_sms().await.unwrap().len(), 1);
 
     notifier.sender.failing.lock().unwrap().clear();
     let resent = resend_failed(&notifier, false).await.unwrap();
-    assert_eq!(resent, Summary { sent: 1, ..Summary::default() });
-    assert_eq!(resend_failed(&notifier, false).await.unwrap(), Summary::default(), "nothing left");
+    assert_eq!(
+        resent,
+        Summary {
+            sent: 1,
+            ..Summary::default()
+        }
+    );
+    assert_eq!(
+        resend_failed(&notifier, false).await.unwrap(),
+        Summary::default(),
+        "nothing left"
+    );
     let texts = env.sms_to(&phone).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(texts[0].contains(&serial));
@@ -183,7 +210,13 @@ async fn a_batch_kept_by_the_on_failure_destination_is_replayed_once() {
             "payload": serde_json::to_string(&event).unwrap(),
         });
         let key = format!("aws/lambda/{}.json", uuid::Uuid::new_v4());
-        s3.put_object().bucket(&bucket).key(key).body(object.to_string().into_bytes().into()).send().await.unwrap();
+        s3.put_object()
+            .bucket(&bucket)
+            .key(key)
+            .body(object.to_string().into_bytes().into())
+            .send()
+            .await
+            .unwrap();
     }
     let position_only = json!({"DDBStreamBatchInfo": {"shardId": "s", "startSequenceNumber": "1"}});
     s3.put_object()
@@ -197,7 +230,10 @@ async fn a_batch_kept_by_the_on_failure_destination_is_replayed_once() {
     let notifier = env.notifier(env.sns());
     let first = replay_kept(&notifier, &s3, &bucket, false).await.unwrap();
     assert!(first.replayed >= 1, "{first:?}");
-    assert_eq!(first.kept, 1, "a position alone cannot be replayed: left for the operator");
+    assert_eq!(
+        first.kept, 1,
+        "a position alone cannot be replayed: left for the operator"
+    );
     let again = replay_kept(&notifier, &s3, &bucket, false).await.unwrap();
     assert_eq!(again, Replayed { replayed: 0, kept: 1 });
     let texts = env.sms_to(&phone).await;
@@ -210,10 +246,9 @@ async fn a_batch_kept_by_the_on_failure_destination_is_replayed_once() {
 
 #[tokio::test]
 async fn the_stream_counts_reports_events_ratings_and_sms() {
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
+    let recording = Recording::default();
     // This test's thread only (a current-thread runtime): other tests count elsewhere.
-    let _guard = metrics::set_default_local_recorder(&recorder);
+    let _guard = recording.on_this_thread();
     let env = Env::new().await;
     let serial = submit(&env, "count-1", "420106").await;
     submit(&env, "count-2", "420106").await;
@@ -226,23 +261,22 @@ async fn the_stream_counts_reports_events_ratings_and_sms() {
         assert_eq!(env.post(&path, &handler, &body).await.status, 200, "{body}");
     }
     let rating = env
-        .post(&format!("/v1/me/reports/{serial}/rating"), &env.citizen("count-1"), &json!({"stars": 5}))
+        .post(
+            &format!("/v1/me/reports/{serial}/rating"),
+            &env.citizen("count-1"),
+            &json!({"stars": 5}),
+        )
         .await;
     assert_eq!(rating.status, 201, "{}", rating.text);
     env.deliver_stream().await;
     env.deliver_stream().await;
 
-    let seen: HashMap<String, u64> = snapshotter
-        .snapshot()
-        .into_vec()
+    let seen: HashMap<String, u64> = recording
+        .values()
         .into_iter()
-        .filter_map(|(key, _, _, value)| {
-            let key = key.key().clone();
-            let labels: Vec<String> = key.labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
-            match value {
-                DebugValue::Counter(n) => Some((format!("{}{{{}}}", key.name(), labels.join(",")), n)),
-                _ => None,
-            }
+        .filter_map(|(key, value)| match value {
+            DebugValue::Counter(n) => Some((key, n)),
+            _ => None,
         })
         .collect();
     let sms_sent = (env.sms_to(&env.duty_phones["420106-education"]).await.len()

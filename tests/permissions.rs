@@ -4,8 +4,8 @@
 //! function: every call allowed, every grant used.
 
 use crate::harness::{Env, JPEG, form, read_repo_file};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::operation::query::QueryInput;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_s3::operation::get_object::GetObjectInput;
 use aws_sdk_s3::operation::head_object::HeadObjectInput;
 use aws_sdk_s3::operation::put_object::PutObjectInput;
@@ -66,7 +66,10 @@ impl Intercept for Recorder {
         // (Metadata is in the bag from serialization on, not at `read_before_execution`.)
         let Some(meta) = cfg.load::<Metadata>() else {
             // An operation we cannot name would pass unseen: make the comparison fail instead.
-            self.0.lock().unwrap().insert(("(unnamed operation)".into(), String::new()));
+            self.0
+                .lock()
+                .unwrap()
+                .insert(("(unnamed operation)".into(), String::new()));
             return Ok(());
         };
         let input = context.input();
@@ -380,11 +383,19 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     }
     // Supervisors read their queues from the city and province indexes.
     for (role, region) in [("city", "420100"), ("province", "420000")] {
-        let claims = json!({"sub": role, "name": "李督办", "custom:role": role, "custom:agency": "", "custom:region": region});
+        let claims =
+            json!({"sub": role, "name": "李督办", "custom:role": role, "custom:agency": "", "custom:region": region});
         let response = dispatch(
             staff,
             "staff-action",
-            event("GET /v1/staff/reports", "/v1/staff/reports", none.clone(), none.clone(), Some(claims), None),
+            event(
+                "GET /v1/staff/reports",
+                "/v1/staff/reports",
+                none.clone(),
+                none.clone(),
+                Some(claims),
+                None,
+            ),
         )
         .await;
         assert_eq!(response.status().as_u16(), 200, "{role} queue");

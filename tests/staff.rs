@@ -499,6 +499,10 @@ async fn queues_filter_by_status_county_category_dates_and_overdue() {
     assert_ne!(serials(&next), serials(&page));
     let item = q("?overdue=true").await.body["items"][0].clone();
     assert_eq!(item["overdue"], true);
+    // The overdue metric's sample counts the same report, under its city.
+    let now = shared::domain::time::format(&shared::domain::time::now_cst());
+    let by_city = env.app.records.overdue_by_city("420000", &now).await.unwrap();
+    assert_eq!(by_city, [("420100".to_owned(), 1)].into());
     for bad in [
         "?status=done",
         "?category=x",

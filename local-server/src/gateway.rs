@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response as AxumResponse};
 use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use http::request::Parts;
 use http::header::CONTENT_SECURITY_POLICY;
+use http::request::Parts;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use lambda_http::Body;
 use serde_json::{Map, Value, json};
@@ -55,7 +55,10 @@ pub fn router(local: Local) -> Router {
         let files = ServeDir::new(&site.dir).fallback(ServeFile::new(site.dir.join("index.html")));
         let mut files = Router::new().fallback_service(files);
         if let Some(policy) = &site.policy {
-            files = files.layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, policy.clone()));
+            files = files.layer(SetResponseHeaderLayer::overriding(
+                CONTENT_SECURITY_POLICY,
+                policy.clone(),
+            ));
         }
         let root = format!("/{}/", site.name);
         let redirect = root.clone();

@@ -7,10 +7,10 @@
 //! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20), `ADMIN_SITE` (web/admin/dist,
 //! served at /admin/ when built), `CITIZEN_SITE` (web/citizen/dist, served at /h5/ when built).
 
+use http::HeaderValue;
 use local_server::gateway::{Local, Site};
 use local_server::setup::{BoxError, connect, var};
 use local_server::stream::StreamFeeder;
-use http::HeaderValue;
 use local_server::{seed, site, tokens};
 use notify::Notifier;
 use shared::adapters::sns::Sns;

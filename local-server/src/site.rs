@@ -12,8 +12,8 @@ pub const HEADERS_RESOURCE: &str = "AdminSiteHeaders";
 pub fn admin_policy(template: &str, aws_endpoint: &str) -> Result<String, ProvisionError> {
     let bad = |what: &str| ProvisionError::Template(format!("{HEADERS_RESOURCE}: {what}"));
     let document: serde_yaml_ng::Value = serde_yaml_ng::from_str(template).map_err(|e| bad(&e.to_string()))?;
-    let policy = &document["Resources"][HEADERS_RESOURCE]["Properties"]["ResponseHeadersPolicyConfig"]
-        ["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"];
+    let policy = &document["Resources"][HEADERS_RESOURCE]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+        ["ContentSecurityPolicy"]["ContentSecurityPolicy"];
     // `!Sub [text, {Evidence, Issuer}]`
     let serde_yaml_ng::Value::Tagged(sub) = policy else {
         return Err(bad("ContentSecurityPolicy is not a !Sub"));

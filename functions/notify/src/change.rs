@@ -8,7 +8,10 @@ use shared::domain::timeline::EventKind;
 #[derive(Debug)]
 pub enum Change {
     /// A report item was written: `before` is `None` for a new report.
-    Report { before: Option<Box<Report>>, after: Box<Report> },
+    Report {
+        before: Option<Box<Report>>,
+        after: Box<Report>,
+    },
     /// A timeline event was added.
     Event(EventKind),
     /// Anything else (SMS records, uploads, quotas, removals): nothing to do.

@@ -51,7 +51,9 @@ pub enum Attempt {
 #[serde(untagged)]
 pub enum Invocation {
     /// `{"sample": "overdue"}` from the template's schedule (first: a stream event never has it).
-    Sample { sample: Sample },
+    Sample {
+        sample: Sample,
+    },
     Stream(Event),
 }
 
@@ -88,7 +90,13 @@ impl<S: SmsSender> Notifier<S> {
         let now = chrono::Utc::now().timestamp();
         let claim = self
             .records
-            .claim_sms(&message.key, &message.serial, message.phone.reveal(), &message.text, now)
+            .claim_sms(
+                &message.key,
+                &message.serial,
+                message.phone.reveal(),
+                &message.text,
+                now,
+            )
             .await?;
         if !claim.is_ours() {
             return Ok(Attempt::Skipped); // sent before (or in flight elsewhere): never twice
@@ -160,7 +168,9 @@ impl<S: SmsSender> Notifier<S> {
     pub async fn invoke(&self, invocation: Invocation) -> Result<DynamoDbEventResponse, StoreError> {
         match invocation {
             Invocation::Stream(event) => Ok(self.handle(event).await),
-            Invocation::Sample { sample: Sample::Overdue } => {
+            Invocation::Sample {
+                sample: Sample::Overdue,
+            } => {
                 observe::sample_overdue(&self.records, self.directory).await?;
                 Ok(DynamoDbEventResponse::default())
             }

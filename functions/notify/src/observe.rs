@@ -44,39 +44,30 @@ mod tests {
     use super::*;
     use crate::change;
     use aws_lambda_events::event::dynamodb::Event;
-    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    use shared::telemetry::metrics::testing::{DebugValue, Recording};
 
     fn sample_insert() -> Event {
         serde_json::from_str(include_str!("../../../events/notify/stream-insert.json")).unwrap()
     }
 
-    fn counted(events: &[Event]) -> Vec<(String, String, DebugValue)> {
-        let recorder = DebuggingRecorder::new();
-        let snapshotter = recorder.snapshotter();
-        ::metrics::with_local_recorder(&recorder, || {
+    fn counted(events: &[Event]) -> Vec<(String, DebugValue)> {
+        let recording = Recording::default();
+        recording.during(|| {
             for record in events.iter().flat_map(|e| &e.records) {
                 count(&change::read(record).unwrap());
             }
         });
-        let mut seen: Vec<_> = snapshotter
-            .snapshot()
-            .into_vec()
-            .into_iter()
-            .map(|(key, _, _, value)| {
-                let key = key.key().clone();
-                let label = key.labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
-                (key.name().to_owned(), label, value)
-            })
-            .collect();
-        seen.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        seen
+        recording.values().into_iter().collect()
     }
 
     #[test]
     fn a_new_report_counts_for_its_city_and_an_event_for_its_kind() {
         let insert = sample_insert();
         let mut event_record = insert.records[0].clone();
-        event_record.change.keys.insert("sk".into(), serde_dynamo::AttributeValue::S("EVENT#000002".into()));
+        event_record
+            .change
+            .keys
+            .insert("sk".into(), serde_dynamo::AttributeValue::S("EVENT#000002".into()));
         event_record.change.new_image = std::collections::HashMap::from([(
             "kind".to_owned(),
             serde_dynamo::AttributeValue::S("transferred".into()),
@@ -87,8 +78,8 @@ mod tests {
         assert_eq!(
             counted(&[insert, events]),
             vec![
-                ("ReportEvents".into(), "Kind=transferred".into(), DebugValue::Counter(1)),
-                ("ReportsSubmitted".into(), "City=420100".into(), DebugValue::Counter(1)),
+                ("ReportEvents{Kind=transferred}".into(), DebugValue::Counter(1)),
+                ("ReportsSubmitted{City=420100}".into(), DebugValue::Counter(1)),
             ]
         );
     }
@@ -110,7 +101,7 @@ mod tests {
         events.records = vec![rated, again];
         assert_eq!(
             counted(&[events]),
-            vec![("Ratings".into(), "Stars=4".into(), DebugValue::Counter(1))]
+            vec![("Ratings{Stars=4}".into(), DebugValue::Counter(1))]
         );
     }
 }

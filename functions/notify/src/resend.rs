@@ -162,7 +162,8 @@ mod tests {
         let plain = json!({"requestContext": {}, "payload": {"Records": [record("a"), record("b")]}});
         let ids = |v: &Value| stream_records(v).into_iter().map(|r| r.event_id).collect::<Vec<_>>();
         assert_eq!(ids(&plain), ["a", "b"]);
-        let encoded = json!({"DDBStreamBatchInfo": {"batchSize": 1}, "payload": json!({"Records": [record("c")]}).to_string()});
+        let encoded =
+            json!({"DDBStreamBatchInfo": {"batchSize": 1}, "payload": json!({"Records": [record("c")]}).to_string()});
         assert_eq!(ids(&encoded), ["c"]);
         let position_only = json!({"DDBStreamBatchInfo": {"shardId": "s", "startSequenceNumber": "1"}});
         assert!(ids(&position_only).is_empty());

@@ -88,34 +88,61 @@ pub fn overdue(city: &str, count: u64) {
     metrics::gauge!(OVERDUE, "City" => city.to_owned()).set(count as f64);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+/// What metrics calls recorded, for tests: `Name{Dim=value}` → value, on this thread only.
+#[cfg(any(test, feature = "testing"))]
+pub mod testing {
+    use metrics_util::debugging::{DebuggingRecorder, Snapshotter};
+    use std::collections::BTreeMap;
 
-    fn counted(run: impl FnOnce()) -> Vec<(String, Vec<(String, String)>, DebugValue)> {
-        let recorder = DebuggingRecorder::new();
-        let snapshotter = recorder.snapshotter();
-        metrics::with_local_recorder(&recorder, run);
-        let mut out: Vec<_> = snapshotter
-            .snapshot()
-            .into_vec()
-            .into_iter()
-            .map(|(key, _, _, value)| {
-                let key = key.key().clone();
-                let labels = key
-                    .labels()
-                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
-                    .collect();
-                (key.name().to_owned(), labels, value)
-            })
-            .collect();
-        out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        out
+    pub use metrics_util::debugging::DebugValue;
+
+    pub struct Recording {
+        recorder: DebuggingRecorder,
+        snapshotter: Snapshotter,
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    impl Default for Recording {
+        fn default() -> Recording {
+            let recorder = DebuggingRecorder::new();
+            let snapshotter = recorder.snapshotter();
+            Recording { recorder, snapshotter }
+        }
+    }
+
+    impl Recording {
+        /// Records what `run` counts.
+        pub fn during(&self, run: impl FnOnce()) -> &Recording {
+            metrics::with_local_recorder(&self.recorder, run);
+            self
+        }
+
+        /// Records on this thread until the guard drops (a current-thread async test).
+        pub fn on_this_thread(&self) -> metrics::LocalRecorderGuard<'_> {
+            metrics::set_default_local_recorder(&self.recorder)
+        }
+
+        pub fn values(&self) -> BTreeMap<String, DebugValue> {
+            self.snapshotter
+                .snapshot()
+                .into_vec()
+                .into_iter()
+                .map(|(key, _, _, value)| {
+                    let key = key.key();
+                    let labels: Vec<String> = key.labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
+                    (format!("{}{{{}}}", key.name(), labels.join(",")), value)
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{DebugValue, Recording};
+    use super::*;
+
+    fn counted(run: impl FnOnce()) -> Vec<(String, DebugValue)> {
+        Recording::default().during(run).values().into_iter().collect()
     }
 
     #[test]
@@ -129,15 +156,16 @@ mod tests {
             sms(SmsOutcome::Retried);
             overdue("420500", 7);
         });
+        let expect = |name: &str, value| (name.to_owned(), value);
         assert_eq!(
             seen,
             vec![
-                (OVERDUE.into(), labels(&[("City", "420500")]), DebugValue::Gauge(7.0.into())),
-                (RATINGS.into(), labels(&[("Stars", "4")]), DebugValue::Counter(1)),
-                (EVENTS.into(), labels(&[("Kind", "transferred")]), DebugValue::Counter(1)),
-                (REPORTS_SUBMITTED.into(), labels(&[("City", "420100")]), DebugValue::Counter(2)),
-                (SMS.into(), labels(&[("Outcome", "failed")]), DebugValue::Counter(1)),
-                (SMS.into(), labels(&[("Outcome", "retried")]), DebugValue::Counter(1)),
+                expect("OverdueReports{City=420500}", DebugValue::Gauge(7.0.into())),
+                expect("Ratings{Stars=4}", DebugValue::Counter(1)),
+                expect("ReportEvents{Kind=transferred}", DebugValue::Counter(1)),
+                expect("ReportsSubmitted{City=420100}", DebugValue::Counter(2)),
+                expect("Sms{Outcome=failed}", DebugValue::Counter(1)),
+                expect("Sms{Outcome=retried}", DebugValue::Counter(1)),
             ]
         );
     }

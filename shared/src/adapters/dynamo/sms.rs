@@ -58,10 +58,7 @@ pub fn sms_pk(serial: &str, seq: u64, phone: &str) -> String {
 }
 
 fn text_of(item: &HashMap<String, AttributeValue>, name: &str) -> String {
-    item.get(name)
-        .and_then(|v| v.as_s().ok())
-        .cloned()
-        .unwrap_or_default()
+    item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default()
 }
 
 impl Records {
