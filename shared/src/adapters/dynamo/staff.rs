@@ -138,6 +138,18 @@ impl Records {
         })
     }
 
+    /// The province's open reports past their deadline at `now`: a key range of the sparse open
+    /// index, so only overdue reports are read.
+    fn overdue(&self, province: &str, now: &str) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX_OPEN_BY_DEADLINE)
+            .key_condition_expression("open_pk = :p AND open_deadline < :now")
+            .expression_attribute_values(":p", text_attr(open_pk(province)))
+            .expression_attribute_values(":now", text_attr(now))
+    }
+
     /// How many open reports of a queue (within `county`, when given) are past their deadline
     /// at `now`: a key range of the sparse open index, so only overdue reports are read.
     pub async fn count_overdue(
@@ -147,15 +159,7 @@ impl Records {
         county: Option<&str>,
         now: &str,
     ) -> Result<i64, StoreError> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(INDEX_OPEN_BY_DEADLINE)
-            .key_condition_expression("open_pk = :p AND open_deadline < :now")
-            .expression_attribute_values(":p", text_attr(open_pk(province)))
-            .expression_attribute_values(":now", text_attr(now))
-            .select(Select::Count);
+        let mut query = self.overdue(province, now).select(Select::Count);
         let mut conditions = Vec::new();
         match queue {
             Queue::Agency(id) => {
@@ -198,15 +202,7 @@ impl Records {
     /// Open reports past their deadline at `now`, counted by city code: one paged Query on the
     /// sparse `open_by_deadline` index reading one attribute, for the overdue metric.
     pub async fn overdue_by_city(&self, province: &str, now: &str) -> Result<BTreeMap<String, u64>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(INDEX_OPEN_BY_DEADLINE)
-            .key_condition_expression("open_pk = :p AND open_deadline < :now")
-            .expression_attribute_values(":p", text_attr(open_pk(province)))
-            .expression_attribute_values(":now", text_attr(now))
-            .projection_expression("city_pk");
+        let query = self.overdue(province, now).projection_expression("city_pk");
         let mut counts = BTreeMap::new();
         for item in all_pages("overdue_by_city", query).await? {
             if let Some(city) = item
