@@ -132,7 +132,7 @@ fn the_local_table_is_the_templates_table() {
             "by_province",
             "public_board",
             "open_by_deadline",
-            "failed_sms"
+            "unsent_sms"
         ]
     );
     assert_eq!(
@@ -143,7 +143,7 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_BY_PROVINCE,
             shared::adapters::dynamo::INDEX_PUBLIC_BOARD,
             shared::adapters::dynamo::INDEX_OPEN_BY_DEADLINE,
-            shared::adapters::dynamo::INDEX_FAILED_SMS,
+            shared::adapters::dynamo::INDEX_UNSENT_SMS,
         ],
         indexes[..]
     );

@@ -106,14 +106,10 @@ async fn the_stream_sample_texts_the_agency_once_however_often_it_arrives() {
 async fn notify_tells_its_two_invocations_apart() {
     let env = Env::new().await;
     let notifier = env.notifier(env.sns());
-    for (file, is_sample) in [("stream-insert.json", false), ("overdue-sample.json", true)] {
+    for (file, is_task) in [("stream-insert.json", false), ("housekeeping.json", true)] {
         let invocation: notify::Invocation =
             serde_json::from_str(&read_repo_file(&format!("events/notify/{file}"))).unwrap();
-        assert_eq!(
-            matches!(invocation, notify::Invocation::Sample { .. }),
-            is_sample,
-            "{file}"
-        );
+        assert_eq!(matches!(invocation, notify::Invocation::Task { .. }), is_task, "{file}");
         let answer = notifier.invoke(invocation).await.unwrap();
         assert!(answer.batch_item_failures.is_empty(), "{file}");
     }

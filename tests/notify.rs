@@ -7,9 +7,10 @@ use crate::harness::{Env, form};
 use local_server::aws::LOCAL_REGION;
 use local_server::provision::create_bucket;
 use notify::Notifier;
-use notify::resend::{Replayed, Summary, replay_kept, resend_failed};
+use notify::resend::{Replayed, Summary, replay_kept, resend_unsent};
 use serde_json::json;
 use shared::adapters::StoreError;
+use shared::adapters::dynamo::UnsentSms;
 use shared::adapters::sns::{SmsSender, Sns};
 use shared::telemetry::metrics::testing::{DebugValue, Recording};
 use std::collections::HashMap;
@@ -46,6 +47,14 @@ async fn submit(env: &Env, citizen: &str, county: &str) -> String {
 
 fn e164(phone: &str) -> String {
     format!("+86{phone}")
+}
+
+async fn unsent(env: &Env) -> Vec<UnsentSms> {
+    env.app
+        .records
+        .unsent_sms(chrono::Utc::now().timestamp() + 1)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -100,12 +109,9 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     );
     assert_eq!(env.sms_to(&env.duty_phones["420106-education"]).await.len(), 1);
     assert!(env.sms_to(&broken_phone).await.is_empty());
-    let failed = env.app.records.failed_sms().await.unwrap();
-    assert_eq!(
-        failed.len(),
-        1,
-        "only the broken message is listed as failed: {failed:?}"
-    );
+    let failed = unsent(&env).await;
+    assert_eq!(failed.len(), 1, "only the broken message is unsent: {failed:?}");
+    assert_eq!(failed[0].state, "failed");
     assert_eq!(
         (failed[0].serial.as_str(), failed[0].phone.clone()),
         (broken.as_str(), e164(&broken_phone))
@@ -125,10 +131,7 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     let texts = env.sms_to(&broken_phone).await;
     assert_eq!(texts.len(), 1);
     assert!(texts[0].contains(&broken));
-    assert!(
-        env.app.records.failed_sms().await.unwrap().is_empty(),
-        "sent: no longer failed"
-    );
+    assert!(unsent(&env).await.is_empty(), "sent: no longer unsent");
     let _ = ok;
 }
 
@@ -152,9 +155,9 @@ async fn resend_sms_sends_each_failed_message_once() {
     let env = Env::new().await;
     let (notifier, serial, phone) = one_failed_message(&env, "resend-1").await;
 
-    let listed = resend_failed(&notifier, true).await.unwrap();
+    let listed = resend_unsent(&notifier, true).await.unwrap();
     assert_eq!(listed, Summary::default(), "a dry run sends nothing");
-    let still = resend_failed(&notifier, false).await.unwrap();
+    let still = resend_unsent(&notifier, false).await.unwrap();
     assert_eq!(
         still,
         Summary {
@@ -163,10 +166,10 @@ async fn resend_sms_sends_each_failed_message_once() {
         },
         "SNS still failing"
     );
-    assert_eq!(env.app.records.failed_sms().await.unwrap().len(), 1);
+    assert_eq!(unsent(&env).await.len(), 1);
 
     notifier.sender.failing.lock().unwrap().clear();
-    let resent = resend_failed(&notifier, false).await.unwrap();
+    let resent = resend_unsent(&notifier, false).await.unwrap();
     assert_eq!(
         resent,
         Summary {
@@ -175,7 +178,7 @@ async fn resend_sms_sends_each_failed_message_once() {
         }
     );
     assert_eq!(
-        resend_failed(&notifier, false).await.unwrap(),
+        resend_unsent(&notifier, false).await.unwrap(),
         Summary::default(),
         "nothing left"
     );
@@ -325,4 +328,84 @@ async fn only_arrivals_and_replies_text_anyone() {
             "【湖北省政务服务】您提交的违规校外培训举报(流水号为:{serial})已处理完成,请登录鄂汇办进入校外违规随手拍-我的投诉查看处理结果。"
         )
     );
+}
+
+/// A provider that never answers: the invocation is killed (a timeout) between the claim and the
+/// provider's answer, as a crash would.
+struct Hanging;
+
+impl SmsSender for Hanging {
+    async fn send(&self, _phone: &str, _text: &str) -> Result<(), StoreError> {
+        std::future::pending().await
+    }
+}
+
+/// A notifier killed mid-send, leaving its claim behind; returns the batch it was handed.
+async fn killed_mid_send(env: &Env) -> Vec<aws_lambda_events::event::dynamodb::Event> {
+    let events = env.pending_stream().await;
+    let dying = env.notifier(Hanging);
+    for event in &events {
+        let run = tokio::time::timeout(std::time::Duration::from_millis(300), dying.handle(event.clone()));
+        assert!(run.await.is_err(), "killed before the provider answered");
+    }
+    let claimed = unsent(env).await;
+    assert_eq!(claimed.len(), 1, "{claimed:?}");
+    assert_eq!(claimed[0].state, "sending");
+    events
+}
+
+#[tokio::test]
+async fn a_sender_killed_mid_send_loses_nothing_and_the_retry_after_its_lease_sends_once() {
+    let env = Env::new().await;
+    let serial = submit(&env, "lease-1", "420111").await;
+    let phone = env.duty_phones["420111-education"].clone();
+    let events = killed_mid_send(&env).await;
+
+    // Lambda retries at once: the lease still runs, so the record is retried again, not dropped.
+    let mut notifier = env.notifier(env.sns());
+    notifier.lease_seconds = 1;
+    for event in &events {
+        assert!(!notifier.handle(event.clone()).await.batch_item_failures.is_empty());
+    }
+    assert!(env.sms_to(&phone).await.is_empty(), "nothing sent while the lease runs");
+
+    // After the lease, the next retry takes the message over: sent once, and never again.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    for _ in 0..2 {
+        for event in &events {
+            assert!(notifier.handle(event.clone()).await.batch_item_failures.is_empty());
+        }
+    }
+    let texts = env.sms_to(&phone).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains(&serial));
+    assert!(unsent(&env).await.is_empty());
+}
+
+#[tokio::test]
+async fn housekeeping_sends_what_a_killed_sender_left_and_counts_what_is_still_unsent() {
+    let recording = Recording::default();
+    let _guard = recording.on_this_thread();
+    let env = Env::new().await;
+    submit(&env, "lease-2", "420111").await;
+    let phone = env.duty_phones["420111-education"].clone();
+    let events = killed_mid_send(&env).await;
+
+    let mut notifier = env.notifier(env.sns());
+    notifier.lease_seconds = 1;
+    let housekeeping = || serde_json::from_value::<notify::Invocation>(json!({"task": "housekeeping"})).unwrap();
+    notifier.invoke(housekeeping()).await.unwrap();
+    assert!(env.sms_to(&phone).await.is_empty(), "a live lease is left alone");
+
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    notifier.invoke(housekeeping()).await.unwrap();
+    assert_eq!(env.sms_to(&phone).await.len(), 1);
+    // The stream's own retry afterwards finds it sent.
+    for event in &events {
+        assert!(notifier.handle(event.clone()).await.batch_item_failures.is_empty());
+    }
+    assert_eq!(env.sms_to(&phone).await.len(), 1);
+    let values = recording.values();
+    assert_eq!(values.get("Sms{Outcome=recovered}"), Some(&DebugValue::Counter(1)));
+    assert_eq!(values.get("SmsUnsent{}"), Some(&DebugValue::Gauge(0.0.into())));
 }

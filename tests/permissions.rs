@@ -484,9 +484,9 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         assert!(notifier.handle(batch).await.batch_item_failures.is_empty());
     }
 
-    // notify's overdue sample, as the schedule invokes it.
-    let sample: notify::Invocation = serde_json::from_value(json!({"sample": "overdue"})).unwrap();
-    notifier.invoke(sample).await.unwrap();
+    // notify's housekeeping, as the schedule invokes it.
+    let task: notify::Invocation = serde_json::from_value(json!({"task": "housekeeping"})).unwrap();
+    notifier.invoke(task).await.unwrap();
 
     let granted = granted();
     for (function, recorder) in &recorders {

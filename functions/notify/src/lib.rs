@@ -1,13 +1,15 @@
 //! `notify`: the table stream's consumer. A new report, or one handed to another agency, texts
 //! that agency's duty phones; a reply texts the reporter. Every change also counts toward the
-//! business metrics, and a schedule samples the overdue reports.
+//! business metrics. A quarter-hourly schedule runs the housekeeping: the overdue sample, and
+//! SMS that were never sent.
 //!
 //! Streams deliver at least once. Each message has a record keyed by serial + event + phone,
-//! claimed before sending, so a redelivered record sends nothing twice. A failed send marks its
-//! record failed (which puts it in the `failed_sms` index) and its stream record is reported as
-//! a batch item failure, so Lambda retries it; after the retries, the stream mapping's
-//! on-failure destination (an S3 bucket) keeps the whole batch. `scripts/resend-sms` resends
-//! the failed messages and replays the kept batches; claims make both safe to repeat.
+//! claimed with a lease before sending, so a redelivered record sends nothing twice, and a
+//! sender that died mid-send loses nothing: its lease expires and the message is taken over. A
+//! failed send marks its record failed and its stream record is reported as a batch item
+//! failure, so Lambda retries it; after the retries, the stream mapping's on-failure destination
+//! (an S3 bucket) keeps the whole batch. Unsent records stay in the `unsent_sms` index until
+//! sent; `scripts/resend-sms` resends them and replays the kept batches; claims make both safe.
 
 mod change;
 mod messages;
@@ -21,12 +23,16 @@ use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use serde::Deserialize;
 use shared::adapters::StoreError;
-use shared::adapters::dynamo::{Claim, Delivery, Records};
+use shared::adapters::dynamo::{Claim, Delivery, Records, SmsClaim};
 use shared::adapters::sns::SmsSender;
 use shared::app::Settings;
 use shared::domain::dispatch::Directory;
 use shared::telemetry::metrics::{self, SmsOutcome};
 use tracing::Instrument;
+
+/// How long a claim on a message lasts: five times notify's timeout (60 s), so a live sender is
+/// never overtaken, and a dead one's message waits at most this long.
+pub const SMS_LEASE_SECONDS: i64 = 300;
 
 /// What `notify` needs: the table, the directory (duty phones), the texts and a sender.
 pub struct Notifier<S> {
@@ -34,6 +40,8 @@ pub struct Notifier<S> {
     pub directory: &'static Directory,
     pub texts: Texts,
     pub sender: S,
+    /// `SMS_LEASE_SECONDS`; shorter in tests.
+    pub lease_seconds: i64,
 }
 
 /// One message's fate.
@@ -44,23 +52,27 @@ pub enum Attempt {
     Skipped,
     /// The provider refused it; the record says `failed`.
     Failed(StoreError),
+    /// Another sender holds its lease: try again after it.
+    InFlight,
 }
 
-/// What invokes `notify`: the stream mapping, or the schedule that samples overdue reports.
+/// What invokes `notify`: the stream mapping, or the schedule.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum Invocation {
-    /// `{"sample": "overdue"}` from the template's schedule (first: a stream event never has it).
-    Sample {
-        sample: Sample,
+    /// `{"task": "housekeeping"}` from the template's schedule (first: a stream event never has
+    /// a `task`).
+    Task {
+        task: Task,
     },
     Stream(Event),
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Sample {
-    Overdue,
+pub enum Task {
+    /// The overdue sample, and the SMS no sender finished.
+    Housekeeping,
 }
 
 impl<S: SmsSender> Notifier<S> {
@@ -73,6 +85,7 @@ impl<S: SmsSender> Notifier<S> {
                 to_reporter: settings.sms_to_reporter.clone(),
             },
             sender,
+            lease_seconds: SMS_LEASE_SECONDS,
         }
     }
 
@@ -88,21 +101,18 @@ impl<S: SmsSender> Notifier<S> {
     /// table failing; the provider failing is `Attempt::Failed`.
     pub async fn send_once(&self, message: &Message) -> Result<Attempt, StoreError> {
         let now = chrono::Utc::now().timestamp();
-        let claim = self
-            .records
-            .claim_sms(
-                &message.key,
-                &message.serial,
-                message.phone.reveal(),
-                &message.text,
-                now,
-            )
-            .await?;
-        if !claim.is_ours() {
-            return Ok(Attempt::Skipped); // sent before (or in flight elsewhere): never twice
-        }
-        if claim == Claim::Retry {
-            metrics::sms(SmsOutcome::Retried);
+        let claim = SmsClaim {
+            key: &message.key,
+            serial: &message.serial,
+            phone: message.phone.reveal(),
+            text: &message.text,
+        };
+        match self.records.claim_sms(claim, now, self.lease_seconds).await? {
+            Claim::Sent => return Ok(Attempt::Skipped), // never twice
+            Claim::InFlight => return Ok(Attempt::InFlight),
+            Claim::Retry => metrics::sms(SmsOutcome::Retried),
+            Claim::Recovered => metrics::sms(SmsOutcome::Recovered),
+            Claim::First => {}
         }
         match self.sender.send(message.phone.reveal(), &message.text).await {
             Ok(()) => {
@@ -137,8 +147,17 @@ impl<S: SmsSender> Notifier<S> {
         };
         let mut failure = None;
         for message in messages(self.directory, &self.texts, before.as_deref(), after) {
-            if let Attempt::Failed(error) = self.send_once(&message).await? {
-                failure = Some(error);
+            match self.send_once(&message).await? {
+                Attempt::Failed(error) => failure = Some(error),
+                // Its sender may yet die: retried until it is sent or taken over.
+                Attempt::InFlight => {
+                    failure = Some(StoreError::Service {
+                        service: "notify",
+                        operation: "send_sms",
+                        detail: "claimed by another sender; retried after its lease".into(),
+                    })
+                }
+                Attempt::Sent | Attempt::Skipped => {}
             }
         }
         if failure.is_none() {
@@ -168,10 +187,11 @@ impl<S: SmsSender> Notifier<S> {
     pub async fn invoke(&self, invocation: Invocation) -> Result<DynamoDbEventResponse, StoreError> {
         match invocation {
             Invocation::Stream(event) => Ok(self.handle(event).await),
-            Invocation::Sample {
-                sample: Sample::Overdue,
+            Invocation::Task {
+                task: Task::Housekeeping,
             } => {
                 observe::sample_overdue(&self.records, self.directory).await?;
+                resend::housekeeping(self).await?;
                 Ok(DynamoDbEventResponse::default())
             }
         }

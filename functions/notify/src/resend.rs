@@ -1,46 +1,88 @@
-//! The operator's second chance (`scripts/resend-sms`): every SMS whose last attempt failed is
-//! sent once more, and every stream batch that exhausted its retries (kept whole by the stream
-//! mapping's S3 on-failure destination) is replayed through `notify`. Claims make both safe to
-//! run again: a message already sent is never sent twice.
+//! Messages no sender finished, and batches the stream gave up on. The housekeeping schedule
+//! takes over messages whose sender died (lease expired) and reports how many are still unsent;
+//! the operator's `scripts/resend-sms` also resends failed messages and replays the batches the
+//! stream mapping's S3 on-failure destination kept. Claims make all of it safe to repeat: a
+//! message already sent is never sent twice.
 
 use crate::{Attempt, Message, Notifier};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use serde_json::Value;
 use shared::adapters::StoreError;
+use shared::adapters::dynamo::UnsentSms;
 use shared::adapters::sns::SmsSender;
 use shared::domain::phone::Phone;
+use shared::telemetry::metrics;
+
+/// A message is reported unsent (`SmsUnsent`) this long after its first attempt.
+pub const UNSENT_AFTER_SECONDS: i64 = 15 * 60;
 
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
     /// Messages sent now.
     pub sent: usize,
-    /// Messages that failed again (still in `failed_sms`).
+    /// Messages that failed again (still unsent).
     pub failed: usize,
-    /// Messages someone else sent or is sending (nothing done).
+    /// Messages sent meanwhile, or held by a live sender's lease (nothing done).
     pub skipped: usize,
 }
 
-/// Sends each failed message once more.
-pub async fn resend_failed<S: SmsSender>(notifier: &Notifier<S>, dry_run: bool) -> Result<Summary, StoreError> {
+fn message(unsent: UnsentSms) -> Message {
+    Message {
+        key: unsent.key,
+        serial: unsent.serial,
+        phone: Phone::new(unsent.phone),
+        text: unsent.text,
+    }
+}
+
+async fn send_all<S: SmsSender>(notifier: &Notifier<S>, unsent: Vec<UnsentSms>) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
-    for failed in notifier.records.failed_sms().await? {
-        let message = Message {
-            key: failed.key,
-            serial: failed.serial,
-            phone: Phone::new(failed.phone),
-            text: failed.text,
-        };
-        tracing::info!(serial = %message.serial, phone = %message.phone, failed_at = failed.failed_at, error = %failed.error, dry_run, "failed SMS");
-        if dry_run {
-            continue;
-        }
-        match notifier.send_once(&message).await? {
+    for one in unsent {
+        match notifier.send_once(&message(one)).await? {
             Attempt::Sent => summary.sent += 1,
-            Attempt::Skipped => summary.skipped += 1,
             Attempt::Failed(_) => summary.failed += 1,
+            Attempt::Skipped | Attempt::InFlight => summary.skipped += 1,
         }
     }
+    Ok(summary)
+}
+
+/// The operator's resend: every unsent message a sender may take (failed, or its sender's
+/// lease expired), once each.
+pub async fn resend_unsent<S: SmsSender>(notifier: &Notifier<S>, dry_run: bool) -> Result<Summary, StoreError> {
+    let now = chrono::Utc::now().timestamp();
+    let mut takeable = Vec::new();
+    for unsent in notifier.records.unsent_sms(now + 1).await? {
+        let phone = Phone::new(unsent.phone.clone());
+        tracing::info!(serial = %unsent.serial, %phone, state = %unsent.state, since = unsent.unsent_since, error = %unsent.error, dry_run, "unsent SMS");
+        if unsent.is_takeable(now, notifier.lease_seconds) {
+            takeable.push(unsent);
+        }
+    }
+    if dry_run {
+        return Ok(Summary::default());
+    }
+    send_all(notifier, takeable).await
+}
+
+/// The schedule's part: messages whose sender died are sent (failed ones are left to the stream's
+/// retries and the operator: a number that keeps failing must not be texted every quarter hour),
+/// and the count of messages still unsent a quarter hour after their first attempt is reported.
+pub async fn housekeeping<S: SmsSender>(notifier: &Notifier<S>) -> Result<Summary, StoreError> {
+    let now = chrono::Utc::now().timestamp();
+    let abandoned: Vec<UnsentSms> = notifier
+        .records
+        .unsent_sms(now + 1)
+        .await?
+        .into_iter()
+        .filter(|u| u.state == "sending" && u.is_takeable(now, notifier.lease_seconds))
+        .collect();
+    let summary = send_all(notifier, abandoned).await?;
+    // Read again: what was just sent has left the index.
+    let late = notifier.records.unsent_sms(now - UNSENT_AFTER_SECONDS).await?.len();
+    metrics::unsent(late as u64);
+    tracing::info!(late, recovered = summary.sent, "SMS housekeeping");
     Ok(summary)
 }
 

@@ -15,6 +15,7 @@ pub const EVENTS: &str = "ReportEvents";
 pub const RATINGS: &str = "Ratings";
 pub const SMS: &str = "Sms";
 pub const OVERDUE: &str = "OverdueReports";
+pub const SMS_UNSENT: &str = "SmsUnsent";
 
 /// `METRICS_NAMESPACE`, set by the template per stack so two stacks never mix their figures.
 pub const NAMESPACE_VARIABLE: &str = "METRICS_NAMESPACE";
@@ -27,6 +28,8 @@ pub enum SmsOutcome {
     Failed,
     /// An attempt at a message whose earlier attempt failed (counted besides Sent or Failed).
     Retried,
+    /// A message taken over from a sender that never answered (its lease expired).
+    Recovered,
 }
 
 impl SmsOutcome {
@@ -35,6 +38,7 @@ impl SmsOutcome {
             SmsOutcome::Sent => "sent",
             SmsOutcome::Failed => "failed",
             SmsOutcome::Retried => "retried",
+            SmsOutcome::Recovered => "recovered",
         }
     }
 }
@@ -80,6 +84,11 @@ pub fn rated(stars: u8) {
 
 pub fn sms(outcome: SmsOutcome) {
     metrics::counter!(SMS, "Outcome" => outcome.name()).increment(1);
+}
+
+/// Messages not sent a quarter of an hour after their first attempt, as sampled now.
+pub fn unsent(count: u64) {
+    metrics::gauge!(SMS_UNSENT).set(count as f64);
 }
 
 /// Open reports past a deadline, by city code, as sampled now.

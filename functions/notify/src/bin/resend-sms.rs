@@ -1,8 +1,8 @@
-//! `scripts/resend-sms`: sends every failed SMS once more, then replays the stream batches the
+//! `scripts/resend-sms`: sends every unsent SMS (failed, or abandoned by its sender) once more, then replays the stream batches the
 //! on-failure destination kept (`FAILED_BATCHES_BUCKET`), deleting each one replayed. `--dry-run` lists without sending. Same environment as the `notify` function.
 
 use notify::Notifier;
-use notify::resend::{replay_kept, resend_failed};
+use notify::resend::{replay_kept, resend_unsent};
 use shared::adapters::dynamo::{DynamoClient, Records};
 use shared::adapters::sns::Sns;
 use shared::app::Settings;
@@ -19,9 +19,9 @@ async fn main() -> Result<(), BoxError> {
     let records = Records::new(DynamoClient::new(&sdk), settings.table.clone());
     let notifier = Notifier::new(records, directory, &settings, Sns::new(aws_sdk_sns::Client::new(&sdk)));
 
-    let summary = resend_failed(&notifier, dry_run).await?;
+    let summary = resend_unsent(&notifier, dry_run).await?;
     println!(
-        "failed SMS: {} sent, {} failed again, {} already sent",
+        "unsent SMS: {} sent, {} failed again, {} sent meanwhile or in flight",
         summary.sent, summary.failed, summary.skipped
     );
 

@@ -8,7 +8,7 @@
 //! | upload | `UPLOAD#{key}` | `UPLOAD` | declared type and size; `serial` once a report cites it; `ttl` until then |
 //! | idempotency | `IDEMPOTENCY#{sub}#{key}` | `IDEMPOTENCY` | body fingerprint and serial; `ttl` 24 h |
 //! | daily quota | `QUOTA#{sub}#{YYYYMMDD}` | `QUOTA` | reports submitted that day; `ttl` 2 days |
-//! | SMS | `SMS#{serial}#{seq:06}#{phone}` | `SMS` | state, text, outcome; `ttl` 90 days |
+//! | SMS | `SMS#{serial}#{seq:06}#{phone}` | `SMS` | state (a lease while `sending`), text, outcome; `ttl` 90 days |
 //!
 //! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
 //! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
@@ -16,8 +16,8 @@
 //! `public_board` (`board_pk` = `BOARD#{city}`, `board_sk` = `{replied_at}#{serial}`) holding only
 //! reports on the public board. The sparse `open_by_deadline` (`open_pk` = `OPEN#{province}`,
 //! `open_deadline`; agency, city and assignment projected) holds only open reports, so the
-//! overdue ones are a key range. The sparse `failed_sms` (`failed_pk` = `SMS#FAILED`, `failed_at`)
-//! holds only SMS records whose last attempt failed.
+//! overdue ones are a key range. The sparse `unsent_sms` (`unsent_pk` = `SMS#UNSENT`,
+//! `unsent_since`) holds only SMS records not sent yet (claimed, or failed).
 
 mod cursor;
 mod items;
@@ -28,7 +28,7 @@ mod uploads;
 
 pub use cursor::{ListError, Page};
 pub use reports::{CreateOutcome, IdempotencyRecord, NewReport, SaveOutcome};
-pub use sms::{Claim, Delivery, FailedSms, sms_pk};
+pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;
 
 use aws_sdk_dynamodb::Client;
@@ -42,7 +42,7 @@ pub const INDEX_BY_CITY: &str = "by_city";
 pub const INDEX_BY_PROVINCE: &str = "by_province";
 pub const INDEX_PUBLIC_BOARD: &str = "public_board";
 pub const INDEX_OPEN_BY_DEADLINE: &str = "open_by_deadline";
-pub const INDEX_FAILED_SMS: &str = "failed_sms";
+pub const INDEX_UNSENT_SMS: &str = "unsent_sms";
 
 /// The platform's records in its one table.
 #[derive(Debug, Clone)]

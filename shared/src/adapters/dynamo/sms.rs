@@ -1,19 +1,23 @@
 //! One record per SMS (serial + event + recipient), so that a stream record delivered twice
-//! sends its message once. A record whose last attempt failed carries `failed_pk`/`failed_at`
-//! and so sits in the sparse `failed_sms` index, where `scripts/resend-sms` finds it without a
-//! Scan; a later success takes it out again.
+//! sends its message once, and a message is never lost.
+//!
+//! A claim is a lease: the record says `sending` from the claim until the outcome is written. A
+//! sender that dies in between (a timeout, a crash) leaves the lease to expire, after which a
+//! redelivery, the housekeeping schedule or `scripts/resend-sms` may take the message over. Until
+//! a message is sent its record carries `unsent_pk`/`unsent_since` and so sits in the sparse
+//! `unsent_sms` index, where all three find it without a Scan.
 
 use super::items::{key, number_attr, text_attr};
 use super::reports::all_pages;
-use super::{INDEX_FAILED_SMS, Records};
+use super::{INDEX_UNSENT_SMS, Records};
 use crate::adapters::StoreError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::collections::HashMap;
 
 /// SMS records are kept 90 days, for audit.
 const SMS_TTL_SECONDS: i64 = 90 * 24 * 3600;
-/// The one partition of the `failed_sms` index: failures are rare, and an operator wants them all.
-const FAILED_PK: &str = "SMS#FAILED";
+/// The one partition of the `unsent_sms` index: unsent messages are few, and wanted all at once.
+const UNSENT_PK: &str = "SMS#UNSENT";
 /// Enough of a provider's error to act on, never a whole response.
 const ERROR_CHARS: usize = 300;
 
@@ -31,26 +35,41 @@ pub enum Claim {
     First,
     /// The last attempt failed: send it again.
     Retry,
-    /// Sent already, or being sent elsewhere (or lost by a crash mid-send): never twice.
-    Taken,
+    /// A sender claimed it and never answered (its lease expired): send it.
+    Recovered,
+    /// Sent already: never twice.
+    Sent,
+    /// Claimed by a sender whose lease still runs: try again after it.
+    InFlight,
 }
 
 impl Claim {
     pub fn is_ours(self) -> bool {
-        self != Claim::Taken
+        matches!(self, Claim::First | Claim::Retry | Claim::Recovered)
     }
 }
 
-/// A message whose last attempt failed, as `failed_sms` holds it.
+/// A message not sent yet, as `unsent_sms` holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedSms {
+pub struct UnsentSms {
     pub key: String,
     pub serial: String,
     /// E.164.
     pub phone: String,
     pub text: String,
-    pub failed_at: i64,
+    /// `sending` (claimed) or `failed`.
+    pub state: String,
+    /// When its first attempt was claimed, and its last.
+    pub unsent_since: i64,
+    pub claimed_at: i64,
     pub error: String,
+}
+
+impl UnsentSms {
+    /// Whether a sender may take it now: it failed, or its sender's lease ran out.
+    pub fn is_takeable(&self, now_epoch: i64, lease_seconds: i64) -> bool {
+        self.state == "failed" || self.claimed_at < now_epoch - lease_seconds
+    }
 }
 
 pub fn sms_pk(serial: &str, seq: u64, phone: &str) -> String {
@@ -61,76 +80,99 @@ fn text_of(item: &HashMap<String, AttributeValue>, name: &str) -> String {
     item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default()
 }
 
+fn number_of(item: &HashMap<String, AttributeValue>, name: &str) -> i64 {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_default()
+}
+
+/// One message to claim.
+#[derive(Debug, Clone, Copy)]
+pub struct SmsClaim<'a> {
+    pub key: &'a str,
+    pub serial: &'a str,
+    /// E.164.
+    pub phone: &'a str,
+    pub text: &'a str,
+}
+
 impl Records {
-    /// Claims the right to send one message (to `phone`, in E.164) unless it was sent or is
-    /// being sent. A message left `sending` by a crash is not sent again: at most once.
-    pub async fn claim_sms(
-        &self,
-        pk: &str,
-        serial: &str,
-        phone: &str,
-        text: &str,
-        now_epoch: i64,
-    ) -> Result<Claim, StoreError> {
-        let item = [
-            ("pk", text_attr(pk)),
-            ("sk", text_attr("SMS")),
-            ("entity", text_attr("sms")),
-            ("state", text_attr("sending")),
-            ("serial", text_attr(serial)),
-            ("phone", text_attr(phone)),
-            ("text", text_attr(text)),
-            ("claimed_at", number_attr(now_epoch)),
-            ("ttl", number_attr(now_epoch + SMS_TTL_SECONDS)),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+    /// Claims the right to send one message for `lease_seconds`: granted when the message is new,
+    /// failed last time, or claimed by a sender whose lease ran out.
+    pub async fn claim_sms(&self, sms: SmsClaim<'_>, now_epoch: i64, lease_seconds: i64) -> Result<Claim, StoreError> {
         let result = self
             .client
-            .put_item()
+            .update_item()
             .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk) OR #state = :failed")
+            .set_key(Some(key(sms.key.to_owned(), "SMS")))
+            .update_expression(
+                "SET entity = :entity, #state = :sending, serial = :serial, phone = :phone, #text = :text, \
+                 claimed_at = :now, #ttl = :ttl, unsent_pk = :unsent, \
+                 unsent_since = if_not_exists(unsent_since, :now)",
+            )
+            .condition_expression(
+                "attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND claimed_at < :stale)",
+            )
             .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#text", "text")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":entity", text_attr("sms"))
+            .expression_attribute_values(":sending", text_attr("sending"))
             .expression_attribute_values(":failed", text_attr("failed"))
+            .expression_attribute_values(":serial", text_attr(sms.serial))
+            .expression_attribute_values(":phone", text_attr(sms.phone))
+            .expression_attribute_values(":text", text_attr(sms.text))
+            .expression_attribute_values(":now", number_attr(now_epoch))
+            .expression_attribute_values(":stale", number_attr(now_epoch - lease_seconds))
+            .expression_attribute_values(":ttl", number_attr(now_epoch + SMS_TTL_SECONDS))
+            .expression_attribute_values(":unsent", text_attr(UNSENT_PK))
             .return_values(ReturnValue::AllOld)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match result {
-            Ok(output) if output.attributes().is_some_and(|old| !old.is_empty()) => Ok(Claim::Retry),
-            Ok(_) => Ok(Claim::First),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(Claim::Taken)
-            }
-            Err(error) => Err(StoreError::call("dynamodb", "claim_sms", error)),
+            Ok(output) => Ok(match output.attributes().map(|old| text_of(old, "state")).as_deref() {
+                None | Some("") => Claim::First,
+                Some("sending") => Claim::Recovered,
+                Some(_) => Claim::Retry,
+            }),
+            Err(error) => match error.as_service_error() {
+                Some(e) if e.is_conditional_check_failed_exception() => {
+                    let state = match e {
+                        aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
+                            failed,
+                        ) => failed.item().map(|item| text_of(item, "state")),
+                        _ => None,
+                    };
+                    Ok(if state.as_deref() == Some("sending") {
+                        Claim::InFlight
+                    } else {
+                        Claim::Sent
+                    })
+                }
+                _ => Err(StoreError::call("dynamodb", "claim_sms", error)),
+            },
         }
     }
 
-    /// Records the outcome of an attempt: a failure enters `failed_sms`, a success leaves it.
+    /// Records the outcome of an attempt: a success leaves `unsent_sms`, a failure stays there.
     pub async fn finish_sms(&self, pk: &str, delivery: &Delivery, now_epoch: i64) -> Result<(), StoreError> {
         let update = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(pk.to_owned(), "SMS")))
-            .expression_attribute_names("#state", "state");
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":now", number_attr(now_epoch));
         let update = match delivery {
             Delivery::Sent => update
-                .update_expression("SET #state = :sent, sent_at = :now REMOVE failed_pk, failed_at, #error")
-                .expression_attribute_names("#error", "error")
-                .expression_attribute_values(":sent", text_attr("sent"))
-                .expression_attribute_values(":now", number_attr(now_epoch)),
+                .update_expression("SET #state = :sent, sent_at = :now REMOVE unsent_pk, unsent_since, #error")
+                .expression_attribute_values(":sent", text_attr("sent")),
             Delivery::Failed { error } => update
-                .update_expression("SET #state = :failed, failed_pk = :fpk, failed_at = :now, #error = :error")
-                .expression_attribute_names("#error", "error")
+                .update_expression("SET #state = :failed, failed_at = :now, #error = :error")
                 .expression_attribute_values(":failed", text_attr("failed"))
-                .expression_attribute_values(":fpk", text_attr(FAILED_PK))
-                .expression_attribute_values(":now", number_attr(now_epoch))
                 .expression_attribute_values(":error", text_attr(error.chars().take(ERROR_CHARS).collect::<String>())),
         };
         update
@@ -140,28 +182,28 @@ impl Records {
         Ok(())
     }
 
-    /// Every message whose last attempt failed, oldest first: one Query on a sparse index.
-    pub async fn failed_sms(&self) -> Result<Vec<FailedSms>, StoreError> {
+    /// Every message not sent yet whose first attempt was claimed before `before` (epoch seconds),
+    /// oldest first: one Query on a sparse index.
+    pub async fn unsent_sms(&self, before: i64) -> Result<Vec<UnsentSms>, StoreError> {
         let query = self
             .client
             .query()
             .table_name(&self.table)
-            .index_name(INDEX_FAILED_SMS)
-            .key_condition_expression("failed_pk = :p")
-            .expression_attribute_values(":p", text_attr(FAILED_PK));
-        let items = all_pages("failed_sms", query).await?;
+            .index_name(INDEX_UNSENT_SMS)
+            .key_condition_expression("unsent_pk = :p AND unsent_since < :before")
+            .expression_attribute_values(":p", text_attr(UNSENT_PK))
+            .expression_attribute_values(":before", number_attr(before));
+        let items = all_pages("unsent_sms", query).await?;
         Ok(items
             .iter()
-            .map(|item| FailedSms {
+            .map(|item| UnsentSms {
                 key: text_of(item, "pk"),
                 serial: text_of(item, "serial"),
                 phone: text_of(item, "phone"),
                 text: text_of(item, "text"),
-                failed_at: item
-                    .get("failed_at")
-                    .and_then(|v| v.as_n().ok())
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or_default(),
+                state: text_of(item, "state"),
+                unsent_since: number_of(item, "unsent_since"),
+                claimed_at: number_of(item, "claimed_at"),
                 error: text_of(item, "error"),
             })
             .collect())
