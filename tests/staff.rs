@@ -550,6 +550,25 @@ async fn the_export_is_excel_ready_csv_of_the_filtered_queue() {
     assert!(!text.contains(&env.phone_of("x-2")), "no reporter identity in exports");
 }
 
+#[tokio::test]
+async fn an_exported_cell_is_never_a_formula() {
+    let env = Env::new().await;
+    let mut body = form();
+    body["target"] = json!("=HYPERLINK(\"http://x.invalid\",\"点此\")");
+    body["address"] = json!("  @SUM(1+2)");
+    let reply = env.post("/v1/reports", &env.citizen("formula-1"), &body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let city = env.staff("city", "", "420100");
+    let text = env.get_path("/v1/staff/export".into(), Some(&city)).await.text;
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let row = rows.records().next().unwrap().unwrap();
+    assert_eq!(
+        &row[6], "'=HYPERLINK(\"http://x.invalid\",\"点此\")",
+        "shown as typed, never run"
+    );
+    assert_eq!(&row[7], "'@SUM(1+2)", "(the address is stored trimmed)");
+}
+
 /// Counts over the reports themselves, computed here without the code under test.
 fn brute_force(reports: &[Report]) -> Value {
     let mut by_status = BTreeMap::from([("pending", 0), ("processing", 0), ("replied", 0)]);

@@ -1,8 +1,10 @@
 //! `GET /v1/staff/export?…`: the filtered queue as CSV (UTF-8 with a BOM, so Excel reads the
-//! Chinese), written page by page. The reporter's identity is not exported.
+//! Chinese), written page by page. The reporter's identity is not exported, and no cell can be
+//! evaluated as a formula (`spreadsheet::safe_cell`, docs/security.md).
 
 use crate::queue::filter;
 use shared::app::App;
+use shared::domain::spreadsheet::safe_cell;
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::staff_list_item;
 use shared::domain::time::now_cst;
@@ -56,27 +58,28 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             }
             let item = staff_list_item(report, &app.directory.regions, app.calendar, &now);
             let reply = report.reply.as_ref();
+            let row = [
+                item.serial.as_str(),
+                item.labels.status_name,
+                &item.labels.subject.city_name,
+                &item.labels.subject.county_name,
+                &item.labels.subject.category_name,
+                &item.labels.subject.violation_type_names.join(";"),
+                &report.target,
+                &report.address,
+                &item.agency.name,
+                &item.created_at,
+                &item.deadlines.sign_by,
+                &item.deadlines.reply_by,
+                if item.overdue { "是" } else { "否" },
+                reply.map(|r| r.finding.name()).unwrap_or_default(),
+                &reply
+                    .map(|r| shared::domain::time::format(&r.replied_at))
+                    .unwrap_or_default(),
+                &item.rating_stars.map(|s| s.to_string()).unwrap_or_default(),
+            ];
             writer
-                .write_record([
-                    item.serial.as_str(),
-                    item.labels.status_name,
-                    &item.labels.subject.city_name,
-                    &item.labels.subject.county_name,
-                    &item.labels.subject.category_name,
-                    &item.labels.subject.violation_type_names.join(";"),
-                    &report.target,
-                    &report.address,
-                    &item.agency.name,
-                    &item.created_at,
-                    &item.deadlines.sign_by,
-                    &item.deadlines.reply_by,
-                    if item.overdue { "是" } else { "否" },
-                    reply.map(|r| r.finding.name()).unwrap_or_default(),
-                    &reply
-                        .map(|r| shared::domain::time::format(&r.replied_at))
-                        .unwrap_or_default(),
-                    &item.rating_stars.map(|s| s.to_string()).unwrap_or_default(),
-                ])
+                .write_record(row.iter().map(|cell| safe_cell(cell).into_owned()))
                 .map_err(fail)?;
             rows += 1;
         }

@@ -16,6 +16,7 @@ pub mod rating;
 pub mod regions;
 pub mod report;
 pub mod serial;
+pub mod spreadsheet;
 pub mod staff;
 pub mod staff_profile;
 pub mod staff_views;
