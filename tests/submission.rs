@@ -268,20 +268,67 @@ async fn racing_retries_with_one_key_create_one_report() {
 
 #[tokio::test]
 async fn a_citizen_over_the_daily_quota_gets_429() {
-    let env = Env::with(Options { reports_per_day: 2 }).await;
+    let env = Env::with(Options {
+        reports_per_day: 2,
+        ..Options::default()
+    })
+    .await;
     let token = env.citizen("quota-1");
     for _ in 0..2 {
         assert_eq!(env.post("/v1/reports", &token, &form()).await.status, 201);
     }
-    assert_eq!(
-        env.post("/v1/reports", &token, &form()).await.error_code(429),
-        "too_many_requests"
-    );
+    let refused = env.post("/v1/reports", &token, &form()).await;
+    assert_eq!(refused.error_code(429), "too_many_requests");
+    assert_retry_after_midnight(&refused);
     assert_eq!(count_mine(&env, &token).await, 2);
     assert_eq!(
         env.post("/v1/reports", &env.citizen("quota-2"), &form()).await.status,
         201,
         "quotas are per citizen"
+    );
+}
+
+/// A 429 names when the daily quota renews: at the next midnight, China time.
+pub fn assert_retry_after_midnight(reply: &crate::harness::Reply) {
+    let seconds: u64 = reply.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    let expected = shared::domain::time::seconds_to_next_day(&shared::domain::time::now_cst());
+    assert!(
+        (1..=86_400).contains(&seconds) && seconds.abs_diff(expected) <= 5,
+        "{seconds} vs {expected}"
+    );
+}
+
+#[tokio::test]
+async fn a_citizen_over_the_daily_upload_allowance_gets_429_and_nothing_is_issued() {
+    let env = Env::with(Options {
+        uploads_per_day: 4,
+        ..Options::default()
+    })
+    .await;
+    let token = env.citizen("uploads-1");
+    let photos = |n: usize| {
+        let files: Vec<Value> = (0..n)
+            .map(|_| json!({"content_type": "image/jpeg", "size": 1000}))
+            .collect();
+        json!({"kind": "image", "files": files})
+    };
+    assert_eq!(env.post("/v1/uploads", &token, &photos(3)).await.status, 200);
+    let refused = env.post("/v1/uploads", &token, &photos(2)).await;
+    assert_eq!(refused.error_code(429), "too_many_requests");
+    assert!(refused.body["message"].as_str().unwrap().contains("4"));
+    assert_retry_after_midnight(&refused);
+    assert_eq!(
+        env.post("/v1/uploads", &token, &photos(1)).await.status,
+        200,
+        "the refused two took nothing"
+    );
+    assert_eq!(env.post("/v1/uploads", &token, &photos(1)).await.status, 429);
+    assert_eq!(
+        env.post("/v1/uploads", &env.citizen("uploads-2"), &photos(3))
+            .await
+            .status,
+        200,
+        "allowances are per citizen"
     );
 }
 

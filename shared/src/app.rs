@@ -32,6 +32,9 @@ pub struct Settings {
     pub s3_path_style: bool,
     /// `REPORTS_PER_DAY`: how many reports one citizen may submit per day (default 20).
     pub reports_per_day: u32,
+    /// `UPLOADS_PER_DAY`: how many evidence files one citizen may be issued upload URLs for a day
+    /// (default 60: three photos for each of 20 reports).
+    pub uploads_per_day: u32,
     /// `UPLOAD_URL_TTL_SECONDS`: how long a presigned PUT is valid (default 900).
     pub upload_url_ttl: Duration,
     /// `EVIDENCE_URL_TTL_SECONDS`: how long a presigned GET of evidence is valid (default 300).
@@ -71,6 +74,7 @@ impl Settings {
             bucket: var("BUCKET_NAME").ok_or(ConfigError::Missing("BUCKET_NAME"))?,
             s3_path_style: parsed("S3_FORCE_PATH_STYLE", false)?,
             reports_per_day: parsed("REPORTS_PER_DAY", 20)?,
+            uploads_per_day: parsed("UPLOADS_PER_DAY", 60)?,
             upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
             evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
             deadlines: DeadlineRules {
@@ -94,6 +98,7 @@ impl Settings {
             bucket: bucket.to_owned(),
             s3_path_style: true,
             reports_per_day: 20,
+            uploads_per_day: 60,
             upload_url_ttl: Duration::from_secs(900),
             evidence_url_ttl: Duration::from_secs(300),
             deadlines: DeadlineRules::default(),

@@ -82,11 +82,15 @@ fn directory(seed: u64) -> (&'static Directory, HashMap<String, String>) {
 
 pub struct Options {
     pub reports_per_day: u32,
+    pub uploads_per_day: u32,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { reports_per_day: 20 }
+        Options {
+            reports_per_day: 20,
+            uploads_per_day: 60,
+        }
     }
 }
 
@@ -100,6 +104,7 @@ impl Env {
         let id = uuid.simple().to_string();
         let mut settings = Settings::local(&format!("t-{id}"), &format!("b-{id}"));
         settings.reports_per_day = options.reports_per_day;
+        settings.uploads_per_day = options.uploads_per_day;
         let (directory, duty_phones) = directory(uuid.as_u64_pair().0 % 10_000_000);
         let sdk = aws::sdk_config(&moto_endpoint()).await;
         let table_sdk = aws::sdk_config(&dynamodb_endpoint()).await;
@@ -371,6 +376,7 @@ pub fn form() -> Value {
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
     pub body: Value,
     pub text: String,
 }
@@ -378,9 +384,15 @@ pub struct Reply {
 impl Reply {
     async fn of(response: reqwest::Response) -> Reply {
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, body, text }
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     /// Asserts the JSON error shape and returns its code.

@@ -1,6 +1,7 @@
 //! Issuing uploads: validate the declaration, record it, sign a PUT and a POST form per file.
 
 use serde::Serialize;
+use shared::adapters::dynamo::{Allowance, UploadOutcome};
 use shared::adapters::post_policy::PostForm;
 use shared::app::App;
 use shared::domain::evidence::{UploadRequest, plan_uploads};
@@ -32,7 +33,19 @@ pub async fn issue(app: &App, citizen: &Reporter, body: serde_json::Value) -> Re
     let planned = plan_uploads(&request, &citizen.sub, now, || {
         uuid::Uuid::new_v4().simple().to_string()
     })?;
-    app.records.put_uploads(&planned, now.timestamp()).await?;
+    let day = now.format("%Y%m%d").to_string();
+    let allowance = Allowance {
+        sub: &citizen.sub,
+        day: &day,
+        counted: "UPLOADS",
+        limit: app.settings.uploads_per_day,
+    };
+    if app.records.put_uploads(&planned, &allowance, now.timestamp()).await? == UploadOutcome::QuotaExceeded {
+        return Err(ApiError::quota(format!(
+            "每人每天最多上传{}个举证文件,请明天再试",
+            app.settings.uploads_per_day
+        )));
+    }
     let ttl = app.settings.upload_url_ttl;
     let expires_at = format(&(now + chrono::Duration::from_std(ttl).unwrap_or_default()));
     let signed = app.evidence.presign_uploads(&planned, ttl).await?;

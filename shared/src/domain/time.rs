@@ -1,6 +1,6 @@
 //! China Standard Time: every time the platform shows or stores is RFC 3339 with `+08:00`.
 
-use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, Timelike, Utc};
 
 /// UTC+8, checked when the crate compiles.
 const CST: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
@@ -21,6 +21,13 @@ pub fn now_cst() -> DateTime<FixedOffset> {
 /// RFC 3339 to the second, as clients see it: `2022-12-15T17:08:50+08:00`.
 pub fn format(at: &DateTime<FixedOffset>) -> String {
     at.with_timezone(&cst()).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// Seconds from `at` until the next midnight in China (at least 1): when a daily quota renews.
+pub fn seconds_to_next_day(at: &DateTime<FixedOffset>) -> u64 {
+    let local = at.with_timezone(&cst());
+    let since_midnight = i64::from(local.time().num_seconds_from_midnight());
+    u64::try_from(24 * 3600 - since_midnight).unwrap_or(1).max(1)
 }
 
 /// Serialise times as CST RFC 3339 to the second.
@@ -60,6 +67,15 @@ pub mod rfc3339 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_daily_quota_renews_at_china_midnight() {
+        let at = |t: &str| DateTime::parse_from_rfc3339(t).unwrap();
+        assert_eq!(seconds_to_next_day(&at("2026-11-26T23:59:30+08:00")), 30);
+        assert_eq!(seconds_to_next_day(&at("2026-11-26T00:00:00+08:00")), 86400);
+        // 15:00 UTC is 23:00 in China.
+        assert_eq!(seconds_to_next_day(&at("2026-11-26T15:00:00+00:00")), 3600);
+    }
 
     #[test]
     fn formats_with_the_china_offset_to_the_second() {

@@ -15,6 +15,9 @@ pub struct ApiError {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Seconds after which a retry may succeed: sent as `Retry-After` (429, 503).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -24,6 +27,15 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
+        }
+    }
+
+    /// A quota used up until the next China day.
+    pub fn quota(message: impl Into<String>) -> ApiError {
+        ApiError {
+            retry_after: Some(crate::domain::time::seconds_to_next_day(&crate::domain::time::now_cst())),
+            ..ApiError::new(429, "too_many_requests", message)
         }
     }
 
@@ -58,8 +70,13 @@ impl ApiError {
         ApiError::new(500, "internal", "系统繁忙,请稍后再试")
     }
 
+    /// The store or a service is throttling or failing for now: retrying in a second is safe
+    /// (every write is conditional or idempotent).
     pub fn unavailable() -> ApiError {
-        ApiError::new(503, "unavailable", "系统繁忙,请稍后再试")
+        ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(503, "unavailable", "系统繁忙,请稍后再试")
+        }
     }
 }
 
@@ -74,7 +91,7 @@ impl From<Rejection> for ApiError {
             Rejection::Conflict { code, message } => ApiError::new(409, code, message),
             Rejection::Forbidden { message } => ApiError::new(403, "forbidden", message),
             Rejection::NotFound => ApiError::not_found(),
-            Rejection::Quota { message } => ApiError::new(429, "too_many_requests", message),
+            Rejection::Quota { message } => ApiError::quota(message),
         }
     }
 }

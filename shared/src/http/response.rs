@@ -28,7 +28,13 @@ pub fn error_response(error: &ApiError) -> Response<Body> {
         tracing::error!(code = error.code, "request failed");
     }
     let text = serde_json::to_string(error).unwrap_or_else(|_| r#"{"code":"internal","message":"系统繁忙"}"#.into());
-    build(error.status, text, NO_STORE)
+    let mut response = build(error.status, text, NO_STORE);
+    if let Some(seconds) = error.retry_after {
+        response
+            .headers_mut()
+            .insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// Turns a handler's result into the response the runtime sends.

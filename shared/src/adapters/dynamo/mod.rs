@@ -27,9 +27,10 @@ mod staff;
 mod uploads;
 
 pub use cursor::{ListError, Page};
-pub use reports::{CreateOutcome, IdempotencyRecord, NewReport, SaveOutcome};
+pub use reports::{Allowance, CreateOutcome, IdempotencyRecord, NewReport, SaveOutcome};
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;
+pub use uploads::UploadOutcome;
 
 use aws_sdk_dynamodb::Client;
 

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 const DAY_SECONDS: i64 = 24 * 3600;
 /// The cancellation code of a transaction item whose condition did not hold.
-const CONDITION_FAILED: &str = "ConditionalCheckFailed";
+pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailed";
 
 /// Every item a query finds, page after page.
 pub(super) async fn all_pages(operation: &'static str, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
@@ -38,6 +38,16 @@ pub(super) async fn all_pages(operation: &'static str, query: QueryFluentBuilder
             None => return Ok(items),
         }
     }
+}
+
+/// A citizen's daily allowance of something (`counted` is its item's sort key).
+#[derive(Debug, Clone, Copy)]
+pub struct Allowance<'a> {
+    pub sub: &'a str,
+    /// `YYYYMMDD`, China time.
+    pub day: &'a str,
+    pub counted: &'a str,
+    pub limit: u32,
 }
 
 /// What a new report's transaction writes besides the report and its first event.
@@ -117,23 +127,17 @@ impl Records {
         writes.push(self.put_new("create_report", report_item(new.report)?)?);
         writes.push(self.put_new("create_report", event_item(&serial, new.event)?)?);
         let quota_slot = writes.len();
-        writes.push(
-            TransactWriteItem::builder()
-                .update(
-                    Update::builder()
-                        .table_name(&self.table)
-                        .set_key(Some(key(quota_pk(&new.report.reporter.sub, new.quota_day), "QUOTA")))
-                        .update_expression("ADD #count :one SET #ttl = :ttl")
-                        .condition_expression("attribute_not_exists(#count) OR #count < :limit")
-                        .set_expression_attribute_names(Some(names(&[("#count", "count"), ("#ttl", "ttl")])))
-                        .expression_attribute_values(":one", number_attr(1))
-                        .expression_attribute_values(":limit", number_attr(new.quota_limit))
-                        .expression_attribute_values(":ttl", number_attr(new.now_epoch + 2 * DAY_SECONDS))
-                        .build()
-                        .map_err(unbuilt("create_report"))?,
-                )
-                .build(),
-        );
+        writes.push(self.quota_update(
+            "create_report",
+            &Allowance {
+                sub: &new.report.reporter.sub,
+                day: new.quota_day,
+                counted: "QUOTA",
+                limit: new.quota_limit,
+            },
+            1,
+            new.now_epoch,
+        )?);
         writes.extend(self.stats_updates("create_report", &delta(None, new.report))?);
         let idempotency_slot = new.idempotency.map(|_| writes.len());
         if let Some((idem_key, fingerprint)) = new.idempotency {
@@ -211,9 +215,32 @@ impl Records {
         })
     }
 
+    /// One more use (`amount`) of a daily allowance, refused by its condition when it would pass
+    /// the limit (ADD cannot be bounded by arithmetic in a condition: the bound is `limit − amount`).
+    pub(super) fn quota_update(
+        &self,
+        operation: &'static str,
+        allowance: &Allowance<'_>,
+        amount: u32,
+        now_epoch: i64,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(quota_pk(allowance.sub, allowance.day), allowance.counted)))
+            .update_expression("ADD #count :amount SET #ttl = :ttl")
+            .condition_expression("attribute_not_exists(#count) OR #count <= :bound")
+            .set_expression_attribute_names(Some(names(&[("#count", "count"), ("#ttl", "ttl")])))
+            .expression_attribute_values(":amount", number_attr(amount))
+            .expression_attribute_values(":bound", number_attr(i64::from(allowance.limit) - i64::from(amount)))
+            .expression_attribute_values(":ttl", number_attr(now_epoch + 2 * DAY_SECONDS))
+            .build()
+            .map_err(unbuilt(operation))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
     /// Runs a transaction: `None` when it was written, or the cancellation code of each item in
     /// order (`"None"` for an item that was not the cause); any other failure is `operation`'s.
-    async fn transact(
+    pub(super) async fn transact(
         &self,
         operation: &'static str,
         writes: Vec<TransactWriteItem>,
