@@ -10,6 +10,8 @@ pub mod error;
 pub mod evidence;
 pub mod idempotency;
 pub mod input;
+#[cfg(test)]
+mod lifecycle_props;
 pub mod phone;
 pub mod public;
 pub mod rating;
