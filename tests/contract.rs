@@ -219,3 +219,23 @@ fn the_public_function_can_read_no_reporter_attribute() {
         assert!(!readable.iter().any(|a| a == private), "{private} readable");
     }
 }
+
+#[test]
+fn the_sdk_gives_up_before_any_function_times_out() {
+    let template = yaml("infra/template.yaml");
+    let default = template["Globals"]["Function"]["Timeout"].as_u64().unwrap();
+    let shortest = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|r| r["Properties"]["Timeout"].as_u64().unwrap_or(default))
+        .min()
+        .unwrap();
+    let sdk = shared::adapters::sdk::OPERATION_TIMEOUT;
+    assert!(
+        sdk.as_secs() < shortest,
+        "an SDK call may take {sdk:?}, a function {shortest} s: a slow service must answer 503, not time out"
+    );
+    assert!(shared::adapters::sdk::ATTEMPT_TIMEOUT < sdk);
+}

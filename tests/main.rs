@@ -10,6 +10,7 @@ mod config;
 mod contract;
 mod events;
 mod evidence;
+mod faults;
 mod journey;
 mod layers;
 mod logs;

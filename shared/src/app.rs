@@ -199,7 +199,7 @@ impl App {
     /// `AWS_ENDPOINT_URL` for a local AWS).
     pub async fn from_env() -> Result<App, ConfigError> {
         let settings = Settings::from_env()?;
-        let sdk = aws_config::load_from_env().await;
+        let sdk = crate::adapters::sdk::load().await;
         let directory = settings.directory(&sdk).await?;
         Ok(App::new(&sdk, settings, directory))
     }

@@ -3,6 +3,9 @@
 //! SNS), both of which `scripts/test` starts, and its own local API server on an ephemeral port,
 //! so tests run in parallel without seeing each other's data.
 
+pub mod faults;
+
+use faults::Faults;
 use local_server::gateway::Local;
 use local_server::stream::StreamFeeder;
 use local_server::{aws, provision, tokens};
@@ -56,6 +59,8 @@ pub struct Env {
     /// Duty phones of this environment's agencies (unique to it, so SMS can be told apart).
     pub duty_phones: HashMap<String, String>,
     phone_seed: u64,
+    /// The faults between this environment's clients and the local AWS (with `Options::faults`).
+    pub faults: Faults,
 }
 
 /// The demo directory with duty phones unique to one environment.
@@ -83,6 +88,9 @@ fn directory(seed: u64) -> (&'static Directory, HashMap<String, String>) {
 pub struct Options {
     pub reports_per_day: u32,
     pub uploads_per_day: u32,
+    /// Reach the local AWS through fault-injecting proxies (`Env::faults` sets the faults), with
+    /// Lambda's SDK timeouts.
+    pub faults: bool,
 }
 
 impl Default for Options {
@@ -90,6 +98,7 @@ impl Default for Options {
         Options {
             reports_per_day: 20,
             uploads_per_day: 60,
+            faults: false,
         }
     }
 }
@@ -106,8 +115,23 @@ impl Env {
         settings.reports_per_day = options.reports_per_day;
         settings.uploads_per_day = options.uploads_per_day;
         let (directory, duty_phones) = directory(uuid.as_u64_pair().0 % 10_000_000);
-        let sdk = aws::sdk_config(&moto_endpoint()).await;
-        let table_sdk = aws::sdk_config(&dynamodb_endpoint()).await;
+        let faults = Faults::default();
+        let (moto, dynamodb) = if options.faults {
+            (
+                faults::start(moto_endpoint(), faults.clone()).await,
+                faults::start(dynamodb_endpoint(), faults.clone()).await,
+            )
+        } else {
+            (moto_endpoint(), dynamodb_endpoint())
+        };
+        let (sdk, table_sdk) = if options.faults {
+            (
+                aws::lambda_sdk_config(&moto).await,
+                aws::lambda_sdk_config(&dynamodb).await,
+            )
+        } else {
+            (aws::sdk_config(&moto).await, aws::sdk_config(&dynamodb).await)
+        };
         let app: &'static App = Box::leak(Box::new(App::with_table_sdk(&sdk, &table_sdk, settings, directory)));
         let definition = provision::table_definition(&read_repo_file("infra/template.yaml")).expect("template table");
         provision::create_table(app.records.client(), app.records.table(), &definition)
@@ -141,6 +165,7 @@ impl Env {
             feeder: Mutex::new(feeder),
             duty_phones,
             phone_seed: uuid.as_u64_pair().1,
+            faults,
         }
     }
 

@@ -13,7 +13,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     metrics::install()?;
     let settings = Settings::from_env()?;
-    let sdk = aws_config::load_from_env().await;
+    let sdk = shared::adapters::sdk::load().await;
     let directory = settings.directory(&sdk).await?;
     // Alive until the sandbox ends: a static, not a leak.
     static NOTIFIER: OnceLock<Notifier<Sns>> = OnceLock::new();

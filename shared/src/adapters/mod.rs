@@ -3,10 +3,12 @@
 pub mod dynamo;
 pub mod post_policy;
 pub mod s3;
+pub mod sdk;
 pub mod sns;
 
-use aws_runtime::retries::classifiers::THROTTLING_ERRORS;
+use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use thiserror::Error;
@@ -18,6 +20,14 @@ pub enum StoreError {
     /// The service refused for load; the caller may retry later.
     #[error("{operation}: {service} throttled the call: {detail}")]
     Throttled {
+        service: &'static str,
+        operation: &'static str,
+        detail: String,
+    },
+    /// The service could not answer for now (a 5xx, a timeout, a dropped connection), after the
+    /// SDK's own retries; the caller may retry later.
+    #[error("{operation}: {service} unavailable: {detail}")]
+    Unavailable {
         service: &'static str,
         operation: &'static str,
         detail: String,
@@ -36,15 +46,28 @@ pub enum StoreError {
 impl StoreError {
     /// A failed SDK call, classified by the error code the service answered with, against the
     /// SDK's own list of throttling codes (never by the text of the message).
-    pub fn call<E, R>(service: &'static str, operation: &'static str, error: SdkError<E, R>) -> StoreError
+    pub fn call<E>(service: &'static str, operation: &'static str, error: SdkError<E, HttpResponse>) -> StoreError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         let throttled = error.code().is_some_and(|code| THROTTLING_ERRORS.contains(&code));
+        let transient = match &error {
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
+            SdkError::ServiceError(failure) => {
+                failure.raw().status().is_server_error()
+                    || error.code().is_some_and(|code| TRANSIENT_ERRORS.contains(&code))
+            }
+            _ => false,
+        };
         let detail = DisplayErrorContext(&error).to_string();
         if throttled {
             StoreError::Throttled {
+                service,
+                operation,
+                detail,
+            }
+        } else if transient {
+            StoreError::Unavailable {
                 service,
                 operation,
                 detail,
@@ -69,6 +92,11 @@ impl StoreError {
 
     pub fn is_throttled(&self) -> bool {
         matches!(self, StoreError::Throttled { .. })
+    }
+
+    /// Worth retrying later: throttled, or unavailable for now.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Throttled { .. } | StoreError::Unavailable { .. })
     }
 }
 

@@ -99,8 +99,8 @@ impl From<Rejection> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
         match error {
-            throttled @ StoreError::Throttled { .. } => {
-                tracing::warn!(error = %throttled, "throttled");
+            transient if transient.is_transient() => {
+                tracing::warn!(error = %transient, "unavailable for now");
                 ApiError::unavailable()
             }
             other => {

@@ -14,7 +14,7 @@ async fn main() -> Result<(), BoxError> {
     shared::telemetry::init();
     let dry_run = std::env::args().any(|a| a == "--dry-run");
     let settings = Settings::from_env()?;
-    let sdk = aws_config::load_from_env().await;
+    let sdk = shared::adapters::sdk::load().await;
     let directory = settings.directory(&sdk).await?;
     let records = Records::new(DynamoClient::new(&sdk), settings.table.clone());
     let notifier = Notifier::new(records, directory, &settings, Sns::new(aws_sdk_sns::Client::new(&sdk)));
