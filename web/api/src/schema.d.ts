@@ -726,9 +726,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The caller's daily quota is used up. */
+        /** @description The caller's daily quota is used up; it renews at midnight, China time. */
         TooMany: {
             headers: {
+                /** @description Seconds until the quota renews. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -738,6 +740,8 @@ export interface components {
         /** @description The platform is busy; retry later (with the same Idempotency-Key). */
         Unavailable: {
             headers: {
+                /** @description Seconds after which a retry is reasonable. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -859,6 +863,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooMany"];
             503: components["responses"]["Unavailable"];
         };
     };
