@@ -1,10 +1,11 @@
 //! Every log line of a request carries its route and request id, and of a stream record its
 //! event id and serial, in the JSON format the functions log in Lambda; no name or phone.
 
-use crate::harness::{Env, read_repo_file};
+use crate::harness::{Env, form, read_repo_file};
 use lambda_http::request::from_str;
 use local_server::gateway::dispatch;
 use serde_json::Value;
+use serde_json::json;
 use shared::telemetry::json_subscriber;
 use std::sync::{Arc, Mutex};
 use tracing_subscriber::EnvFilter;
@@ -92,4 +93,76 @@ async fn every_line_of_a_stream_record_names_the_record_and_its_report() {
         !text.contains(&phone[phone.len() - 8..]),
         "a whole number logged: {text}"
     );
+}
+
+#[tokio::test]
+async fn a_whole_journey_logs_each_request_once_with_its_status_and_latency_and_nothing_private() {
+    let env = Env::new().await;
+    let captured = Captured::default();
+    let guard = captured.install();
+    let token = env.citizen("log-journey");
+    let mut body = form();
+    body["content"] = json!("内容-不应出现在日志");
+    let submitted = env.post("/v1/reports", &token, &body).await;
+    assert_eq!(submitted.status, 201, "{}", submitted.text);
+    let serial = submitted.body["serial"].as_str().unwrap().to_owned();
+    let handler = env.staff("handler", "420106-education", "420106");
+    let path = format!("/v1/staff/reports/{serial}/actions");
+    for action in [
+        json!({"action": "accept", "version": 1}),
+        json!({"action": "reveal_contact", "version": 2}),
+        json!({"action": "reply", "version": 3, "finding": "partly", "text": "回复-不应出现在日志"}),
+    ] {
+        assert_eq!(env.post(&path, &handler, &action).await.status, 200, "{action}");
+    }
+    assert_eq!(
+        env.get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
+            .await
+            .status,
+        200
+    );
+    let rating = json!({"stars": 2, "comment": "评价-不应出现在日志"});
+    let rated = env
+        .post(&format!("/v1/me/reports/{serial}/rating"), &token, &rating)
+        .await;
+    assert_eq!(rated.status, 201, "{}", rated.text);
+    assert_eq!(
+        env.get_path(format!("/v1/me/reports/{serial}"), Some(&token))
+            .await
+            .status,
+        200
+    );
+    drop(guard);
+
+    let (text, lines) = captured.lines();
+    let answered: Vec<&Value> = lines.iter().filter(|l| l["fields"]["message"] == "answered").collect();
+    assert_eq!(answered.len(), 7, "one line per request: {text}");
+    for line in &answered {
+        assert!(
+            line["fields"]["status"]
+                .as_u64()
+                .is_some_and(|s| (200..300).contains(&s)),
+            "{line}"
+        );
+        assert!(line["fields"]["latency_ms"].as_u64().is_some(), "{line}");
+    }
+    for line in &lines {
+        let span = &line["span"];
+        assert_eq!(span["name"], "request", "{line}");
+        assert!(span["route"].as_str().is_some_and(|r| r.contains("/v1/")), "{line}");
+        assert!(span["request_id"].as_str().is_some_and(|r| !r.is_empty()), "{line}");
+    }
+    let phone = env.phone_of("log-journey");
+    for private in [
+        "测试log-journey",
+        phone.as_str(),
+        &phone[3..],
+        token.as_str(),
+        handler.as_str(),
+        "内容-不应出现在日志",
+        "回复-不应出现在日志",
+        "评价-不应出现在日志",
+    ] {
+        assert!(!text.contains(private), "{private} logged: {text}");
+    }
 }

@@ -6,9 +6,12 @@ use super::identity::claims;
 use super::request::{path_param, route_key};
 use super::response::respond;
 use super::{ApiError, Body, Request, Response};
+use futures_util::FutureExt;
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
 use tracing::Instrument;
 
 pub fn request_span(request: &Request) -> tracing::Span {
@@ -28,12 +31,44 @@ pub fn request_span(request: &Request) -> tracing::Span {
 }
 
 /// Runs a function's `work` for `request` inside the request's span and answers with its
-/// response, or with the JSON error it ended in.
+/// response, or with the JSON error it ended in; a panic answers the JSON 500 (the panic hook of
+/// `telemetry` has logged it once). One line per request says how it ended and how long it took.
 pub async fn answer<F>(request: &Request, work: F) -> Response<Body>
 where
     F: Future<Output = Result<Response<Body>, ApiError>>,
 {
-    async move { respond(work.await) }
-        .instrument(request_span(request))
-        .await
+    let started = Instant::now();
+    async move {
+        let result = AssertUnwindSafe(work)
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| Err(ApiError::internal()));
+        let response = respond(result);
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        tracing::info!(status = response.status().as_u16(), latency_ms, "answered");
+        response
+    }
+    .instrument(request_span(request))
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_the_json_500() {
+        let request = Request::default();
+        let work = async {
+            let fail = true;
+            if fail {
+                panic!("a bug");
+            }
+            Err::<Response<Body>, ApiError>(ApiError::not_found())
+        };
+        let response = answer(&request, work).await;
+        assert_eq!(response.status(), 500);
+        let body: serde_json::Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+        assert_eq!(body["code"], "internal");
+    }
 }

@@ -33,6 +33,8 @@ pub fn init() {
             filter,
             std::io::stdout,
         )));
+        // A panic is logged once, as a JSON line within its request's span, not as plain text.
+        std::panic::set_hook(Box::new(|info| tracing::error!(panic = %info, "panicked")));
     } else {
         drop(
             tracing_subscriber::fmt()
