@@ -6,6 +6,7 @@
 mod harness;
 
 mod access;
+mod concurrency;
 mod config;
 mod contract;
 mod events;
