@@ -10,6 +10,7 @@ use shared::domain::report::{Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::staff::Queue;
 use shared::domain::status::Status;
+use shared::domain::timeline::EventKind;
 use std::collections::BTreeMap;
 
 async fn submit(env: &Env, citizen: &str, city: &str, county: &str, category: &str) -> String {
@@ -771,4 +772,73 @@ async fn reply_templates_are_offered_per_violation_type() {
         .map(|t| t["finding"].as_str().unwrap())
         .collect();
     assert_eq!(findings, ["partly", "substantiated", "unsubstantiated"]);
+}
+
+#[tokio::test]
+async fn the_audit_trail_records_who_acted_read_and_exported_and_every_text_shown() {
+    let env = Env::new().await;
+    let serial = submit(&env, "audit-1", "420100", "420106", "academic").await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    let handler_sub = "staff-handler-420106-education-420106";
+    for body in [
+        json!({"action": "accept"}),
+        json!({"action": "reply", "finding": "substantiated", "text": "第一次回复"}),
+        json!({"action": "publish", "public_text": "公开内容一"}),
+    ] {
+        assert_eq!(act(&env, &handler, &serial, body).await.status, 200);
+    }
+    let (_, timeline) = env.stored_with_timeline(&serial).await;
+    let accepted = timeline.iter().find(|e| e.kind == EventKind::Accepted).unwrap();
+    assert_eq!(
+        accepted.actor.sub.as_deref(),
+        Some(handler_sub),
+        "the staff member's id, not only a name"
+    );
+    let replied = timeline.iter().find(|e| e.kind == EventKind::Replied).unwrap();
+    assert_eq!(
+        replied.note.as_deref(),
+        Some("属实:第一次回复"),
+        "the reply's own text is kept"
+    );
+    let published = timeline.iter().find(|e| e.kind == EventKind::Published).unwrap();
+    assert_eq!(
+        published.note.as_deref(),
+        Some("公开内容一"),
+        "what the public saw is kept"
+    );
+
+    for _ in 0..2 {
+        let seen = env
+            .get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
+            .await;
+        assert_eq!(seen.status, 200);
+    }
+    let reads = env.app.records.audit_trail(&serial).await.unwrap();
+    assert!(!reads.is_empty() && reads.len() <= 2, "{reads:?}");
+    assert!(
+        reads
+            .iter()
+            .all(|r| r.what == "viewed" && r.sub == handler_sub && r.agency_id == "420106-education")
+    );
+    let city = env.staff("city", "", "420100");
+    assert_eq!(
+        env.get_path("/v1/staff/export?category=academic".into(), Some(&city))
+            .await
+            .status,
+        200
+    );
+    let exports = env.app.records.audit_trail("EXPORTS#420100").await.unwrap();
+    assert_eq!(exports.len(), 1, "{exports:?}");
+    assert_eq!(exports[0].what, "exported");
+    assert_eq!(exports[0].detail, "category=academic (1 rows)");
+
+    let mine = env
+        .get_path(format!("/v1/me/reports/{serial}"), Some(&env.citizen("audit-1")))
+        .await;
+    assert_eq!(mine.status, 200);
+    assert!(
+        !mine.text.contains(handler_sub),
+        "no staff id reaches the reporter: {}",
+        mine.text
+    );
 }

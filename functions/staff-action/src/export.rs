@@ -7,7 +7,7 @@ use shared::app::App;
 use shared::domain::spreadsheet::safe_cell;
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::staff_list_item;
-use shared::domain::time::now_cst;
+use shared::domain::time::{format, now_cst};
 use shared::http::request::query_param;
 use shared::http::{ApiError, Body, Request, Response};
 
@@ -88,6 +88,10 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             break;
         }
     }
+    let filters = request.uri().query().unwrap_or_default();
+    app.records
+        .audit_export(staff, filters, rows, &format(&now), now.timestamp())
+        .await?;
     let bytes = writer.into_inner().map_err(|e| fail(e.into_error().into()))?;
     let text = String::from_utf8(bytes).map_err(|_| ApiError::internal())?;
     let mut response = Response::new(Body::Text(text));

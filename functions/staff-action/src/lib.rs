@@ -11,6 +11,7 @@ use serde_json::json;
 use shared::app::App;
 use shared::domain::staff_profile::staff_profile;
 use shared::domain::templates::templates;
+use shared::domain::time::{format, now_cst};
 use shared::http::request::{json_body, path_serial, query_param, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;
@@ -29,10 +30,16 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     match key.as_str() {
         "GET /v1/staff/me" => Ok(json(200, &staff_profile(&staff, app.directory))),
         "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
-        "GET /v1/staff/reports/{serial}" => Ok(json(
-            200,
-            &detail::detail(app, &staff, &path_serial(request)?, false).await?,
-        )),
+        "GET /v1/staff/reports/{serial}" => {
+            let serial = path_serial(request)?;
+            let found = detail::detail(app, &staff, &serial, false).await?;
+            // Recorded before answering: no unaudited read of a report.
+            let now = now_cst();
+            app.records
+                .audit_view(&serial.to_string(), &staff, &format(&now), now.timestamp())
+                .await?;
+            Ok(json(200, &found))
+        }
         "POST /v1/staff/reports/{serial}/actions" => {
             let serial = path_serial(request)?;
             let body = json_body(request)?;

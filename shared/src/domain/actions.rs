@@ -191,7 +191,7 @@ pub fn apply(
     calendar: &Calendar,
     at: DateTime<FixedOffset>,
 ) -> Result<(Report, Event), Rejection> {
-    let actor = Actor::staff(&staff.name, &staff.agency_id, &agency_name(staff, directory));
+    let actor = Actor::staff(&staff.name, &staff.agency_id, &agency_name(staff, directory)).with_sub(&staff.sub);
     let own_agency = staff.role == StaffRole::Handler && staff.agency_id == report.assignment.agency_id;
     let needs = |ok: bool, message: &str| if ok { Ok(()) } else { Err(Rejection::forbidden(message)) };
     match action {

@@ -234,7 +234,9 @@ impl Report {
             agency_id: self.assignment.agency_id.clone(),
             agency_name: self.assignment.agency_name.clone(),
         };
-        Ok(self.next(EventKind::Replied, actor, None, at, |r| {
+        // The timeline keeps every reply's text: a reopened report's reply is replaced, never lost.
+        let note = format!("{}:{}", finding.name(), reply.text);
+        Ok(self.next(EventKind::Replied, actor, Some(note), at, |r| {
             r.status = Status::Replied;
             r.replied_on_time = Some(at <= r.deadlines.reply_by);
             r.reply = Some(reply);
@@ -254,9 +256,11 @@ impl Report {
         if self.status != Status::Replied {
             return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以公开展示"));
         }
-        Ok(self.next(EventKind::Published, actor, None, at, |r| {
+        let public_text = public_text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        // Whatever the public saw is kept in the timeline, even after a later change of it.
+        Ok(self.next(EventKind::Published, actor, public_text.clone(), at, |r| {
             r.published = true;
-            r.public_text = public_text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+            r.public_text = public_text;
         }))
     }
 

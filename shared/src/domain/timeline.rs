@@ -69,10 +69,14 @@ pub enum ActorRole {
     System,
 }
 
-/// Who did it. Staff names are recorded for the staff timeline and never shown to citizens.
+/// Who did it. Staff names and ids are recorded for the staff timeline and the audit, and never
+/// shown to citizens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub role: ActorRole,
+    /// The staff member's id at the identity provider (`sub`): names change, ids do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +89,7 @@ impl Actor {
     pub fn citizen() -> Actor {
         Actor {
             role: ActorRole::Citizen,
+            sub: None,
             name: None,
             agency_id: None,
             agency_name: None,
@@ -94,6 +99,7 @@ impl Actor {
     pub fn system() -> Actor {
         Actor {
             role: ActorRole::System,
+            sub: None,
             name: None,
             agency_id: None,
             agency_name: None,
@@ -103,10 +109,16 @@ impl Actor {
     pub fn staff(name: &str, agency_id: &str, agency_name: &str) -> Actor {
         Actor {
             role: ActorRole::Staff,
+            sub: None,
             name: Some(name.to_owned()),
             agency_id: Some(agency_id.to_owned()),
             agency_name: Some(agency_name.to_owned()),
         }
+    }
+    /// The same actor, identified by their id.
+    pub fn with_sub(mut self, sub: &str) -> Actor {
+        self.sub = Some(sub.to_owned());
+        self
     }
 }
 

@@ -8,6 +8,7 @@
 //! | upload | `UPLOAD#{key}` | `UPLOAD` | declared type and size; `serial` once a report cites it; `ttl` until then |
 //! | idempotency | `IDEMPOTENCY#{sub}#{key}` | `IDEMPOTENCY` | body fingerprint and serial; `ttl` 24 h |
 //! | daily quota | `QUOTA#{sub}#{YYYYMMDD}` | `QUOTA` | reports submitted that day; `ttl` 2 days |
+//! | audit of a read | `AUDIT#{serial}` or `AUDIT#EXPORTS#{region}` | `{at}#{sub}#{what}` | who opened a detail or exported; `ttl` 3 years |
 //! | SMS | `SMS#{serial}#{seq:06}#{phone}` | `SMS` | state (a lease while `sending`), text, outcome; `ttl` 90 days |
 //!
 //! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
@@ -19,6 +20,7 @@
 //! overdue ones are a key range. The sparse `unsent_sms` (`unsent_pk` = `SMS#UNSENT`,
 //! `unsent_since`) holds only SMS records not sent yet (claimed, or failed).
 
+mod audit;
 mod cursor;
 mod items;
 mod reports;
@@ -26,6 +28,7 @@ mod sms;
 mod staff;
 mod uploads;
 
+pub use audit::AuditEntry;
 pub use cursor::{ListError, Page};
 pub use reports::{Allowance, CreateOutcome, IdempotencyRecord, NewReport, SaveOutcome};
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
