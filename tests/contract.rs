@@ -132,6 +132,7 @@ fn the_local_table_is_the_templates_table() {
             "by_province",
             "public_board",
             "open_by_deadline",
+            "reporter_data",
             "unsent_sms"
         ]
     );
@@ -143,6 +144,7 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_BY_PROVINCE,
             shared::adapters::dynamo::INDEX_PUBLIC_BOARD,
             shared::adapters::dynamo::INDEX_OPEN_BY_DEADLINE,
+            shared::adapters::dynamo::INDEX_REPORTER_DATA,
             shared::adapters::dynamo::INDEX_UNSENT_SMS,
         ],
         indexes[..]

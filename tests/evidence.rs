@@ -1,7 +1,7 @@
 //! Evidence: images (≤ 3, ≤ 60 MB each) or one video (≤ 100 MB), never both; signed type and
 //! length; at submit every key must be in S3, the caller's, as declared, and cited once.
 
-use crate::harness::{Env, JPEG, form};
+use crate::harness::{Env, JPEG, form, read_repo_file};
 use serde_json::{Value, json};
 
 const MIB: u64 = 1024 * 1024;
@@ -229,4 +229,105 @@ async fn two_reports_racing_for_one_photo_cannot_both_cite_it() {
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
     assert_eq!(my_report_count(&env, &me).await, 1);
+}
+
+/// What the evidence bucket's lifecycle rules (as the template declares them) do to an object
+/// under `key`, tagged `claim`, `age` days old: `Some(storage class)` kept, `None` expired.
+fn lifecycle(rules: &serde_yaml_ng::Value, key: &str, claim: &str, age: u64, retention: u64) -> Option<String> {
+    let mut class = "STANDARD".to_owned();
+    for rule in rules.as_sequence().unwrap() {
+        let prefix = rule["Prefix"].as_str().unwrap_or_default();
+        let tags_match = rule["TagFilters"].as_sequence().is_none_or(|tags| {
+            tags.iter()
+                .all(|t| t["Key"] == "claim" && t["Value"].as_str() == Some(claim))
+        });
+        if rule["Status"] != "Enabled" || !key.starts_with(prefix) || !tags_match {
+            continue;
+        }
+        let expires = match &rule["ExpirationInDays"] {
+            serde_yaml_ng::Value::Number(days) => days.as_u64(),
+            serde_yaml_ng::Value::Tagged(_) => Some(retention), // !Ref EvidenceRetentionDays
+            _ => None,
+        };
+        if expires.is_some_and(|days| age >= days) {
+            return None;
+        }
+        for transition in rule["Transitions"].as_sequence().into_iter().flatten() {
+            if age >= transition["TransitionInDays"].as_u64().unwrap() {
+                class = transition["StorageClass"].as_str().unwrap().to_owned();
+            }
+        }
+    }
+    Some(class)
+}
+
+#[tokio::test]
+async fn evidence_is_tagged_so_the_lifecycle_expires_what_no_report_claims_and_ages_the_rest() {
+    let env = Env::new().await;
+    let token = env.citizen("lifecycle-1");
+    let keys = env
+        .upload(&token, "image", &[("image/jpeg", JPEG), ("image/jpeg", JPEG)])
+        .await;
+    let mut body = form();
+    body["evidence"] = json!({"kind": "image", "keys": [keys[0].clone()]});
+    assert_eq!(env.post("/v1/reports", &token, &body).await.status, 201);
+    let s3 = env.app.evidence.client();
+    let mut tags = Vec::new();
+    for key in &keys {
+        let tagging = s3
+            .get_object_tagging()
+            .bucket(env.app.evidence.bucket())
+            .key(key)
+            .send()
+            .await
+            .unwrap();
+        let claim = tagging
+            .tag_set()
+            .iter()
+            .find(|t| t.key() == "claim")
+            .map(|t| t.value().to_owned());
+        tags.push(claim.unwrap_or_default());
+    }
+    assert_eq!(tags[0], "claimed", "the cited file is claimed");
+    // The other keeps the `claim=pending` its PUT was signed with (S3 applies the signed
+    // x-amz-tagging header; moto keeps no tag from it, `presigned_puts_sign_content_type_and_length`
+    // checks the signature): never claimed.
+    assert_ne!(tags[1], "claimed");
+
+    let template: serde_yaml_ng::Value = serde_yaml_ng::from_str(&read_repo_file("infra/template.yaml")).unwrap();
+    let rules = &template["Resources"]["EvidenceBucket"]["Properties"]["LifecycleConfiguration"]["Rules"];
+    let retention = template["Parameters"]["EvidenceRetentionDays"]["Default"]
+        .as_u64()
+        .unwrap();
+    let (claimed, pending) = (&keys[0], &keys[1]);
+    assert_eq!(
+        lifecycle(rules, pending, "pending", 0, retention).as_deref(),
+        Some("STANDARD")
+    );
+    assert_eq!(
+        lifecycle(rules, pending, "pending", 1, retention),
+        None,
+        "unclaimed uploads go after a day"
+    );
+    assert_eq!(
+        lifecycle(rules, claimed, "claimed", 1, retention).as_deref(),
+        Some("STANDARD")
+    );
+    assert_eq!(
+        lifecycle(rules, claimed, "claimed", 30, retention).as_deref(),
+        Some("STANDARD_IA")
+    );
+    assert_eq!(
+        lifecycle(rules, claimed, "claimed", 90, retention).as_deref(),
+        Some("GLACIER_IR")
+    );
+    assert_eq!(
+        lifecycle(rules, claimed, "claimed", retention - 1, retention).as_deref(),
+        Some("GLACIER_IR")
+    );
+    assert_eq!(
+        lifecycle(rules, claimed, "claimed", retention, retention),
+        None,
+        "kept for the retention period"
+    );
 }

@@ -842,3 +842,58 @@ async fn the_audit_trail_records_who_acted_read_and_exported_and_every_text_show
         mine.text
     );
 }
+
+#[tokio::test]
+async fn reporters_data_is_removed_after_the_retention_period_and_the_report_kept() {
+    let env = Env::new().await;
+    let replied = submit(&env, "retention-1", "420100", "420106", "academic").await;
+    let open = submit(&env, "retention-2", "420100", "420106", "academic").await;
+    let handler = env.staff("handler", "420106-education", "420106");
+    act(&env, &handler, &replied, json!({"action": "accept"})).await;
+    act(
+        &env,
+        &handler,
+        &replied,
+        json!({"action": "reply", "finding": "partly", "text": "已处理"}),
+    )
+    .await;
+    let housekeeping = || serde_json::from_value::<notify::Invocation>(json!({"task": "housekeeping"})).unwrap();
+
+    // Within the period nothing changes.
+    env.notifier(env.sns()).invoke(housekeeping()).await.unwrap();
+    assert_eq!(env.stored(&replied).await.reporter.name, "测试retention-1");
+
+    // Past it (a period that has always passed), the replied report loses its reporter's data.
+    let mut notifier = env.notifier(env.sns());
+    notifier.reporter_data_days = -1;
+    notifier.invoke(housekeeping()).await.unwrap();
+    let (report, timeline) = env.stored_with_timeline(&replied).await;
+    assert_eq!(
+        (report.reporter.name.as_str(), report.reporter.phone.reveal()),
+        ("", "")
+    );
+    assert!(report.reporter_redacted_at.is_some());
+    assert_eq!(timeline.last().unwrap().kind, EventKind::ReporterRedacted);
+    assert_eq!(
+        report.reply.as_ref().unwrap().text,
+        "已处理",
+        "the report itself is kept"
+    );
+    assert_eq!(
+        env.stored(&open).await.reporter.name,
+        "测试retention-2",
+        "an open report keeps it"
+    );
+    let detail = env
+        .get_path(format!("/v1/staff/reports/{replied}"), Some(&handler))
+        .await;
+    assert!(!detail.text.contains(&env.phone_of("retention-1")));
+    let mine = env
+        .get_path(format!("/v1/me/reports/{replied}"), Some(&env.citizen("retention-1")))
+        .await;
+    assert_eq!(mine.status, 200, "the reporter still sees their report");
+
+    // Done once: the next run finds nothing due.
+    notifier.invoke(housekeeping()).await.unwrap();
+    assert_eq!(env.stored(&replied).await.version, report.version);
+}

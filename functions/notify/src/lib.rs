@@ -15,6 +15,7 @@ mod change;
 mod messages;
 mod observe;
 pub mod resend;
+mod retention;
 
 pub use change::{Change, key_text};
 pub use messages::{Message, Texts, messages};
@@ -42,6 +43,8 @@ pub struct Notifier<S> {
     pub sender: S,
     /// `SMS_LEASE_SECONDS`; shorter in tests.
     pub lease_seconds: i64,
+    /// Days after the reply when a reporter's name and phone are removed.
+    pub reporter_data_days: i64,
 }
 
 /// One message's fate.
@@ -71,7 +74,7 @@ pub enum Invocation {
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Task {
-    /// The overdue sample, and the SMS no sender finished.
+    /// The overdue sample, the SMS no sender finished, and the retention rule for reporters' data.
     Housekeeping,
 }
 
@@ -86,6 +89,7 @@ impl<S: SmsSender> Notifier<S> {
             },
             sender,
             lease_seconds: SMS_LEASE_SECONDS,
+            reporter_data_days: i64::from(settings.reporter_data_days),
         }
     }
 
@@ -192,6 +196,7 @@ impl<S: SmsSender> Notifier<S> {
             } => {
                 observe::sample_overdue(&self.records, self.directory).await?;
                 resend::housekeeping(self).await?;
+                retention::redact_due(&self.records, self.directory, self.reporter_data_days).await?;
                 Ok(DynamoDbEventResponse::default())
             }
         }

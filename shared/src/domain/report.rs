@@ -117,6 +117,14 @@ pub struct Report {
     /// it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice_version: Option<String>,
+    /// When the reporter's name and phone were removed, the retention period after the reply
+    /// having passed (`Report::redact_reporter`).
+    #[serde(
+        default,
+        with = "super::time::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reporter_redacted_at: Option<DateTime<FixedOffset>>,
 }
 
 /// Shown on the public board: asked for by the reporter, answered, and published by staff. The
@@ -162,6 +170,7 @@ impl Report {
             published: false,
             public_text: None,
             notice_version: Some(draft.notice_version),
+            reporter_redacted_at: None,
         };
         let event = Event {
             seq: 1,
@@ -358,6 +367,31 @@ impl Report {
             r.replied_on_time = None;
             r.published = false;
         }))
+    }
+
+    /// 删除举报人信息: a replied report past the retention period keeps everything but its
+    /// reporter's name and phone (the reporter's account id stays, so they still see it).
+    pub fn redact_reporter(&self, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Replied || self.reporter_redacted_at.is_some() {
+            return Err(Rejection::conflict(
+                "wrong_status",
+                "只有已回复的举报可以删除举报人信息",
+            ));
+        }
+        Ok(self.next(EventKind::ReporterRedacted, Actor::system(), None, at, |r| {
+            r.reporter.name = String::new();
+            r.reporter.phone = Phone::new(String::new());
+            r.reporter_redacted_at = Some(at);
+        }))
+    }
+
+    /// Whether the reporter's name and phone are still held, on a replied report: the reports the
+    /// retention rule will redact one day.
+    pub fn holds_reporter_data_since(&self) -> Option<DateTime<FixedOffset>> {
+        match (&self.reply, self.status, self.reporter_redacted_at) {
+            (Some(reply), Status::Replied, None) => Some(reply.replied_at),
+            _ => None,
+        }
     }
 
     /// Past a deadline now: not signed for in time, or not answered in time.

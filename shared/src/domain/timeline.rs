@@ -18,6 +18,7 @@ pub enum EventKind {
     Urged,
     ContactRevealed,
     Reopened,
+    ReporterRedacted,
 }
 
 impl EventKind {
@@ -35,6 +36,7 @@ impl EventKind {
             EventKind::Urged => "督办",
             EventKind::ContactRevealed => "查看举报人联系方式",
             EventKind::Reopened => "重新办理",
+            EventKind::ReporterRedacted => "举报人信息已按期删除",
         }
     }
 
@@ -52,6 +54,7 @@ impl EventKind {
             EventKind::Urged => "urged",
             EventKind::ContactRevealed => "contact_revealed",
             EventKind::Reopened => "reopened",
+            EventKind::ReporterRedacted => "reporter_redacted",
         }
     }
 
@@ -153,6 +156,7 @@ mod tests {
             Urged,
             ContactRevealed,
             Reopened,
+            ReporterRedacted,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
         }

@@ -35,6 +35,10 @@ pub fn reporter_pk(sub: &str) -> String {
     format!("REPORTER#{sub}")
 }
 
+pub fn pii_pk(province: &str) -> String {
+    format!("PII#{province}")
+}
+
 pub fn open_pk(province: &str) -> String {
     format!("OPEN#{province}")
 }
@@ -92,6 +96,11 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
         // Only open reports carry these: the sparse `open_by_deadline` index holds them alone.
         item.insert("open_pk".into(), text_attr(open_pk(&a.province)));
         item.insert("open_deadline".into(), text_attr(format(&deadline)));
+    }
+    if let Some(since) = report.holds_reporter_data_since() {
+        // Only replied reports still holding their reporter's data: the retention rule's work.
+        item.insert("pii_pk".into(), text_attr(pii_pk(&a.province)));
+        item.insert("pii_since".into(), text_attr(format(&since)));
     }
     if let (true, Some(reply)) = (report.is_on_public_board(), &report.reply) {
         item.insert("board_pk".into(), text_attr(board_pk(&a.city)));

@@ -18,12 +18,15 @@
 //! reports on the public board. The sparse `open_by_deadline` (`open_pk` = `OPEN#{province}`,
 //! `open_deadline`; agency, city and assignment projected) holds only open reports, so the
 //! overdue ones are a key range. The sparse `unsent_sms` (`unsent_pk` = `SMS#UNSENT`,
-//! `unsent_since`) holds only SMS records not sent yet (claimed, or failed).
+//! `unsent_since`) holds only SMS records not sent yet (claimed, or failed). The sparse
+//! `reporter_data` (`pii_pk` = `PII#{province}`, `pii_since` = the reply's time) holds only replied
+//! reports that still hold their reporter's name and phone.
 
 mod audit;
 mod cursor;
 mod items;
 mod reports;
+mod retention;
 mod sms;
 mod staff;
 mod uploads;
@@ -47,6 +50,7 @@ pub const INDEX_BY_PROVINCE: &str = "by_province";
 pub const INDEX_PUBLIC_BOARD: &str = "public_board";
 pub const INDEX_OPEN_BY_DEADLINE: &str = "open_by_deadline";
 pub const INDEX_UNSENT_SMS: &str = "unsent_sms";
+pub const INDEX_REPORTER_DATA: &str = "reporter_data";
 
 /// The platform's records in its one table.
 #[derive(Debug, Clone)]

@@ -1,0 +1,36 @@
+//! The retention rule for reporters' personal data, run by the housekeeping schedule: a report
+//! replied longer ago than the retention period loses its reporter's name and phone (an event
+//! in its timeline says so); the report, its reply and the reporter's account id stay.
+
+use shared::adapters::StoreError;
+use shared::adapters::dynamo::{Records, SaveOutcome};
+use shared::domain::dispatch::Directory;
+use shared::domain::time::{format, now_cst};
+
+/// Reports redacted per run at most: a backlog drains over a few quarter hours, and no run
+/// comes near notify's timeout.
+const PER_RUN: usize = 200;
+
+/// Redacts what is due; returns how many reports it redacted.
+pub async fn redact_due(records: &Records, directory: &Directory, days: i64) -> Result<usize, StoreError> {
+    let now = now_cst();
+    let cutoff = format(&(now - chrono::Duration::days(days)));
+    let province = &directory.regions.province().code;
+    let mut redacted = 0;
+    for serial in records.reporter_data_before(province, &cutoff, PER_RUN).await? {
+        let Some(report) = records.report(&serial).await? else {
+            continue;
+        };
+        // Reopened or changed since the index was read: the next run sees it again if still due.
+        let Ok((after, event)) = report.redact_reporter(now) else {
+            continue;
+        };
+        if records.save(&report, &after, &event).await? == SaveOutcome::Saved {
+            redacted += 1;
+        }
+    }
+    if redacted > 0 {
+        tracing::info!(redacted, "reporter data removed from reports past the retention period");
+    }
+    Ok(redacted)
+}
