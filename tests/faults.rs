@@ -24,12 +24,7 @@ fn assert_unavailable(reply: &Reply) {
 async fn mine(env: &Env, token: &str) -> Vec<String> {
     let reply = env.get("/v1/me/reports?limit=50", Some(token)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["serial"].as_str().unwrap().to_owned())
-        .collect()
+    reply.serials()
 }
 
 /// The province's statistics total, which the counters keep in the report's own transaction.

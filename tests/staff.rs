@@ -35,15 +35,6 @@ async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> crate::ha
         .await
 }
 
-fn serials(reply: &crate::harness::Reply) -> Vec<String> {
-    reply.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["serial"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn the_authorization_matrix() {
     let env = Env::new().await;
@@ -97,7 +88,7 @@ async fn the_authorization_matrix() {
             continue;
         }
         assert_eq!(queue.status, 200, "{who}");
-        assert_eq!(serials(&queue).contains(&wuchang), reaches, "{who}: queue");
+        assert_eq!(queue.serials().contains(&wuchang), reaches, "{who}: queue");
         assert_eq!(export.status, 200, "{who}");
         assert_eq!(export.text.contains(&wuchang), reaches, "{who}: export");
         assert_eq!(templates.status, 200, "{who}");
@@ -119,7 +110,7 @@ async fn the_authorization_matrix() {
             "{who}: stats of 武汉市"
         );
         // Only the province reaches both cities.
-        let both = serials(&queue).contains(&huangshi) && serials(&queue).contains(&wuchang);
+        let both = queue.serials().contains(&huangshi) && queue.serials().contains(&wuchang);
         assert_eq!(both, *who == "province", "{who}");
     }
 }
@@ -473,20 +464,20 @@ async fn queues_filter_by_status_county_category_dates_and_overdue() {
     let handler = env.staff("handler", "420106-education", "420106");
     act(&env, &handler, &fresh, json!({"action": "accept"})).await;
     let q = |query: &'static str| env.get_path(format!("/v1/staff/reports{query}"), Some(&city));
-    assert_eq!(serials(&q("").await).len(), 4);
-    assert_eq!(serials(&q("?overdue=true").await), vec![late.clone()]);
-    assert_eq!(serials(&q("?status=processing").await), vec![fresh.clone()]);
-    assert_eq!(serials(&q("?category=technology").await), vec![science.clone()]);
-    assert_eq!(serials(&q("?county=420111").await), vec![hongshan.clone()]);
+    assert_eq!(q("").await.serials().len(), 4);
+    assert_eq!(q("?overdue=true").await.serials(), vec![late.clone()]);
+    assert_eq!(q("?status=processing").await.serials(), vec![fresh.clone()]);
+    assert_eq!(q("?category=technology").await.serials(), vec![science.clone()]);
+    assert_eq!(q("?county=420111").await.serials(), vec![hongshan.clone()]);
     let today = shared::domain::time::now_cst().format("%Y-%m-%d").to_string();
     let dated = env
         .get_path(format!("/v1/staff/reports?from={today}&to={today}"), Some(&city))
         .await;
-    assert_eq!(serials(&dated).len(), 3, "the old one is outside today");
+    assert_eq!(dated.serials().len(), 3, "the old one is outside today");
     let page = env
         .get_path("/v1/staff/reports?limit=1&status=pending".into(), Some(&city))
         .await;
-    assert_eq!(serials(&page).len(), 1);
+    assert_eq!(page.serials().len(), 1);
     let next = env
         .get_path(
             format!(
@@ -496,8 +487,8 @@ async fn queues_filter_by_status_county_category_dates_and_overdue() {
             Some(&city),
         )
         .await;
-    assert_eq!(serials(&next).len(), 1);
-    assert_ne!(serials(&next), serials(&page));
+    assert_eq!(next.serials().len(), 1);
+    assert_ne!(next.serials(), page.serials());
     let item = q("?overdue=true").await.body["items"][0].clone();
     assert_eq!(item["overdue"], true);
     // The overdue metric's sample counts the same report, under its city.
@@ -516,7 +507,9 @@ async fn queues_filter_by_status_county_category_dates_and_overdue() {
     }
     // A handler's queue is its agency's, whatever the filter says.
     assert_eq!(
-        serials(&env.get("/v1/staff/reports?county=420111", Some(&handler)).await),
+        env.get("/v1/staff/reports?county=420111", Some(&handler))
+            .await
+            .serials(),
         Vec::<String>::new()
     );
 }

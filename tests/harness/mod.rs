@@ -420,6 +420,16 @@ impl Reply {
         }
     }
 
+    /// The serials of a list answer (`items[].serial`), in order.
+    pub fn serials(&self) -> Vec<String> {
+        self.body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("not a list: {}", self.text))
+            .iter()
+            .map(|i| i["serial"].as_str().expect("serial").to_owned())
+            .collect()
+    }
+
     /// Asserts the JSON error shape and returns its code.
     pub fn error_code(&self, status: u16) -> &str {
         assert_eq!(self.status, status, "{}", self.text);
