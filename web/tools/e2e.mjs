@@ -57,8 +57,10 @@ export function createRun(base) {
     async shot(name) {
       const page = run.page;
       await page.waitForLoadState("networkidle");
-      // Transient toasts (Vant's have no accessible name) are not part of a screen.
-      await page.waitForFunction(() => ![...document.querySelectorAll(".van-toast")].some((t) => t.checkVisibility()));
+      // Transient toasts and messages (Vant's, Element Plus's) are not part of a screen, and a
+      // colour measured mid-fade is not the colour shown: wait for both to settle.
+      await page.waitForFunction(() => ![...document.querySelectorAll(".van-toast, .el-message")].some((t) => t.checkVisibility()));
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
       await page.screenshot({ path: `${SHOTS}${name}.png` });
       // Evaluated through DevTools, not as an inline <script>: the sites' CSP forbids those.
       await page.evaluate(axe.source);

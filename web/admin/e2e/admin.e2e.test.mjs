@@ -147,7 +147,7 @@ test("a report goes from the citizen to the public board through the admin site"
   await page.screenshot({ path: `${SHOTS}admin-conflict.png` });
   await dialog.getByRole("button", { name: "提交" }).click();
   await page.locator(".el-page-header").getByText("已回复").waitFor();
-  await page.getByText(REPLY).waitFor();
+  await page.getByText(REPLY, { exact: true }).waitFor(); // the reply; its timeline step reads 属实:…
   await signOut();
 
   // 洪山区's handler cannot see it.
