@@ -1,5 +1,5 @@
 //! SMS from the stream: at most once per event however often a batch arrives, failed sends
-//! reported exactly, listed in `failed_sms`, retried once by the stream or by `resend-sms`, and
+//! reported exactly, listed in `unsent_sms`, retried once by the stream or by `resend-sms`, and
 //! kept batches replayed; and the business metrics the stream yields. Failures are injected at our own `SmsSender` seam (SNS
 //! in the local AWS cannot be made to fail); every other part is the real thing.
 

@@ -1,7 +1,7 @@
 //! `notify`: the table stream's consumer. A new report, or one handed to another agency, texts
 //! that agency's duty phones; a reply texts the reporter. Every change also counts toward the
-//! business metrics. A quarter-hourly schedule runs the housekeeping: the overdue sample, and
-//! SMS that were never sent.
+//! business metrics. A quarter-hourly schedule runs the housekeeping: the overdue sample, SMS
+//! that were never sent, and the retention rule for reporters' data.
 //!
 //! Streams deliver at least once. Each message has a record keyed by serial + event + phone,
 //! claimed with a lease before sending, so a redelivered record sends nothing twice, and a

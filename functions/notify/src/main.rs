@@ -1,4 +1,4 @@
-//! Lambda entry point of `notify`: the table's stream batch by batch, and the overdue sample.
+//! Lambda entry point of `notify`: the table's stream batch by batch, and the housekeeping schedule.
 
 use lambda_runtime::{LambdaEvent, service_fn};
 use notify::{Invocation, Notifier};
