@@ -21,12 +21,6 @@ fn assert_unavailable(reply: &Reply) {
     assert_eq!(reply.headers["retry-after"], "1", "a retry hint");
 }
 
-async fn mine(env: &Env, token: &str) -> Vec<String> {
-    let reply = env.get("/v1/me/reports?limit=50", Some(token)).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.serials()
-}
-
 /// The province's statistics total, which the counters keep in the report's own transaction.
 async fn province_total(env: &Env) -> i64 {
     let province = env.staff("province", "", "420000");
@@ -63,13 +57,13 @@ async fn a_submission_the_store_keeps_refusing_answers_503_and_writes_nothing() 
         env.faults.inject(Rule::always("TransactWriteItems", fault));
         assert_unavailable(&submit_keyed(&env, &token, &format!("k-{i}"), &form()).await);
         env.faults.heal();
-        assert!(mine(&env, &token).await.is_empty(), "{fault:?}: no report");
+        assert!(env.my_serials(&token).await.is_empty(), "{fault:?}: no report");
     }
     assert_eq!(province_total(&env).await, 0, "no counter moved");
     // Healthy again, the citizen's retry goes through once, with its counters.
     let retried = submit_keyed(&env, &token, "k-0", &form()).await;
     assert_eq!(retried.status, 201, "{}", retried.text);
-    assert_eq!(mine(&env, &token).await.len(), 1);
+    assert_eq!(env.my_serials(&token).await.len(), 1);
     assert_eq!(province_total(&env).await, 1);
 }
 
@@ -83,7 +77,7 @@ async fn a_passing_fault_is_retried_by_the_sdk_unseen() {
         assert_eq!(reply.status, 201, "{fault:?}: {}", reply.text);
     }
     assert_eq!(env.faults.hits().len(), 3, "each fault was met once");
-    assert_eq!(mine(&env, &token).await.len(), 3);
+    assert_eq!(env.my_serials(&token).await.len(), 3);
     assert_eq!(province_total(&env).await, 3);
 }
 
@@ -105,7 +99,7 @@ async fn a_slow_store_answers_503_in_time_and_the_keyed_retry_finds_what_landed(
     tokio::time::sleep(Duration::from_secs(5)).await;
     let retried = submit_keyed(&env, &token, "slow-1", &form()).await;
     assert_eq!(retried.status, 201, "{}", retried.text);
-    let serials = mine(&env, &token).await;
+    let serials = env.my_serials(&token).await;
     assert_eq!(
         serials,
         [retried.body["serial"].as_str().unwrap()],

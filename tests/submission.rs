@@ -12,12 +12,6 @@ use shared::domain::time::now_cst;
 use shared::domain::timeline::Event;
 use std::collections::HashSet;
 
-async fn count_mine(env: &Env, token: &str) -> usize {
-    env.get("/v1/me/reports?limit=50", Some(token)).await.body["items"]
-        .as_array()
-        .map_or(0, Vec::len)
-}
-
 async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<String> {
     let output = env
         .app
@@ -223,7 +217,7 @@ async fn a_retried_submission_returns_the_first_serial_and_creates_nothing_new()
         .call_with("POST", "/v1/reports", Some(&token), Some(&changed), &key)
         .await;
     assert_eq!(conflict.error_code(409), "idempotency_key_reused");
-    assert_eq!(count_mine(&env, &token).await, 1);
+    assert_eq!(env.my_serials(&token).await.len(), 1);
 
     // Another citizen may use the same key for their own report.
     let other = env.citizen("idem-2");
@@ -263,7 +257,7 @@ async fn racing_retries_with_one_key_create_one_report() {
         })
         .collect();
     assert_eq!(serials.len(), 1);
-    assert_eq!(count_mine(&env, &token).await, 1);
+    assert_eq!(env.my_serials(&token).await.len(), 1);
 }
 
 #[tokio::test]
@@ -280,7 +274,7 @@ async fn a_citizen_over_the_daily_quota_gets_429() {
     let refused = env.post("/v1/reports", &token, &form()).await;
     assert_eq!(refused.error_code(429), "too_many_requests");
     assert_retry_after_midnight(&refused);
-    assert_eq!(count_mine(&env, &token).await, 2);
+    assert_eq!(env.my_serials(&token).await.len(), 2);
     assert_eq!(
         env.post("/v1/reports", &env.citizen("quota-2"), &form()).await.status,
         201,
@@ -397,5 +391,5 @@ async fn bad_input_names_the_field_and_changes_nothing() {
         env.post("/v1/reports", &token, &huge).await.error_code(413),
         "body_too_large"
     );
-    assert_eq!(count_mine(&env, &token).await, 0, "nothing was created");
+    assert_eq!(env.my_serials(&token).await.len(), 0, "nothing was created");
 }

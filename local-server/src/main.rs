@@ -42,8 +42,7 @@ async fn main() -> Result<(), BoxError> {
 
     let secret = std::env::var("DEV_TOKEN_SECRET").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
     // The admin site under the policy CloudFront sends with it (the H5 is hosted by the province).
-    let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;
-    let admin_policy = HeaderValue::from_str(&site::admin_policy(&template, endpoint)?)?;
+    let admin_policy = HeaderValue::from_str(&site::admin_policy(&local.template, endpoint)?)?;
     let local = Local {
         app,
         issuer: tokens::Issuer::new(secret.as_bytes()),

@@ -23,6 +23,8 @@ pub struct LocalAws {
     /// DynamoDB Local's table and stream.
     pub table_sdk: SdkConfig,
     pub endpoint: String,
+    /// The SAM template the table (and the admin site's headers) come from.
+    pub template: String,
 }
 
 pub async fn connect() -> Result<LocalAws, BoxError> {
@@ -51,5 +53,6 @@ pub async fn connect() -> Result<LocalAws, BoxError> {
         sdk,
         table_sdk,
         endpoint,
+        template,
     })
 }

@@ -306,6 +306,13 @@ impl Env {
         self.call("GET", &path, token, None).await
     }
 
+    /// The serials of a citizen's reports (我的投诉), newest first.
+    pub async fn my_serials(&self, token: &str) -> Vec<String> {
+        let reply = self.get("/v1/me/reports?limit=50", Some(token)).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.serials()
+    }
+
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Reply {
         self.call("POST", path, Some(token), Some(body)).await
     }

@@ -17,7 +17,7 @@ mod observe;
 pub mod resend;
 mod retention;
 
-pub use change::{Change, key_text};
+use change::Change;
 pub use messages::{Message, Texts, messages};
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
@@ -91,14 +91,6 @@ impl<S: SmsSender> Notifier<S> {
             lease_seconds: SMS_LEASE_SECONDS,
             reporter_data_days: i64::from(settings.reporter_data_days),
         }
-    }
-
-    /// The messages one stream record calls for.
-    pub fn messages(&self, record: &EventRecord) -> Result<Vec<Message>, String> {
-        Ok(match change::read(record)? {
-            Change::Report { before, after } => messages(self.directory, &self.texts, before.as_deref(), &after),
-            _ => vec![],
-        })
     }
 
     /// Sends one message unless it was sent before, and records the outcome. `Err` is the

@@ -12,7 +12,7 @@ use shared::domain::input::{ReportInput, validate};
 use shared::domain::report::{Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::status::Status;
-use shared::domain::time::{format, now_cst};
+use shared::domain::time::{day_key, format, now_cst};
 use shared::domain::views::AgencyView;
 use shared::http::ApiError;
 use shared::http::request::decode_body;
@@ -70,7 +70,7 @@ pub async fn submit(
     }
     let owner = owner_of(&citizen.sub);
     let now = now_cst();
-    let day = now.format("%Y%m%d").to_string();
+    let day = day_key(&now);
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
     for attempt in 0..MAX_ATTEMPTS {
         let (report, event) = Report::submit(

@@ -6,7 +6,7 @@ use shared::adapters::post_policy::PostForm;
 use shared::app::App;
 use shared::domain::evidence::{UploadRequest, plan_uploads};
 use shared::domain::report::Reporter;
-use shared::domain::time::{format, now_cst};
+use shared::domain::time::{day_key, format, now_cst};
 use shared::http::ApiError;
 use shared::http::request::decode_body;
 use std::collections::BTreeMap;
@@ -33,7 +33,7 @@ pub async fn issue(app: &App, citizen: &Reporter, body: serde_json::Value) -> Re
     let planned = plan_uploads(&request, &citizen.sub, now, || {
         uuid::Uuid::new_v4().simple().to_string()
     })?;
-    let day = now.format("%Y%m%d").to_string();
+    let day = day_key(&now);
     let allowance = Allowance {
         sub: &citizen.sub,
         day: &day,

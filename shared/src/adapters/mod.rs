@@ -109,9 +109,24 @@ mod tests {
     use aws_smithy_types::error::ErrorMetadata;
 
     fn answered(code: &str, message: &str) -> SdkError<QueryError, Response> {
+        answered_with(400, code, message)
+    }
+
+    fn answered_with(status: u16, code: &str, message: &str) -> SdkError<QueryError, Response> {
         let error = QueryError::generic(ErrorMetadata::builder().code(code).message(message).build());
-        let status = StatusCode::try_from(400).unwrap_or_else(|_| unreachable!());
+        let status = StatusCode::try_from(status).unwrap_or_else(|_| unreachable!());
         SdkError::service_error(error, Response::new(status, SdkBody::empty()))
+    }
+
+    #[test]
+    fn a_5xx_is_unavailable_for_now_and_a_4xx_is_not() {
+        let down = StoreError::call("dynamodb", "queue", answered_with(503, "ServiceUnavailable", ""));
+        assert!(
+            matches!(down, StoreError::Unavailable { .. }) && down.is_transient(),
+            "{down}"
+        );
+        let bad = StoreError::call("dynamodb", "queue", answered("ValidationException", ""));
+        assert!(!bad.is_transient(), "{bad}");
     }
 
     #[test]

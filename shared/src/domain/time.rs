@@ -23,6 +23,11 @@ pub fn format(at: &DateTime<FixedOffset>) -> String {
     at.with_timezone(&cst()).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
+/// The China day of `at` as `YYYYMMDD`: the period of a daily quota.
+pub fn day_key(at: &DateTime<FixedOffset>) -> String {
+    at.with_timezone(&cst()).format("%Y%m%d").to_string()
+}
+
 /// Seconds from `at` until the next midnight in China (at least 1): when a daily quota renews.
 pub fn seconds_to_next_day(at: &DateTime<FixedOffset>) -> u64 {
     let local = at.with_timezone(&cst());
@@ -75,6 +80,11 @@ mod tests {
         assert_eq!(seconds_to_next_day(&at("2026-11-26T00:00:00+08:00")), 86400);
         // 15:00 UTC is 23:00 in China.
         assert_eq!(seconds_to_next_day(&at("2026-11-26T15:00:00+00:00")), 3600);
+        assert_eq!(
+            day_key(&at("2026-11-26T16:30:00+00:00")),
+            "20261127",
+            "China's day, not UTC's"
+        );
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Business metrics, as CloudWatch embedded metric format (EMF) lines on stdout: CloudWatch
 //! Logs turns each line into metric data, with no API call on the request path.
 //!
-//! The names and dimensions live here, once; the template's dashboard and `docs/deploy.md` read
-//! them. Dimensions are few and bounded (cities, event kinds, outcomes, stars): every distinct
-//! combination is a billed custom metric. Without an installed recorder (tests, the local
-//! server) every call is a no-op.
+//! The names and dimensions live here; the template's dashboard, its alarms and `docs/deploy.md`
+//! spell them too, so change them together. Dimensions are few and bounded (cities, event
+//! kinds, outcomes, stars): every distinct combination is a billed custom metric. Without an
+//! installed recorder (tests, the local server) every call is a no-op.
 
 use crate::domain::timeline::EventKind;
 use metrics_cloudwatch_embedded::{Builder, Collector};

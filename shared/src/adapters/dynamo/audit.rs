@@ -3,12 +3,10 @@
 //! partitions of their own (`AUDIT#{serial}`, `AUDIT#EXPORTS#{region}`), kept three years.
 
 use super::Records;
-use super::items::{number_attr, text_attr};
+use super::items::{number_attr, text_attr, text_of};
 use super::reports::all_pages;
 use crate::adapters::StoreError;
 use crate::domain::staff::Staff;
-use aws_sdk_dynamodb::types::AttributeValue;
-use std::collections::HashMap;
 
 const AUDIT_TTL_SECONDS: i64 = 3 * 365 * 24 * 3600;
 
@@ -23,10 +21,6 @@ pub struct AuditEntry {
     pub agency_id: String,
     /// For an export, its filters (the query string) and how many rows it held.
     pub detail: String,
-}
-
-fn text_of(item: &HashMap<String, AttributeValue>, name: &str) -> String {
-    item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default()
 }
 
 impl Records {

@@ -27,6 +27,19 @@ pub fn number_attr(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// A string attribute of an item read back, or empty.
+pub fn text_of(item: &Item, name: &str) -> String {
+    item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default()
+}
+
+/// A number attribute of an item read back, or zero.
+pub fn number_of(item: &Item, name: &str) -> i64 {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_default()
+}
+
 pub fn report_pk(serial: &str) -> String {
     format!("REPORT#{serial}")
 }

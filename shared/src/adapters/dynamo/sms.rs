@@ -7,12 +7,11 @@
 //! a message is sent its record carries `unsent_pk`/`unsent_since` and so sits in the sparse
 //! `unsent_sms` index, where all three find it without a Scan.
 
-use super::items::{key, number_attr, text_attr};
+use super::items::{key, number_attr, number_of, text_attr, text_of};
 use super::reports::all_pages;
 use super::{INDEX_UNSENT_SMS, Records};
 use crate::adapters::StoreError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
-use std::collections::HashMap;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 
 /// SMS records are kept 90 days, for audit.
 const SMS_TTL_SECONDS: i64 = 90 * 24 * 3600;
@@ -43,12 +42,6 @@ pub enum Claim {
     InFlight,
 }
 
-impl Claim {
-    pub fn is_ours(self) -> bool {
-        matches!(self, Claim::First | Claim::Retry | Claim::Recovered)
-    }
-}
-
 /// A message not sent yet, as `unsent_sms` holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnsentSms {
@@ -74,17 +67,6 @@ impl UnsentSms {
 
 pub fn sms_pk(serial: &str, seq: u64, phone: &str) -> String {
     format!("SMS#{serial}#{seq:06}#{phone}")
-}
-
-fn text_of(item: &HashMap<String, AttributeValue>, name: &str) -> String {
-    item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default()
-}
-
-fn number_of(item: &HashMap<String, AttributeValue>, name: &str) -> i64 {
-    item.get(name)
-        .and_then(|v| v.as_n().ok())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_default()
 }
 
 /// One message to claim.
