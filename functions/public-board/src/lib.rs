@@ -44,10 +44,14 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
 async fn board(app: &App, request: &Request) -> Result<Board, ApiError> {
     let regions = &app.directory.regions;
     let city = query_param(request, "city").ok_or_else(|| ApiError::invalid("city", "请选择地市"))?;
+    if !(city.len() == 6 && city.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(ApiError::invalid("city", "地市代码应为6位数字"));
+    }
+    // A well-formed code that names no city has no board: not found, like an unknown serial.
     let city = regions
         .get(&city)
         .filter(|r| r.level == Level::City)
-        .ok_or_else(|| ApiError::invalid("city", "所选地市不存在"))?;
+        .ok_or_else(|| ApiError::new(404, "not_found", "该地市不存在"))?;
     let limit = limit(request, 10, 50)?;
     let cursor = query_param(request, "cursor");
     let page = app.records.public_board(&city.code, limit, cursor.as_deref()).await?;

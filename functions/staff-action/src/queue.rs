@@ -5,6 +5,7 @@ use serde::Serialize;
 use shared::adapters::dynamo::QueueFilter;
 use shared::app::App;
 use shared::domain::catalog::Catalog;
+use shared::domain::serial::bounds_for_days;
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::{StaffListItem, staff_list_item};
 use shared::domain::status::Status;
@@ -54,20 +55,14 @@ pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter
         Some("true") => true,
         Some(_) => return Err(ApiError::invalid("overdue", "overdue 只能是 true 或 false")),
     };
-    let (from, to) = (day(request, "from")?, day(request, "to")?);
-    if let (Some(from), Some(to)) = (from, to)
-        && from > to
-    {
-        return Err(ApiError::invalid("from", "开始日期不能晚于结束日期"));
-    }
+    let (from_serial, to_serial) = bounds_for_days(day(request, "from")?, day(request, "to")?);
     Ok(QueueFilter {
         status,
         county,
         category,
         overdue_at: overdue.then(|| format(&now_cst())),
-        // Serials begin with YYMMDDHHMMSS, so a day's reports lie between these bounds.
-        from_serial: from.map(|d| format!("{}000000000", d.format("%y%m%d"))),
-        to_serial: to.map(|d| format!("{}235959999", d.format("%y%m%d"))),
+        from_serial,
+        to_serial,
     })
 }
 

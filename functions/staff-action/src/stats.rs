@@ -30,8 +30,9 @@ fn month(request: &Request, name: &'static str, default: &str) -> Result<String,
 }
 
 pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats, ApiError> {
-    let from = month(request, "from", "2000-01")?;
-    let to = month(request, "to", "2999-12")?;
+    let (from, to) = (month(request, "from", "2000-01")?, month(request, "to", "2999-12")?);
+    // A period given backwards is read the right way round, as the queue reads its days.
+    let (from, to) = if from > to { (to, from) } else { (from, to) };
     let region = query_param(request, "region");
     let regions = &app.directory.regions;
     // Which counters to read, and which queue counts the overdue ones.

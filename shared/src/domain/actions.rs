@@ -20,6 +20,7 @@ pub const MAX_REASON_CHARS: usize = 500;
 #[derive(Debug, Clone, Deserialize)]
 pub struct ActionInput {
     pub action: Option<String>,
+    #[serde(default, deserialize_with = "super::number::optional_whole")]
     pub version: Option<u64>,
     pub finding: Option<String>,
     pub text: Option<String>,

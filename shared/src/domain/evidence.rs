@@ -89,6 +89,7 @@ pub struct UploadRequest {
 #[derive(Debug, Deserialize)]
 pub struct FileDeclaration {
     pub content_type: Option<String>,
+    #[serde(default, deserialize_with = "super::number::optional_whole")]
     pub size: Option<u64>,
 }
 

@@ -82,7 +82,16 @@ fn location(value: Option<&LocationInput>) -> Result<Option<Location>, Rejection
         .lng
         .filter(|v| (-180.0..=180.0).contains(v))
         .ok_or_else(|| Rejection::invalid("location.lng", "经度无效"))?;
-    Ok(Some(Location { lat, lng }))
+    Ok(Some(Location {
+        lat: micro_degrees(lat),
+        lng: micro_degrees(lng),
+    }))
+}
+
+/// A coordinate to six decimals (about 0.1 m, finer than any phone's fix). The store holds no
+/// number smaller than 1e-130, and `-0.0` becomes `0.0`.
+fn micro_degrees(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6 + 0.0
 }
 
 /// Only the notice shown now can be agreed to: a citizen who read an older one reads again.
@@ -256,6 +265,27 @@ mod tests {
             "location.lat"
         );
         assert_eq!(field_of(form(|b| b["location"] = json!({"lat": 30.0}))), "location.lng");
+    }
+
+    #[test]
+    fn coordinates_are_kept_to_six_decimals_and_never_below_what_the_store_holds() {
+        let at = |lat: f64, lng: f64| {
+            form(|b| b["location"] = json!({"lat": lat, "lng": lng}))
+                .unwrap()
+                .location
+        };
+        assert_eq!(
+            at(30.123_456_789, 114.0),
+            Some(Location {
+                lat: 30.123_457,
+                lng: 114.0
+            })
+        );
+        let tiny = at(-2.225e-309, 1e-131).unwrap();
+        assert_eq!(
+            (tiny.lat.to_bits(), tiny.lng.to_bits()),
+            (0.0f64.to_bits(), 0.0f64.to_bits())
+        );
     }
 
     #[test]

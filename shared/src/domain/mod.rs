@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod input;
 #[cfg(test)]
 mod lifecycle_props;
+pub mod number;
 pub mod phone;
 pub mod public;
 pub mod rating;

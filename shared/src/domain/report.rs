@@ -297,7 +297,8 @@ impl Report {
             return Err(Rejection::conflict("wrong_status", "已回复的举报不能转办"));
         }
         if to.agency_id == self.assignment.agency_id {
-            return Err(Rejection::invalid("to_agency", "不能转办给当前受理机构"));
+            // A state the caller did not see, like a stale version: the report is already there.
+            return Err(Rejection::conflict("same_agency", "该举报已在此受理机构"));
         }
         let late = at > self.deadlines.handoff_by;
         let note = format!(

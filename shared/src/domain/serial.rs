@@ -1,7 +1,7 @@
 //! Serial numbers (流水号): `YYMMDDHHMMSS` in China Standard Time followed by 3 digits.
 //! Uniqueness is the store's job (a conditional put); this module makes candidates.
 
-use chrono::{DateTime, FixedOffset, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -59,10 +59,54 @@ impl fmt::Display for Serial {
     }
 }
 
+/// The serials of reports submitted on the days `from..=to` (either bound open), as inclusive
+/// bounds. A serial's two-digit year names 2000–2099 only, so days outside that century clamp to
+/// its ends; a range given backwards is read the right way round.
+pub fn bounds_for_days(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<String>, Option<String>) {
+    let (from, to) = match (from, to) {
+        (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
+        other => other,
+    };
+    let lower = from.and_then(|day| match day.year() {
+        ..2000 => None,
+        2000..=2099 => Some(format!("{}000000000", day.format("%y%m%d"))),
+        _ => Some("9".repeat(15)),
+    });
+    let upper = to.and_then(|day| match day.year() {
+        ..2000 => Some("0".repeat(15)),
+        2000..=2099 => Some(format!("{}235959999", day.format("%y%m%d"))),
+        _ => None,
+    });
+    (lower, upper)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn day_bounds_cover_whole_days_of_the_century_either_way_round() {
+        let day = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+        let bounds = |a: &str, b: &str| bounds_for_days(day(a), day(b));
+        let some = |a: &str, b: &str| (Some(a.to_owned()), Some(b.to_owned()));
+        assert_eq!(
+            bounds("2026-11-01", "2026-11-30"),
+            some("261101000000000", "261130235959999")
+        );
+        assert_eq!(
+            bounds("2026-11-30", "2026-11-01"),
+            some("261101000000000", "261130235959999")
+        );
+        assert_eq!(bounds("", "2026-11-30"), (None, Some("261130235959999".into())));
+        assert_eq!(bounds("1999-12-31", "2150-01-01"), (None, None));
+        // Wholly outside the century: bounds no serial lies within.
+        assert_eq!(
+            bounds("1985-01-01", "1990-01-01"),
+            (None, Some("000000000000000".into()))
+        );
+        assert_eq!(bounds("2100-01-01", ""), (Some("999999999999999".into()), None));
+    }
 
     fn at(text: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(text).unwrap()

@@ -51,7 +51,9 @@ pub fn header(request: &Request, name: &str) -> Option<String> {
 
 /// `limit` from the query string: `default` when absent, 1..=`max` otherwise.
 pub fn limit(request: &Request, default: i32, max: i32) -> Result<i32, ApiError> {
-    match query_param(request, "limit") {
+    // Unlike the filters, an empty limit is no number and is refused.
+    let given = request.query_string_parameters_ref().and_then(|q| q.first("limit"));
+    match given {
         None => Ok(default),
         Some(text) => text
             .parse::<i32>()

@@ -372,11 +372,21 @@ export interface components {
             items: components["schemas"]["PublicReport"][];
             next_cursor: string | null;
         };
+        /** @description Up to 3 images of at most 60 MiB each, or 1 video of at most 100 MiB. */
         UploadRequest: {
-            kind: components["schemas"]["EvidenceKind"];
+            /** @constant */
+            kind: "image";
             files: {
                 /** @enum {string} */
-                content_type: "image/jpeg" | "image/png" | "image/heic" | "image/webp" | "video/mp4" | "video/quicktime";
+                content_type: "image/jpeg" | "image/png" | "image/heic" | "image/webp";
+                size: number;
+            }[];
+        } | {
+            /** @constant */
+            kind: "video";
+            files: {
+                /** @enum {string} */
+                content_type: "video/mp4" | "video/quicktime";
                 size: number;
             }[];
         };
@@ -400,6 +410,7 @@ export interface components {
                 expires_at: components["schemas"]["Time"];
             }[];
         };
+        /** @description Rules across fields, checked by the API with a 400 naming the field: `county` lies in `city` (both GB/T 2260 codes from `/v1/meta`), `evidence.keys` are the caller's own uploads of the declared kind, not cited yet and uploaded in full, and `notice_version` is the current one. Texts are trimmed; none may be blank or hold control characters other than tab and line breaks. */
         ReportForm: {
             /** @description 举报对象 */
             target: string;
@@ -418,10 +429,7 @@ export interface components {
              */
             public: boolean | null;
             /** @description Uploads the report cites; null or absent for none. */
-            evidence?: {
-                kind: components["schemas"]["EvidenceKind"];
-                keys: string[];
-            } | null;
+            evidence?: null | components["schemas"]["Citation"];
             location?: {
                 lat: number;
                 lng: number;
@@ -431,6 +439,16 @@ export interface components {
              * @example bc23665b8a30
              */
             notice_version: string;
+        };
+        /** @description Up to 3 images or 1 video, each key once, all under the caller's own upload prefix. */
+        Citation: {
+            /** @constant */
+            kind: "image";
+            keys: string[];
+        } | {
+            /** @constant */
+            kind: "video";
+            keys: string[];
         };
         Agency: {
             /** @example 420106-education */
@@ -599,30 +617,58 @@ export interface components {
             /** @constant */
             handed_on: true;
         };
-        ActionForm: {
-            /** @enum {string} */
-            action: "accept" | "reply" | "transfer" | "publish" | "unpublish" | "note" | "urge" | "reveal_contact" | "reopen";
-            /** @description The version the caller saw; a stale one answers 409. */
-            version: number;
+        /** @description One action with the version the caller saw (a stale one answers 409). Which actions a caller may take depends on their role and the report's state (403 or 409 otherwise); a transfer names an agency of `/v1/staff/me`'s `transfer_to` or goes back to the city. */
+        ActionForm: components["schemas"]["BareAction"] | {
+            /** @constant */
+            action: "reply";
+            version: components["schemas"]["Version"];
+            finding: components["schemas"]["Finding"];
+            text: string;
+        } | {
+            /** @constant */
+            action: "transfer";
+            version: components["schemas"]["Version"];
+            /** @description the agency id, e.g. 420111-education */
+            to_agency: string;
+            to?: never;
+            reason: string;
+        } | {
+            /** @constant */
+            action: "transfer";
+            version: components["schemas"]["Version"];
             /**
-             * @description reply
-             * @enum {string}
+             * @description back to the city's agency of the same department
+             * @constant
              */
-            finding?: "substantiated" | "partly" | "unsubstantiated";
-            /** @description reply, note */
-            text?: string;
-            /** @description transfer: the agency id, e.g. 420111-education */
-            to_agency?: string;
-            /**
-             * @description transfer: back to the city
-             * @enum {string}
-             */
-            to?: "city";
-            /** @description transfer, urge, reopen */
-            reason?: string;
-            /** @description publish */
+            to: "city";
+            to_agency?: never;
+            reason: string;
+        } | {
+            /** @constant */
+            action: "publish";
+            version: components["schemas"]["Version"];
+            /** @description the text the board shows instead of the reply; blank keeps the reply */
             public_text?: string;
+        } | {
+            /** @constant */
+            action: "note";
+            version: components["schemas"]["Version"];
+            text: string;
+        } | {
+            /** @enum {string} */
+            action: "urge" | "reopen";
+            version: components["schemas"]["Version"];
+            reason: string;
         };
+        BareAction: {
+            /** @enum {string} */
+            action: "accept" | "unpublish" | "reveal_contact";
+            version: components["schemas"]["Version"];
+        };
+        /** @description A day (YYYY-MM-DD) or empty. */
+        DayOrEmpty: string;
+        /** @description The version the caller saw. */
+        Version: number;
         StaffStats: {
             scope: string;
             from: string;
@@ -664,6 +710,7 @@ export interface components {
         };
         RatingForm: {
             stars: number;
+            /** @description Trimmed; blank means none. */
             comment?: string | null;
         };
         Rated: {
@@ -808,6 +855,15 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description The code names no city (a county, say): no such board. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getPublicReport: {
@@ -1025,10 +1081,10 @@ export interface operations {
                 category?: "academic" | "technology" | "arts" | "sports" | "";
                 /** @description Empty means false. */
                 overdue?: "true" | "false" | "";
-                /** @description First day (YYYY-MM-DD); empty means no bound. */
-                from?: string;
-                /** @description Last day (YYYY-MM-DD); empty means no bound. */
-                to?: string;
+                /** @description First day of submission; empty means no bound. A range given backwards is read the right way round. */
+                from?: components["schemas"]["DayOrEmpty"];
+                /** @description Last day of submission; empty means no bound. */
+                to?: components["schemas"]["DayOrEmpty"];
                 limit?: number;
                 /** @description The `next_cursor` of the previous page; absent or empty for the first page. */
                 cursor?: components["parameters"]["cursor"];
@@ -1124,7 +1180,7 @@ export interface operations {
             query?: {
                 /** @description A province, city or county code within the caller's reach (supervisors); empty means the caller's own. */
                 region?: string;
-                /** @description First month (YYYY-MM); empty means no bound. */
+                /** @description First month (YYYY-MM); empty means no bound. A period given backwards is read the right way round. */
                 from?: string;
                 /** @description Last month (YYYY-MM); empty means no bound. */
                 to?: string;
@@ -1160,10 +1216,10 @@ export interface operations {
                 category?: "academic" | "technology" | "arts" | "sports" | "";
                 /** @description Empty means false. */
                 overdue?: "true" | "false" | "";
-                /** @description First day (YYYY-MM-DD); empty means no bound. */
-                from?: string;
-                /** @description Last day (YYYY-MM-DD); empty means no bound. */
-                to?: string;
+                /** @description First day of submission; empty means no bound. A range given backwards is read the right way round. */
+                from?: components["schemas"]["DayOrEmpty"];
+                /** @description Last day of submission; empty means no bound. */
+                to?: components["schemas"]["DayOrEmpty"];
             };
             header?: never;
             path?: never;
