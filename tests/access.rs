@@ -1,7 +1,7 @@
 //! Who sees what: a citizen sees only their own reports (another's answers 404, as if it did not
 //! exist); citizen routes need a valid token; ratings follow the manual's rules.
 
-use crate::harness::{Env, form};
+use crate::harness::{Env, Options, form};
 use serde_json::json;
 
 const CITIZEN_ROUTES: [(&str, &str); 5] = [
@@ -160,6 +160,45 @@ async fn ratings_are_one_to_five_stars_with_at_most_fifty_characters_once() {
             .filter(|e| e.kind == shared::domain::timeline::EventKind::Rated)
             .count(),
         1
+    );
+}
+
+#[tokio::test]
+async fn a_citizen_reading_too_fast_waits_for_the_next_minute() {
+    let env = Env::with(Options {
+        reads_per_minute: 3,
+        ..Options::default()
+    })
+    .await;
+    let reader = env.citizen("reader-1");
+    let serial = env.post("/v1/reports", &reader, &form()).await.body["serial"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let detail = format!("/v1/me/reports/{serial}");
+    // The minute may turn during the test: then the count starts again, and so does this loop.
+    let mut refused = None;
+    for _ in 0..8 {
+        let reply = env.get(&detail, Some(&reader)).await;
+        if reply.status == 429 {
+            refused = Some(reply);
+            break;
+        }
+        assert_eq!(reply.status, 200);
+    }
+    let refused = refused.expect("a fourth read within a minute is refused");
+    assert_eq!(refused.error_code(429), "too_many_requests");
+    let seconds: u64 = refused.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&seconds), "until the next minute: {seconds}");
+    let minute = || shared::domain::time::minute_key(&shared::domain::time::now_cst());
+    let (before, list) = (minute(), env.get("/v1/me/reports", Some(&reader)).await);
+    if minute() == before {
+        assert_eq!(list.error_code(429), "too_many_requests", "lists count too");
+    }
+    assert_eq!(
+        env.get("/v1/me/reports", Some(&env.citizen("reader-2"))).await.status,
+        200,
+        "rates are per citizen"
     );
 }
 

@@ -477,7 +477,11 @@ async fn queues_filter_by_status_county_category_dates_and_overdue() {
     let backwards = env
         .get_path(format!("/v1/staff/reports?from=2099-12-31&to={today}"), Some(&city))
         .await;
-    assert_eq!(backwards.serials(), dated.serials(), "a range given backwards is read forwards");
+    assert_eq!(
+        backwards.serials(),
+        dated.serials(),
+        "a range given backwards is read forwards"
+    );
     let page = env
         .get_path("/v1/staff/reports?limit=1&status=pending".into(), Some(&city))
         .await;

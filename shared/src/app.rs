@@ -35,6 +35,9 @@ pub struct Settings {
     /// `UPLOADS_PER_DAY`: how many evidence files one citizen may be issued upload URLs for a day
     /// (default 60: three photos for each of 20 reports).
     pub uploads_per_day: u32,
+    /// `READS_PER_MINUTE`: how many times a minute one citizen may read their reports (list or
+    /// detail; default 60).
+    pub reads_per_minute: u32,
     /// `REPORTER_DATA_RETENTION_DAYS`: days after the reply when a report's reporter name and
     /// phone are removed (default 365); the report itself is kept.
     pub reporter_data_days: u32,
@@ -78,6 +81,7 @@ impl Settings {
             s3_path_style: parsed("S3_FORCE_PATH_STYLE", false)?,
             reports_per_day: parsed("REPORTS_PER_DAY", 20)?,
             uploads_per_day: parsed("UPLOADS_PER_DAY", 60)?,
+            reads_per_minute: parsed("READS_PER_MINUTE", 60)?,
             reporter_data_days: parsed("REPORTER_DATA_RETENTION_DAYS", 365)?,
             upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
             evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
@@ -103,6 +107,7 @@ impl Settings {
             s3_path_style: true,
             reports_per_day: 20,
             uploads_per_day: 60,
+            reads_per_minute: 60,
             reporter_data_days: 365,
             upload_url_ttl: Duration::from_secs(900),
             evidence_url_ttl: Duration::from_secs(300),

@@ -88,6 +88,7 @@ fn directory(seed: u64) -> (&'static Directory, HashMap<String, String>) {
 pub struct Options {
     pub reports_per_day: u32,
     pub uploads_per_day: u32,
+    pub reads_per_minute: u32,
     /// Reach the local AWS through fault-injecting proxies (`Env::faults` sets the faults), with
     /// Lambda's SDK timeouts.
     pub faults: bool,
@@ -98,6 +99,7 @@ impl Default for Options {
         Options {
             reports_per_day: 20,
             uploads_per_day: 60,
+            reads_per_minute: 60,
             faults: false,
         }
     }
@@ -114,6 +116,7 @@ impl Env {
         let mut settings = Settings::local(&format!("t-{id}"), &format!("b-{id}"));
         settings.reports_per_day = options.reports_per_day;
         settings.uploads_per_day = options.uploads_per_day;
+        settings.reads_per_minute = options.reads_per_minute;
         let (directory, duty_phones) = directory(uuid.as_u64_pair().0 % 10_000_000);
         let faults = Faults::default();
         let (moto, dynamodb) = if options.faults {

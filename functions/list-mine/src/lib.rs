@@ -5,6 +5,7 @@
 use serde::Serialize;
 use shared::app::App;
 use shared::domain::serial::Serial;
+use shared::domain::time::{minute_key, now_cst};
 use shared::domain::views::{CitizenDetail, CitizenListItem, citizen_detail, list_item};
 use shared::http::request::{limit, path_serial, query_param, route_key};
 use shared::http::response::json;
@@ -27,7 +28,9 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let citizen = identity::citizen(request)?;
             let limit = limit(request, 20, 50)?;
             let cursor = query_param(request, "cursor");
-            let page = app.records.reports_of(&citizen.sub, limit, cursor.as_deref()).await?;
+            let (_, page) = tokio::try_join!(allow_read(app, &citizen.sub), async {
+                Ok(app.records.reports_of(&citizen.sub, limit, cursor.as_deref()).await?)
+            })?;
             let regions = &app.directory.regions;
             let items = page.items.iter().map(|r| list_item(r, regions)).collect();
             Ok(json(
@@ -40,10 +43,23 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         }
         "GET /v1/me/reports/{serial}" => {
             let citizen = identity::citizen(request)?;
-            Ok(json(200, &detail(app, &citizen.sub, &path_serial(request)?).await?))
+            let serial = path_serial(request)?;
+            let (_, detail) = tokio::try_join!(allow_read(app, &citizen.sub), detail(app, &citizen.sub, &serial))?;
+            Ok(json(200, &detail))
         }
         _ => Err(ApiError::route_not_found()),
     }
+}
+
+/// Counts the read against the citizen's rate, alongside the read itself (no added round trip):
+/// past `READS_PER_MINUTE` the answer is 429 whatever the read found.
+async fn allow_read(app: &App, sub: &str) -> Result<(), ApiError> {
+    let now = now_cst();
+    let counted = app
+        .records
+        .count_read(sub, &minute_key(&now), app.settings.reads_per_minute, now.timestamp())
+        .await?;
+    if counted { Ok(()) } else { Err(ApiError::too_fast()) }
 }
 
 async fn detail(app: &App, sub: &str, serial: &Serial) -> Result<CitizenDetail, ApiError> {

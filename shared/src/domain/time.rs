@@ -35,6 +35,16 @@ pub fn seconds_to_next_day(at: &DateTime<FixedOffset>) -> u64 {
     u64::try_from(24 * 3600 - since_midnight).unwrap_or(1).max(1)
 }
 
+/// The China minute of `at` as `YYYYMMDDHHMM`: the period of a rate of reads.
+pub fn minute_key(at: &DateTime<FixedOffset>) -> String {
+    at.with_timezone(&cst()).format("%Y%m%d%H%M").to_string()
+}
+
+/// Seconds from `at` until the next minute starts (at least 1).
+pub fn seconds_to_next_minute(at: &DateTime<FixedOffset>) -> u64 {
+    u64::from(60 - at.second()).clamp(1, 60)
+}
+
 /// Serialise times as CST RFC 3339 to the second.
 pub mod rfc3339 {
     use chrono::{DateTime, FixedOffset};
@@ -72,6 +82,14 @@ pub mod rfc3339 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_of_reads_renews_every_minute() {
+        let at = |t: &str| DateTime::parse_from_rfc3339(t).unwrap();
+        assert_eq!(minute_key(&at("2026-11-25T16:05:59Z")), "202611260005");
+        assert_eq!(seconds_to_next_minute(&at("2026-11-26T00:05:59+08:00")), 1);
+        assert_eq!(seconds_to_next_minute(&at("2026-11-26T00:05:00+08:00")), 60);
+    }
 
     #[test]
     fn a_daily_quota_renews_at_china_midnight() {

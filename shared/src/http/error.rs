@@ -39,6 +39,16 @@ impl ApiError {
         }
     }
 
+    /// Too many reads this minute: again when the next minute starts.
+    pub fn too_fast() -> ApiError {
+        ApiError {
+            retry_after: Some(crate::domain::time::seconds_to_next_minute(
+                &crate::domain::time::now_cst(),
+            )),
+            ..ApiError::new(429, "too_many_requests", "操作过于频繁,请稍后再试")
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
         ApiError {
             field: Some(field.into()),

@@ -773,10 +773,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The caller's daily quota is used up; it renews at midnight, China time. */
+        /** @description The caller's allowance is used up: reports and uploads renew at midnight China time, reads of one's own reports at the next minute. */
         TooMany: {
             headers: {
-                /** @description Seconds until the quota renews. */
+                /** @description Seconds until the allowance renews. */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };
@@ -982,6 +982,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooMany"];
         };
     };
     getMyReport: {
@@ -1011,6 +1012,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooMany"];
         };
     };
     rateMyReport: {
