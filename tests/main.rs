@@ -20,5 +20,6 @@ mod permissions;
 mod post_policy;
 mod public_board;
 mod seed_year;
+mod sms_providers;
 mod staff;
 mod submission;

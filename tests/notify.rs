@@ -11,7 +11,8 @@ use notify::resend::{Replayed, Summary, replay_kept, resend_unsent};
 use serde_json::json;
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::UnsentSms;
-use shared::adapters::sns::{SmsSender, Sns};
+use shared::adapters::sms::{Outgoing, SmsSender};
+use shared::adapters::sns::Sns;
 use shared::telemetry::metrics::testing::{DebugValue, Recording};
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -24,8 +25,8 @@ struct Flaky {
 }
 
 impl SmsSender for Flaky {
-    async fn send(&self, phone: &str, text: &str) -> Result<(), StoreError> {
-        let fail = self.failing.lock().map(|f| f.contains(phone)).unwrap_or(false);
+    async fn send(&self, sms: &Outgoing<'_>) -> Result<(), StoreError> {
+        let fail = self.failing.lock().map(|f| f.contains(sms.phone)).unwrap_or(false);
         if fail {
             return Err(StoreError::Service {
                 service: "sns",
@@ -33,7 +34,7 @@ impl SmsSender for Flaky {
                 detail: "injected failure".into(),
             });
         }
-        self.sns.send(phone, text).await
+        self.sns.send(sms).await
     }
 }
 
@@ -335,7 +336,7 @@ async fn only_arrivals_and_replies_text_anyone() {
 struct Hanging;
 
 impl SmsSender for Hanging {
-    async fn send(&self, _phone: &str, _text: &str) -> Result<(), StoreError> {
+    async fn send(&self, _sms: &Outgoing<'_>) -> Result<(), StoreError> {
         std::future::pending().await
     }
 }

@@ -30,8 +30,9 @@ const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 pub struct Local {
     pub app: &'static App,
     pub issuer: Issuer,
-    /// The local AWS, whose SNS keeps every SMS "sent".
-    pub aws_endpoint: String,
+    /// Where the SMS "sent" are listed (`/_local/sms`): the local AWS (SNS), or the Tencent
+    /// stand-in with `SMS_PROVIDER=tencent`.
+    pub sms_endpoint: String,
     /// Built web sites served beside the API: the admin site at `/admin/`, the citizen H5 at `/h5/`.
     pub sites: Vec<Site>,
 }
@@ -89,7 +90,7 @@ async fn dev_token(State(local): State<Arc<Local>>, body: Bytes) -> AxumResponse
 
 /// What the platform texted, as the local AWS recorded it: `{"items":[{"phone_number","message"}]}`.
 async fn dev_sms(State(local): State<Arc<Local>>) -> AxumResponse {
-    match crate::sms::sent(&local.aws_endpoint).await {
+    match crate::sms::sent(&local.sms_endpoint).await {
         Ok(items) => axum::Json(json!({ "items": items })).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not read SMS from the local AWS");

@@ -10,6 +10,7 @@ pub mod setup;
 pub mod site;
 pub mod sms;
 pub mod stream;
+pub mod tencent_sms;
 pub mod tokens;
 pub mod year;
 

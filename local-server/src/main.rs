@@ -5,7 +5,8 @@
 //! (suishoupai-local), `BUCKET_NAME` (suishoupai-evidence-local), `TEMPLATE` (infra/template.yaml),
 //! `AGENCIES_FILE` (local-server/data/demo-agencies.csv: demo duty phones), `SEED` (true),
 //! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20), `ADMIN_SITE` (web/admin/dist,
-//! served at /admin/ when built), `CITIZEN_SITE` (web/citizen/dist, served at /h5/ when built).
+//! served at /admin/ when built), `CITIZEN_SITE` (web/citizen/dist, served at /h5/ when built),
+//! `SMS_PROVIDER` and `TENCENT_SMS_*` as in notify (scripts/local runs the Tencent stand-in).
 
 use http::HeaderValue;
 use local_server::gateway::{Local, Site};
@@ -13,7 +14,7 @@ use local_server::setup::{BoxError, connect, var};
 use local_server::stream::StreamFeeder;
 use local_server::{seed, site, tokens};
 use notify::Notifier;
-use shared::adapters::sns::Sns;
+use shared::adapters::sms::Provider;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
@@ -27,11 +28,12 @@ async fn main() -> Result<(), BoxError> {
     }
 
     // Lambda's stream event source mapping, locally: the table's stream feeds `notify`.
-    let notifier: &'static Notifier<Sns> = Box::leak(Box::new(Notifier::new(
+    // SMS_PROVIDER as in Lambda: SNS (moto) by default; `tencent` with scripts/local's stand-in.
+    let notifier: &'static Notifier<Provider> = Box::leak(Box::new(Notifier::new(
         app.records.clone(),
         app.directory,
         &app.settings,
-        Sns::new(aws_sdk_sns::Client::new(sdk)),
+        notify::provider::from_env(sdk).await?,
     )));
     let feeder = StreamFeeder::new(
         aws_sdk_dynamodbstreams::Client::new(&local.table_sdk),
@@ -46,7 +48,10 @@ async fn main() -> Result<(), BoxError> {
     let local = Local {
         app,
         issuer: tokens::Issuer::new(secret.as_bytes()),
-        aws_endpoint: endpoint.clone(),
+        sms_endpoint: match var("SMS_PROVIDER", "sns").as_str() {
+            "tencent" => var("TENCENT_SMS_ENDPOINT", "http://127.0.0.1:5125"),
+            _ => endpoint.clone(),
+        },
         sites: [
             ("admin", var("ADMIN_SITE", "web/admin/dist"), Some(admin_policy)),
             ("h5", var("CITIZEN_SITE", "web/citizen/dist"), None),

@@ -17,6 +17,7 @@ struct Listing {
 /// Every SMS sent so far, oldest first.
 pub async fn sent(endpoint: &str) -> Result<Vec<Sent>, String> {
     let url = format!("{}/_local/sms", endpoint.trim_end_matches('/'));
+    shared::adapters::install_tls_provider();
     let response = reqwest::get(&url)
         .await
         .map_err(|e| e.to_string())?

@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use notify::Notifier;
 use serde_json::{Map, Value, json};
-use shared::adapters::sns::SmsSender;
+use shared::adapters::sms::SmsSender;
 use std::collections::HashMap;
 use std::time::Duration;
 

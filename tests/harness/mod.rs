@@ -12,7 +12,8 @@ use local_server::{aws, provision, tokens};
 use notify::Notifier;
 use serde_json::{Value, json};
 use shared::adapters::dynamo::SaveOutcome;
-use shared::adapters::sns::{SmsSender, Sns, e164};
+use shared::adapters::sms::{SmsSender, e164};
+use shared::adapters::sns::Sns;
 use shared::app::{App, Settings};
 use shared::domain::dispatch::Directory;
 use shared::domain::regions::Regions;
@@ -111,6 +112,7 @@ impl Env {
     }
 
     pub async fn with(options: Options) -> Env {
+        shared::adapters::install_tls_provider();
         let uuid = uuid::Uuid::new_v4();
         let id = uuid.simple().to_string();
         let mut settings = Settings::local(&format!("t-{id}"), &format!("b-{id}"));
@@ -149,7 +151,7 @@ impl Env {
         let router = local_server::router(Local {
             app,
             issuer: issuer.clone(),
-            aws_endpoint: moto_endpoint(),
+            sms_endpoint: moto_endpoint(),
             sites: Vec::new(),
         });
         tokio::spawn(async move { axum::serve(listener, router).await });
@@ -195,6 +197,37 @@ impl Env {
     /// `notify` as deployed, with a given sender.
     pub fn notifier<S: SmsSender>(&self, sender: S) -> Notifier<S> {
         Notifier::new(self.app.records.clone(), self.app.directory, &self.app.settings, sender)
+    }
+
+    /// A new secret in Secrets Manager (moto) holding `value`; its ARN.
+    pub async fn secret(&self, value: &str) -> String {
+        aws_sdk_secretsmanager::Client::new(&self.sdk)
+            .create_secret()
+            .name(format!("t-{}", uuid::Uuid::new_v4()))
+            .secret_string(value)
+            .send()
+            .await
+            .expect("secret")
+            .arn()
+            .expect("arn")
+            .to_owned()
+    }
+
+    /// The `state` of the SMS record `key`.
+    pub async fn sms_state(&self, key: &str) -> Option<String> {
+        use aws_sdk_dynamodb::types::AttributeValue::S;
+        let records = &self.app.records;
+        let item = records
+            .client()
+            .get_item()
+            .table_name(records.table())
+            .key("pk", S(key.to_owned()))
+            .key("sk", S("SMS".into()))
+            .send()
+            .await
+            .expect("get_item")
+            .item?;
+        item.get("state")?.as_s().ok().cloned()
     }
 
     pub fn sns(&self) -> Sns {

@@ -14,6 +14,7 @@
 mod change;
 mod messages;
 mod observe;
+pub mod provider;
 pub mod resend;
 mod retention;
 
@@ -25,7 +26,7 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use serde::Deserialize;
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::{Claim, Delivery, Records, SmsClaim};
-use shared::adapters::sns::SmsSender;
+use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::app::Settings;
 use shared::domain::dispatch::Directory;
 use shared::telemetry::metrics::{self, SmsOutcome};
@@ -57,6 +58,8 @@ pub enum Attempt {
     Failed(StoreError),
     /// Another sender holds its lease: try again after it.
     InFlight,
+    /// The deployment sends no SMS; recorded as not sent.
+    Off,
 }
 
 /// What invokes `notify`: the stream mapping, or the schedule.
@@ -110,7 +113,19 @@ impl<S: SmsSender> Notifier<S> {
             Claim::Recovered => metrics::sms(SmsOutcome::Recovered),
             Claim::First => {}
         }
-        match self.sender.send(message.phone.reveal(), &message.text).await {
+        if !self.sender.enabled() {
+            self.records.finish_sms(&message.key, &Delivery::Off, now).await?;
+            metrics::sms(SmsOutcome::Off);
+            tracing::info!(phone = %message.phone, "SMS off: not sent");
+            return Ok(Attempt::Off);
+        }
+        let outgoing = Outgoing {
+            phone: message.phone.reveal(),
+            kind: message.kind,
+            serial: &message.serial,
+            text: &message.text,
+        };
+        match self.sender.send(&outgoing).await {
             Ok(()) => {
                 self.records.finish_sms(&message.key, &Delivery::Sent, now).await?;
                 metrics::sms(SmsOutcome::Sent);
@@ -153,7 +168,7 @@ impl<S: SmsSender> Notifier<S> {
                         detail: "claimed by another sender; retried after its lease".into(),
                     })
                 }
-                Attempt::Sent | Attempt::Skipped => {}
+                Attempt::Sent | Attempt::Skipped | Attempt::Off => {}
             }
         }
         if failure.is_none() {

@@ -3,7 +3,7 @@
 use lambda_runtime::{LambdaEvent, service_fn};
 use notify::{Invocation, Notifier};
 use shared::adapters::dynamo::{DynamoClient, Records};
-use shared::adapters::sns::Sns;
+use shared::adapters::sms::Provider;
 use shared::app::Settings;
 use shared::telemetry::metrics;
 use std::sync::OnceLock;
@@ -15,11 +15,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let settings = Settings::from_env()?;
     let sdk = shared::adapters::sdk::load().await;
     let directory = settings.directory(&sdk).await?;
+    let sender = notify::provider::from_env(&sdk).await?;
     // Alive until the sandbox ends: a static, not a leak.
-    static NOTIFIER: OnceLock<Notifier<Sns>> = OnceLock::new();
-    let notifier: &'static Notifier<Sns> = NOTIFIER.get_or_init(|| {
+    static NOTIFIER: OnceLock<Notifier<Provider>> = OnceLock::new();
+    let notifier: &'static Notifier<Provider> = NOTIFIER.get_or_init(|| {
         let records = Records::new(DynamoClient::new(&sdk), settings.table.clone());
-        Notifier::new(records, directory, &settings, Sns::new(aws_sdk_sns::Client::new(&sdk)))
+        Notifier::new(records, directory, &settings, sender)
     });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Invocation>| async move {
         let answer = notifier.invoke(event.payload).await;

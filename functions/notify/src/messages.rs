@@ -2,7 +2,7 @@
 //! texts its duty phones; a reply texts the reporter.
 
 use shared::adapters::dynamo::sms_pk;
-use shared::adapters::sns::e164;
+use shared::adapters::sms::{TextKind, e164};
 use shared::domain::dispatch::Directory;
 use shared::domain::phone::Phone;
 use shared::domain::report::Report;
@@ -15,6 +15,7 @@ pub struct Message {
     pub serial: String,
     /// In E.164; printed masked.
     pub phone: Phone,
+    pub kind: TextKind,
     pub text: String,
 }
 
@@ -24,18 +25,37 @@ pub struct Texts {
     pub to_reporter: String,
 }
 
+impl Texts {
+    pub fn fill(&self, kind: TextKind, serial: &str) -> String {
+        let template = match kind {
+            TextKind::ToAgency => &self.to_agency,
+            TextKind::ToReporter => &self.to_reporter,
+        };
+        template.replace("{serial}", serial)
+    }
+
+    /// Which text a stored message is (its record keeps the words, not the kind).
+    pub fn kind_of(&self, text: &str, serial: &str) -> TextKind {
+        if text == self.fill(TextKind::ToReporter, serial) {
+            TextKind::ToReporter
+        } else {
+            TextKind::ToAgency
+        }
+    }
+}
+
 pub fn messages(directory: &Directory, texts: &Texts, before: Option<&Report>, after: &Report) -> Vec<Message> {
     let serial = after.serial.to_string();
-    let fill = |template: &str| template.replace("{serial}", &serial);
     let mut out = Vec::new();
-    let mut to = |phones: Vec<Phone>, text: String| {
+    let mut to = |phones: Vec<Phone>, kind: TextKind| {
         for phone in phones {
             match e164(phone.reveal()) {
                 Some(number) => out.push(Message {
                     key: sms_pk(&serial, after.version, &number),
                     serial: serial.clone(),
                     phone: Phone::new(number),
-                    text: text.clone(),
+                    kind,
+                    text: texts.fill(kind, &serial),
                 }),
                 None => tracing::warn!(%serial, %phone, "not a mobile number; no SMS"),
             }
@@ -50,11 +70,11 @@ pub fn messages(directory: &Directory, texts: &Texts, before: Option<&Report>, a
         if phones.is_empty() {
             tracing::warn!(%serial, agency = %after.assignment.agency_id, "agency has no duty phone; no SMS");
         }
-        to(phones.into_iter().map(Phone::new).collect(), fill(&texts.to_agency));
+        to(phones.into_iter().map(Phone::new).collect(), TextKind::ToAgency);
     }
     let answered = after.status == Status::Replied && before.is_some_and(|b| b.status != Status::Replied);
     if answered {
-        to(vec![after.reporter.phone.clone()], fill(&texts.to_reporter));
+        to(vec![after.reporter.phone.clone()], TextKind::ToReporter);
     }
     out
 }

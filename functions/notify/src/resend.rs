@@ -9,7 +9,7 @@ use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use serde_json::Value;
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::UnsentSms;
-use shared::adapters::sns::SmsSender;
+use shared::adapters::sms::SmsSender;
 use shared::domain::phone::Phone;
 use shared::telemetry::metrics;
 
@@ -27,8 +27,9 @@ pub struct Summary {
     pub skipped: usize,
 }
 
-fn message(unsent: UnsentSms) -> Message {
+fn message<S>(notifier: &Notifier<S>, unsent: UnsentSms) -> Message {
     Message {
+        kind: notifier.texts.kind_of(&unsent.text, &unsent.serial),
         key: unsent.key,
         serial: unsent.serial,
         phone: Phone::new(unsent.phone),
@@ -39,10 +40,10 @@ fn message(unsent: UnsentSms) -> Message {
 async fn send_all<S: SmsSender>(notifier: &Notifier<S>, unsent: Vec<UnsentSms>) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
     for one in unsent {
-        match notifier.send_once(&message(one)).await? {
+        match notifier.send_once(&message(notifier, one)).await? {
             Attempt::Sent => summary.sent += 1,
             Attempt::Failed(_) => summary.failed += 1,
-            Attempt::Skipped | Attempt::InFlight => summary.skipped += 1,
+            Attempt::Skipped | Attempt::InFlight | Attempt::Off => summary.skipped += 1,
         }
     }
     Ok(summary)

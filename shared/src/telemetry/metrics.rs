@@ -30,6 +30,8 @@ pub enum SmsOutcome {
     Retried,
     /// A message taken over from a sender that never answered (its lease expired).
     Recovered,
+    /// Not sent: the deployment sends no SMS.
+    Off,
 }
 
 impl SmsOutcome {
@@ -39,6 +41,7 @@ impl SmsOutcome {
             SmsOutcome::Failed => "failed",
             SmsOutcome::Retried => "retried",
             SmsOutcome::Recovered => "recovered",
+            SmsOutcome::Off => "off",
         }
     }
 }

@@ -4,7 +4,6 @@
 use notify::Notifier;
 use notify::resend::{replay_kept, resend_unsent};
 use shared::adapters::dynamo::{DynamoClient, Records};
-use shared::adapters::sns::Sns;
 use shared::app::Settings;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -17,7 +16,7 @@ async fn main() -> Result<(), BoxError> {
     let sdk = shared::adapters::sdk::load().await;
     let directory = settings.directory(&sdk).await?;
     let records = Records::new(DynamoClient::new(&sdk), settings.table.clone());
-    let notifier = Notifier::new(records, directory, &settings, Sns::new(aws_sdk_sns::Client::new(&sdk)));
+    let notifier = Notifier::new(records, directory, &settings, notify::provider::from_env(&sdk).await?);
 
     let summary = resend_unsent(&notifier, dry_run).await?;
     println!(

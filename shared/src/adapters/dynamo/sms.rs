@@ -24,7 +24,11 @@ const ERROR_CHARS: usize = 300;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     Sent,
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
+    /// The deployment sends no SMS (`SMS_PROVIDER=none`): recorded, never retried.
+    Off,
 }
 
 /// The answer to a claim.
@@ -156,6 +160,10 @@ impl Records {
                 .update_expression("SET #state = :failed, failed_at = :now, #error = :error")
                 .expression_attribute_values(":failed", text_attr("failed"))
                 .expression_attribute_values(":error", text_attr(error.chars().take(ERROR_CHARS).collect::<String>())),
+            Delivery::Off => update
+                .update_expression("SET #state = :off, off_at = :now, #error = :error REMOVE unsent_pk, unsent_since")
+                .expression_attribute_values(":off", text_attr("off"))
+                .expression_attribute_values(":error", text_attr("SMS_PROVIDER=none")),
         };
         update
             .send()

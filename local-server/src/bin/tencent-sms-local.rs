@@ -1,0 +1,37 @@
+//! `tencent-sms-local`: the Tencent Cloud SMS stand-in on 127.0.0.1 (`scripts/local` starts it
+//! with `SMS_PROVIDER=tencent`). Environment: `PORT` (5125), `TENCENT_SMS_SECRET_ID`,
+//! `TENCENT_SMS_SECRET_KEY`, `TENCENT_SMS_APP_ID`, `TENCENT_SMS_TEMPLATE_TO_AGENCY`,
+//! `TENCENT_SMS_TEMPLATE_TO_REPORTER` (the account as "registered"); the signature name and the
+//! templates' words come from the catalog's SMS texts, as docs/deploy.md says to register them.
+
+use local_server::setup::{BoxError, var};
+use local_server::tencent_sms::{Account, router};
+use shared::adapters::sms::tencent::template_text;
+use shared::domain::catalog::Catalog;
+use std::collections::HashMap;
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    shared::telemetry::init();
+    let port: u16 = var("PORT", "5125").parse()?;
+    let catalog = Catalog::get();
+    let (sign_name, to_agency) = template_text(&catalog.sms_to_agency).ok_or("the agency text has no 【signature】")?;
+    let (_, to_reporter) = template_text(&catalog.sms_to_reporter).ok_or("the reporter text has no 【signature】")?;
+    let account = Account {
+        secret_id: var("TENCENT_SMS_SECRET_ID", "AKIDlocalstandin"),
+        secret_key: var("TENCENT_SMS_SECRET_KEY", "local-stand-in-key"),
+        app_id: var("TENCENT_SMS_APP_ID", "1400000001"),
+        sign_name,
+        templates: HashMap::from([
+            (var("TENCENT_SMS_TEMPLATE_TO_AGENCY", "2001"), to_agency),
+            (var("TENCENT_SMS_TEMPLATE_TO_REPORTER", "2002"), to_reporter),
+        ]),
+        // The provider's defaults for one number: 1 message in 30 s, 10 a day.
+        per_phone_30s: 1,
+        per_phone_daily: 10,
+    };
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    tracing::info!("Tencent Cloud SMS stand-in on http://127.0.0.1:{port}");
+    axum::serve(listener, router(account)).await?;
+    Ok(())
+}
