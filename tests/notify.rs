@@ -10,7 +10,6 @@ use notify::Notifier;
 use notify::resend::{Replayed, Summary, replay_kept, resend_unsent};
 use serde_json::json;
 use shared::adapters::StoreError;
-use shared::adapters::dynamo::UnsentSms;
 use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::adapters::sns::Sns;
 use shared::telemetry::metrics::testing::{DebugValue, Recording};
@@ -48,14 +47,6 @@ async fn submit(env: &Env, citizen: &str, county: &str) -> String {
 
 fn e164(phone: &str) -> String {
     format!("+86{phone}")
-}
-
-async fn unsent(env: &Env) -> Vec<UnsentSms> {
-    env.app
-        .records
-        .unsent_sms(chrono::Utc::now().timestamp() + 1)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -110,7 +101,7 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     );
     assert_eq!(env.sms_to(&env.duty_phones["420106-education"]).await.len(), 1);
     assert!(env.sms_to(&broken_phone).await.is_empty());
-    let failed = unsent(&env).await;
+    let failed = env.unsent_sms().await;
     assert_eq!(failed.len(), 1, "only the broken message is unsent: {failed:?}");
     assert_eq!(failed[0].state, "failed");
     assert_eq!(
@@ -132,7 +123,7 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     let texts = env.sms_to(&broken_phone).await;
     assert_eq!(texts.len(), 1);
     assert!(texts[0].contains(&broken));
-    assert!(unsent(&env).await.is_empty(), "sent: no longer unsent");
+    assert!(env.unsent_sms().await.is_empty(), "sent: no longer unsent");
     let _ = ok;
 }
 
@@ -167,7 +158,7 @@ async fn resend_sms_sends_each_failed_message_once() {
         },
         "SNS still failing"
     );
-    assert_eq!(unsent(&env).await.len(), 1);
+    assert_eq!(env.unsent_sms().await.len(), 1);
 
     notifier.sender.failing.lock().unwrap().clear();
     let resent = resend_unsent(&notifier, false).await.unwrap();
@@ -349,7 +340,7 @@ async fn killed_mid_send(env: &Env) -> Vec<aws_lambda_events::event::dynamodb::E
         let run = tokio::time::timeout(std::time::Duration::from_millis(300), dying.handle(event.clone()));
         assert!(run.await.is_err(), "killed before the provider answered");
     }
-    let claimed = unsent(env).await;
+    let claimed = env.unsent_sms().await;
     assert_eq!(claimed.len(), 1, "{claimed:?}");
     assert_eq!(claimed[0].state, "sending");
     events
@@ -380,7 +371,7 @@ async fn a_sender_killed_mid_send_loses_nothing_and_the_retry_after_its_lease_se
     let texts = env.sms_to(&phone).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(texts[0].contains(&serial));
-    assert!(unsent(&env).await.is_empty());
+    assert!(env.unsent_sms().await.is_empty());
 }
 
 #[tokio::test]

@@ -102,12 +102,7 @@ async fn tencent_sends_the_registered_templates_and_a_per_phone_limit_is_retried
             .replace("{serial}", &first),
         "the registered template, filled: the same words SNS would send"
     );
-    let unsent = env
-        .app
-        .records
-        .unsent_sms(chrono::Utc::now().timestamp() + 1)
-        .await
-        .unwrap();
+    let unsent = env.unsent_sms().await;
     assert_eq!(unsent.len(), 1, "{unsent:?}");
     assert_eq!(
         (unsent[0].serial.as_str(), unsent[0].state.as_str()),
@@ -126,14 +121,7 @@ async fn tencent_sends_the_registered_templates_and_a_per_phone_limit_is_retried
     assert_eq!(failures, 0);
     assert_eq!(retried.len(), 1, "{retried:?}");
     assert!(retried[0].contains(&second));
-    assert!(
-        env.app
-            .records
-            .unsent_sms(chrono::Utc::now().timestamp() + 1)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(env.unsent_sms().await.is_empty());
 }
 
 #[tokio::test]
@@ -151,12 +139,7 @@ async fn a_wrong_tencent_key_is_a_recorded_failure_never_a_silent_loss() {
             .await
             .is_empty()
     );
-    let unsent = env
-        .app
-        .records
-        .unsent_sms(chrono::Utc::now().timestamp() + 1)
-        .await
-        .unwrap();
+    let unsent = env.unsent_sms().await;
     assert_eq!(unsent.len(), 1);
     assert_eq!(unsent[0].serial, serial);
     assert!(
@@ -182,12 +165,7 @@ async fn with_no_provider_messages_are_recorded_not_sent_and_never_retried() {
     }
     assert!(env.sms_to(&env.duty_phones["420106-education"]).await.is_empty());
     assert!(
-        env.app
-            .records
-            .unsent_sms(chrono::Utc::now().timestamp() + 1)
-            .await
-            .unwrap()
-            .is_empty(),
+        env.unsent_sms().await.is_empty(),
         "not waiting to be sent: nothing will send it"
     );
     let phone = e164(&env.duty_phones["420106-education"]).unwrap();

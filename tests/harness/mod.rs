@@ -213,6 +213,15 @@ impl Env {
             .to_owned()
     }
 
+    /// Every SMS not sent yet, as `unsent_sms` holds them.
+    pub async fn unsent_sms(&self) -> Vec<shared::adapters::dynamo::UnsentSms> {
+        self.app
+            .records
+            .unsent_sms(chrono::Utc::now().timestamp() + 1)
+            .await
+            .expect("unsent_sms")
+    }
+
     /// The `state` of the SMS record `key`.
     pub async fn sms_state(&self, key: &str) -> Option<String> {
         use aws_sdk_dynamodb::types::AttributeValue::S;

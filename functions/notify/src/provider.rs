@@ -66,7 +66,10 @@ impl SmsSettings {
                 let credentials: TencentCredentials =
                     serde_json::from_str(value.secret_string().unwrap_or_default())
                         .map_err(|e| format!("{secret} must hold {{\"SecretId\", \"SecretKey\"}}: {e}"))?;
-                Ok(Provider::Tencent(Box::new(TencentSms::new(config.clone(), credentials)?)))
+                Ok(Provider::Tencent(Box::new(TencentSms::new(
+                    config.clone(),
+                    credentials,
+                )?)))
             }
         }
     }
