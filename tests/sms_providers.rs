@@ -4,10 +4,11 @@
 
 use crate::harness::{Env, form};
 use local_server::tencent_sms::{Account, router};
+use notify::provider::Provider;
 use notify::provider::SmsSettings;
 use serde_json::json;
+use shared::adapters::sms::e164;
 use shared::adapters::sms::tencent::{TencentConfig, template_text};
-use shared::adapters::sms::{Provider, e164};
 use std::collections::HashMap;
 
 const SECRET_ID: &str = "AKIDlocalstandin";

@@ -14,7 +14,7 @@ use local_server::setup::{BoxError, connect, var};
 use local_server::stream::StreamFeeder;
 use local_server::{seed, site, tokens};
 use notify::Notifier;
-use shared::adapters::sms::Provider;
+use notify::provider::Provider;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {

@@ -1,9 +1,9 @@
 //! Lambda entry point of `notify`: the table's stream batch by batch, and the housekeeping schedule.
 
 use lambda_runtime::{LambdaEvent, service_fn};
+use notify::provider::Provider;
 use notify::{Invocation, Notifier};
 use shared::adapters::dynamo::{DynamoClient, Records};
-use shared::adapters::sms::Provider;
 use shared::app::Settings;
 use shared::telemetry::metrics;
 use std::sync::OnceLock;

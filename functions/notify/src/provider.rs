@@ -3,9 +3,32 @@
 //! Secrets Manager) or `none`. Only the chosen provider's client is built.
 
 use shared::adapters::StoreError;
-use shared::adapters::sms::Provider;
 use shared::adapters::sms::tencent::{ENDPOINT, TencentConfig, TencentCredentials, TencentSms};
+use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::adapters::sns::Sns;
+
+/// The provider a deployment sends through (`SMS_PROVIDER`).
+pub enum Provider {
+    /// `none`: no SMS (a partition or an account without a provider); messages are recorded as
+    /// not sent and never retried.
+    Off,
+    Sns(Sns),
+    Tencent(Box<TencentSms>),
+}
+
+impl SmsSender for Provider {
+    async fn send(&self, sms: &Outgoing<'_>) -> Result<(), StoreError> {
+        match self {
+            Provider::Off => Ok(()),
+            Provider::Sns(sns) => sns.send(sms).await,
+            Provider::Tencent(tencent) => tencent.send(sms).await,
+        }
+    }
+
+    fn enabled(&self) -> bool {
+        !matches!(self, Provider::Off)
+    }
+}
 
 /// Which provider, and what it needs.
 #[derive(Debug, Clone)]

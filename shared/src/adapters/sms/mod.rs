@@ -1,14 +1,12 @@
-//! Text messages: the `SmsSender` seam, and the providers a deployment chooses from with
-//! `SMS_PROVIDER` (`none`, `sns`, `tencent`). Tests put a sender that fails on purpose at this
-//! seam (a fault no local provider produces); the SDK is never mocked.
+//! Text messages: the `SmsSender` seam every provider implements (SNS in `adapters::sns`, Tencent
+//! Cloud SMS here; notify chooses one by `SMS_PROVIDER`). Tests put a sender that fails on
+//! purpose at this seam (a fault no local provider produces); the SDK is never mocked.
 
 pub mod tc3;
 pub mod tencent;
 
 use super::StoreError;
-use super::sns::Sns;
 use std::future::Future;
-use tencent::TencentSms;
 
 /// Which of the platform's texts a message is: China's providers send only templates registered
 /// in advance, so each text has its own template there.
@@ -50,29 +48,6 @@ pub fn e164(phone: &str) -> Option<String> {
         .unwrap_or(&digits);
     (national.len() == 11 && national.starts_with('1') && national.bytes().all(|b| b.is_ascii_digit()))
         .then(|| format!("+86{national}"))
-}
-
-/// The provider a deployment sends through (`SMS_PROVIDER`).
-pub enum Provider {
-    /// `none`: no SMS (a partition or an account without a provider); messages are recorded as
-    /// not sent and never retried.
-    Off,
-    Sns(Sns),
-    Tencent(Box<TencentSms>),
-}
-
-impl SmsSender for Provider {
-    async fn send(&self, sms: &Outgoing<'_>) -> Result<(), StoreError> {
-        match self {
-            Provider::Off => Ok(()),
-            Provider::Sns(sns) => sns.send(sms).await,
-            Provider::Tencent(tencent) => tencent.send(sms).await,
-        }
-    }
-
-    fn enabled(&self) -> bool {
-        !matches!(self, Provider::Off)
-    }
 }
 
 #[cfg(test)]
