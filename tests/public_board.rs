@@ -187,3 +187,35 @@ async fn nothing_of_any_reporter_or_evidence_reaches_any_public_answer() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_offices_to_call_are_public_phones_per_category_never_duty_phones() {
+    let env = Env::new().await;
+    let meta = env.get("/v1/meta", None).await;
+    let link = meta.body["links"]["agencies"].as_str().unwrap().to_owned();
+    let offices = env.get(&format!("{link}?county=420106"), None).await;
+    assert_eq!(offices.status, 200, "{}", offices.text);
+    assert_eq!(offices.body["county"]["name"], "武昌区");
+    assert_eq!(offices.body["city"]["name"], "武汉市");
+    let academic = &offices.body["categories"][0];
+    assert_eq!(academic["category"], "academic");
+    assert_eq!(
+        academic["offices"],
+        serde_json::json!([
+            {"level": "county", "name": "武昌区教育局", "phone": "027-00010106"},
+            {"level": "city", "name": "武汉市教育局", "phone": "027-00010100"},
+        ])
+    );
+    for duty in env.duty_phones.values() {
+        assert!(!offices.text.contains(duty.as_str()), "a duty phone is private: {duty}");
+    }
+    // Outside the demo directory's Wuhan rows: the default names, no phone known.
+    let yichang = env.get("/v1/public/agencies?county=420502", None).await;
+    assert_eq!(
+        yichang.body["categories"][0]["offices"][0]["phone"],
+        serde_json::Value::Null
+    );
+    env.get("/v1/public/agencies?county=420100", None).await.error_code(404);
+    env.get("/v1/public/agencies?county=4201", None).await.error_code(400);
+    env.get("/v1/public/agencies", None).await.error_code(400);
+}

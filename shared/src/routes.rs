@@ -36,6 +36,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/v1/public/agencies",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
         path: "/v1/public/reports/{serial}",
         function: "public-board",
         access: Access::Public,

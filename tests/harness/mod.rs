@@ -66,7 +66,7 @@ pub struct Env {
 
 /// The demo directory with duty phones unique to one environment.
 fn directory(seed: u64) -> (&'static Directory, HashMap<String, String>) {
-    let mut csv = String::from("region,department,agency_id,agency_name,phones\n");
+    let mut csv = String::from("region,department,agency_id,agency_name,phones,public_phone\n");
     let mut phones = HashMap::new();
     for (i, line) in read_repo_file("local-server/data/demo-agencies.csv")
         .lines()
@@ -77,8 +77,8 @@ fn directory(seed: u64) -> (&'static Directory, HashMap<String, String>) {
         let phone = format!("15{:09}", (seed * 100 + i as u64) % 1_000_000_000);
         phones.insert(fields[2].to_owned(), phone.clone());
         csv.push_str(&format!(
-            "{},{},{},{},{phone}\n",
-            fields[0], fields[1], fields[2], fields[3]
+            "{},{},{},{},{phone},{}\n",
+            fields[0], fields[1], fields[2], fields[3], fields[5]
         ));
     }
     let regions = Regions::from_csv(&read_repo_file("shared/data/hubei-regions.csv")).expect("regions");

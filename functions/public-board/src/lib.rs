@@ -5,6 +5,7 @@ mod meta;
 
 use serde::Serialize;
 use shared::app::App;
+use shared::domain::agencies;
 use shared::domain::public::{PublicReport, public_view};
 use shared::domain::regions::Level;
 use shared::http::request::{limit, path_serial, query_param, route_key};
@@ -27,6 +28,12 @@ pub async fn handle(app: &App, request: Request) -> Response<Body> {
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
     match route_key(request).as_str() {
         "GET /v1/meta" => Ok(json_cached(200, &meta::meta(app), "public, max-age=300")),
+        "GET /v1/public/agencies" => {
+            let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
+            let offices = agencies::offices(app.directory, &county)?
+                .ok_or_else(|| ApiError::new(404, "not_found", "该区县不存在"))?;
+            Ok(json_cached(200, &offices, "public, max-age=300"))
+        }
         "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),
         "GET /v1/public/reports/{serial}" => {
             let record = app

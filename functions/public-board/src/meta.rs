@@ -82,6 +82,14 @@ pub struct Meta<'a> {
     pub evidence: EvidenceRules,
     pub rating: RatingRules<'a>,
     pub limits: FormLimits,
+    pub links: Links,
+}
+
+/// Where the rest of the public information is.
+#[derive(Debug, Serialize)]
+pub struct Links {
+    /// 举报电话: a county's offices per category with their public phones (`?county=`).
+    pub agencies: &'static str,
 }
 
 pub fn meta(app: &App) -> Meta<'static> {
@@ -134,6 +142,9 @@ pub fn meta(app: &App) -> Meta<'static> {
             address_max_chars: MAX_ADDRESS_CHARS,
             content_max_chars: MAX_CONTENT_CHARS,
             reports_per_day: app.settings.reports_per_day,
+        },
+        links: Links {
+            agencies: "/v1/public/agencies",
         },
     }
 }

@@ -17,9 +17,12 @@ use std::sync::OnceLock;
 pub struct Agency {
     pub id: String,
     pub name: String,
-    /// Duty phones that receive the new-report SMS.
+    /// Duty phones that receive the new-report SMS: private, never shown to citizens.
     #[serde(default)]
     pub phones: Vec<String>,
+    /// The complaint phone the agency publishes for citizens (举报电话), if any.
+    #[serde(default)]
+    pub public_phone: Option<String>,
 }
 
 /// Who a report is assigned to and where it lies: stored on the report so that the staff side
@@ -66,8 +69,8 @@ impl Directory {
         })
     }
 
-    /// Loads an agency directory: `region,department,agency_id,agency_name,phones` with region
-    /// codes, and phones separated by `;`. Rows name agencies explicitly (one agency may serve
+    /// Loads an agency directory: `region,department,agency_id,agency_name,phones[,public_phone]`
+    /// with region codes, duty phones (SMS) separated by `;`, and the public complaint phone. Rows name agencies explicitly (one agency may serve
     /// several regions or departments); pairs not listed follow the default rule.
     pub fn with_agencies_csv(mut self, text: &str) -> Result<Directory, String> {
         #[derive(Deserialize)]
@@ -78,6 +81,8 @@ impl Directory {
             agency_name: String,
             #[serde(default)]
             phones: String,
+            #[serde(default)]
+            public_phone: String,
         }
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         for (line, row) in reader.deserialize::<Row>().enumerate() {
@@ -97,10 +102,12 @@ impl Directory {
                 .filter(|p| !p.is_empty())
                 .map(str::to_owned)
                 .collect();
+            let public_phone = Some(row.public_phone.trim().to_owned()).filter(|p| !p.is_empty());
             let agency = Agency {
                 id: row.agency_id,
                 name: row.agency_name,
                 phones,
+                public_phone,
             };
             self.explicit.insert((row.region, row.department), agency);
         }
@@ -127,6 +134,7 @@ impl Directory {
             id: format!("{}-{department}", region.code),
             name: format!("{}{suffix}", region.name),
             phones: vec![],
+            public_phone: None,
         })
     }
 
@@ -230,6 +238,7 @@ mod tests {
             id: "320412-wenti".into(),
             name: "武进区文体广电和旅游局".into(),
             phones: vec!["0519-86311153".into()],
+            public_phone: None,
         };
         let directory = Directory::new(regions)
             .with_agency("320412", "culture", shared.clone())

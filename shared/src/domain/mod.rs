@@ -1,6 +1,7 @@
 //! Pure domain: what a report is, who may change it how, and what each audience may see.
 
 pub mod actions;
+pub mod agencies;
 pub mod calendar;
 pub mod catalog;
 pub mod deadlines;

@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 举报电话 of a county (or a directly administered city), per category. */
+        get: operations["listAgencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/reports/{serial}": {
         parameters: {
             query?: never;
@@ -343,6 +360,28 @@ export interface components {
                 content_max_chars: number;
                 reports_per_day: number;
             };
+            links: {
+                /**
+                 * @description 举报电话: GET it with ?county= for that county's offices.
+                 * @constant
+                 */
+                agencies: "/v1/public/agencies";
+            };
+        };
+        /** @description Which office to call (举报电话) for a county: per category, the county's agency, then the city's (one office where the city is its own county), with the complaint phone each publishes (null where none is known). Agencies' duty phones for SMS are never shown. */
+        Offices: {
+            county: components["schemas"]["Named"];
+            city: components["schemas"]["Named"];
+            categories: {
+                category: string;
+                category_name: string;
+                offices: {
+                    /** @enum {string} */
+                    level: "county" | "city";
+                    name: string;
+                    phone: string | null;
+                }[];
+            }[];
         };
         PublicReport: {
             serial: components["schemas"]["Serial"];
@@ -856,6 +895,39 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             /** @description The code names no city (a county, say): no such board. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAgencies: {
+        parameters: {
+            query: {
+                /** @example 420106 */
+                county: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offices"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The code names no county (a city with counties, say). */
             404: {
                 headers: {
                     [name: string]: unknown;
