@@ -16,6 +16,7 @@ mod journey;
 mod layers;
 mod logs;
 mod notify;
+mod open311;
 mod permissions;
 mod post_policy;
 mod public_board;

@@ -36,6 +36,36 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/open311/v2/services.json",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/open311/v2/services.xml",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/open311/v2/requests.json",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/open311/v2/requests.xml",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/open311/v2/requests/{request}",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
         path: "/v1/public/agencies",
         function: "public-board",
         access: Access::Public,

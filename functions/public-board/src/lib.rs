@@ -2,6 +2,7 @@
 //! city's public board, and one public report. Nothing of a reporter is ever in these answers.
 
 mod meta;
+mod open311;
 
 use serde::Serialize;
 use shared::app::App;
@@ -22,7 +23,28 @@ pub struct Board {
 }
 
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    let key = route_key(&request);
+    if key.starts_with("GET /open311/") {
+        // Open311 answers in its own formats, errors included; the span and logs are the same.
+        return answer(&request, async { Ok(open311::answer(app, &request, &key).await) }).await;
+    }
     answer(&request, route(app, &request)).await
+}
+
+/// The city `code` names (a well-formed code that names no city is 404: there is no board).
+pub(crate) fn city_named<'a>(
+    app: &'a App,
+    field: &'static str,
+    code: &str,
+) -> Result<&'a shared::domain::regions::Region, ApiError> {
+    if !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(ApiError::invalid(field, "地市代码应为6位数字"));
+    }
+    app.directory
+        .regions
+        .get(code)
+        .filter(|r| r.level == Level::City)
+        .ok_or_else(|| ApiError::new(404, "not_found", "该地市不存在"))
 }
 
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
@@ -51,14 +73,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
 async fn board(app: &App, request: &Request) -> Result<Board, ApiError> {
     let regions = &app.directory.regions;
     let city = query_param(request, "city").ok_or_else(|| ApiError::invalid("city", "请选择地市"))?;
-    if !(city.len() == 6 && city.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(ApiError::invalid("city", "地市代码应为6位数字"));
-    }
-    // A well-formed code that names no city has no board: not found, like an unknown serial.
-    let city = regions
-        .get(&city)
-        .filter(|r| r.level == Level::City)
-        .ok_or_else(|| ApiError::new(404, "not_found", "该地市不存在"))?;
+    let city = city_named(app, "city", &city)?;
     let limit = limit(request, 10, 50)?;
     let cursor = query_param(request, "cursor");
     let page = app.records.public_board(&city.code, limit, cursor.as_deref()).await?;

@@ -9,6 +9,7 @@ use shared::domain::staff::Staff;
 use shared::domain::staff_views::staff_list_item;
 use shared::domain::time::{format, now_cst};
 use shared::http::request::query_param;
+use shared::http::response::{NO_STORE, text_response};
 use shared::http::{ApiError, Body, Request, Response};
 
 /// Rows per export; a Lambda response holds 6 MB. Narrow the dates for more.
@@ -94,17 +95,12 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         .await?;
     let bytes = writer.into_inner().map_err(|e| fail(e.into_error().into()))?;
     let text = String::from_utf8(bytes).map_err(|_| ApiError::internal())?;
-    let mut response = Response::new(Body::Text(text));
+    let mut response = text_response(200, text, "text/csv; charset=utf-8", NO_STORE);
     let headers = response.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
     headers.insert(
         http::header::CONTENT_DISPOSITION,
         http::HeaderValue::from_static("attachment; filename=\"suishoupai-export.csv\""),
     );
-    headers.insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
     headers.insert(
         "x-export-truncated",
         http::HeaderValue::from_static(if truncated { "true" } else { "false" }),

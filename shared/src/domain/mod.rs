@@ -14,6 +14,7 @@ pub mod input;
 #[cfg(test)]
 mod lifecycle_props;
 pub mod number;
+pub mod open311;
 pub mod phone;
 pub mod public;
 pub mod rating;

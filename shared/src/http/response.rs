@@ -43,13 +43,15 @@ pub fn respond(result: Result<Response<Body>, ApiError>) -> Response<Body> {
 }
 
 fn build(status: u16, text: String, cache_control: &str) -> Response<Body> {
+    text_response(status, text, "application/json; charset=utf-8", cache_control)
+}
+
+/// A text body of any type (CSV, XML, …) with its caching rule.
+pub fn text_response(status: u16, text: String, content_type: &'static str, cache_control: &str) -> Response<Body> {
     let mut response = Response::new(Body::Text(text));
     *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
     if let Ok(value) = http::HeaderValue::from_str(cache_control) {
         headers.insert(http::header::CACHE_CONTROL, value);
     }

@@ -38,6 +38,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/services.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 GeoReport v2 service list, one service per category. */
+        get: operations["listOpen311Services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service list as XML. */
+        get: operations["listOpen311ServicesXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311 service requests, a city's published reports, newest reply first. */
+        get: operations["listOpen311Requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service requests as XML. */
+        get: operations["listOpen311RequestsXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{request}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published report as a one-element list (JSON or XML by the extension). */
+        get: operations["getOpen311Request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/agencies": {
         parameters: {
             query?: never;
@@ -368,6 +453,41 @@ export interface components {
                 agencies: "/v1/public/agencies";
             };
         };
+        Open311Service: {
+            service_code: string;
+            service_name: string;
+            description: string;
+            metadata: boolean;
+            /** @enum {string} */
+            type: "realtime" | "batch" | "blackbox";
+            keywords: string;
+            group: string;
+        };
+        /** @description A published report; what is not public is null (never the reporter, their words, place or evidence). */
+        Open311Request: {
+            service_request_id: components["schemas"]["Serial"];
+            /** @enum {string} */
+            status: "open" | "closed";
+            status_notes: string;
+            service_name: string;
+            service_code: string;
+            description: string;
+            agency_responsible: string;
+            service_notice: null;
+            requested_datetime: components["schemas"]["Time"];
+            updated_datetime: components["schemas"]["Time"];
+            expected_datetime: null;
+            address: string;
+            address_id: null;
+            zipcode: null;
+            lat: null;
+            long: null;
+            media_url: null;
+        };
+        Open311Errors: {
+            code: number;
+            description: string;
+        }[];
         /** @description Which office to call (举报电话) for a county: per category, the county's agency, then the city's (one office where the city is its own county), with the complaint phone each publishes (null where none is known). Agencies' duty phones for SMS are never shown. */
         Offices: {
             county: components["schemas"]["Named"];
@@ -901,6 +1021,229 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOpen311Services: {
+        parameters: {
+            query?: {
+                /** @description A city code (the platform serves every city of the province). */
+                jurisdiction_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Service"][];
+                };
+            };
+            /** @description Malformed jurisdiction_id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description No such city. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    listOpen311ServicesXml: {
+        parameters: {
+            query?: {
+                /** @description A city code (the platform serves every city of the province). */
+                jurisdiction_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Malformed jurisdiction_id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description No such city. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    listOpen311Requests: {
+        parameters: {
+            query: {
+                /** @description The city whose public board is read. */
+                jurisdiction_id: string;
+                service_code?: "academic" | "technology" | "arts" | "sports";
+                /** @description open, closed or both (comma-separated); published reports are all closed. */
+                status?: "open" | "closed" | "open,closed" | "closed,open";
+                /** @description Earliest requested_datetime (W3C); with neither date, the last 90 days. A window given backwards is read the right way round. */
+                start_date?: string;
+                /** @description Latest requested_datetime (W3C). */
+                end_date?: string;
+                /** @description Extension: results per page (1-100, default 50); the next page is the Link header's rel=next. */
+                page_size?: number;
+                /** @description Extension */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Request"][];
+                };
+            };
+            /** @description A malformed parameter or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /** @description No such city. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    listOpen311RequestsXml: {
+        parameters: {
+            query: {
+                /** @description The city whose public board is read. */
+                jurisdiction_id: string;
+                service_code?: "academic" | "technology" | "arts" | "sports";
+                /** @description open, closed or both (comma-separated); published reports are all closed. */
+                status?: "open" | "closed" | "open,closed" | "closed,open";
+                /** @description Earliest requested_datetime (W3C); with neither date, the last 90 days. A window given backwards is read the right way round. */
+                start_date?: string;
+                /** @description Latest requested_datetime (W3C). */
+                end_date?: string;
+                /** @description Extension: results per page (1-100, default 50); the next page is the Link header's rel=next. */
+                page_size?: number;
+                /** @description Extension */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description A malformed parameter or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description No such city. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    getOpen311Request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The serial with the format: 221215164056656.json or .xml.
+                 * @example 221215164056656.json
+                 */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Request"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description Not published, or no such report. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                    "text/xml": string;
                 };
             };
         };
