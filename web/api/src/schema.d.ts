@@ -1028,7 +1028,7 @@ export interface operations {
     listOpen311Services: {
         parameters: {
             query?: {
-                /** @description A city code (the platform serves every city of the province). */
+                /** @description A city code (the platform serves every city of the province); empty means none. */
                 jurisdiction_id?: string;
             };
             header?: never;
@@ -1069,7 +1069,7 @@ export interface operations {
     listOpen311ServicesXml: {
         parameters: {
             query?: {
-                /** @description A city code (the platform serves every city of the province). */
+                /** @description A city code (the platform serves every city of the province); empty means none. */
                 jurisdiction_id?: string;
             };
             header?: never;
