@@ -8,10 +8,16 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-const CASES: [(&str, &str, u16); 15] = [
+const CASES: [(&str, &str, u16); 21] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
+    ("public-board/agencies.json", "public-board", 200),
+    ("public-board/open311-services.json", "public-board", 200),
+    ("public-board/open311-services-xml.json", "public-board", 200),
+    ("public-board/open311-requests.json", "public-board", 200),
+    ("public-board/open311-requests-xml.json", "public-board", 200),
+    ("public-board/open311-request.json", "public-board", 200),
     ("submit/uploads.json", "submit", 200),
     ("submit/report.json", "submit", 201),
     ("list-mine/mine.json", "list-mine", 200),
@@ -35,11 +41,12 @@ async fn every_sample_event_gets_its_answer_from_its_handler() {
         let response = dispatch(env.app, function, request).await;
         let body = String::from_utf8_lossy(response.body().as_ref()).to_string();
         assert_eq!(response.status().as_u16(), status, "{file}: {body}");
-        let json = file != "staff-action/export.json";
-        let expected = if json {
-            "application/json; charset=utf-8"
-        } else {
+        let expected = if file == "staff-action/export.json" {
             "text/csv; charset=utf-8"
+        } else if file.ends_with("-xml.json") {
+            "text/xml; charset=utf-8"
+        } else {
+            "application/json; charset=utf-8"
         };
         assert_eq!(response.headers()["content-type"], expected, "{file}");
     }
