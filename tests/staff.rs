@@ -898,3 +898,61 @@ async fn reporters_data_is_removed_after_the_retention_period_and_the_report_kep
     notifier.invoke(housekeeping()).await.unwrap();
     assert_eq!(env.stored(&replied).await.version, report.version);
 }
+
+#[tokio::test]
+async fn repeat_reports_are_linked_by_normalised_target_or_address_in_the_county() {
+    let env = Env::new().await;
+    let submit = |citizen: &str, change: fn(&mut serde_json::Value)| {
+        let mut body = form();
+        change(&mut body);
+        let env = &env;
+        let token = env.citizen(citizen);
+        async move {
+            let reply = env.post("/v1/reports", &token, &body).await;
+            assert_eq!(reply.status, 201, "{}", reply.text);
+            reply.body["serial"].as_str().unwrap().to_owned()
+        }
+    };
+    let first = submit("r-1", |_| {}).await;
+    // The same target spelled with full-width letters, spaces and other punctuation.
+    let second = submit("r-2", |b| {
+        b["target"] = serde_json::json!(format!(" {}。", b["target"].as_str().unwrap().replace("", " ").trim()));
+        b["address"] = serde_json::json!("另一条路9号");
+    })
+    .await;
+    // Another county: never linked, however alike.
+    let elsewhere = submit("r-3", |b| {
+        b["county"] = serde_json::json!("420111");
+    })
+    .await;
+    let staff = env.staff("handler", "420106-education", "420106");
+    let queue = env.get("/v1/staff/reports", Some(&staff)).await;
+    let marked: Vec<(String, bool)> = queue.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["serial"].as_str().unwrap().to_owned(), i["repeat"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        marked,
+        [(second.clone(), true), (first.clone(), false)],
+        "重复举报 marks the later one"
+    );
+    let detail = env.get(&format!("/v1/staff/reports/{second}"), Some(&staff)).await;
+    assert_eq!(detail.body["repeats"][0]["serial"], first.as_str());
+    assert_eq!(detail.body["repeats"][0]["status"], "pending");
+    assert_eq!(detail.body["repeats"].as_array().unwrap().len(), 1);
+    // Both ways: the earlier report shows the later one, with its outcome once answered.
+    env.answer(&second, false).await;
+    let earlier = env.get(&format!("/v1/staff/reports/{first}"), Some(&staff)).await;
+    assert_eq!(earlier.body["repeats"][0]["serial"], second.as_str());
+    assert_eq!(earlier.body["repeats"][0]["finding"], "substantiated");
+    let other = env.staff("handler", "420111-education", "420111");
+    let far = env.get(&format!("/v1/staff/reports/{elsewhere}"), Some(&other)).await;
+    assert_eq!(far.body["repeats"], serde_json::json!([]));
+    // Citizens see nothing of other people's reports.
+    let mine = env
+        .get(&format!("/v1/me/reports/{second}"), Some(&env.citizen("r-2")))
+        .await;
+    assert!(!mine.text.contains(&first), "{}", mine.text);
+}

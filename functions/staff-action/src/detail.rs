@@ -1,9 +1,11 @@
 //! `GET /v1/staff/reports/{serial}`: everything about one report in the caller's reach.
 
 use shared::app::App;
+use shared::domain::repeat::{MAX_LINKED, earliest_serial, latest_serial};
+use shared::domain::report::Report;
 use shared::domain::serial::Serial;
 use shared::domain::staff::Staff;
-use shared::domain::staff_views::{StaffDetail, staff_detail};
+use shared::domain::staff_views::{RepeatView, StaffDetail, repeat_view, staff_detail};
 use shared::domain::time::now_cst;
 use shared::http::ApiError;
 
@@ -14,12 +16,18 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
         .await?
         .filter(|(report, _)| staff.can_see(report))
         .ok_or_else(ApiError::not_found)?;
-    let links = app
-        .evidence
-        .links(report.evidence.as_ref(), app.settings.evidence_url_ttl)
-        .await?;
+    let (links, repeats) = tokio::try_join!(
+        async {
+            Ok::<_, ApiError>(
+                app.evidence
+                    .links(report.evidence.as_ref(), app.settings.evidence_url_ttl)
+                    .await?,
+            )
+        },
+        repeats(app, staff, &report)
+    )?;
     let now = now_cst();
-    Ok(staff_detail(
+    let mut view = staff_detail(
         &report,
         &events,
         links,
@@ -27,5 +35,38 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
         app.calendar,
         &now,
         reveal_phone,
-    ))
+    );
+    view.repeats = repeats;
+    Ok(view)
+}
+
+/// The reports sharing this one's county and target or address within 90 days either way, those
+/// the caller may see, newest first (at most `MAX_LINKED`).
+async fn repeats(app: &App, staff: &Staff, report: &Report) -> Result<Vec<RepeatView>, ApiError> {
+    let place = (
+        report.assignment.county.as_str(),
+        report.target.as_str(),
+        report.address.as_str(),
+    );
+    let serials = app
+        .records
+        .repeats(
+            place,
+            &earliest_serial(&report.created_at),
+            Some(&latest_serial(&report.created_at)),
+            report.serial.as_str(),
+        )
+        .await?;
+    let reads = serials
+        .iter()
+        .take(MAX_LINKED)
+        .filter_map(|s| Serial::parse(s))
+        .map(|serial| async move { app.records.report(&serial).await });
+    let found = futures_util::future::try_join_all(reads).await?;
+    Ok(found
+        .iter()
+        .flatten()
+        .filter(|linked| staff.can_see(linked))
+        .map(repeat_view)
+        .collect())
 }

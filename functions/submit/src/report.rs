@@ -9,6 +9,7 @@ use shared::domain::draft::Draft;
 use shared::domain::evidence::{Evidence, EvidenceFile, check_upload, owner_of};
 use shared::domain::idempotency::{check_key, fingerprint};
 use shared::domain::input::{ReportInput, validate};
+use shared::domain::repeat::{MAX_LINKED, earliest_serial};
 use shared::domain::report::{Report, Reporter};
 use shared::domain::serial::Serial;
 use shared::domain::status::Status;
@@ -59,7 +60,16 @@ pub async fn submit(
     };
     let input: ReportInput = decode_body(body)?;
     let draft = validate(&input, app.directory, &citizen.sub)?;
-    let evidence = check_evidence(app, citizen, &draft).await?;
+    let now = now_cst();
+    // The earlier reports this one repeats, looked up while the evidence is checked.
+    let place = (
+        draft.assignment.county.as_str(),
+        draft.target.as_str(),
+        draft.address.as_str(),
+    );
+    let (evidence, repeats) = tokio::try_join!(check_evidence(app, citizen, &draft), async {
+        Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?)
+    })?;
     let keys: Vec<String> = evidence
         .iter()
         .flat_map(|e| e.files.iter().map(|f| f.key.clone()))
@@ -69,11 +79,10 @@ pub async fn submit(
         app.evidence.mark_claimed(key).await?;
     }
     let owner = owner_of(&citizen.sub);
-    let now = now_cst();
     let day = day_key(&now);
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
     for attempt in 0..MAX_ATTEMPTS {
-        let (report, event) = Report::submit(
+        let (mut report, event) = Report::submit(
             Serial::candidate(&now, attempt),
             draft.clone(),
             citizen.clone(),
@@ -81,6 +90,7 @@ pub async fn submit(
             deadlines,
             now,
         );
+        report.repeats = repeats.iter().take(MAX_LINKED).cloned().collect();
         let new = NewReport {
             report: &report,
             event: &event,

@@ -19,6 +19,7 @@ pub mod phone;
 pub mod public;
 pub mod rating;
 pub mod regions;
+pub mod repeat;
 pub mod report;
 pub mod serial;
 pub mod spreadsheet;

@@ -125,6 +125,10 @@ pub struct Report {
         skip_serializing_if = "Option::is_none"
     )]
     pub reporter_redacted_at: Option<DateTime<FixedOffset>>,
+    /// Earlier reports this one repeats (same county, same target or address, 90 days;
+    /// `repeat`), newest first, as found when it was submitted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<String>,
 }
 
 /// Shown on the public board: asked for by the reporter, answered, and published by staff. The
@@ -171,6 +175,7 @@ impl Report {
             public_text: None,
             notice_version: Some(draft.notice_version),
             reporter_redacted_at: None,
+            repeats: Vec::new(),
         };
         let event = Event {
             seq: 1,

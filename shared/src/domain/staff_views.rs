@@ -4,7 +4,7 @@
 use super::calendar::Calendar;
 use super::deadlines::Deadlines;
 use super::regions::Regions;
-use super::report::Report;
+use super::report::{Finding, Report};
 use super::staff::mask_name;
 use super::status::Status;
 use super::time::format;
@@ -74,6 +74,32 @@ pub struct StaffListItem {
     pub transfers: u32,
     pub published: bool,
     pub rating_stars: Option<u8>,
+    /// 重复举报: it repeats earlier reports (same county, same target or address, 90 days).
+    pub repeat: bool,
+}
+
+/// A report linked as a repeat, with its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepeatView {
+    pub serial: String,
+    pub created_at: String,
+    pub status: Status,
+    pub status_name: &'static str,
+    pub agency: String,
+    pub finding: Option<Finding>,
+    pub finding_name: Option<&'static str>,
+}
+
+pub fn repeat_view(report: &Report) -> RepeatView {
+    RepeatView {
+        serial: report.serial.to_string(),
+        created_at: format(&report.created_at),
+        status: report.status,
+        status_name: report.status.name(),
+        agency: report.assignment.agency_name.clone(),
+        finding: report.reply.as_ref().map(|r| r.finding),
+        finding_name: report.reply.as_ref().map(|r| r.finding.name()),
+    }
 }
 
 pub fn staff_list_item(
@@ -96,6 +122,7 @@ pub fn staff_list_item(
         transfers: report.transfers,
         published: report.published,
         rating_stars: report.rating.as_ref().map(|r| r.stars.get()),
+        repeat: !report.repeats.is_empty(),
     }
 }
 
@@ -138,6 +165,8 @@ pub struct StaffDetail {
     pub reply: Option<ReplyView>,
     pub rating: Option<RatingView>,
     pub timeline: Vec<StaffTimelineEntry>,
+    /// The reports in the caller's reach that this one repeats or that repeat it, newest first.
+    pub repeats: Vec<RepeatView>,
 }
 
 pub fn staff_detail(
@@ -187,5 +216,6 @@ pub fn staff_detail(
                 note: e.note.clone(),
             })
             .collect(),
+        repeats: Vec::new(),
     }
 }

@@ -726,12 +726,25 @@ export interface components {
             transfers: number;
             published: boolean;
             rating_stars: number | null;
+            /** @description 重复举报: it repeats earlier reports (same county, same target or address normalised, within 90 days). */
+            repeat: boolean;
+        };
+        RepeatView: {
+            serial: components["schemas"]["Serial"];
+            created_at: components["schemas"]["Time"];
+            status: components["schemas"]["Status"];
+            status_name: string;
+            agency: string;
+            finding: null | components["schemas"]["Finding"];
+            finding_name: string | null;
         };
         StaffQueue: {
             items: components["schemas"]["StaffListItem"][];
             next_cursor: string | null;
         };
         StaffDetail: components["schemas"]["StaffListItem"] & {
+            /** @description The reports in the caller's reach this one repeats or that repeat it (90 days either way), newest first. */
+            repeats: components["schemas"]["RepeatView"][];
             reporter: {
                 /** @description Masked (张**) unless this answers reveal_contact. */
                 name: string;

@@ -165,6 +165,15 @@ impl Records {
                 .map_err(unbuilt("create_report"))?;
             writes.push(TransactWriteItem::builder().update(update).build());
         }
+        // The keys later reports find this one by (`repeat`); the report's own write guards them.
+        for marker in self.repeat_markers(new.report, new.now_epoch) {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(marker))
+                .build()
+                .map_err(unbuilt("create_report"))?;
+            writes.push(TransactWriteItem::builder().put(put).build());
+        }
         let Some(codes) = self.transact("create_report", writes).await? else {
             return Ok(CreateOutcome::Created);
         };
