@@ -51,33 +51,45 @@ pub async fn submit(
         Some(key) => {
             check_key(key)?;
             let print = fingerprint(&body);
-            if let Some(answer) = replay(app, citizen, key, &print).await? {
-                return Ok(answer);
-            }
             Some((key, print))
         }
         None => None,
     };
-    let input: ReportInput = decode_body(body)?;
-    let draft = validate(&input, app.directory, &citizen.sub)?;
+    let replayed = async {
+        match &idempotency {
+            Some((key, print)) => replay(app, citizen, key, print).await,
+            None => Ok(None),
+        }
+    };
     let now = now_cst();
-    // The earlier reports this one repeats, looked up while the evidence is checked.
+    // The form is checked first, but a retry's first answer wins over anything found now (the
+    // notice may have changed since, its evidence is claimed by the report it made).
+    let draft = decode_body::<ReportInput>(body)
+        .and_then(|input| validate(&input, app.directory, &citizen.sub).map_err(ApiError::from));
+    let draft = match draft {
+        Ok(draft) => draft,
+        Err(error) => return replayed.await?.ok_or(error),
+    };
+    // Reads that do not depend on each other run together: the first answer for this key, the
+    // evidence, and the earlier reports this one repeats.
     let place = (
         draft.assignment.county.as_str(),
         draft.target.as_str(),
         draft.address.as_str(),
     );
-    let (evidence, repeats) = tokio::try_join!(check_evidence(app, citizen, &draft), async {
+    let (replayed, evidence, repeats) = tokio::join!(replayed, check_evidence(app, citizen, &draft), async {
         Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?)
-    })?;
+    });
+    if let Some(answer) = replayed? {
+        return Ok(answer);
+    }
+    let (evidence, repeats) = (evidence?, repeats?);
     let keys: Vec<String> = evidence
         .iter()
         .flat_map(|e| e.files.iter().map(|f| f.key.clone()))
         .collect();
     // Tag before claiming: if the claim then fails, a file is kept too long, never lost.
-    for key in &keys {
-        app.evidence.mark_claimed(key).await?;
-    }
+    futures_util::future::try_join_all(keys.iter().map(|key| app.evidence.mark_claimed(key))).await?;
     let owner = owner_of(&citizen.sub);
     let day = day_key(&now);
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
@@ -151,13 +163,17 @@ async fn check_evidence(app: &App, citizen: &Reporter, draft: &Draft) -> Result<
         return Ok(None);
     };
     let records = app.records.uploads(keys).await?;
+    // Every cited object at once (an upload without a record is refused without one).
+    let objects = futures_util::future::try_join_all(keys.iter().map(|key| async {
+        match records.get(key) {
+            Some(_) => app.evidence.head(key).await,
+            None => Ok(None),
+        }
+    }))
+    .await?;
     let mut files = Vec::with_capacity(keys.len());
-    for (i, key) in keys.iter().enumerate() {
+    for ((i, key), object) in keys.iter().enumerate().zip(objects) {
         let record = records.get(key);
-        let object = match record {
-            Some(_) => app.evidence.head(key).await?,
-            None => None,
-        };
         check_upload(
             &format!("evidence.keys[{i}]"),
             *kind,
