@@ -37,7 +37,7 @@ pub(crate) fn city_named<'a>(
     field: &'static str,
     code: &str,
 ) -> Result<&'a shared::domain::regions::Region, ApiError> {
-    if !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())) {
+    if !shared::domain::regions::Regions::is_code(code) {
         return Err(ApiError::invalid(field, "地市代码应为6位数字"));
     }
     app.directory

@@ -4,6 +4,7 @@
 
 use crate::city_named;
 use chrono::{DateTime, Duration, FixedOffset};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use shared::app::App;
 use shared::domain::catalog::Catalog;
 use shared::domain::open311::{
@@ -12,12 +13,14 @@ use shared::domain::open311::{
 use shared::domain::public::public_view;
 use shared::domain::serial::Serial;
 use shared::domain::time::now_cst;
-use shared::http::request::{path_param, query_param};
-use shared::http::response::{PUBLIC_SHORT, text_response};
+use shared::http::request::{page_size, path_param, query_param};
+use shared::http::response::{PUBLIC_SHORT, error_response_as, text_response};
 use shared::http::{ApiError, Body, Request, Response};
 
 /// With no dates, the last 90 days are searched, as the spec suggests.
 const DEFAULT_SPAN_DAYS: i64 = 90;
+/// What a query value keeps unencoded: RFC 3986's unreserved characters.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 /// Board pages read for one answer at most.
 const MAX_QUERIES: usize = 5;
 
@@ -43,15 +46,7 @@ pub async fn answer(app: &App, request: &Request, route: &str) -> Response<Body>
                     description: error.message.clone(),
                 },
             );
-            let mut response = text_response(error.status, body, format.content_type(), "no-store");
-            if let Some(seconds) = error.retry_after
-                && let Ok(value) = lambda_http::http::HeaderValue::from_str(&seconds.to_string())
-            {
-                response
-                    .headers_mut()
-                    .insert(lambda_http::http::header::RETRY_AFTER, value);
-            }
-            response
+            error_response_as(&error, body, format.content_type())
         }
     }
 }
@@ -127,14 +122,7 @@ async fn requests(app: &App, request: &Request, format: Format) -> Result<Respon
     }
     let wants_closed = statuses.split(',').any(|s| s.trim() == "closed");
     let (start, end) = window(request)?;
-    let page_size = match query_param(request, "page_size") {
-        None => 50,
-        Some(text) => text
-            .parse::<i32>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| ApiError::invalid("page_size", "page_size 须为1至100之间的整数"))?,
-    };
+    let page_size = page_size(request, "page_size", 50, 100)?;
     let mut cursor = query_param(request, "cursor");
     let mut found: Vec<ServiceRequest> = Vec::new();
     let regions = &app.directory.regions;
@@ -176,7 +164,7 @@ async fn requests(app: &App, request: &Request, format: Format) -> Result<Respon
             .filter(|pair| !pair.is_empty() && !pair.starts_with("cursor="))
             .map(str::to_owned)
             .collect();
-        query.push(format!("cursor={}", urlencode(&next)));
+        query.push(format!("cursor={}", utf8_percent_encode(&next, QUERY_VALUE)));
         let query = query.join("&");
         let link = format!("<{}?{query}>; rel=\"next\"", request.uri().path());
         if let Ok(value) = lambda_http::http::HeaderValue::from_str(&link) {
@@ -184,15 +172,4 @@ async fn requests(app: &App, request: &Request, format: Format) -> Result<Respon
         }
     }
     Ok(response)
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -5,7 +5,7 @@
 use super::Rejection;
 use super::catalog::Catalog;
 use super::dispatch::Directory;
-use super::regions::Level;
+use super::regions::{Level, Regions};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,7 +40,7 @@ pub struct Offices {
 /// The offices for `county` (a county, or a directly administered city); `None` when the code
 /// names no such place.
 pub fn offices(directory: &Directory, county: &str) -> Result<Option<Offices>, Rejection> {
-    if !(county.len() == 6 && county.bytes().all(|b| b.is_ascii_digit())) {
+    if !Regions::is_code(county) {
         return Err(Rejection::invalid("county", "区县代码应为6位数字"));
     }
     let regions = &directory.regions;

@@ -104,6 +104,12 @@ impl Regions {
         &self.ordered[self.province]
     }
 
+    /// Whether `text` is shaped like a GB/T 2260 code (six digits), whether or not it names a
+    /// place here.
+    pub fn is_code(text: &str) -> bool {
+        text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit())
+    }
+
     pub fn get(&self, code: &str) -> Option<&Region> {
         self.index.get(code).map(|&i| &self.ordered[i])
     }

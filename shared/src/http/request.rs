@@ -51,15 +51,20 @@ pub fn header(request: &Request, name: &str) -> Option<String> {
 
 /// `limit` from the query string: `default` when absent, 1..=`max` otherwise.
 pub fn limit(request: &Request, default: i32, max: i32) -> Result<i32, ApiError> {
-    // Unlike the filters, an empty limit is no number and is refused.
-    let given = request.query_string_parameters_ref().and_then(|q| q.first("limit"));
+    page_size(request, "limit", default, max)
+}
+
+/// A page size named `name`: `default` when absent, 1..=`max` otherwise. Unlike the filters, an
+/// empty one is no number and is refused.
+pub fn page_size(request: &Request, name: &'static str, default: i32, max: i32) -> Result<i32, ApiError> {
+    let given = request.query_string_parameters_ref().and_then(|q| q.first(name));
     match given {
         None => Ok(default),
         Some(text) => text
             .parse::<i32>()
             .ok()
             .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| ApiError::invalid("limit", format!("limit 须为1至{max}之间的整数"))),
+            .ok_or_else(|| ApiError::invalid(name, format!("{name} 须为1至{max}之间的整数"))),
     }
 }
 

@@ -24,11 +24,17 @@ pub fn json_cached<T: Serialize>(status: u16, value: &T, cache_control: &str) ->
 }
 
 pub fn error_response(error: &ApiError) -> Response<Body> {
+    let text = serde_json::to_string(error).unwrap_or_else(|_| r#"{"code":"internal","message":"系统繁忙"}"#.into());
+    error_response_as(error, text, "application/json; charset=utf-8")
+}
+
+/// `error` answered with a body of another shape (Open311's): its status, `Retry-After`, no
+/// caching, and the log line of a server failure.
+pub fn error_response_as(error: &ApiError, text: String, content_type: &'static str) -> Response<Body> {
     if error.status >= 500 {
         tracing::error!(code = error.code, "request failed");
     }
-    let text = serde_json::to_string(error).unwrap_or_else(|_| r#"{"code":"internal","message":"系统繁忙"}"#.into());
-    let mut response = build(error.status, text, NO_STORE);
+    let mut response = text_response(error.status, text, content_type, NO_STORE);
     if let Some(seconds) = error.retry_after {
         response
             .headers_mut()
