@@ -8,7 +8,7 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-const CASES: [(&str, &str, u16); 21] = [
+pub const CASES: [(&str, &str, u16); 21] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),

@@ -20,6 +20,7 @@ mod open311;
 mod permissions;
 mod post_policy;
 mod public_board;
+mod round_trips;
 mod seed_year;
 mod sms_providers;
 mod staff;

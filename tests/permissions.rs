@@ -3,7 +3,7 @@
 //! actions and resources those operations need must equal what the template's policy grants that
 //! function: every call allowed, every grant used.
 
-use crate::harness::{Env, JPEG, form, read_repo_file};
+use crate::harness::{Env, JPEG, api_event as event, form, read_repo_file};
 use aws_sdk_dynamodb::operation::query::QueryInput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_s3::operation::get_object::GetObjectInput;
@@ -15,12 +15,9 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_types::config_bag::ConfigBag;
-use lambda_http::request::from_str;
 use local_server::gateway::dispatch;
 use serde_json::{Value, json};
 use serde_yaml_ng::Value as Yaml;
-use shared::adapters::dynamo::Records;
-use shared::adapters::s3::EvidenceStore;
 use shared::adapters::sns::Sns;
 use shared::app::App;
 use std::collections::{BTreeMap, BTreeSet};
@@ -124,60 +121,6 @@ impl Intercept for Recorder {
     }
 }
 
-/// The app a function would have in Lambda, with recording clients.
-fn app_of(env: &Env, recorder: &Recorder) -> &'static App {
-    let dynamo = aws_sdk_dynamodb::config::Builder::from(&env.table_sdk)
-        .interceptor(recorder.clone())
-        .build();
-    let s3 = aws_sdk_s3::config::Builder::from(&env.sdk)
-        .force_path_style(true)
-        .interceptor(recorder.clone())
-        .build();
-    Box::leak(Box::new(App {
-        records: Records::new(aws_sdk_dynamodb::Client::from_conf(dynamo), env.app.records.table()),
-        evidence: EvidenceStore::new(
-            aws_sdk_s3::Client::from_conf(s3),
-            env.app.evidence.bucket(),
-            env.sdk.credentials_provider(),
-        ),
-        directory: env.app.directory,
-        calendar: env.app.calendar,
-        settings: env.app.settings.clone(),
-    }))
-}
-
-/// An API Gateway event like the samples in events/, for any route, caller and body.
-fn event(
-    route: &str,
-    path: &str,
-    params: Value,
-    query: Value,
-    claims: Option<Value>,
-    body: Option<Value>,
-) -> lambda_http::Request {
-    let mut event: Value = serde_json::from_str(&read_repo_file("events/public-board/meta.json")).unwrap();
-    let method = route.split(' ').next().unwrap();
-    event["routeKey"] = json!(route);
-    event["rawPath"] = json!(path);
-    event["requestContext"]["routeKey"] = json!(route);
-    event["requestContext"]["http"]["method"] = json!(method);
-    event["requestContext"]["http"]["path"] = json!(path);
-    event["pathParameters"] = params;
-    let raw: Vec<String> = query
-        .as_object()
-        .map(|q| q.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap())).collect())
-        .unwrap_or_default();
-    event["rawQueryString"] = json!(raw.join("&"));
-    event["queryStringParameters"] = query;
-    if let Some(claims) = claims {
-        event["requestContext"]["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
-    }
-    if let Some(body) = body {
-        event["body"] = json!(body.to_string());
-    }
-    from_str(&event.to_string()).unwrap()
-}
-
 fn citizen(sub: &str) -> Value {
     json!({"sub": sub, "name": "测试", "phone_number": "13900000099"})
 }
@@ -279,7 +222,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         .into_iter()
         .map(|f| (f, Recorder::default()))
         .collect();
-    let app = |f: &str| app_of(&env, &recorders[f]);
+    let app = |f: &str| env.app_intercepted(recorders[f].clone());
     let none = Value::Null;
 
     // submit: an upload, the PUT, a report citing it, and a retry of that report.

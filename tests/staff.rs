@@ -553,6 +553,67 @@ async fn the_export_is_excel_ready_csv_of_the_filtered_queue() {
 }
 
 #[tokio::test]
+async fn a_long_export_comes_in_parts_that_join_into_the_whole() {
+    let env = Env::with(crate::harness::Options {
+        export_rows: 2,
+        ..Default::default()
+    })
+    .await;
+    for (n, county) in ["420106", "420111", "420102", "420103", "420106"]
+        .into_iter()
+        .enumerate()
+    {
+        submit(&env, &format!("part-{n}"), "420100", county, "academic").await;
+    }
+    let city = env.staff("city", "", "420100");
+    let mut rows = Vec::new();
+    let mut cursor = String::new();
+    let mut parts = 0;
+    loop {
+        let part = env
+            .http
+            .get(format!("{}/v1/staff/export", env.base))
+            .query(&[("cursor", &cursor)])
+            .bearer_auth(&city)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(part.status(), 200);
+        let next = part
+            .headers()
+            .get("x-export-next-cursor")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let truncated = part.headers()["x-export-truncated"].to_str().unwrap().to_owned();
+        assert_eq!(
+            truncated == "true",
+            next.is_some(),
+            "truncated exactly when a part follows"
+        );
+        let text = part.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert!(lines[0].starts_with("流水号,"), "each part has the header row");
+        assert!(lines.len() - 1 <= 2, "a part holds at most EXPORT_ROWS rows: {text}");
+        rows.extend(lines[1..].iter().map(|l| l.split(',').next().unwrap().to_owned()));
+        parts += 1;
+        match next {
+            Some(next) => cursor = next,
+            None => break,
+        }
+    }
+    assert_eq!(parts, 3, "5 rows in parts of 2");
+    let mut all = rows.clone();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 5, "every report once: {rows:?}");
+    let exports = env.app.records.audit_trail("EXPORTS#420100").await.unwrap();
+    assert_eq!(exports.len(), 3, "each part is recorded");
+    let bad = env
+        .get_path("/v1/staff/export?cursor=not-a-cursor".into(), Some(&city))
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+}
+
+#[tokio::test]
 async fn an_exported_cell_is_never_a_formula() {
     let env = Env::new().await;
     let mut body = form();

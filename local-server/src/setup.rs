@@ -35,6 +35,7 @@ pub async fn connect() -> Result<LocalAws, BoxError> {
         &var("BUCKET_NAME", "suishoupai-evidence-local"),
     );
     settings.reports_per_day = var("REPORTS_PER_DAY", "20").parse()?;
+    settings.export_rows = shared::app::export_rows(var("EXPORT_ROWS", "5000").parse()?)?;
     settings.agencies_file = Some(var("AGENCIES_FILE", "local-server/data/demo-agencies.csv"));
     let sdk = aws::sdk_config(&endpoint).await;
     let table_sdk = aws::sdk_config(&var("AWS_ENDPOINT_URL_DYNAMODB", &endpoint)).await;

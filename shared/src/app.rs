@@ -38,6 +38,9 @@ pub struct Settings {
     /// `READS_PER_MINUTE`: how many times a minute one citizen may read their reports (list or
     /// detail; default 60).
     pub reads_per_minute: u32,
+    /// `EXPORT_ROWS`: rows per part of a CSV export (default and most 5,000: a Lambda answer holds
+    /// 6 MB); a longer export comes in parts the admin site joins.
+    pub export_rows: usize,
     /// `REPORTER_DATA_RETENTION_DAYS`: days after the reply when a report's reporter name and
     /// phone are removed (default 365); the report itself is kept.
     pub reporter_data_days: u32,
@@ -73,6 +76,22 @@ fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, Con
     }
 }
 
+/// The most rows a part of an export may hold: 5,000 rows of about 300 bytes stay well within the
+/// 6 MB of a Lambda answer.
+pub const MAX_EXPORT_ROWS: usize = 5000;
+
+/// `EXPORT_ROWS` checked: 1 to `MAX_EXPORT_ROWS`.
+pub fn export_rows(rows: usize) -> Result<usize, ConfigError> {
+    if (1..=MAX_EXPORT_ROWS).contains(&rows) {
+        Ok(rows)
+    } else {
+        Err(ConfigError::Invalid {
+            name: "EXPORT_ROWS",
+            value: rows.to_string(),
+        })
+    }
+}
+
 impl Settings {
     pub fn from_env() -> Result<Settings, ConfigError> {
         Ok(Settings {
@@ -82,6 +101,7 @@ impl Settings {
             reports_per_day: parsed("REPORTS_PER_DAY", 20)?,
             uploads_per_day: parsed("UPLOADS_PER_DAY", 60)?,
             reads_per_minute: parsed("READS_PER_MINUTE", 60)?,
+            export_rows: export_rows(parsed("EXPORT_ROWS", MAX_EXPORT_ROWS)?)?,
             reporter_data_days: parsed("REPORTER_DATA_RETENTION_DAYS", 365)?,
             upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
             evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
@@ -108,6 +128,7 @@ impl Settings {
             reports_per_day: 20,
             uploads_per_day: 60,
             reads_per_minute: 60,
+            export_rows: MAX_EXPORT_ROWS,
             reporter_data_days: 365,
             upload_url_ttl: Duration::from_secs(900),
             evidence_url_ttl: Duration::from_secs(300),
@@ -209,7 +230,7 @@ impl App {
     /// `AWS_ENDPOINT_URL` for a local AWS).
     pub async fn from_env() -> Result<App, ConfigError> {
         let settings = Settings::from_env()?;
-        let sdk = crate::adapters::sdk::load().await;
+        let sdk = crate::adapters::sdk::load_in_lambda().await;
         let directory = settings.directory(&sdk).await?;
         Ok(App::new(&sdk, settings, directory))
     }
@@ -232,11 +253,7 @@ impl App {
             .build();
         App {
             records: Records::new(dynamo, settings.table.clone()),
-            evidence: EvidenceStore::new(
-                aws_sdk_s3::Client::from_conf(s3_config),
-                settings.bucket.clone(),
-                sdk.credentials_provider(),
-            ),
+            evidence: EvidenceStore::new(s3_config, settings.bucket.clone(), sdk.credentials_provider()),
             directory,
             calendar: Calendar::china(),
             settings,

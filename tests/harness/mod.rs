@@ -4,6 +4,9 @@
 //! so tests run in parallel without seeing each other's data.
 
 pub mod faults;
+mod lambda;
+
+pub use lambda::api_event;
 
 use faults::Faults;
 use local_server::gateway::Local;
@@ -90,6 +93,8 @@ pub struct Options {
     pub reports_per_day: u32,
     pub uploads_per_day: u32,
     pub reads_per_minute: u32,
+    /// Rows per part of an export.
+    pub export_rows: usize,
     /// Reach the local AWS through fault-injecting proxies (`Env::faults` sets the faults), with
     /// Lambda's SDK timeouts.
     pub faults: bool,
@@ -101,6 +106,7 @@ impl Default for Options {
             reports_per_day: 20,
             uploads_per_day: 60,
             reads_per_minute: 60,
+            export_rows: shared::app::MAX_EXPORT_ROWS,
             faults: false,
         }
     }
@@ -119,6 +125,7 @@ impl Env {
         settings.reports_per_day = options.reports_per_day;
         settings.uploads_per_day = options.uploads_per_day;
         settings.reads_per_minute = options.reads_per_minute;
+        settings.export_rows = options.export_rows;
         let (directory, duty_phones) = directory(uuid.as_u64_pair().0 % 10_000_000);
         let faults = Faults::default();
         let (moto, dynamodb) = if options.faults {

@@ -8,12 +8,12 @@ use shared::app::Settings;
 use shared::telemetry::metrics;
 use std::sync::OnceLock;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     metrics::install()?;
     let settings = Settings::from_env()?;
-    let sdk = shared::adapters::sdk::load().await;
+    let sdk = shared::adapters::sdk::load_in_lambda().await;
     let directory = settings.directory(&sdk).await?;
     let sender = notify::provider::from_env(&sdk).await?;
     // Alive until the sandbox ends: a static, not a leak.

@@ -1,6 +1,6 @@
 //! Lambda entry point of `public-board`: wires the runtime and the clients; the handler lives in the lib.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::http::serve::serve(public_board::handle).await
 }

@@ -1,6 +1,11 @@
 //! `GET /v1/staff/export?…`: the filtered queue as CSV (UTF-8 with a BOM, so Excel reads the
 //! Chinese), written page by page. The reporter's identity is not exported, and no cell can be
 //! evaluated as a formula (`spreadsheet::safe_cell`, docs/security.md).
+//!
+//! A part holds at most `EXPORT_ROWS` rows (a Lambda response holds 6 MB); a longer export names
+//! where the next part starts (`x-export-next-cursor`, passed back as `cursor`), and the admin
+//! site joins the parts into one file: a province's year is a few requests, each well within
+//! API Gateway's 29 s.
 
 use crate::queue::filter;
 use shared::app::App;
@@ -12,9 +17,8 @@ use shared::http::request::query_param;
 use shared::http::response::{NO_STORE, text_response};
 use shared::http::{ApiError, Body, Request, Response};
 
-/// Rows per export; a Lambda response holds 6 MB. Narrow the dates for more.
-pub const MAX_ROWS: usize = 5000;
-const PAGE: i32 = 100;
+/// Rows per Query; a part is whole pages, so that the next part starts where this one stopped.
+const PAGE: usize = 100;
 
 const HEADER: [&str; 16] = [
     "流水号",
@@ -45,18 +49,15 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     };
     writer.write_record(HEADER).map_err(fail)?;
     let now = now_cst();
+    let part = app.settings.export_rows;
+    let page_size = i32::try_from(PAGE.min(part)).map_err(|_| ApiError::internal())?;
     let mut rows = 0;
-    let mut truncated = false;
     loop {
         let page = app
             .records
-            .queue(&staff.queue(), &filter, PAGE, cursor.as_deref())
+            .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
             .await?;
         for report in &page.items {
-            if rows == MAX_ROWS {
-                truncated = true;
-                break;
-            }
             let item = staff_list_item(report, &app.directory.regions, app.calendar, &now);
             let reply = report.reply.as_ref();
             let row = [
@@ -85,7 +86,8 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             rows += 1;
         }
         cursor = page.next;
-        if truncated || cursor.is_none() {
+        // Another page might not fit: stop here, and say where the next part starts.
+        if cursor.is_none() || rows + PAGE.min(part) > part {
             break;
         }
     }
@@ -103,7 +105,11 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     );
     headers.insert(
         "x-export-truncated",
-        http::HeaderValue::from_static(if truncated { "true" } else { "false" }),
+        http::HeaderValue::from_static(if cursor.is_some() { "true" } else { "false" }),
     );
+    if let Some(next) = cursor {
+        let next = http::HeaderValue::from_str(&next).map_err(|_| ApiError::internal())?;
+        headers.insert("x-export-next-cursor", next);
+    }
     Ok(response)
 }

@@ -63,12 +63,13 @@ pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats,
             }
         }
     };
-    let months = app.records.stats(&scope, &from, &to).await?;
     let province = &app.directory.regions.province().code;
-    let overdue = app
-        .records
-        .count_overdue(province, &queue, county.as_deref(), &format(&now_cst()))
-        .await?;
+    let now = format(&now_cst());
+    // Independent reads: the period's counters and today's overdue, together.
+    let (months, overdue) = tokio::try_join!(
+        app.records.stats(&scope, &from, &to),
+        app.records.count_overdue(province, &queue, county.as_deref(), &now),
+    )?;
     Ok(Stats {
         scope,
         from,

@@ -1,6 +1,7 @@
 //! One adapter per AWS service; each is the only code that speaks to its service.
 
 pub mod dynamo;
+pub mod https;
 pub mod post_policy;
 pub mod s3;
 pub mod sdk;

@@ -16,6 +16,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{Tag, Tagging};
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 /// The tag every upload carries until a report cites it.
@@ -23,7 +24,10 @@ pub const PENDING_TAG: &str = "claim=pending";
 
 #[derive(Debug, Clone)]
 pub struct EvidenceStore {
-    client: Client,
+    /// Built on first use: functions that never touch evidence (rate, public-board) never pay
+    /// for an S3 client at cold start.
+    client: Arc<OnceLock<Client>>,
+    config: aws_sdk_s3::Config,
     bucket: String,
     /// What POST forms are signed with; the client's own signer covers everything else.
     credentials: Option<SharedCredentialsProvider>,
@@ -42,12 +46,13 @@ fn presigning(ttl: Duration) -> Result<PresigningConfig, StoreError> {
 
 impl EvidenceStore {
     pub fn new(
-        client: Client,
+        config: aws_sdk_s3::Config,
         bucket: impl Into<String>,
         credentials: Option<SharedCredentialsProvider>,
     ) -> EvidenceStore {
         EvidenceStore {
-            client,
+            client: Arc::default(),
+            config,
             bucket: bucket.into(),
             credentials,
         }
@@ -58,14 +63,14 @@ impl EvidenceStore {
     }
 
     pub fn client(&self) -> &Client {
-        &self.client
+        self.client.get_or_init(|| Client::from_conf(self.config.clone()))
     }
 
     /// A PUT for exactly this upload: its content type and length are part of the signature.
     pub async fn presign_put(&self, upload: &Upload, ttl: Duration) -> Result<Presigned, StoreError> {
         let size = i64::try_from(upload.size).map_err(|e| StoreError::request("s3", "presign_put", e))?;
         let request = self
-            .client
+            .client()
             .put_object()
             .bucket(&self.bucket)
             .key(&upload.key)
@@ -111,7 +116,7 @@ impl EvidenceStore {
             session_token: credentials.session_token(),
         };
         let region = self
-            .client
+            .client()
             .config()
             .region()
             .ok_or_else(|| StoreError::request("s3", "presign_uploads", Unexpected("no region to sign for")))?;
@@ -151,7 +156,7 @@ impl EvidenceStore {
             .tag_set(tag)
             .build()
             .map_err(|e| StoreError::request("s3", "mark_claimed", e))?;
-        self.client
+        self.client()
             .put_object_tagging()
             .bucket(&self.bucket)
             .key(key)
@@ -165,7 +170,7 @@ impl EvidenceStore {
     /// A GET of one object, valid for `ttl`.
     pub async fn presign_get(&self, key: &str, ttl: Duration) -> Result<String, StoreError> {
         let request = self
-            .client
+            .client()
             .get_object()
             .bucket(&self.bucket)
             .key(key)
@@ -196,7 +201,7 @@ impl EvidenceStore {
 
     /// What S3 holds at `key`, or `None` if nothing was uploaded there.
     pub async fn head(&self, key: &str) -> Result<Option<StoredObject>, StoreError> {
-        match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+        match self.client().head_object().bucket(&self.bucket).key(key).send().await {
             Ok(output) => Ok(Some(StoredObject {
                 content_type: output.content_type,
                 size: output.content_length.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),

@@ -334,7 +334,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The filtered queue as CSV (UTF-8 with BOM), at most 5000 rows (`x-export-truncated` says if cut). */
+        /**
+         * The filtered queue as CSV (UTF-8 with BOM), in parts of at most 5000 rows.
+         * @description A longer export answers its first part with `x-export-truncated: true` and `x-export-next-cursor`; passing that as `cursor` answers the next part (BOM and header row again). The admin site joins the parts into one file.
+         */
         get: operations["exportQueue"];
         put?: never;
         post?: never;
@@ -1638,6 +1641,8 @@ export interface operations {
     exportQueue: {
         parameters: {
             query?: {
+                /** @description The previous part's `x-export-next-cursor`; absent or empty for the first part. */
+                cursor?: string;
                 /** @description Empty means any. */
                 status?: "pending" | "processing" | "replied" | "";
                 /** @description Empty means any. */
@@ -1657,9 +1662,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The CSV. */
+            /** @description The CSV, or one part of it. */
             200: {
                 headers: {
+                    /** @description Whether more parts follow. */
+                    "x-export-truncated"?: "true" | "false";
+                    /** @description Where the next part starts; absent on the last part. */
+                    "x-export-next-cursor"?: string;
                     [name: string]: unknown;
                 };
                 content: {

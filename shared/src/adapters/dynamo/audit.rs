@@ -7,6 +7,7 @@ use super::items::{number_attr, text_attr, text_of};
 use super::reports::all_pages;
 use crate::adapters::StoreError;
 use crate::domain::staff::Staff;
+use sha2::{Digest, Sha256};
 
 const AUDIT_TTL_SECONDS: i64 = 3 * 365 * 24 * 3600;
 
@@ -24,11 +25,15 @@ pub struct AuditEntry {
 }
 
 impl Records {
+    /// `distinct` tells apart entries of one person, one second and one kind that must both be
+    /// kept (the parts of an export); empty for reads.
+    #[allow(clippy::too_many_arguments)]
     async fn audit(
         &self,
         pk: String,
         staff: &Staff,
         what: &str,
+        distinct: &str,
         detail: &str,
         at: &str,
         now_epoch: i64,
@@ -36,7 +41,7 @@ impl Records {
         let item = [
             ("pk", text_attr(pk)),
             // Two reads by one person in one second are one entry: the trail says who and when.
-            ("sk", text_attr(format!("{at}#{}#{what}", staff.sub))),
+            ("sk", text_attr(format!("{at}#{}#{what}{distinct}", staff.sub))),
             ("entity", text_attr("audit")),
             ("what", text_attr(what)),
             ("at", text_attr(at)),
@@ -61,7 +66,7 @@ impl Records {
 
     /// Records that `staff` opened the detail of `serial` (with the reporter's identity masked).
     pub async fn audit_view(&self, serial: &str, staff: &Staff, at: &str, now_epoch: i64) -> Result<(), StoreError> {
-        self.audit(format!("AUDIT#{serial}"), staff, "viewed", "", at, now_epoch)
+        self.audit(format!("AUDIT#{serial}"), staff, "viewed", "", "", at, now_epoch)
             .await
     }
 
@@ -75,10 +80,17 @@ impl Records {
         now_epoch: i64,
     ) -> Result<(), StoreError> {
         let detail = format!("{filters} ({rows} rows)");
+        // Each part of a long export is its own entry, though they come within a second.
+        let digest = Sha256::digest(filters.as_bytes());
+        let distinct = format!(
+            "#{:016x}",
+            u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())
+        );
         self.audit(
             format!("AUDIT#EXPORTS#{}", staff.region),
             staff,
             "exported",
+            &distinct,
             &detail,
             at,
             now_epoch,

@@ -1,0 +1,342 @@
+//! `cold-start`: a local Lambda Runtime API (`next`, `response`, `error`, `init/error`) that
+//! starts each function binary as Lambda would, feeds it a sample event, and times it. Run by
+//! `scripts/bench-cold`, which also starts the local AWS behind the functions.
+//!
+//! Usage: `cold-start RUNS WARM NAME=BINARY:EVENT...` (the first NAME is the baseline). Each of
+//! RUNS rounds starts every binary once, in turn: init is the time from exec to its first
+//! `GET /runtime/invocation/next`; first is the first invocation (event handed out → response
+//! posted); then WARM more invocations of the same event. Peak resident memory is the process's
+//! `VmHWM` after them. Prints a Markdown table, each figure also as a ratio to the baseline.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::routing::{get, post};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::{mpsc, oneshot};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A function waiting in `next`: when it asked, and where its event goes.
+struct Waiting {
+    at: Instant,
+    event: oneshot::Sender<(String, Bytes)>,
+}
+
+/// What a function posted for an invocation.
+struct Posted {
+    at: Instant,
+    request_id: String,
+    outcome: Result<Bytes, String>,
+}
+
+#[derive(Clone)]
+struct Api {
+    waiting: mpsc::UnboundedSender<Waiting>,
+    posted: mpsc::UnboundedSender<Posted>,
+}
+
+const PREFIX: &str = "/2018-06-01/runtime";
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+async fn next(State(api): State<Api>) -> Result<(HeaderMap, Bytes), StatusCode> {
+    let (event, delivered) = oneshot::channel();
+    let at = Instant::now();
+    api.waiting
+        .send(Waiting { at, event })
+        .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?;
+    // The driver drops the sender when it moves on to another process: this one was killed.
+    let (request_id, body) = delivered.await.map_err(|_| StatusCode::GONE)?;
+    let deadline = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default() + TIMEOUT;
+    let mut headers = HeaderMap::new();
+    let header = |value: String| HeaderValue::from_str(&value).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR);
+    headers.insert("lambda-runtime-aws-request-id", header(request_id)?);
+    headers.insert("lambda-runtime-deadline-ms", header(deadline.as_millis().to_string())?);
+    headers.insert(
+        "lambda-runtime-invoked-function-arn",
+        HeaderValue::from_static("arn:aws:lambda:cn-north-1:000000000000:function:bench"),
+    );
+    headers.insert(
+        "lambda-runtime-trace-id",
+        HeaderValue::from_static("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0"),
+    );
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    Ok((headers, body))
+}
+
+async fn response(State(api): State<Api>, Path(request_id): Path<String>, body: Bytes) -> StatusCode {
+    post_outcome(&api, request_id, Ok(body))
+}
+
+async fn error(State(api): State<Api>, Path(request_id): Path<String>, body: Bytes) -> StatusCode {
+    post_outcome(&api, request_id, Err(String::from_utf8_lossy(&body).into_owned()))
+}
+
+async fn init_error(State(api): State<Api>, body: Bytes) -> StatusCode {
+    post_outcome(&api, "init".into(), Err(String::from_utf8_lossy(&body).into_owned()))
+}
+
+fn post_outcome(api: &Api, request_id: String, outcome: Result<Bytes, String>) -> StatusCode {
+    let posted = Posted {
+        at: Instant::now(),
+        request_id,
+        outcome,
+    };
+    match api.posted.send(posted) {
+        Ok(()) => StatusCode::ACCEPTED,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// One function under test.
+struct Subject {
+    name: String,
+    binary: String,
+    event: Bytes,
+}
+
+impl Subject {
+    fn parse(arg: &str) -> Result<Subject, BoxError> {
+        let (name, rest) = arg.split_once('=').ok_or("expected NAME=BINARY:EVENT")?;
+        let (binary, event) = rest.split_once(':').ok_or("expected NAME=BINARY:EVENT")?;
+        let event = std::fs::read(event).map_err(|e| format!("{event}: {e}"))?;
+        Ok(Subject {
+            name: name.to_owned(),
+            binary: binary.to_owned(),
+            event: Bytes::from(event),
+        })
+    }
+}
+
+/// What one cold start of one function measured.
+struct Start {
+    init: Duration,
+    first: Duration,
+    warm: Vec<Duration>,
+    peak_kib: u64,
+}
+
+struct Driver {
+    port: u16,
+    waiting: mpsc::UnboundedReceiver<Waiting>,
+    posted: mpsc::UnboundedReceiver<Posted>,
+    invocations: u64,
+}
+
+impl Driver {
+    async fn waiting(&mut self, name: &str) -> Result<Waiting, BoxError> {
+        match tokio::time::timeout(TIMEOUT, self.waiting.recv()).await {
+            Ok(Some(waiting)) => Ok(waiting),
+            _ => Err(format!("{name}: no call to next within {TIMEOUT:?}").into()),
+        }
+    }
+
+    /// Hands the event to a waiting function and times its answer.
+    async fn invoke(&mut self, subject: &Subject, waiting: Waiting) -> Result<Duration, BoxError> {
+        self.invocations += 1;
+        let request_id = format!("bench-{}", self.invocations);
+        let sent = Instant::now();
+        waiting
+            .event
+            .send((request_id.clone(), subject.event.clone()))
+            .map_err(|_| format!("{}: next went away", subject.name))?;
+        let posted = match tokio::time::timeout(TIMEOUT, self.posted.recv()).await {
+            Ok(Some(posted)) => posted,
+            _ => return Err(format!("{}: no answer within {TIMEOUT:?}", subject.name).into()),
+        };
+        if posted.request_id != request_id {
+            return Err(format!(
+                "{}: answer for {} instead of {request_id}",
+                subject.name, posted.request_id
+            )
+            .into());
+        }
+        let body = posted
+            .outcome
+            .map_err(|e| format!("{}: the function failed: {e}", subject.name))?;
+        // An HTTP function answers API Gateway's shape: a 5xx is a failure, not a figure.
+        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&body)
+            && let Some(status) = answer.get("statusCode").and_then(|s| s.as_u64())
+            && status >= 500
+        {
+            return Err(format!(
+                "{}: answered {status}: {}",
+                subject.name,
+                String::from_utf8_lossy(&body)
+            )
+            .into());
+        }
+        Ok(posted.at - sent)
+    }
+
+    async fn cold_start(&mut self, subject: &Subject, warm: usize) -> Result<Start, BoxError> {
+        let started = Instant::now();
+        let mut child = Command::new(&subject.binary)
+            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
+            .env("AWS_LAMBDA_FUNCTION_NAME", &subject.name)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{}", subject.name))
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", subject.binary))?;
+        let result = self.measure(subject, warm, child.id(), started).await;
+        drop(child.kill());
+        drop(child.wait());
+        // Only now may its last `next` fail: the process can no longer see the answer.
+        result.map(|(start, idle)| {
+            drop(idle);
+            start
+        })
+    }
+
+    /// The figures of one start, and the function's last call to `next`, still unanswered.
+    async fn measure(
+        &mut self,
+        subject: &Subject,
+        warm: usize,
+        pid: u32,
+        started: Instant,
+    ) -> Result<(Start, Waiting), BoxError> {
+        let waiting = self.waiting(&subject.name).await?;
+        let init = waiting.at - started;
+        let first = self.invoke(subject, waiting).await?;
+        let mut warm_times = Vec::with_capacity(warm);
+        for _ in 0..warm {
+            let waiting = self.waiting(&subject.name).await?;
+            warm_times.push(self.invoke(subject, waiting).await?);
+        }
+        // Wait for the next `next`, so that the process is idle when its memory is read.
+        let idle = self.waiting(&subject.name).await?;
+        let start = Start {
+            init,
+            first,
+            warm: warm_times,
+            peak_kib: peak_kib(pid)?,
+        };
+        Ok((start, idle))
+    }
+}
+
+/// The process's peak resident set (`VmHWM`), in KiB.
+fn peak_kib(pid: u32) -> Result<u64, BoxError> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmHWM".into())
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The figures of one function over all its starts.
+struct Figures {
+    name: String,
+    init: f64,
+    first: f64,
+    warm: f64,
+    peak_mb: f64,
+    size: u64,
+}
+
+fn figures(subject: &Subject, starts: &[Start]) -> Result<Figures, BoxError> {
+    let peak = starts.iter().map(|s| s.peak_kib).max().unwrap_or(0);
+    Ok(Figures {
+        name: subject.name.clone(),
+        init: ms(median(starts.iter().map(|s| s.init).collect())),
+        first: ms(median(starts.iter().map(|s| s.first).collect())),
+        warm: ms(median(starts.iter().flat_map(|s| s.warm.iter().copied()).collect())),
+        peak_mb: peak as f64 / 1024.0,
+        size: std::fs::metadata(&subject.binary)?.len(),
+    })
+}
+
+fn print_table(all: &[Figures], runs: usize, warm: usize) {
+    let Some(base) = all.first() else { return };
+    println!("{runs} cold starts of each, {warm} warm invocations after each; medians (peak memory: the highest)\n");
+    println!(
+        "| function | init ms | init ÷ {} | first ms | warm p50 ms | first ÷ warm | peak RSS MB | binary bytes |",
+        base.name
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for f in all {
+        println!(
+            "| {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {} |",
+            f.name,
+            f.init,
+            f.init / base.init,
+            f.first,
+            f.warm,
+            f.first / f.warm,
+            f.peak_mb,
+            f.size
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [runs, warm, subjects @ ..] = args.as_slice() else {
+        return Err("usage: cold-start RUNS WARM NAME=BINARY:EVENT...".into());
+    };
+    let (runs, warm): (usize, usize) = (runs.parse()?, warm.parse()?);
+    let subjects = subjects
+        .iter()
+        .map(|s| Subject::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if subjects.is_empty() || runs == 0 {
+        return Err("at least one function and one run".into());
+    }
+
+    let (waiting_tx, waiting) = mpsc::unbounded_channel();
+    let (posted_tx, posted) = mpsc::unbounded_channel();
+    let api = Api {
+        waiting: waiting_tx,
+        posted: posted_tx,
+    };
+    let router = Router::new()
+        .route(&format!("{PREFIX}/invocation/next"), get(next))
+        .route(&format!("{PREFIX}/invocation/{{id}}/response"), post(response))
+        .route(&format!("{PREFIX}/invocation/{{id}}/error"), post(error))
+        .route(&format!("{PREFIX}/init/error"), post(init_error))
+        .with_state(api);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let port = listener.local_addr()?.port();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let mut driver = Driver {
+        port,
+        waiting,
+        posted,
+        invocations: 0,
+    };
+    let mut starts: Vec<Vec<Start>> = subjects.iter().map(|_| Vec::new()).collect();
+    // Round by round, so that every function meets the same machine conditions.
+    for round in 0..runs {
+        for (subject, starts) in subjects.iter().zip(starts.iter_mut()) {
+            starts.push(driver.cold_start(subject, warm).await?);
+        }
+        eprintln!("round {} of {runs} done", round + 1);
+    }
+    let all = subjects
+        .iter()
+        .zip(&starts)
+        .map(|(subject, starts)| figures(subject, starts))
+        .collect::<Result<Vec<_>, _>>()?;
+    print_table(&all, runs, warm);
+    Ok(())
+}
