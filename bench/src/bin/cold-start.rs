@@ -6,7 +6,8 @@
 //! RUNS rounds starts every binary once, in turn: init is the time from exec to its first
 //! `GET /runtime/invocation/next`; first is the first invocation (event handed out → response
 //! posted); then WARM more invocations of the same event. Peak resident memory is the process's
-//! `VmHWM` after them. Prints a Markdown table, each figure also as a ratio to the baseline.
+//! `VmHWM` after them, and its time on a CPU in each phase. Prints a Markdown table, init also as
+//! a ratio to the baseline.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -116,6 +117,9 @@ struct Start {
     first: Duration,
     warm: Vec<Duration>,
     peak_kib: u64,
+    /// On-CPU time of the process (all its threads) during init, the first invocation, and the
+    /// warm ones on average: what of a wait was the function's own work.
+    cpu: [Duration; 3],
 }
 
 struct Driver {
@@ -205,19 +209,29 @@ impl Driver {
     ) -> Result<(Start, Waiting), BoxError> {
         let waiting = self.waiting(&subject.name).await?;
         let init = waiting.at - started;
+        let cpu_init = cpu_time(pid)?;
         let first = self.invoke(subject, waiting).await?;
         let mut warm_times = Vec::with_capacity(warm);
-        for _ in 0..warm {
+        let mut cpu_first = Duration::ZERO;
+        for n in 0..warm {
             let waiting = self.waiting(&subject.name).await?;
+            if n == 0 {
+                cpu_first = cpu_time(pid)? - cpu_init;
+            }
             warm_times.push(self.invoke(subject, waiting).await?);
         }
         // Wait for the next `next`, so that the process is idle when its memory is read.
         let idle = self.waiting(&subject.name).await?;
+        let cpu_warm = match u32::try_from(warm) {
+            Ok(n) if n > 0 => (cpu_time(pid)? - cpu_init - cpu_first) / n,
+            _ => Duration::ZERO,
+        };
         let start = Start {
             init,
             first,
             warm: warm_times,
             peak_kib: peak_kib(pid)?,
+            cpu: [cpu_init, cpu_first, cpu_warm],
         };
         Ok((start, idle))
     }
@@ -231,6 +245,20 @@ fn peak_kib(pid: u32) -> Result<u64, BoxError> {
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .ok_or_else(|| "no VmHWM".into())
+}
+
+/// The process's time on a CPU so far, all threads (`/proc/PID/task/*/schedstat`, in ns).
+fn cpu_time(pid: u32) -> Result<Duration, BoxError> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let stat = std::fs::read_to_string(task?.path().join("schedstat"))?;
+        total += stat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    Ok(Duration::from_nanos(total))
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {
@@ -250,6 +278,7 @@ struct Figures {
     warm: f64,
     peak_mb: f64,
     size: u64,
+    cpu: [f64; 3],
 }
 
 fn figures(subject: &Subject, starts: &[Start]) -> Result<Figures, BoxError> {
@@ -261,6 +290,7 @@ fn figures(subject: &Subject, starts: &[Start]) -> Result<Figures, BoxError> {
         warm: ms(median(starts.iter().flat_map(|s| s.warm.iter().copied()).collect())),
         peak_mb: peak as f64 / 1024.0,
         size: std::fs::metadata(&subject.binary)?.len(),
+        cpu: [0, 1, 2].map(|i| ms(median(starts.iter().map(|s| s.cpu[i]).collect()))),
     })
 }
 
@@ -268,13 +298,13 @@ fn print_table(all: &[Figures], runs: usize, warm: usize) {
     let Some(base) = all.first() else { return };
     println!("{runs} cold starts of each, {warm} warm invocations after each; medians (peak memory: the highest)\n");
     println!(
-        "| function | init ms | init ÷ {} | first ms | warm p50 ms | first ÷ warm | peak RSS MB | binary bytes |",
+        "| function | init ms | init ÷ {} | first ms | warm p50 ms | first ÷ warm | peak RSS MB | binary bytes | CPU ms: init / first / warm |",
         base.name
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for f in all {
         println!(
-            "| {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {} |",
+            "| {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {:.2} / {:.2} / {:.2} |",
             f.name,
             f.init,
             f.init / base.init,
@@ -282,7 +312,10 @@ fn print_table(all: &[Figures], runs: usize, warm: usize) {
             f.warm,
             f.first / f.warm,
             f.peak_mb,
-            f.size
+            f.size,
+            f.cpu[0],
+            f.cpu[1],
+            f.cpu[2]
         );
     }
 }
