@@ -12,6 +12,7 @@ mod contract;
 mod events;
 mod evidence;
 mod faults;
+mod institutions;
 mod journey;
 mod layers;
 mod logs;

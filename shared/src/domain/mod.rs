@@ -11,6 +11,7 @@ pub mod error;
 pub mod evidence;
 pub mod idempotency;
 pub mod input;
+pub mod institution;
 #[cfg(test)]
 mod lifecycle_props;
 pub mod number;

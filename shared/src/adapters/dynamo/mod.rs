@@ -26,6 +26,7 @@
 
 mod audit;
 mod cursor;
+mod institutions;
 mod items;
 mod reads;
 mod repeats;
@@ -37,6 +38,7 @@ mod uploads;
 
 pub use audit::AuditEntry;
 pub use cursor::{ListError, Page};
+pub use institutions::ImportCount;
 pub use reports::{Allowance, CreateOutcome, IdempotencyRecord, NewReport, SaveOutcome};
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;

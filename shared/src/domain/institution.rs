@@ -1,0 +1,463 @@
+//! The institution registry (issue 16): the training institutions a province knows, what the
+//! national supervision platform (全国校外教育培训监管与服务综合平台) says of each, and how a
+//! registry CSV, as a clerk saves it from Excel, becomes them: every row checked, every error
+//! named by line and column, nothing taken from a file with any error.
+
+use super::regions::{Level, Regions};
+use super::repeat::normalise;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// 学科类 / 非学科类 / 未知: a non-subject institution teaching school subjects is illegal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Subject,
+    NonSubject,
+    Unknown,
+}
+
+/// 正常 / 停办 / 注销.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Normal,
+    Suspended,
+    Cancelled,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Subject => "学科类",
+            Kind::NonSubject => "非学科类",
+            Kind::Unknown => "未知",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Kind> {
+        match text {
+            "学科类" | "学科" | "subject" => Some(Kind::Subject),
+            "非学科类" | "非学科" | "non_subject" => Some(Kind::NonSubject),
+            "未知" | "" | "unknown" => Some(Kind::Unknown),
+            _ => None,
+        }
+    }
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Normal => "正常",
+            State::Suspended => "停办",
+            State::Cancelled => "注销",
+        }
+    }
+
+    fn parse(text: &str) -> Option<State> {
+        match text {
+            "正常" | "" | "normal" => Some(State::Normal),
+            "停办" | "suspended" => Some(State::Suspended),
+            "注销" | "cancelled" => Some(State::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Institution {
+    /// Stable across re-imports: from the credit code when there is one, else from the county and
+    /// the normalised name, so that importing the same file again updates in place.
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// 统一社会信用代码 (GB 32100-2015), checked.
+    pub credit_code: Option<String>,
+    /// 办学许可证号, as issued (no common format).
+    pub licence: Option<String>,
+    pub county: String,
+    pub address: String,
+    pub kind: Kind,
+    /// Registered on the national supervision platform.
+    pub on_platform: bool,
+    pub state: State,
+}
+
+impl Institution {
+    /// Whether `query` (already normalised) names it: a prefix or part of its name or an alias.
+    /// The rank orders suggestions: a name's prefix first, then an alias's, then a part of either.
+    pub fn rank(&self, query: &str) -> Option<u8> {
+        if query.is_empty() {
+            return None;
+        }
+        let name = normalise(&self.name);
+        let aliases: Vec<String> = self.aliases.iter().map(|a| normalise(a)).collect();
+        if name.starts_with(query) {
+            Some(0)
+        } else if aliases.iter().any(|a| a.starts_with(query)) {
+            Some(1)
+        } else if name.contains(query) || aliases.iter().any(|a| a.contains(query)) {
+            Some(2)
+        } else {
+            None
+        }
+    }
+}
+
+/// The characters of a unified social credit code, each worth its index (no I, O, S, V, Z).
+const CREDIT_CODE_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// A unified social credit code: 18 characters of its alphabet whose last is the check
+/// character of the first 17 (GB 32100-2015, 5.2).
+pub fn valid_credit_code(code: &str) -> bool {
+    let values: Option<Vec<u32>> = code
+        .chars()
+        .map(|c| CREDIT_CODE_CHARS.find(c).and_then(|i| u32::try_from(i).ok()))
+        .collect();
+    let Some(values) = values else { return false };
+    if values.len() != 18 {
+        return false;
+    }
+    let sum: u32 = values.iter().zip(CREDIT_CODE_WEIGHTS).map(|(v, w)| v * w).sum();
+    (31 - sum % 31) % 31 == values[17]
+}
+
+/// One problem of one row, for the per-row error list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// The file's line, counting the header as line 1.
+    pub line: usize,
+    pub column: &'static str,
+    pub message: String,
+}
+
+/// The registry file's columns, by their Chinese header (an English one is read too).
+const COLUMNS: [(&str, &str); 9] = [
+    ("机构名称", "name"),
+    ("别名", "aliases"),
+    ("统一社会信用代码", "credit_code"),
+    ("办学许可证号", "licence"),
+    ("区县", "county"),
+    ("地址", "address"),
+    ("类型", "kind"),
+    ("是否在全国监管平台", "on_platform"),
+    ("状态", "state"),
+];
+
+/// The text of a registry file as Excel or WPS saves it: UTF-8 (with or without a BOM) or GBK
+/// ("CSV (逗号分隔)" on a Chinese Windows).
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => encoding_rs::GBK.decode(bytes).0.into_owned(),
+    }
+}
+
+/// Reads a registry file for the province of `regions`: every institution, or every row's
+/// errors (then nothing is to be imported). A name repeated within one county is an error.
+pub fn parse_csv(text: &str, regions: &Regions) -> Result<Vec<Institution>, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut errors = Vec::new();
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_owned()).collect(),
+        Err(e) => {
+            return Err(vec![RowError {
+                line: 1,
+                column: "",
+                message: format!("无法读取表头：{e}"),
+            }]);
+        }
+    };
+    let position = |(chinese, english): (&str, &str)| header.iter().position(|h| h == chinese || h == english);
+    let columns: Vec<Option<usize>> = COLUMNS.iter().map(|c| position(*c)).collect();
+    for ((chinese, _), index) in COLUMNS.iter().zip(&columns) {
+        if index.is_none() && matches!(*chinese, "机构名称" | "区县") {
+            errors.push(RowError {
+                line: 1,
+                column: chinese,
+                message: format!("缺少“{chinese}”列"),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let counties = county_names(regions);
+    let mut institutions: Vec<Institution> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(RowError {
+                    line,
+                    column: "",
+                    message: format!("无法读取该行：{e}"),
+                });
+                continue;
+            }
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |i: usize| {
+            columns[i]
+                .and_then(|c| record.get(c))
+                .map(str::trim)
+                .unwrap_or_default()
+        };
+        let row = Row {
+            line,
+            cells: std::array::from_fn(cell),
+        };
+        match row.institution(regions, &counties) {
+            Ok(institution) => {
+                if let Some(first) = seen.insert(institution.id.clone(), line) {
+                    errors.push(RowError {
+                        line,
+                        column: "机构名称",
+                        message: format!("与第{first}行是同一机构"),
+                    });
+                } else {
+                    institutions.push(institution);
+                }
+            }
+            Err(mut row_errors) => errors.append(&mut row_errors),
+        }
+    }
+    if errors.is_empty() {
+        Ok(institutions)
+    } else {
+        Err(errors)
+    }
+}
+
+/// County names of the province, each to its code; a name two counties share maps to none.
+fn county_names(regions: &Regions) -> HashMap<String, Option<String>> {
+    let mut names: HashMap<String, Option<String>> = HashMap::new();
+    for city in regions.cities() {
+        for county in regions.counties_of(city) {
+            names
+                .entry(county.name.clone())
+                .and_modify(|code| *code = None)
+                .or_insert_with(|| Some(county.code.clone()));
+        }
+    }
+    names
+}
+
+struct Row<'a> {
+    line: usize,
+    cells: [&'a str; 9],
+}
+
+impl Row<'_> {
+    fn error(&self, column: usize, message: String) -> RowError {
+        RowError {
+            line: self.line,
+            column: COLUMNS[column].0,
+            message,
+        }
+    }
+
+    fn institution(
+        &self,
+        regions: &Regions,
+        counties: &HashMap<String, Option<String>>,
+    ) -> Result<Institution, Vec<RowError>> {
+        let [
+            name,
+            aliases,
+            credit_code,
+            licence,
+            county,
+            address,
+            kind,
+            on_platform,
+            state,
+        ] = self.cells;
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(self.error(0, "机构名称不能为空".into()));
+        } else if name.chars().count() > 100 {
+            errors.push(self.error(0, "机构名称不能超过100个字".into()));
+        }
+        let credit_code = credit_code.to_uppercase();
+        if !credit_code.is_empty() && !valid_credit_code(&credit_code) {
+            errors.push(self.error(2, format!("“{credit_code}”不是有效的统一社会信用代码")));
+        }
+        let county_code = if Regions::is_code(county) {
+            regions
+                .get(county)
+                .filter(|r| r.level == Level::County)
+                .map(|r| r.code.clone())
+        } else {
+            counties.get(county).cloned().flatten()
+        };
+        let county_code = match county_code {
+            Some(code) => code,
+            None => {
+                let message = match counties.get(county) {
+                    Some(None) => format!("“{county}”有重名区县，请填写6位区县代码"),
+                    _ if county.is_empty() => "区县不能为空".into(),
+                    _ => format!("“{county}”不是本省的区县"),
+                };
+                errors.push(self.error(4, message));
+                String::new()
+            }
+        };
+        let kind = Kind::parse(kind).unwrap_or_else(|| {
+            errors.push(self.error(6, format!("类型应为学科类、非学科类或未知，而不是“{kind}”")));
+            Kind::Unknown
+        });
+        let on_platform = match on_platform {
+            "是" | "yes" | "true" | "1" => true,
+            "否" | "no" | "false" | "0" | "" => false,
+            other => {
+                errors.push(self.error(7, format!("应为是或否，而不是“{other}”")));
+                false
+            }
+        };
+        let state = State::parse(state).unwrap_or_else(|| {
+            errors.push(self.error(8, format!("状态应为正常、停办或注销，而不是“{state}”")));
+            State::Normal
+        });
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let aliases: Vec<String> = aliases
+            .split(['、', ';', '；', '|'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty() && *a != name)
+            .map(str::to_owned)
+            .collect();
+        let credit_code = (!credit_code.is_empty()).then_some(credit_code);
+        Ok(Institution {
+            id: institution_id(&county_code, name, credit_code.as_deref()),
+            name: name.to_owned(),
+            aliases,
+            credit_code,
+            licence: (!licence.is_empty()).then(|| licence.to_owned()),
+            county: county_code,
+            address: address.to_owned(),
+            kind,
+            on_platform,
+            state,
+        })
+    }
+}
+
+/// The registry's id of an institution: its credit code, or a digest of its county and its
+/// normalised name.
+pub fn institution_id(county: &str, name: &str, credit_code: Option<&str>) -> String {
+    match credit_code {
+        Some(code) => code.to_owned(),
+        None => {
+            let digest = Sha256::digest(format!("{county}#{}", normalise(name)).as_bytes());
+            let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("N{county}{hex}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hubei() -> Regions {
+        Regions::from_csv(include_str!("../../data/hubei-regions.csv")).unwrap()
+    }
+
+    const HEADER: &str = "机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n";
+
+    #[test]
+    fn a_credit_code_is_checked_by_its_last_character() {
+        assert!(valid_credit_code("91350100M000100Y43"), "the standard's example");
+        assert!(!valid_credit_code("91350100M000100Y44"));
+        assert!(!valid_credit_code("91350100M000100Y4"), "17 characters");
+        assert!(!valid_credit_code("91350100M000100I43"), "I is not in the alphabet");
+    }
+
+    #[test]
+    fn a_clean_file_gives_every_institution() {
+        let text = format!(
+            "{HEADER}某某学堂,学堂;某某教育,91350100M000100Y43,教民123,武昌区,中南路1号,学科类,是,正常\n\
+             星星艺术中心,,,,420111,珞喻路2号,非学科类,否,停办\n"
+        );
+        let list = parse_csv(&text, &hubei()).unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].county, "420106");
+        assert_eq!(list[0].aliases, ["学堂", "某某教育"]);
+        assert_eq!(list[0].id, "91350100M000100Y43");
+        assert!(list[0].on_platform);
+        assert_eq!((list[1].kind, list[1].state), (Kind::NonSubject, State::Suspended));
+        assert!(list[1].id.starts_with("N420111"));
+    }
+
+    #[test]
+    fn every_bad_row_is_named_and_nothing_is_taken() {
+        let text = format!(
+            "{HEADER}好机构,,,,武昌区,,学科类,是,正常\n\
+             ,,91350100M000100Y44,,不存在区,,培训类,也许,关门\n\
+             好机构,,,,420106,,,,\n"
+        );
+        let errors = parse_csv(&text, &hubei()).unwrap_err();
+        let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(
+            at,
+            [
+                (3, "机构名称"),
+                (3, "统一社会信用代码"),
+                (3, "区县"),
+                (3, "类型"),
+                (3, "是否在全国监管平台"),
+                (3, "状态"),
+                (4, "机构名称")
+            ]
+        );
+        assert!(errors[6].message.contains("第2行"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_file_without_its_key_columns_says_so() {
+        let errors = parse_csv("名称,地址\n甲,乙\n", &hubei()).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|e| e.line == 1));
+    }
+
+    #[test]
+    fn gbk_and_a_bom_read_as_the_same_text() {
+        let text = format!("{HEADER}某某学堂,,,,武昌区,,,,\n");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        assert_eq!(decode(&gbk), text);
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(decode(&bom), text);
+    }
+
+    #[test]
+    fn suggestions_match_width_spaces_and_aliases() {
+        let text = format!("{HEADER}ＡＢＣ 英语学校,小蜜蜂,,,武昌区,,,,\n");
+        let school = parse_csv(&text, &hubei()).unwrap().remove(0);
+        assert_eq!(school.rank(&normalise("abc英语")), Some(0));
+        assert_eq!(school.rank(&normalise("小 蜜")), Some(1));
+        assert_eq!(school.rank(&normalise("英语")), Some(2));
+        assert_eq!(school.rank(&normalise("数学")), None);
+        assert_eq!(school.rank(""), None);
+    }
+
+    #[test]
+    fn the_same_row_imported_twice_has_the_same_id() {
+        assert_eq!(
+            institution_id("420106", "某某 学堂", None),
+            institution_id("420106", "某某学堂", None)
+        );
+        assert_ne!(
+            institution_id("420106", "某某学堂", None),
+            institution_id("420111", "某某学堂", None)
+        );
+    }
+}
