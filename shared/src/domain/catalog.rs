@@ -2,6 +2,7 @@
 //! the facts of `data/catalog.json` and `data/notice.json`, compiled into the binary.
 
 use serde::{Deserialize, Serialize};
+use super::digest::hex;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
@@ -136,7 +137,7 @@ fn notice_version(notice: &Notice, reportable: &[Named]) -> String {
         hash.update(named.name.as_bytes());
         hash.update([0]);
     }
-    hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+    hex(&hash.finalize()[..6])
 }
 
 #[cfg(test)]

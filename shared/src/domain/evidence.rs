@@ -5,7 +5,7 @@
 use super::Rejection;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use super::digest::sha256_hex;
 
 const MIB: u64 = 1024 * 1024;
 pub const MAX_IMAGES: usize = 3;
@@ -111,8 +111,7 @@ pub struct Upload {
 
 /// The hashed owner segment of a citizen's upload keys: stable, and it does not expose `sub`.
 pub fn owner_of(sub: &str) -> String {
-    let digest = Sha256::digest(sub.as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    sha256_hex(sub, 16)
 }
 
 /// Where a citizen's uploads live in the bucket.

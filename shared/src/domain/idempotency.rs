@@ -2,7 +2,7 @@
 //! the same key with another body is a conflict.
 
 use super::Rejection;
-use sha2::{Digest, Sha256};
+use super::digest::sha256_hex;
 
 pub const MAX_KEY_LEN: usize = 128;
 
@@ -24,7 +24,7 @@ pub fn check_key(key: &str) -> Result<(), Rejection> {
 pub fn fingerprint(body: &serde_json::Value) -> String {
     // serde_json's map is ordered by key, so serialising the parsed value is canonical.
     let canonical = serde_json::to_vec(body).unwrap_or_default();
-    Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(&canonical, 32)
 }
 
 #[cfg(test)]

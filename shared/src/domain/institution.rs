@@ -6,7 +6,7 @@
 use super::regions::{Level, Regions};
 use super::repeat::normalise;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use super::digest::sha256_hex;
 use std::collections::HashMap;
 
 /// 学科类 / 非学科类 / 未知: a non-subject institution teaching school subjects is illegal.
@@ -357,9 +357,7 @@ pub fn institution_id(county: &str, name: &str, credit_code: Option<&str>) -> St
     match credit_code {
         Some(code) => code.to_owned(),
         None => {
-            let digest = Sha256::digest(format!("{county}#{}", normalise(name)).as_bytes());
-            let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-            format!("N{county}{hex}")
+            format!("N{county}{}", sha256_hex(format!("{county}#{}", normalise(name)), 8))
         }
     }
 }

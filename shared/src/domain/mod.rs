@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod calendar;
 pub mod catalog;
 pub mod deadlines;
+pub mod digest;
 pub mod dispatch;
 pub mod draft;
 pub mod error;

@@ -4,7 +4,7 @@
 //! keys the store indexes, so finding them is a key lookup, never a scan.
 
 use chrono::{DateTime, Duration, FixedOffset};
-use sha2::{Digest, Sha256};
+use super::digest::sha256_hex;
 
 /// How far back a report looks for the ones it repeats.
 pub const WINDOW_DAYS: i64 = 90;
@@ -33,9 +33,7 @@ pub fn keys(county: &str, target: &str, address: &str) -> Vec<String> {
         .filter_map(|(what, text)| {
             let text = normalise(text);
             (!text.is_empty()).then(|| {
-                let digest = Sha256::digest(text.as_bytes());
-                let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-                format!("REPEAT#{county}#{what}#{hex}")
+                format!("REPEAT#{county}#{what}#{}", sha256_hex(&text, 16))
             })
         })
         .collect()

@@ -7,7 +7,7 @@ use super::items::{number_attr, text_attr, text_of};
 use super::reports::all_pages;
 use crate::adapters::StoreError;
 use crate::domain::staff::Staff;
-use sha2::{Digest, Sha256};
+use crate::domain::digest::sha256_hex;
 
 const AUDIT_TTL_SECONDS: i64 = 3 * 365 * 24 * 3600;
 
@@ -81,11 +81,7 @@ impl Records {
     ) -> Result<(), StoreError> {
         let detail = format!("{filters} ({rows} rows)");
         // Each part of a long export is its own entry, though they come within a second.
-        let digest = Sha256::digest(filters.as_bytes());
-        let distinct = format!(
-            "#{:016x}",
-            u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())
-        );
+        let distinct = format!("#{}", sha256_hex(filters, 8));
         self.audit(
             format!("AUDIT#EXPORTS#{}", staff.region),
             staff,

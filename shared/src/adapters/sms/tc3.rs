@@ -4,16 +4,13 @@
 
 use chrono::DateTime;
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use crate::domain::digest::{hex, sha256_hex};
+use sha2::Sha256;
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// The content type every call sends, and signs.
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 const SIGNED_HEADERS: &str = "content-type;host";
-
-fn sha256_hex(data: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(data))
-}
 
 fn hmac_sha256(key: &[u8], data: &str) -> Vec<u8> {
     // HMAC takes a key of any length: `new_from_slice` cannot fail for it.
@@ -26,7 +23,7 @@ fn hmac_sha256(key: &[u8], data: &str) -> Vec<u8> {
 pub fn canonical_request(host: &str, payload: &str) -> String {
     format!(
         "POST\n/\n\ncontent-type:{CONTENT_TYPE}\nhost:{host}\n\n{SIGNED_HEADERS}\n{}",
-        sha256_hex(payload.as_bytes())
+        sha256_hex(payload.as_bytes(), 32)
     )
 }
 
@@ -42,7 +39,7 @@ pub fn string_to_sign(timestamp: i64, service: &str, canonical_request: &str) ->
     format!(
         "{ALGORITHM}\n{timestamp}\n{}/{service}/tc3_request\n{}",
         utc_date(timestamp),
-        sha256_hex(canonical_request.as_bytes())
+        sha256_hex(canonical_request.as_bytes(), 32)
     )
 }
 
@@ -60,10 +57,7 @@ pub fn authorization(
     let secret_service = hmac_sha256(&secret_date, service);
     let secret_signing = hmac_sha256(&secret_service, "tc3_request");
     let to_sign = string_to_sign(timestamp, service, &canonical_request(host, payload));
-    let signature: String = hmac_sha256(&secret_signing, &to_sign)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let signature = hex(&hmac_sha256(&secret_signing, &to_sign));
     format!(
         "{ALGORITHM} Credential={secret_id}/{date}/{service}/tc3_request, SignedHeaders={SIGNED_HEADERS}, Signature={signature}"
     )
@@ -89,7 +83,7 @@ mod tests {
              content-type;host\n35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"
         );
         assert_eq!(
-            sha256_hex(canonical.as_bytes()),
+            sha256_hex(canonical.as_bytes(), 32),
             "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031"
         );
     }
