@@ -3,7 +3,7 @@
 //! actions and resources those operations need must equal what the template's policy grants that
 //! function: every call allowed, every grant used.
 
-use crate::harness::{Env, JPEG, api_event as event, form, read_repo_file};
+use crate::harness::{Env, JPEG, api_event as event, citizen_claims, form, read_repo_file};
 use aws_sdk_dynamodb::operation::query::QueryInput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_s3::operation::get_object::GetObjectInput;
@@ -121,10 +121,6 @@ impl Intercept for Recorder {
     }
 }
 
-fn citizen(sub: &str) -> Value {
-    json!({"sub": sub, "name": "测试", "phone_number": "13900000099"})
-}
-
 fn handler() -> Value {
     json!({"sub": "h", "name": "王科员", "custom:role": "handler", "custom:agency": "420106-education", "custom:region": "420106"})
 }
@@ -235,7 +231,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
             "/v1/uploads",
             none.clone(),
             none.clone(),
-            Some(citizen("p-1")),
+            Some(citizen_claims("p-1")),
             Some(json!({"kind": "image", "files": [{"content_type": "image/jpeg", "size": JPEG.len()}]})),
         ),
     )
@@ -255,7 +251,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         "/v1/reports",
         none.clone(),
         none.clone(),
-        Some(citizen("p-1")),
+        Some(citizen_claims("p-1")),
         Some(body.clone()),
     );
     report
@@ -268,7 +264,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         "/v1/reports",
         none.clone(),
         none.clone(),
-        Some(citizen("p-1")),
+        Some(citizen_claims("p-1")),
         Some(body),
     );
     retry.headers_mut().insert("idempotency-key", "perm-1".parse().unwrap());
@@ -284,7 +280,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
             "/v1/me/reports",
             none.clone(),
             none.clone(),
-            Some(citizen("p-1")),
+            Some(citizen_claims("p-1")),
             None,
         ),
     )
@@ -298,7 +294,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
             &path,
             json!({"serial": serial}),
             none.clone(),
-            Some(citizen("p-1")),
+            Some(citizen_claims("p-1")),
             None,
         ),
     )
@@ -388,7 +384,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
             &path,
             json!({"serial": serial}),
             none.clone(),
-            Some(citizen("p-1")),
+            Some(citizen_claims("p-1")),
             Some(json!({"stars": 5})),
         ),
     )

@@ -5,7 +5,7 @@
 //! four, but for the pages a caller asked for (`PAGED`). The table in docs/performance.md is this
 //! test's output: it fails when the table is stale (`UPDATE_DOCS=1` rewrites it).
 
-use crate::harness::{Env, JPEG, api_event, form, read_repo_file, repo_root};
+use crate::harness::{Env, JPEG, api_event, citizen_claims, form, read_repo_file, repo_root};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
@@ -159,10 +159,6 @@ fn table(rows: &[Row]) -> String {
     out
 }
 
-fn citizen(sub: &str) -> Value {
-    json!({"sub": sub, "name": "测试", "phone_number": "13900000099"})
-}
-
 fn province() -> Value {
     json!({"sub": "p", "name": "李督办", "custom:role": "province", "custom:agency": "", "custom:region": "420000"})
 }
@@ -200,7 +196,7 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
             "/v1/uploads",
             Value::Null,
             Value::Null,
-            Some(citizen("rt-1")),
+            Some(citizen_claims("rt-1")),
             Some(json!({"kind": "image", "files": [
                 {"content_type": "image/jpeg", "size": JPEG.len()},
                 {"content_type": "image/jpeg", "size": JPEG.len()},
@@ -228,7 +224,7 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
         "/v1/reports",
         Value::Null,
         Value::Null,
-        Some(citizen("rt-1")),
+        Some(citizen_claims("rt-1")),
         Some(body),
     );
     report

@@ -60,3 +60,8 @@ pub fn api_event(
     }
     from_str(&event.to_string()).unwrap()
 }
+
+/// A citizen's claims as the identity provider gives them, for `api_event`.
+pub fn citizen_claims(sub: &str) -> Value {
+    json!({"sub": sub, "name": "测试", "phone_number": "13900000099"})
+}

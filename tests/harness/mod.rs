@@ -6,7 +6,7 @@
 pub mod faults;
 mod lambda;
 
-pub use lambda::api_event;
+pub use lambda::{api_event, citizen_claims};
 
 use faults::Faults;
 use local_server::gateway::Local;

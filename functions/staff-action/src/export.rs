@@ -50,14 +50,15 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     writer.write_record(HEADER).map_err(fail)?;
     let now = now_cst();
     let part = app.settings.export_rows;
-    let page_size = i32::try_from(PAGE.min(part)).map_err(|_| ApiError::internal())?;
+    let page = PAGE.min(part);
+    let page_size = i32::try_from(page).map_err(|_| ApiError::internal())?;
     let mut rows = 0;
     loop {
-        let page = app
+        let read = app
             .records
             .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
             .await?;
-        for report in &page.items {
+        for report in &read.items {
             let item = staff_list_item(report, &app.directory.regions, app.calendar, &now);
             let reply = report.reply.as_ref();
             let row = [
@@ -85,9 +86,9 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
                 .map_err(fail)?;
             rows += 1;
         }
-        cursor = page.next;
+        cursor = read.next;
         // Another page might not fit: stop here, and say where the next part starts.
-        if cursor.is_none() || rows + PAGE.min(part) > part {
+        if cursor.is_none() || rows + page > part {
             break;
         }
     }

@@ -1,8 +1,8 @@
 //! Categories, departments, violation types, statuses, rating levels and the report notice:
 //! the facts of `data/catalog.json` and `data/notice.json`, compiled into the binary.
 
-use serde::{Deserialize, Serialize};
 use super::digest::hex;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 

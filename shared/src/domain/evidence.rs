@@ -3,9 +3,9 @@
 //! only if it exists there, matches what was declared, and no other report cites it.
 
 use super::Rejection;
+use super::digest::sha256_hex;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
-use super::digest::sha256_hex;
 
 const MIB: u64 = 1024 * 1024;
 pub const MAX_IMAGES: usize = 3;

@@ -3,10 +3,10 @@
 //! registry CSV, as a clerk saves it from Excel, becomes them: every row checked, every error
 //! named by line and column, nothing taken from a file with any error.
 
+use super::digest::sha256_hex;
 use super::regions::{Level, Regions};
 use super::repeat::normalise;
 use serde::{Deserialize, Serialize};
-use super::digest::sha256_hex;
 use std::collections::HashMap;
 
 /// 学科类 / 非学科类 / 未知: a non-subject institution teaching school subjects is illegal.

@@ -3,8 +3,8 @@
 //! half-width, case, spaces and punctuation ignored: `某某 教育（武昌）` = `某某教育(武昌)`), through
 //! keys the store indexes, so finding them is a key lookup, never a scan.
 
-use chrono::{DateTime, Duration, FixedOffset};
 use super::digest::sha256_hex;
+use chrono::{DateTime, Duration, FixedOffset};
 
 /// How far back a report looks for the ones it repeats.
 pub const WINDOW_DAYS: i64 = 90;
@@ -32,9 +32,7 @@ pub fn keys(county: &str, target: &str, address: &str) -> Vec<String> {
         .into_iter()
         .filter_map(|(what, text)| {
             let text = normalise(text);
-            (!text.is_empty()).then(|| {
-                format!("REPEAT#{county}#{what}#{}", sha256_hex(&text, 16))
-            })
+            (!text.is_empty()).then(|| format!("REPEAT#{county}#{what}#{}", sha256_hex(&text, 16)))
         })
         .collect()
 }

@@ -6,8 +6,8 @@ use super::Records;
 use super::items::{number_attr, text_attr, text_of};
 use super::reports::all_pages;
 use crate::adapters::StoreError;
-use crate::domain::staff::Staff;
 use crate::domain::digest::sha256_hex;
+use crate::domain::staff::Staff;
 
 const AUDIT_TTL_SECONDS: i64 = 3 * 365 * 24 * 3600;
 

@@ -2,9 +2,9 @@
 //! headers every call signs (`content-type`, `host`). Pure: the tests hold it to the provider's
 //! published example byte for byte.
 
+use crate::domain::digest::{hex, sha256_hex};
 use chrono::DateTime;
 use hmac::{Hmac, Mac};
-use crate::domain::digest::{hex, sha256_hex};
 use sha2::Sha256;
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
