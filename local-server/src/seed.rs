@@ -132,6 +132,7 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
             evidence: None,
             location: None,
             notice_version: Some(Catalog::get().notice.version.clone()),
+            institution_id: None,
         };
         let draft = validate(&input, app.directory, &reporter.sub)?;
         let submitted = at(demo.submitted)?;

@@ -181,6 +181,7 @@ fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize
             evidence: None,
             location: None,
             notice_version: Some(catalog.notice.version.clone()),
+            institution_id: None,
         },
         reporter: Reporter {
             sub: format!("year-citizen-{citizen}"),

@@ -72,6 +72,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/v1/public/institutions",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
         path: "/v1/public/reports/{serial}",
         function: "public-board",
         access: Access::Public,
@@ -145,6 +151,18 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "GET",
         path: "/v1/staff/templates",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/staff/institutions",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/staff/institutions/import",
         function: "staff-action",
         access: Access::Staff,
     },

@@ -5,7 +5,7 @@ use serde::Serialize;
 use shared::adapters::dynamo::SaveOutcome;
 use shared::app::App;
 use shared::domain::Rejection;
-use shared::domain::actions::{Action, ActionInput, apply, read_action};
+use shared::domain::actions::{Action, ActionInput, apply, link, read_action};
 use shared::domain::serial::Serial;
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::StaffDetail;
@@ -54,15 +54,28 @@ pub async fn take_action(
         if report.version != version {
             return Err(stale());
         }
-        let (next, event) = apply(
-            &report,
-            staff,
-            &action,
-            app.directory,
-            &app.settings.deadlines,
-            app.calendar,
-            now_cst(),
-        )?;
+        let (next, event) = match &action {
+            Action::Link {
+                institution_id: Some(id),
+            } => {
+                // An institution of the report's county, as the registry has it now.
+                let found = app
+                    .records
+                    .institution(&report.assignment.county, id)
+                    .await?
+                    .ok_or_else(|| Rejection::invalid("institution_id", "所选机构不存在"))?;
+                link(&report, staff, app.directory, Some(&found), now_cst())?
+            }
+            _ => apply(
+                &report,
+                staff,
+                &action,
+                app.directory,
+                &app.settings.deadlines,
+                app.calendar,
+                now_cst(),
+            )?,
+        };
         match app.records.save(&report, &next, &event).await? {
             SaveOutcome::Saved => {
                 tracing::info!(serial = %serial, action = action.name(), staff = %staff.sub, version = next.version, "staff action");

@@ -1,6 +1,7 @@
 //! `GET /v1/staff/reports/{serial}`: everything about one report in the caller's reach.
 
 use shared::app::App;
+use shared::domain::institution::InstitutionView;
 use shared::domain::repeat::{MAX_LINKED, earliest_serial, latest_serial};
 use shared::domain::report::Report;
 use shared::domain::serial::Serial;
@@ -16,7 +17,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
         .await?
         .filter(|(report, _)| staff.can_see(report))
         .ok_or_else(ApiError::not_found)?;
-    let (links, repeats) = tokio::try_join!(
+    let (links, repeats, (institution, institution_reports)) = tokio::try_join!(
         async {
             Ok::<_, ApiError>(
                 app.evidence
@@ -24,7 +25,8 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
                     .await?,
             )
         },
-        repeats(app, staff, &report)
+        repeats(app, staff, &report),
+        institution(app, staff, &report)
     )?;
     let now = now_cst();
     let mut view = staff_detail(
@@ -37,7 +39,33 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
         reveal_phone,
     );
     view.repeats = repeats;
+    view.institution = institution;
+    view.institution_reports = institution_reports;
     Ok(view)
+}
+
+/// The linked institution as the registry says now, and its other reports in the caller's reach
+/// (newest first, at most `MAX_LINKED`), read together.
+async fn institution(
+    app: &App,
+    staff: &Staff,
+    report: &Report,
+) -> Result<(Option<InstitutionView>, Vec<RepeatView>), ApiError> {
+    let Some(linked) = &report.institution else {
+        return Ok((None, Vec::new()));
+    };
+    let wanted = i32::try_from(MAX_LINKED + 1).unwrap_or(i32::MAX);
+    let (found, others) = tokio::try_join!(
+        app.records.institution(&linked.county, &linked.id),
+        app.records.institution_reports(&linked.id, wanted),
+    )?;
+    let others = others
+        .iter()
+        .filter(|other| other.serial != report.serial && staff.can_see(other))
+        .take(MAX_LINKED)
+        .map(repeat_view)
+        .collect();
+    Ok((found.as_ref().map(InstitutionView::from), others))
 }
 
 /// The reports sharing this one's county and target or address within 90 days either way, those

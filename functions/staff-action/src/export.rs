@@ -20,7 +20,7 @@ use shared::http::{ApiError, Body, Request, Response};
 /// Rows per Query; a part is whole pages, so that the next part starts where this one stopped.
 const PAGE: usize = 100;
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; 17] = [
     "流水号",
     "状态",
     "地市",
@@ -28,6 +28,7 @@ const HEADER: [&str; 16] = [
     "所属分类",
     "违规类型",
     "举报对象",
+    "关联机构",
     "违规地址",
     "受理机构",
     "提交时间",
@@ -69,6 +70,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
                 &item.labels.subject.category_name,
                 &item.labels.subject.violation_type_names.join(";"),
                 &report.target,
+                item.institution.as_deref().unwrap_or_default(),
                 &report.address,
                 &item.agency.name,
                 &item.created_at,

@@ -1,9 +1,10 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
-//! statistics, CSV export, reply templates and the caller's own profile. A report outside the caller's reach answers 404.
+//! statistics, CSV export, reply templates, the institution registry and the caller's own profile. A report outside the caller's reach answers 404.
 
 mod action;
 mod detail;
 mod export;
+mod institutions;
 mod queue;
 mod stats;
 
@@ -47,6 +48,8 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         }
         "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
         "GET /v1/staff/export" => export::export(app, &staff, request).await,
+        "GET /v1/staff/institutions" => Ok(json(200, &institutions::list(app, &staff, request).await?)),
+        "POST /v1/staff/institutions/import" => institutions::import(app, &staff, request).await,
         "GET /v1/staff/templates" => {
             let wanted = query_param(request, "violation_type");
             Ok(json(200, &json!({"items": templates(wanted.as_deref())})))

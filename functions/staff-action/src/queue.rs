@@ -5,6 +5,7 @@ use serde::Serialize;
 use shared::adapters::dynamo::QueueFilter;
 use shared::app::App;
 use shared::domain::catalog::Catalog;
+use shared::domain::institution::is_id;
 use shared::domain::serial::bounds_for_days;
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::{StaffListItem, staff_list_item};
@@ -55,6 +56,12 @@ pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter
         Some("true") => true,
         Some(_) => return Err(ApiError::invalid("overdue", "overdue 只能是 true 或 false")),
     };
+    let institution = query_param(request, "institution");
+    if let Some(id) = &institution
+        && !is_id(id)
+    {
+        return Err(ApiError::invalid("institution", "机构不存在"));
+    }
     let (from_serial, to_serial) = bounds_for_days(day(request, "from")?, day(request, "to")?);
     Ok(QueueFilter {
         status,
@@ -63,6 +70,7 @@ pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter
         overdue_at: overdue.then(|| format(&now_cst())),
         from_serial,
         to_serial,
+        institution,
     })
 }
 

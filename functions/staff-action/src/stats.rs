@@ -70,10 +70,22 @@ pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats,
         app.records.stats(&scope, &from, &to),
         app.records.count_overdue(province, &queue, county.as_deref(), &now),
     )?;
+    let mut summary = summarize(&months, overdue);
+    // The most reported institutions' names, as the registry has them now (read together).
+    let names = futures_util::future::try_join_all(
+        summary
+            .institutions
+            .iter()
+            .map(|i| app.records.institution(&i.county, &i.id)),
+    )
+    .await?;
+    for (counted, found) in summary.institutions.iter_mut().zip(names) {
+        counted.name = found.map(|i| i.name).unwrap_or_else(|| counted.id.clone());
+    }
     Ok(Stats {
         scope,
         from,
         to,
-        summary: summarize(&months, overdue),
+        summary,
     })
 }

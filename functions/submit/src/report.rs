@@ -8,6 +8,7 @@ use shared::domain::deadlines::Deadlines;
 use shared::domain::draft::Draft;
 use shared::domain::evidence::{Evidence, EvidenceFile, check_upload, owner_of};
 use shared::domain::idempotency::{check_key, fingerprint};
+use shared::domain::institution::InstitutionRef;
 use shared::domain::input::{ReportInput, validate};
 use shared::domain::repeat::{MAX_LINKED, earliest_serial};
 use shared::domain::report::{Report, Reporter};
@@ -71,19 +72,22 @@ pub async fn submit(
         Err(error) => return replayed.await?.ok_or(error),
     };
     // Reads that do not depend on each other run together: the first answer for this key, the
-    // evidence, and the earlier reports this one repeats.
+    // evidence, the earlier reports this one repeats, and the chosen institution.
     let place = (
         draft.assignment.county.as_str(),
         draft.target.as_str(),
         draft.address.as_str(),
     );
-    let (replayed, evidence, repeats) = tokio::join!(replayed, check_evidence(app, citizen, &draft), async {
-        Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?)
-    });
+    let (replayed, evidence, repeats, institution) = tokio::join!(
+        replayed,
+        check_evidence(app, citizen, &draft),
+        async { Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?) },
+        chosen_institution(app, &draft)
+    );
     if let Some(answer) = replayed? {
         return Ok(answer);
     }
-    let (evidence, repeats) = (evidence?, repeats?);
+    let (evidence, repeats, institution) = (evidence?, repeats?, institution?);
     let keys: Vec<String> = evidence
         .iter()
         .flat_map(|e| e.files.iter().map(|f| f.key.clone()))
@@ -103,6 +107,7 @@ pub async fn submit(
             now,
         );
         report.repeats = repeats.iter().take(MAX_LINKED).cloned().collect();
+        report.institution = institution.clone();
         let new = NewReport {
             report: &report,
             event: &event,
@@ -155,6 +160,19 @@ async fn replay(app: &App, citizen: &Reporter, key: &str, print: &str) -> Result
         .await?
         .ok_or_else(ApiError::internal)?;
     Ok(Some(receipt(&report)))
+}
+
+/// The registry institution the citizen chose from the suggestions: one of the report's county.
+async fn chosen_institution(app: &App, draft: &Draft) -> Result<Option<InstitutionRef>, ApiError> {
+    let Some(id) = &draft.institution_id else {
+        return Ok(None);
+    };
+    let found = app
+        .records
+        .institution(&draft.assignment.county, id)
+        .await?
+        .ok_or_else(|| ApiError::invalid("institution_id", "所选机构不存在"))?;
+    Ok(Some(found.reference()))
 }
 
 /// Each cited upload must be the caller's, unclaimed, in S3 and as declared.

@@ -6,6 +6,7 @@ use super::calendar::Calendar;
 use super::deadlines::DeadlineRules;
 use super::dispatch::{Assignment, Directory};
 use super::input::text;
+use super::institution::{Institution, is_id};
 use super::regions::Level;
 use super::report::{Finding, Report};
 use super::staff::{Staff, StaffRole};
@@ -28,6 +29,8 @@ pub struct ActionInput {
     pub to: Option<String>,
     pub reason: Option<String>,
     pub public_text: Option<String>,
+    /// `link_institution`: the registry id, or none to unlink.
+    pub institution_id: Option<String>,
 }
 
 /// Where a transfer goes.
@@ -49,6 +52,9 @@ pub enum Action {
     Urge { reason: String },
     RevealContact,
     Reopen { reason: String },
+    /// Link to a registry institution (`None`: unlink). The id is looked up by the caller, who
+    /// then applies it with `link`.
+    Link { institution_id: Option<String> },
 }
 
 impl Action {
@@ -63,6 +69,7 @@ impl Action {
             Action::Urge { .. } => "urge",
             Action::RevealContact => "reveal_contact",
             Action::Reopen { .. } => "reopen",
+            Action::Link { .. } => "link_institution",
         }
     }
 }
@@ -117,6 +124,13 @@ pub fn read_action(input: &ActionInput) -> Result<(Action, u64), Rejection> {
         Some("urge") => Action::Urge { reason: reason()? },
         Some("reveal_contact") => Action::RevealContact,
         Some("reopen") => Action::Reopen { reason: reason()? },
+        Some("link_institution") => Action::Link {
+            institution_id: match input.institution_id.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(id) if is_id(id) => Some(id.to_owned()),
+                Some(_) => return Err(Rejection::invalid("institution_id", "所选机构不存在")),
+            },
+        },
         _ => return Err(Rejection::invalid("action", "未知的操作")),
     };
     Ok((action, version))
@@ -227,7 +241,32 @@ pub fn apply(
             needs(staff.is_supervisor(), "只有市、省级督导人员可以重新交办")?;
             report.reopen(actor, reason, at)
         }
+        Action::Link { institution_id: None } => link(report, staff, directory, None, at),
+        // An id names nothing until the caller has read it from the registry.
+        Action::Link { institution_id: Some(_) } => Err(Rejection::invalid("institution_id", "所选机构不存在")),
     }
+}
+
+/// 关联机构: links the report to `institution` as found in the registry (`None`: unlinks). The
+/// assigned agency and supervisors may; the institution must be of the report's county.
+pub fn link(
+    report: &Report,
+    staff: &Staff,
+    directory: &Directory,
+    institution: Option<&Institution>,
+    at: DateTime<FixedOffset>,
+) -> Result<(Report, Event), Rejection> {
+    let own_agency = staff.role == StaffRole::Handler && staff.agency_id == report.assignment.agency_id;
+    if !own_agency && !staff.is_supervisor() {
+        return Err(Rejection::forbidden("无权关联机构"));
+    }
+    if let Some(institution) = institution
+        && institution.county != report.assignment.county
+    {
+        return Err(Rejection::invalid("institution_id", "所选机构不在举报件所在区县"));
+    }
+    let actor = Actor::staff(&staff.name, &staff.agency_id, &agency_name(staff, directory)).with_sub(&staff.sub);
+    report.link_institution(actor, institution.map(Institution::reference), at)
 }
 
 /// The name staff act under in the timeline: their agency's, or their region's for supervisors.
@@ -351,5 +390,41 @@ mod tests {
         let bogus =
             serde_json::json!({"action": "transfer", "version": 1, "to_agency": "420111-police", "reason": "x"});
         assert!(matches!(run(&report, &handler, bogus), Err(Rejection::Invalid { field, .. }) if field == "to_agency"));
+    }
+
+    #[test]
+    fn staff_link_a_report_to_an_institution_of_its_county() {
+        let directory = Directory::hubei();
+        let registry = crate::domain::institution::parse_csv(
+            "机构名称,区县\n某某学堂,420106\n远方学堂,420111\n",
+            &directory.regions,
+        )
+        .unwrap();
+        let report = sample(true);
+        let when = at("2022-12-16T10:00:00+08:00");
+        let handler = staff(StaffRole::Handler, "420106-education", "420106");
+        let (linked, event) = link(&report, &handler, directory, Some(&registry[0]), when).unwrap();
+        assert_eq!(linked.institution.as_ref().map(|i| i.name.as_str()), Some("某某学堂"));
+        assert_eq!(event.note.as_deref(), Some("某某学堂"));
+        assert!(event.kind.is_internal(), "the reporter's timeline does not show it");
+        assert!(matches!(
+            link(&report, &handler, directory, Some(&registry[1]), when),
+            Err(Rejection::Invalid { field, .. }) if field == "institution_id"
+        ));
+        assert!(matches!(
+            link(&linked, &handler, directory, Some(&registry[0]), when),
+            Err(Rejection::Conflict { .. })
+        ));
+        let elsewhere = staff(StaffRole::Handler, "420111-education", "420111");
+        assert!(matches!(
+            link(&report, &elsewhere, directory, Some(&registry[0]), when),
+            Err(Rejection::Forbidden { .. })
+        ));
+        let (unlinked, _) = run(&linked, &handler, serde_json::json!({"action": "link_institution", "version": 2})).unwrap();
+        assert_eq!(unlinked.institution, None);
+        let unresolved = serde_json::json!({"action": "link_institution", "version": 1, "institution_id": "N1"});
+        assert!(matches!(run(&report, &handler, unresolved), Err(Rejection::Invalid { .. })));
+        let bad = serde_json::json!({"action": "link_institution", "version": 1, "institution_id": "a#b"});
+        assert!(matches!(read_action(&input(bad)), Err(Rejection::Invalid { field, .. }) if field == "institution_id"));
     }
 }

@@ -29,4 +29,7 @@ pub struct Draft {
     pub assignment: Assignment,
     /// The notice version the citizen agreed to: always the current one.
     pub notice_version: String,
+    /// The suggested institution the citizen chose (an id of the county's registry, checked
+    /// against the store later).
+    pub institution_id: Option<String>,
 }

@@ -6,6 +6,7 @@ use super::catalog::Catalog;
 use super::dispatch::Directory;
 use super::draft::{Draft, Location};
 use super::evidence::{EvidenceInput, check_citation};
+use super::institution::is_id;
 use serde::Deserialize;
 
 pub const MAX_TARGET_CHARS: usize = 100;
@@ -32,6 +33,8 @@ pub struct ReportInput {
     pub location: Option<LocationInput>,
     /// The version of `/v1/meta`'s notice the citizen read and agreed to (阅读并同意).
     pub notice_version: Option<String>,
+    /// The institution chosen from the suggestions (`GET /v1/public/institutions`), if any.
+    pub institution_id: Option<String>,
 }
 
 /// A required text: trimmed, not empty, not longer than `max` characters, no control characters
@@ -140,6 +143,11 @@ pub fn validate(input: &ReportInput, directory: &Directory, sub: &str) -> Result
     let location = location(input.location.as_ref())?;
     let evidence = input.evidence.as_ref().map(|e| check_citation(e, sub)).transpose()?;
     let assignment = directory.dispatch(city, county, category)?;
+    let institution_id = match input.institution_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(id) if is_id(id) => Some(id.to_owned()),
+        Some(_) => return Err(Rejection::invalid("institution_id", "所选机构不存在")),
+    };
     Ok(Draft {
         target,
         address,
@@ -151,6 +159,7 @@ pub fn validate(input: &ReportInput, directory: &Directory, sub: &str) -> Result
         evidence,
         assignment,
         notice_version,
+        institution_id,
     })
 }
 

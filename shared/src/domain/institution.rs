@@ -4,7 +4,7 @@
 //! named by line and column, nothing taken from a file with any error.
 
 use super::digest::sha256_hex;
-use super::regions::{Level, Regions};
+use super::regions::Regions;
 use super::repeat::normalise;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -82,25 +82,122 @@ pub struct Institution {
     /// Registered on the national supervision platform.
     pub on_platform: bool,
     pub state: State,
+    /// `search_keys` of the name and aliases.
+    #[serde(default)]
+    pub search: Vec<String>,
 }
 
+/// What a report keeps of the institution it is linked to; the registry holds the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstitutionRef {
+    pub id: String,
+    pub name: String,
+    /// The registry partition it is in (a report handed on to another county keeps the link).
+    pub county: String,
+}
+
+/// A suggestion for the citizen typing a target: a name, and the id that links the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub id: String,
+    pub name: String,
+    /// What a suggestion is ranked by (`search_keys`), read with it and never answered.
+    #[serde(default, skip_serializing)]
+    pub search: Vec<String>,
+}
+
+/// Suggestions answered at most.
+pub const MAX_SUGGESTIONS: usize = 10;
+/// The longest query text taken.
+pub const MAX_QUERY_CHARS: usize = 50;
+
 impl Institution {
-    /// Whether `query` (already normalised) names it: a prefix or part of its name or an alias.
-    /// The rank orders suggestions: a name's prefix first, then an alias's, then a part of either.
-    pub fn rank(&self, query: &str) -> Option<u8> {
-        if query.is_empty() {
-            return None;
+    pub fn reference(&self) -> InstitutionRef {
+        InstitutionRef {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            county: self.county.clone(),
         }
-        let name = normalise(&self.name);
-        let aliases: Vec<String> = self.aliases.iter().map(|a| normalise(a)).collect();
-        if name.starts_with(query) {
-            Some(0)
-        } else if aliases.iter().any(|a| a.starts_with(query)) {
-            Some(1)
-        } else if name.contains(query) || aliases.iter().any(|a| a.contains(query)) {
-            Some(2)
-        } else {
-            None
+    }
+}
+
+/// The normalised name, then each normalised alias: what suggestions match, computed once when
+/// an institution is read from a file rather than for every query.
+pub fn search_keys(name: &str, aliases: &[String]) -> Vec<String> {
+    std::iter::once(name)
+        .chain(aliases.iter().map(String::as_str))
+        .map(normalise)
+        .collect()
+}
+
+/// Whether `query` (normalised) names an institution with these `search_keys`, and how well: a
+/// prefix of its name first, then of an alias, then a part of either.
+pub fn rank(search: &[String], query: &str) -> Option<u8> {
+    if query.is_empty() {
+        return None;
+    }
+    let (name, aliases) = search.split_first()?;
+    if name.starts_with(query) {
+        Some(0)
+    } else if aliases.iter().any(|a| a.starts_with(query)) {
+        Some(1)
+    } else if search.iter().any(|k| k.contains(query)) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// The best `MAX_SUGGESTIONS` for `query` (as typed): by rank, then the shorter name, then name.
+pub fn suggest(candidates: Vec<Suggestion>, query: &str) -> Vec<Suggestion> {
+    let query = normalise(query);
+    let mut found: Vec<(u8, Suggestion)> = candidates
+        .into_iter()
+        .filter_map(|s| rank(&s.search, &query).map(|r| (r, s)))
+        .collect();
+    found.sort_by(|(ra, a), (rb, b)| {
+        (ra, a.name.chars().count(), &a.name).cmp(&(rb, b.name.chars().count(), &b.name))
+    });
+    found.into_iter().take(MAX_SUGGESTIONS).map(|(_, s)| s).collect()
+}
+
+/// An institution id as `institution_id` makes them: letters and digits, at most 40.
+pub fn is_id(text: &str) -> bool {
+    (1..=40).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The registry's record as staff see it, with the names of its kind and state.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstitutionView {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub credit_code: Option<String>,
+    pub licence: Option<String>,
+    pub county: String,
+    pub address: String,
+    pub kind: Kind,
+    pub kind_name: &'static str,
+    pub on_platform: bool,
+    pub state: State,
+    pub state_name: &'static str,
+}
+
+impl From<&Institution> for InstitutionView {
+    fn from(i: &Institution) -> InstitutionView {
+        InstitutionView {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            aliases: i.aliases.clone(),
+            credit_code: i.credit_code.clone(),
+            licence: i.licence.clone(),
+            county: i.county.clone(),
+            address: i.address.clone(),
+            kind: i.kind,
+            kind_name: i.kind.name(),
+            on_platform: i.on_platform,
+            state: i.state,
+            state_name: i.state.name(),
         }
     }
 }
@@ -159,6 +256,16 @@ pub fn decode(bytes: &[u8]) -> String {
 /// Reads a registry file for the province of `regions`: every institution, or every row's
 /// errors (then nothing is to be imported). A name repeated within one county is an error.
 pub fn parse_csv(text: &str, regions: &Regions) -> Result<Vec<Institution>, Vec<RowError>> {
+    parse_csv_within(text, regions, &|_| true)
+}
+
+/// `parse_csv` for someone who may import only counties `within` accepts (a city supervisor:
+/// their city's); a row of another county is an error of that row.
+pub fn parse_csv_within(
+    text: &str,
+    regions: &Regions,
+    within: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Institution>, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let mut errors = Vec::new();
     let header: Vec<String> = match reader.headers() {
@@ -189,7 +296,14 @@ pub fn parse_csv(text: &str, regions: &Regions) -> Result<Vec<Institution>, Vec<
     let mut institutions: Vec<Institution> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
+        // The file's own line (the reader skips blank lines; a quoted cell may span lines).
+        let position = match &record {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        let line = position
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .map_or(n + 2, |byte| line_at(text.as_bytes(), byte));
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -214,7 +328,7 @@ pub fn parse_csv(text: &str, regions: &Regions) -> Result<Vec<Institution>, Vec<
             line,
             cells: std::array::from_fn(cell),
         };
-        match row.institution(regions, &counties) {
+        match row.institution(regions, &counties, within) {
             Ok(institution) => {
                 if let Some(first) = seen.insert(institution.id.clone(), line) {
                     errors.push(RowError {
@@ -234,6 +348,16 @@ pub fn parse_csv(text: &str, regions: &Regions) -> Result<Vec<Institution>, Vec<
     } else {
         Err(errors)
     }
+}
+
+/// The line of the record the reader says starts at `byte`: counted from the bytes, because the
+/// reader's own count leaves out blank lines, and its offset points before the blank lines that
+/// precede the record.
+fn line_at(text: &[u8], byte: usize) -> usize {
+    let (before, after) = text.split_at(byte.min(text.len()));
+    let newlines = |bytes: &mut dyn Iterator<Item = &u8>| bytes.filter(|b| **b == b'\n').count();
+    let blank = newlines(&mut after.iter().take_while(|b| matches!(b, b'\n' | b'\r')));
+    newlines(&mut before.iter()) + blank + 1
 }
 
 /// County names of the province, each to its code; a name two counties share maps to none.
@@ -268,6 +392,7 @@ impl Row<'_> {
         &self,
         regions: &Regions,
         counties: &HashMap<String, Option<String>>,
+        within: &dyn Fn(&str) -> bool,
     ) -> Result<Institution, Vec<RowError>> {
         let [
             name,
@@ -291,10 +416,7 @@ impl Row<'_> {
             errors.push(self.error(2, format!("“{credit_code}”不是有效的统一社会信用代码")));
         }
         let county_code = if Regions::is_code(county) {
-            regions
-                .get(county)
-                .filter(|r| r.level == Level::County)
-                .map(|r| r.code.clone())
+            regions.is_county(county).then(|| county.to_owned())
         } else {
             counties.get(county).cloned().flatten()
         };
@@ -310,6 +432,9 @@ impl Row<'_> {
                 String::new()
             }
         };
+        if !county_code.is_empty() && !within(&county_code) {
+            errors.push(self.error(4, format!("“{county}”不在您的管辖范围内")));
+        }
         let kind = Kind::parse(kind).unwrap_or_else(|| {
             errors.push(self.error(6, format!("类型应为学科类、非学科类或未知，而不是“{kind}”")));
             Kind::Unknown
@@ -336,6 +461,7 @@ impl Row<'_> {
             .map(str::to_owned)
             .collect();
         let credit_code = (!credit_code.is_empty()).then_some(credit_code);
+        let search = search_keys(name, &aliases);
         Ok(Institution {
             id: institution_id(&county_code, name, credit_code.as_deref()),
             name: name.to_owned(),
@@ -347,6 +473,7 @@ impl Row<'_> {
             kind,
             on_platform,
             state,
+            search,
         })
     }
 }
@@ -421,6 +548,14 @@ mod tests {
     }
 
     #[test]
+    fn a_row_outside_the_importers_reach_is_an_error_of_that_row() {
+        let text = format!("{HEADER}甲,,,,武昌区,,,,\n\n乙,,,,襄城区,,,,\n");
+        let errors = parse_csv_within(&text, &hubei(), &|county| county.starts_with("4201")).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (4, "区县"));
+    }
+
+    #[test]
     fn a_file_without_its_key_columns_says_so() {
         let errors = parse_csv("名称,地址\n甲,乙\n", &hubei()).unwrap_err();
         assert_eq!(errors.len(), 2);
@@ -440,11 +575,38 @@ mod tests {
     fn suggestions_match_width_spaces_and_aliases() {
         let text = format!("{HEADER}ＡＢＣ 英语学校,小蜜蜂,,,武昌区,,,,\n");
         let school = parse_csv(&text, &hubei()).unwrap().remove(0);
-        assert_eq!(school.rank(&normalise("abc英语")), Some(0));
-        assert_eq!(school.rank(&normalise("小 蜜")), Some(1));
-        assert_eq!(school.rank(&normalise("英语")), Some(2));
-        assert_eq!(school.rank(&normalise("数学")), None);
-        assert_eq!(school.rank(""), None);
+        assert_eq!(school.search, ["abc英语学校", "小蜜蜂"]);
+        assert_eq!(rank(&school.search, &normalise("abc英语")), Some(0));
+        assert_eq!(rank(&school.search, &normalise("小 蜜")), Some(1));
+        assert_eq!(rank(&school.search, &normalise("英语")), Some(2));
+        assert_eq!(rank(&school.search, &normalise("数学")), None);
+        assert_eq!(rank(&school.search, ""), None);
+    }
+
+    #[test]
+    fn suggestions_come_best_first_and_a_few() {
+        let named = |name: &str, alias: &str| {
+            let aliases: Vec<String> = [alias].iter().filter(|a| !a.is_empty()).map(|a| a.to_string()).collect();
+            Suggestion {
+                id: name.into(),
+                name: name.into(),
+                search: search_keys(name, &aliases),
+            }
+        };
+        let list = vec![
+            named("小学英语辅导班", ""),
+            named("星光英语", ""),
+            named("英语之家培训学校", ""),
+            named("阳光书院", "英语角"),
+            named("英语乐园", ""),
+        ];
+        let names: Vec<String> = suggest(list, "英语").into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["英语乐园", "英语之家培训学校", "阳光书院", "星光英语", "小学英语辅导班"]);
+        let many: Vec<Suggestion> = (0..30).map(|i| named(&format!("英语{i}"), "")).collect();
+        assert_eq!(suggest(many, "英语").len(), MAX_SUGGESTIONS);
+        assert!(serde_json::to_value(named("甲", "")).unwrap().get("search").is_none());
+        assert!(is_id("91350100M000100Y43") && is_id("N420106ab12cd34ef56ab78"));
+        assert!(!is_id("") && !is_id("x#1") && !is_id(&"A".repeat(41)));
     }
 
     #[test]

@@ -184,6 +184,7 @@ fn expected_kind(action: &Action) -> EventKind {
         Action::Urge { .. } => EventKind::Urged,
         Action::RevealContact => EventKind::ContactRevealed,
         Action::Reopen { .. } => EventKind::Reopened,
+        Action::Link { .. } => EventKind::InstitutionLinked,
     }
 }
 
@@ -227,6 +228,7 @@ impl World {
             evidence: None,
             location: None,
             notice_version: Some(super::catalog::Catalog::get().notice.version.clone()),
+            institution_id: None,
         };
         let sub = format!("c-{}", self.reports.len());
         let draft = validate(&input, directory, &sub).unwrap();

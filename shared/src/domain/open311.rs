@@ -104,10 +104,16 @@ pub fn request_of(report: &PublicReport) -> ServiceRequest {
         status_notes: format!("{}:{}", report.reply.finding_name, report.reply.text),
         service_name: subject.category_name.clone(),
         service_code: subject.category.clone(),
-        description: report
-            .public_text
-            .clone()
-            .unwrap_or_else(|| subject.violation_type_names.join("、")),
+        description: {
+            let what = report
+                .public_text
+                .clone()
+                .unwrap_or_else(|| subject.violation_type_names.join("、"));
+            match &report.institution {
+                Some(name) => format!("{name}:{what}"),
+                None => what,
+            }
+        },
         agency_responsible: report.agency.clone(),
         service_notice: None,
         requested_datetime: report.created_at.clone(),
@@ -241,6 +247,7 @@ mod tests {
             },
             public_text: None,
             agency: "武昌区教育局".into(),
+            institution: None,
             reply: PublicReply {
                 finding: Finding::Substantiated,
                 finding_name: "属实",

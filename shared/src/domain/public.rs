@@ -2,6 +2,7 @@
 //! nothing about the reporter (name, phone, subject) or the evidence can reach it.
 
 use super::dispatch::Assignment;
+use super::institution::InstitutionRef;
 use super::regions::Regions;
 use super::report::{Finding, Reply, on_public_board};
 use super::serial::Serial;
@@ -28,6 +29,9 @@ pub struct PublicReport {
     pub public_text: Option<String>,
     /// The agency that answered (e.g. 武昌区教育局).
     pub agency: String,
+    /// The registry institution the report is linked to, by name: shown because the report is
+    /// published (the citizen's own `target` text never is).
+    pub institution: Option<String>,
     pub reply: PublicReply,
     pub created_at: String,
 }
@@ -52,11 +56,13 @@ pub struct PublicRecord {
     pub reply: Option<Reply>,
     #[serde(with = "super::time::rfc3339")]
     pub created_at: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub institution: Option<InstitutionRef>,
 }
 
 /// The stored attributes of a `PublicRecord`: the public index's projection and the public
 /// function's only readable attributes (with the keys), in `infra/template.yaml`.
-pub const PUBLIC_ATTRIBUTES: [&str; 10] = [
+pub const PUBLIC_ATTRIBUTES: [&str; 11] = [
     "serial",
     "status",
     "public",
@@ -67,6 +73,7 @@ pub const PUBLIC_ATTRIBUTES: [&str; 10] = [
     "assignment",
     "reply",
     "created_at",
+    "institution",
 ];
 
 impl PublicRecord {
@@ -85,6 +92,7 @@ pub fn public_view(record: &PublicRecord, regions: &Regions) -> Option<PublicRep
         subject: Subject::new(&record.assignment, &record.category, &record.violation_types, regions),
         public_text: record.public_text.clone(),
         agency: reply.agency_name.clone(),
+        institution: record.institution.as_ref().map(|i| i.name.clone()),
         reply: PublicReply {
             finding: reply.finding,
             finding_name: reply.finding.name(),
@@ -164,6 +172,20 @@ mod tests {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
             assert!(!read.contains(secret), "{secret} readable by the public side: {read}");
         }
+    }
+
+    #[test]
+    fn a_published_reports_institution_shows_by_name_only() {
+        let mut report = published();
+        report.institution = Some(InstitutionRef {
+            id: "91350100M000100Y43".into(),
+            name: "某某学堂".into(),
+            county: "420106".into(),
+        });
+        let view = public_view(&projected(&report), &Directory::hubei().regions).unwrap();
+        assert_eq!(view.institution.as_deref(), Some("某某学堂"));
+        let text = serde_json::to_string(&view).unwrap();
+        assert!(!text.contains("91350100M000100Y43"), "{text}");
     }
 
     #[test]

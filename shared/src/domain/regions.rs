@@ -136,6 +136,13 @@ impl Regions {
                 .any(|r| r.parent_code.as_deref() == Some(&city.code))
     }
 
+    /// Whether `code` is what a report names as its county: a county, or a directly
+    /// administered city.
+    pub fn is_county(&self, code: &str) -> bool {
+        self.get(code)
+            .is_some_and(|r| r.level == Level::County || self.is_directly_administered(r))
+    }
+
     /// Checks that `county` lies in `city` and returns the full place.
     pub fn locate(&self, city: &str, county: &str) -> Result<Place, Rejection> {
         let city_region = self

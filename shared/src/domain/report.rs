@@ -8,6 +8,7 @@ use super::deadlines::{DeadlineRules, Deadlines};
 use super::dispatch::Assignment;
 use super::draft::{Draft, Location};
 use super::evidence::Evidence;
+use super::institution::InstitutionRef;
 use super::phone::Phone;
 use super::rating::Stars;
 use super::serial::Serial;
@@ -129,6 +130,10 @@ pub struct Report {
     /// `repeat`), newest first, as found when it was submitted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeats: Vec<String>,
+    /// The registered institution reported, chosen by the citizen from the suggestions or linked
+    /// by staff; `target` keeps what the citizen wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<InstitutionRef>,
 }
 
 /// Shown on the public board: asked for by the reporter, answered, and published by staff. The
@@ -176,6 +181,7 @@ impl Report {
             notice_version: Some(draft.notice_version),
             reporter_redacted_at: None,
             repeats: Vec::new(),
+            institution: None,
         };
         let event = Event {
             seq: 1,
@@ -328,6 +334,25 @@ impl Report {
     }
 
     /// 备注: an internal note; the report itself does not change.
+    /// 关联机构: links the report to a registry institution (`None` unlinks); the event names it.
+    pub fn link_institution(
+        &self,
+        actor: Actor,
+        institution: Option<InstitutionRef>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.institution == institution {
+            return Err(Rejection::conflict("unchanged", "举报件已关联该机构"));
+        }
+        let note = match &institution {
+            Some(i) => i.name.clone(),
+            None => "取消关联".to_owned(),
+        };
+        Ok(self.next(EventKind::InstitutionLinked, actor, Some(note), at, |r| {
+            r.institution = institution;
+        }))
+    }
+
     pub fn note(&self, actor: Actor, text: &str, at: DateTime<FixedOffset>) -> (Report, Event) {
         self.next(EventKind::Noted, actor, Some(text.trim().to_owned()), at, |_| {})
     }
@@ -461,6 +486,7 @@ pub(crate) mod tests {
             evidence: None,
             location: None,
             notice_version: Some(crate::domain::catalog::Catalog::get().notice.version.clone()),
+            institution_id: None,
         };
         let draft = crate::domain::input::validate(&form, Directory::hubei(), "citizen-1").unwrap();
         let reporter = Reporter {

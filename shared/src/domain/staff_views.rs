@@ -3,6 +3,7 @@
 
 use super::calendar::Calendar;
 use super::deadlines::Deadlines;
+use super::institution::InstitutionView;
 use super::regions::Regions;
 use super::report::{Finding, Report};
 use super::staff::mask_name;
@@ -76,6 +77,8 @@ pub struct StaffListItem {
     pub rating_stars: Option<u8>,
     /// 重复举报: it repeats earlier reports (same county, same target or address, 90 days).
     pub repeat: bool,
+    /// The linked registry institution's name.
+    pub institution: Option<String>,
 }
 
 /// A report linked as a repeat, with its outcome.
@@ -123,6 +126,7 @@ pub fn staff_list_item(
         published: report.published,
         rating_stars: report.rating.as_ref().map(|r| r.stars.get()),
         repeat: !report.repeats.is_empty(),
+        institution: report.institution.as_ref().map(|i| i.name.clone()),
     }
 }
 
@@ -167,6 +171,10 @@ pub struct StaffDetail {
     pub timeline: Vec<StaffTimelineEntry>,
     /// The reports in the caller's reach that this one repeats or that repeat it, newest first.
     pub repeats: Vec<RepeatView>,
+    /// The registry institution it is linked to, as the registry says now.
+    pub institution: Option<InstitutionView>,
+    /// The other reports on that institution in the caller's reach, newest first.
+    pub institution_reports: Vec<RepeatView>,
 }
 
 pub fn staff_detail(
@@ -217,5 +225,7 @@ pub fn staff_detail(
             })
             .collect(),
         repeats: Vec::new(),
+        institution: None,
+        institution_reports: Vec::new(),
     }
 }

@@ -12,6 +12,11 @@ pub type Counters = BTreeMap<String, i64>;
 /// Counters by `(scope, month)`, e.g. `("CITY#420100", "2024-05")`.
 pub type Buckets = BTreeMap<(String, String), Counters>;
 
+/// A counter per linked institution: `institution_{county}_{id}`.
+const INSTITUTION_PREFIX: &str = "institution_";
+/// The most reported institutions a summary lists.
+pub const TOP_INSTITUTIONS: usize = 10;
+
 /// Ratings of 4 and 5 stars (满意, 非常满意) count as satisfied.
 pub const SATISFIED_FROM: u8 = 4;
 
@@ -45,6 +50,9 @@ pub fn counters(report: &Report) -> Counters {
     add(format!("status_{}", report.status.code()), 1);
     add(format!("county_{}", report.assignment.county), 1);
     add(format!("category_{}", report.category), 1);
+    if let Some(institution) = &report.institution {
+        add(format!("{INSTITUTION_PREFIX}{}_{}", institution.county, institution.id), 1);
+    }
     if let Some(on_time) = report.signed_on_time {
         add(if on_time { "sign_ok" } else { "sign_late" }.into(), 1);
     }
@@ -132,6 +140,16 @@ pub struct Summary {
     pub replied_late: i64,
     pub overdue_now: i64,
     pub rating: RatingSummary,
+    /// The most reported registry institutions, most first (names filled in by the caller).
+    pub institutions: Vec<InstitutionCount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InstitutionCount {
+    pub id: String,
+    pub county: String,
+    pub name: String,
+    pub count: i64,
 }
 
 fn by_status(count: &dyn Fn(&str) -> i64) -> ByStatus {
@@ -168,8 +186,19 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
             summary.by_county.insert(county.to_owned(), *value);
         } else if let Some(category) = name.strip_prefix("category_") {
             summary.by_category.insert(category.to_owned(), *value);
+        } else if let Some((county, id)) = name.strip_prefix(INSTITUTION_PREFIX).and_then(|r| r.split_once('_')) {
+            summary.institutions.push(InstitutionCount {
+                id: id.to_owned(),
+                county: county.to_owned(),
+                name: String::new(),
+                count: *value,
+            });
         }
     }
+    summary
+        .institutions
+        .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
+    summary.institutions.truncate(TOP_INSTITUTIONS);
     summary.signed_on_time = get("sign_ok");
     summary.signed_late = get("sign_late");
     summary.replied_on_time = get("reply_ok");
@@ -285,5 +314,33 @@ mod tests {
         let buckets = contributions(&report);
         assert_eq!(buckets[&("CITY#429004".to_owned(), "2022-12".to_owned())]["total"], 1);
         assert_eq!(buckets[&("COUNTY#429004".to_owned(), "2022-12".to_owned())]["total"], 1);
+    }
+
+    #[test]
+    fn linked_institutions_are_counted_and_the_most_reported_listed_first() {
+        use crate::domain::institution::InstitutionRef;
+        let linked = |id: &str| {
+            let mut report = sample(true);
+            report.institution = Some(InstitutionRef {
+                id: id.into(),
+                name: String::new(),
+                county: "420106".into(),
+            });
+            report
+        };
+        let (a, b) = (linked("A1"), linked("B2"));
+        let mut relinked = a.clone();
+        relinked.institution = b.institution.clone();
+        let moved = delta(Some(&a), &relinked);
+        let county = &moved[&("COUNTY#420106".to_owned(), "2022-12".to_owned())];
+        assert_eq!((county["institution_420106_A1"], county["institution_420106_B2"]), (-1, 1));
+        let months = [
+            ("2022-12".to_owned(), counters(&a)),
+            ("2022-11".to_owned(), counters(&b)),
+            ("2022-10".to_owned(), counters(&b)),
+        ];
+        let top = summarize(&months, 0).institutions;
+        let listed: Vec<(&str, &str, i64)> = top.iter().map(|i| (i.id.as_str(), i.county.as_str(), i.count)).collect();
+        assert_eq!(listed, [("B2", "420106", 2), ("A1", "420106", 1)]);
     }
 }

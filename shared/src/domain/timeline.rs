@@ -19,6 +19,7 @@ pub enum EventKind {
     ContactRevealed,
     Reopened,
     ReporterRedacted,
+    InstitutionLinked,
 }
 
 impl EventKind {
@@ -37,6 +38,7 @@ impl EventKind {
             EventKind::ContactRevealed => "查看举报人联系方式",
             EventKind::Reopened => "重新办理",
             EventKind::ReporterRedacted => "举报人信息已按期删除",
+            EventKind::InstitutionLinked => "关联机构",
         }
     }
 
@@ -55,12 +57,16 @@ impl EventKind {
             EventKind::ContactRevealed => "contact_revealed",
             EventKind::Reopened => "reopened",
             EventKind::ReporterRedacted => "reporter_redacted",
+            EventKind::InstitutionLinked => "institution_linked",
         }
     }
 
     /// Internal steps the reporter does not see in their timeline.
     pub fn is_internal(self) -> bool {
-        matches!(self, EventKind::Noted | EventKind::Urged | EventKind::ContactRevealed)
+        matches!(
+            self,
+            EventKind::Noted | EventKind::Urged | EventKind::ContactRevealed | EventKind::InstitutionLinked
+        )
     }
 }
 
@@ -157,6 +163,7 @@ mod tests {
             ContactRevealed,
             Reopened,
             ReporterRedacted,
+            InstitutionLinked,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
         }

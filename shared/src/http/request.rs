@@ -68,21 +68,27 @@ pub fn page_size(request: &Request, name: &'static str, default: i32, max: i32) 
     }
 }
 
-/// The body as a JSON object.
-pub fn json_body(request: &Request) -> Result<serde_json::Value, ApiError> {
+/// The body's bytes, at most `max` of them.
+pub fn body_bytes(request: &Request, max: usize) -> Result<&[u8], ApiError> {
     let bytes: &[u8] = match request.body() {
         Body::Empty => &[],
         Body::Text(text) => text.as_bytes(),
         Body::Binary(bytes) => bytes,
         _ => &[],
     };
-    if bytes.len() > MAX_BODY_BYTES {
+    if bytes.len() > max {
         return Err(ApiError::new(
             413,
             "body_too_large",
-            format!("请求体不能超过{}KB", MAX_BODY_BYTES / 1024),
+            format!("请求体不能超过{}KB", max / 1024),
         ));
     }
+    Ok(bytes)
+}
+
+/// The body as a JSON object.
+pub fn json_body(request: &Request) -> Result<serde_json::Value, ApiError> {
+    let bytes = body_bytes(request, MAX_BODY_BYTES)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("body_required", "请求体不能为空"));
     }

@@ -1,6 +1,7 @@
 //! The audit trail of reads: who opened a report's detail, and who exported what. Changes are
 //! audited by the timeline itself; reads leave no trace there, so they are recorded here, in
-//! partitions of their own (`AUDIT#{serial}`, `AUDIT#EXPORTS#{region}`), kept three years.
+//! partitions of their own (`AUDIT#{serial}`, `AUDIT#EXPORTS#{region}`), kept three years, as
+//! are the registry imports (`AUDIT#IMPORTS#{region}`), which change no report.
 
 use super::Records;
 use super::items::{number_attr, text_attr, text_of};
@@ -94,7 +95,23 @@ impl Records {
         .await
     }
 
-    /// The reads of a report, or the exports of a region (`EXPORTS#{region}`), oldest first.
+    /// Records that `staff` imported a registry file (or tried to: `detail` says which).
+    pub async fn audit_import(&self, staff: &Staff, detail: &str, at: &str, now_epoch: i64) -> Result<(), StoreError> {
+        let distinct = format!("#{}", sha256_hex(detail, 8));
+        self.audit(
+            format!("AUDIT#IMPORTS#{}", staff.region),
+            staff,
+            "imported",
+            &distinct,
+            detail,
+            at,
+            now_epoch,
+        )
+        .await
+    }
+
+    /// The reads of a report, or the exports (`EXPORTS#{region}`) or registry imports
+    /// (`IMPORTS#{region}`) of a region (`EXPORTS#{region}`), oldest first.
     pub async fn audit_trail(&self, of: &str) -> Result<Vec<AuditEntry>, StoreError> {
         let query = self
             .client

@@ -3,10 +3,10 @@
 //! an import's comparison), never a scan.
 
 use super::Records;
-use super::items::{Item, PK, from_item, text_attr, to_item};
+use super::items::{Item, PK, from_item, key, text_attr, to_item};
 use super::reports::all_pages;
 use crate::adapters::StoreError;
-use crate::domain::institution::Institution;
+use crate::domain::institution::{Institution, Suggestion};
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
@@ -41,6 +41,37 @@ impl Records {
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", text_attr(institution_pk(county)));
         all_pages("institutions", query)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// One institution of `county`'s registry.
+    pub async fn institution(&self, county: &str, id: &str) -> Result<Option<Institution>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(institution_pk(county), id)))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("dynamodb", "institution", e))?;
+        output.item.map(from_item).transpose()
+    }
+
+    /// What the suggestions need of a county's registry (id, name, search keys): one Query that
+    /// reads no other attribute.
+    pub async fn suggestions(&self, county: &str) -> Result<Vec<Suggestion>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .projection_expression("id, #name, search")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":pk", text_attr(institution_pk(county)));
+        all_pages("suggestions", query)
             .await?
             .into_iter()
             .map(from_item)

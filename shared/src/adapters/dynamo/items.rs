@@ -56,6 +56,10 @@ pub fn open_pk(province: &str) -> String {
     format!("OPEN#{province}")
 }
 
+pub fn institution_pk(id: &str) -> String {
+    format!("INSTITUTION#{id}")
+}
+
 pub fn board_pk(city: &str) -> String {
     format!("BOARD#{city}")
 }
@@ -114,6 +118,10 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
         // Only replied reports still holding their reporter's data: the retention rule's work.
         item.insert("pii_pk".into(), text_attr(pii_pk(&a.province)));
         item.insert("pii_since".into(), text_attr(format(&since)));
+    }
+    if let Some(institution) = &report.institution {
+        // Only linked reports: the sparse `by_institution` index holds an institution's reports.
+        item.insert("institution_pk".into(), text_attr(institution_pk(&institution.id)));
     }
     if let (true, Some(reply)) = (report.is_on_public_board(), &report.reply) {
         item.insert("board_pk".into(), text_attr(board_pk(&a.city)));

@@ -12,6 +12,7 @@
 //! | reads a minute | `QUOTA#{sub}#{YYYYMMDDHHMM}` | `READS` | a citizen's reads of their reports that minute; `ttl` 2 minutes |
 //! | audit of a read | `AUDIT#{serial}` or `AUDIT#EXPORTS#{region}` | `{at}#{sub}#{what}` | who opened a detail or exported; `ttl` 3 years |
 //! | SMS | `SMS#{serial}#{seq:06}#{phone}` | `SMS` | state (a lease while `sending`), text, outcome; `ttl` 90 days |
+//! | institution | `INST#{county}` | `{id}` | the registry (`domain::institution`), with the normalised `search` keys |
 //!
 //! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
 //! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
@@ -22,7 +23,9 @@
 //! overdue ones are a key range. The sparse `unsent_sms` (`unsent_pk` = `SMS#UNSENT`,
 //! `unsent_since`) holds only SMS records not sent yet (claimed, or failed). The sparse
 //! `reporter_data` (`pii_pk` = `PII#{province}`, `pii_since` = the reply's time) holds only replied
-//! reports that still hold their reporter's name and phone.
+//! reports that still hold their reporter's name and phone. The sparse `by_institution`
+//! (`institution_pk` = `INSTITUTION#{id}`, `serial_sk`) holds only reports linked to a registry
+//! institution: its earlier reports, and the queue filtered by it.
 
 mod audit;
 mod cursor;
@@ -57,6 +60,7 @@ pub const INDEX_PUBLIC_BOARD: &str = "public_board";
 pub const INDEX_OPEN_BY_DEADLINE: &str = "open_by_deadline";
 pub const INDEX_UNSENT_SMS: &str = "unsent_sms";
 pub const INDEX_REPORTER_DATA: &str = "reporter_data";
+pub const INDEX_BY_INSTITUTION: &str = "by_institution";
 
 /// The platform's records in its one table.
 #[derive(Debug, Clone)]

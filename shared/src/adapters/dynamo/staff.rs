@@ -2,9 +2,11 @@
 //! buckets, and counts of overdue reports. All Queries on keys; filters narrow a partition.
 
 use super::cursor::{self, ListError, Page};
-use super::items::{Item, PK, SK, from_item, open_pk, text_attr};
+use super::items::{Item, PK, SK, from_item, institution_pk, open_pk, text_attr};
 use super::reports::all_pages;
-use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
+use super::{
+    INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_INSTITUTION, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records,
+};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
 use crate::domain::staff::Queue;
@@ -27,8 +29,12 @@ pub struct QueueFilter {
     /// Serial bounds (a serial starts with its submission time, so these are time bounds).
     pub from_serial: Option<String>,
     pub to_serial: Option<String>,
+    /// Only reports linked to this registry institution: then its index is read, and the queue
+    /// narrows it.
+    pub institution: Option<String>,
 }
 
+/// The queue's index, its partition attribute and value.
 fn index_of(queue: &Queue) -> (&'static str, &'static str, String) {
     match queue {
         Queue::Agency(id) => (INDEX_BY_AGENCY, "agency_pk", format!("AGENCY#{id}")),
@@ -37,9 +43,18 @@ fn index_of(queue: &Queue) -> (&'static str, &'static str, String) {
     }
 }
 
+/// The index a filtered queue reads: an institution's few reports rather than the whole queue
+/// when the filter names one.
+fn read_index(queue: &Queue, filter: &QueueFilter) -> (&'static str, &'static str, String) {
+    match &filter.institution {
+        Some(id) => (INDEX_BY_INSTITUTION, "institution_pk", institution_pk(id)),
+        None => index_of(queue),
+    }
+}
+
 impl Records {
     fn queue_query(&self, queue: &Queue, filter: &QueueFilter) -> QueryFluentBuilder {
-        let (index, attr, value) = index_of(queue);
+        let (index, attr, value) = read_index(queue, filter);
         let mut key = "#p = :p".to_owned();
         let mut query = self
             .client
@@ -49,6 +64,14 @@ impl Records {
             .scan_index_forward(false)
             .expression_attribute_names("#p", attr)
             .expression_attribute_values(":p", text_attr(value));
+        let mut conditions = Vec::new();
+        if filter.institution.is_some() {
+            let (_, scope_attr, scope) = index_of(queue);
+            conditions.push("#scope = :scope");
+            query = query
+                .expression_attribute_names("#scope", scope_attr)
+                .expression_attribute_values(":scope", text_attr(scope));
+        }
         match (&filter.from_serial, &filter.to_serial) {
             (Some(from), Some(to)) => {
                 key.push_str(" AND #sk BETWEEN :from AND :to");
@@ -69,7 +92,6 @@ impl Records {
         if filter.from_serial.is_some() || filter.to_serial.is_some() {
             query = query.expression_attribute_names("#sk", "serial_sk");
         }
-        let mut conditions = Vec::new();
         if let Some(status) = &filter.status {
             conditions.push("#status = :status");
             query = query
@@ -110,7 +132,7 @@ impl Records {
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Page<Report>, ListError> {
-        let (_, attr, value) = index_of(queue);
+        let (_, attr, value) = read_index(queue, filter);
         let attrs = [PK, SK, attr, "serial_sk"];
         let mut start: Option<Item> = cursor.map(|c| cursor::decode(c, &attrs, (attr, &value))).transpose()?;
         let mut items = Vec::new();
@@ -136,6 +158,24 @@ impl Records {
             items,
             next: start.as_ref().and_then(cursor::encode),
         })
+    }
+
+    /// The newest `limit` reports linked to an institution, of every region (the caller keeps
+    /// those in its reach).
+    pub async fn institution_reports(&self, id: &str, limit: i32) -> Result<Vec<Report>, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX_BY_INSTITUTION)
+            .key_condition_expression("institution_pk = :p")
+            .expression_attribute_values(":p", text_attr(institution_pk(id)))
+            .scan_index_forward(false)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("dynamodb", "institution_reports", e))?;
+        output.items.unwrap_or_default().into_iter().map(from_item).collect()
     }
 
     /// The province's open reports past their deadline at `now`: a key range of the sparse open
