@@ -133,7 +133,8 @@ fn the_local_table_is_the_templates_table() {
             "public_board",
             "open_by_deadline",
             "reporter_data",
-            "unsent_sms"
+            "unsent_sms",
+            "by_institution"
         ]
     );
     assert_eq!(
@@ -146,6 +147,7 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_OPEN_BY_DEADLINE,
             shared::adapters::dynamo::INDEX_REPORTER_DATA,
             shared::adapters::dynamo::INDEX_UNSENT_SMS,
+            shared::adapters::dynamo::INDEX_BY_INSTITUTION,
         ],
         indexes[..]
     );
@@ -210,7 +212,24 @@ fn the_public_function_can_read_no_reporter_attribute() {
                 );
             } else if actions.iter().any(|a| a.starts_with("dynamodb:")) {
                 assert_eq!(actions, ["dynamodb:Query"]);
-                assert!(resource.contains("/index/public_board"), "{resource}");
+                if resource.contains("/index/") {
+                    assert!(resource.contains("/index/public_board"), "{resource}");
+                } else {
+                    // On the table itself: the registry's partitions, names and search keys only.
+                    let condition = &statement["Condition"];
+                    assert_eq!(
+                        names(&condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]),
+                        ["INST#*"]
+                    );
+                    assert_eq!(
+                        names(&condition["ForAllValues:StringEquals"]["dynamodb:Attributes"]),
+                        ["pk", "sk", "id", "name", "search"]
+                    );
+                    assert_eq!(
+                        condition["StringEqualsIfExists"]["dynamodb:Select"],
+                        "SPECIFIC_ATTRIBUTES"
+                    );
+                }
             }
         }
     }

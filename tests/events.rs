@@ -8,11 +8,12 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-pub const CASES: [(&str, &str, u16); 21] = [
+pub const CASES: [(&str, &str, u16); 24] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
     ("public-board/agencies.json", "public-board", 200),
+    ("public-board/institutions.json", "public-board", 200),
     ("public-board/open311-services.json", "public-board", 200),
     ("public-board/open311-services-xml.json", "public-board", 200),
     ("public-board/open311-requests.json", "public-board", 200),
@@ -29,6 +30,8 @@ pub const CASES: [(&str, &str, u16); 21] = [
     ("staff-action/stats.json", "staff-action", 200),
     ("staff-action/export.json", "staff-action", 200),
     ("staff-action/templates.json", "staff-action", 200),
+    ("staff-action/institutions.json", "staff-action", 200),
+    ("staff-action/import.json", "staff-action", 200),
     ("rate/rating.json", "rate", 201),
 ];
 

@@ -244,8 +244,12 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         }
     }
     assert!(put.send().await.unwrap().status().is_success());
+    // Linked to a demo registry institution, so that its index is read too.
+    let registry = local_server::registry::demo_registry(&env.app.directory.regions).unwrap();
+    let institution = registry.iter().find(|i| i.county == "420106").unwrap().id.clone();
     let mut body = form();
     body["evidence"] = json!({"kind": "image", "keys": [upload["key"].clone()]});
+    body["institution_id"] = json!(institution);
     let mut report = event(
         "POST /v1/reports",
         "/v1/reports",
@@ -321,6 +325,16 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
             none.clone(),
         ),
         ("GET /v1/staff/me", "/v1/staff/me".to_owned(), none.clone()),
+        (
+            "GET /v1/staff/institutions",
+            "/v1/staff/institutions".to_owned(),
+            json!({"county": "420106"}),
+        ),
+        (
+            "GET /v1/staff/reports",
+            "/v1/staff/reports".to_owned(),
+            json!({"institution": institution}),
+        ),
     ] {
         let params = if route.contains("{serial}") {
             json!({"serial": serial})
@@ -354,6 +368,19 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         .await;
         assert_eq!(response.status().as_u16(), 200, "{role} queue");
     }
+    // A city supervisor imports a registry file.
+    let mut import = event(
+        "POST /v1/staff/institutions/import",
+        "/v1/staff/institutions/import",
+        none.clone(),
+        none.clone(),
+        Some(
+            json!({"sub": "c", "name": "李督办", "custom:role": "city", "custom:agency": "", "custom:region": "420100"}),
+        ),
+        None,
+    );
+    *import.body_mut() = lambda_http::Body::Text("机构名称,区县\n权限测试学校,420106\n".into());
+    call(staff, "staff-action", import).await;
     let path = format!("/v1/staff/reports/{serial}/actions");
     for body in [
         json!({"action": "accept", "version": 1}),
@@ -404,6 +431,19 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
             "/v1/public/reports",
             none.clone(),
             json!({"city": "420100"}),
+            None,
+            None,
+        ),
+    )
+    .await;
+    call(
+        board,
+        "public-board",
+        event(
+            "GET /v1/public/institutions",
+            "/v1/public/institutions",
+            none.clone(),
+            json!({"county": "420106", "q": "启智"}),
             None,
             None,
         ),

@@ -29,7 +29,7 @@ async fn a_seeded_year_reads_back_whole_through_the_statistics() {
 }
 
 #[tokio::test]
-async fn a_kept_store_gains_the_indexes_the_template_added_since() {
+async fn a_kept_store_gains_the_indexes_the_template_added_since_and_their_new_projections() {
     use aws_sdk_dynamodb::types::AttributeValue;
     use local_server::provision::{create_table, table_definition};
     let env = Env::new().await;
@@ -49,6 +49,12 @@ async fn a_kept_store_gains_the_indexes_the_template_added_since() {
     older
         .attribute_definitions
         .retain(|a| !a.attribute_name.starts_with("open_"));
+    // The board's index as it was before it projected the linked institution.
+    for index in &mut older.global_secondary_indexes {
+        if index.index_name == "public_board" {
+            index.projection.non_key_attributes.retain(|a| a != "institution");
+        }
+    }
     create_table(client, &table, &older).await.unwrap();
     let text_attr = |v: &str| AttributeValue::S(v.into());
     client
@@ -75,6 +81,21 @@ async fn a_kept_store_gains_the_indexes_the_template_added_since() {
         .filter_map(|i| i.index_name())
         .collect();
     assert!(names.contains(&"open_by_deadline"), "{names:?}");
+    let board = described
+        .table()
+        .unwrap()
+        .global_secondary_indexes()
+        .iter()
+        .find(|i| i.index_name() == Some("public_board"))
+        .unwrap();
+    assert!(
+        board
+            .projection()
+            .unwrap()
+            .non_key_attributes()
+            .contains(&"institution".to_owned()),
+        "{board:?}"
+    );
     let found = client
         .query()
         .table_name(&table)

@@ -629,7 +629,7 @@ async fn an_exported_cell_is_never_a_formula() {
         &row[6], "'=HYPERLINK(\"http://x.invalid\",\"点此\")",
         "shown as typed, never run"
     );
-    assert_eq!(&row[7], "'@SUM(1+2)", "(the address is stored trimmed)");
+    assert_eq!(&row[8], "'@SUM(1+2)", "(the address is stored trimmed)");
 }
 
 /// Counts over the reports themselves, computed here without the code under test.

@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod gateway;
 pub mod provision;
+pub mod registry;
 pub mod seed;
 pub mod setup;
 pub mod site;

@@ -1,9 +1,9 @@
 //! Creates the local table from the SAM template's own definition, and the evidence bucket.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
-    GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
+    GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_s3::types::{BucketLocationConstraint, CorsConfiguration, CorsRule, CreateBucketConfiguration};
 use serde::Deserialize;
@@ -127,24 +127,54 @@ fn global_index(index: &CfnIndex) -> Result<GlobalSecondaryIndex, ProvisionError
         .map_err(aws)
 }
 
+/// An index's projection, comparable: its type and its sorted non-key attributes.
+fn projected(p: Option<&Projection>) -> (String, Vec<String>) {
+    let mut attributes = p.map(|p| p.non_key_attributes().to_vec()).unwrap_or_default();
+    attributes.sort();
+    let kind = p
+        .and_then(|p| p.projection_type())
+        .map(|t| t.as_str().to_owned())
+        .unwrap_or_default();
+    (kind, attributes)
+}
+
 /// A table kept from an older template (`scripts/local`'s store) gets the indexes added since,
 /// one per UpdateTable as DynamoDB requires; DynamoDB Local fills them from the items at once.
+/// An index whose projection the template changed is made again (DynamoDB cannot change one in
+/// place; a deployed stack needs a new index name for it, docs/data-model.md).
 async fn add_missing_indexes(
     client: &aws_sdk_dynamodb::Client,
     table: &str,
     definition: &TableDefinition,
 ) -> Result<(), ProvisionError> {
     let described = client.describe_table().table_name(table).send().await.map_err(aws)?;
-    let existing: Vec<&str> = described
+    let existing: Vec<(String, (String, Vec<String>))> = described
         .table()
         .map(|t| t.global_secondary_indexes())
         .unwrap_or_default()
         .iter()
-        .filter_map(|i| i.index_name())
+        .filter_map(|i| Some((i.index_name()?.to_owned(), projected(i.projection()))))
         .collect();
     for index in &definition.global_secondary_indexes {
-        if existing.contains(&index.index_name.as_str()) {
-            continue;
+        let wanted = projected(Some(&projection(&index.projection)));
+        match existing.iter().find(|(name, _)| *name == index.index_name) {
+            Some((_, stored)) if *stored == wanted => continue,
+            Some(_) => {
+                let delete = DeleteGlobalSecondaryIndexAction::builder()
+                    .index_name(&index.index_name)
+                    .build()
+                    .map_err(aws)?;
+                client
+                    .update_table()
+                    .table_name(table)
+                    .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().delete(delete).build())
+                    .send()
+                    .await
+                    .map_err(aws)?;
+                tracing::info!(index = %index.index_name, "making again an index whose projection the template changed");
+                wait_until_gone(client, table, &index.index_name).await?;
+            }
+            None => {}
         }
         let mut update = client.update_table().table_name(table);
         for name in index.key_schema.iter().map(|k| &k.attribute_name) {
@@ -170,6 +200,25 @@ async fn add_missing_indexes(
         wait_until_active(client, table, &index.index_name).await?;
     }
     Ok(())
+}
+
+async fn wait_until_gone(client: &aws_sdk_dynamodb::Client, table: &str, index: &str) -> Result<(), ProvisionError> {
+    for _ in 0..1200 {
+        let described = client.describe_table().table_name(table).send().await.map_err(aws)?;
+        let present = described
+            .table()
+            .map(|t| t.global_secondary_indexes())
+            .unwrap_or_default()
+            .iter()
+            .any(|i| i.index_name() == Some(index));
+        if !present {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    Err(ProvisionError::Aws(format!(
+        "index {index} of {table} was not deleted in 5 minutes"
+    )))
 }
 
 /// DynamoDB Local fills a new index in the background and fails queries on it until then.

@@ -1,6 +1,7 @@
 //! Demo data for a local run: a few answered, published reports on 武汉市's public board, written
 //! through the same domain steps and store calls as real ones. Seeding twice changes nothing.
 
+use crate::registry::{DEMO_INSTITUTIONS, demo_name, demo_registry};
 use chrono::{DateTime, FixedOffset};
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::{CreateOutcome, NewReport, SaveOutcome};
@@ -9,6 +10,7 @@ use shared::domain::Rejection;
 use shared::domain::catalog::Catalog;
 use shared::domain::deadlines::Deadlines;
 use shared::domain::input::{ReportInput, validate};
+use shared::domain::institution::Institution;
 use shared::domain::phone::Phone;
 use shared::domain::report::{Finding, Report, Reporter};
 use shared::domain::serial::Serial;
@@ -23,6 +25,8 @@ pub enum SeedError {
     Invalid(#[from] Rejection),
     #[error("demo report {0} could not be written")]
     Write(String),
+    #[error("the demo registry is invalid: {0:?}")]
+    Registry(Vec<shared::domain::institution::RowError>),
 }
 
 struct Demo {
@@ -31,6 +35,8 @@ struct Demo {
     county: &'static str,
     category: &'static str,
     violation: &'static str,
+    /// The demo registry institution it names (`registry::DEMO_INSTITUTIONS`), if any.
+    institution: Option<usize>,
     finding: Finding,
     reply: &'static str,
     replied: &'static str,
@@ -44,6 +50,7 @@ const DEMOS: [Demo; 4] = [
         county: "420106",
         category: "academic",
         violation: "unlicensed",
+        institution: Some(0),
         finding: Finding::Substantiated,
         reply: "经核查投诉属实,已于2022-12-15进行查处",
         replied: "2022-12-15T18:20:00+08:00",
@@ -54,6 +61,7 @@ const DEMOS: [Demo; 4] = [
         county: "420111",
         category: "academic",
         violation: "disguised",
+        institution: Some(2),
         finding: Finding::Partly,
         reply: "经核查,该托管班存在部分学科类培训内容,已责令整改",
         replied: "2022-12-19T10:00:00+08:00",
@@ -64,6 +72,7 @@ const DEMOS: [Demo; 4] = [
         county: "420103",
         category: "arts",
         violation: "prepayment",
+        institution: None,
         finding: Finding::Unsubstantiated,
         reply: "经核查,该机构已通过监管账户收费,投诉不属实",
         replied: "2022-12-21T16:30:00+08:00",
@@ -74,6 +83,7 @@ const DEMOS: [Demo; 4] = [
         county: "420102",
         category: "sports",
         violation: "holiday",
+        institution: None,
         finding: Finding::Substantiated,
         reply: "经核查投诉属实,已依法责令停止违规培训并予以警告",
         replied: "2022-12-22T11:00:00+08:00",
@@ -111,8 +121,11 @@ pub(crate) async fn save_step(app: &App, before: &Report, next: (Report, Event))
     Err(SeedError::Write(report.serial.to_string()))
 }
 
-/// Writes the demo reports that are not there yet; returns how many were written.
+/// Writes the demo registry and the demo reports that are not there yet; returns how many
+/// reports were written.
 pub async fn seed(app: &App) -> Result<usize, SeedError> {
+    let registry = demo_registry(&app.directory.regions).map_err(SeedError::Registry)?;
+    app.records.save_institutions(&registry).await?;
     let reporter = Reporter {
         sub: "demo-citizen".into(),
         name: "演示用户".into(),
@@ -120,8 +133,12 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
     };
     let mut written = 0;
     for demo in &DEMOS {
+        let institution = demo.institution.and_then(|n| {
+            let name = demo_name(DEMO_INSTITUTIONS[n].0);
+            registry.iter().find(|i| i.county == demo.county && i.name == name)
+        });
         let input = ReportInput {
-            target: Some("某某教育咨询有限公司".into()),
+            target: Some(institution.map_or("某某教育咨询有限公司".into(), |i| i.name.clone())),
             city: Some("420100".into()),
             county: Some(demo.county.into()),
             address: Some("演示地址1号".into()),
@@ -138,7 +155,8 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
         let submitted = at(demo.submitted)?;
         let serial = Serial::parse(demo.serial).ok_or_else(|| SeedError::Write(demo.serial.into()))?;
         let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &submitted, submitted);
-        let (report, event) = Report::submit(serial, draft, reporter.clone(), None, deadlines, submitted);
+        let (mut report, event) = Report::submit(serial, draft, reporter.clone(), None, deadlines, submitted);
+        report.institution = institution.map(Institution::reference);
         match app.records.create_report(&demo_report(&report, &event, "demo")).await? {
             CreateOutcome::Created => {}
             CreateOutcome::SerialTaken => continue,

@@ -6,6 +6,7 @@
 //! overdue; a life stops at the present, so recent reports are still 待受理 or 处理中, and a few
 //! older ones are stuck, overdue.
 
+use crate::registry::{demo_name, demo_registry};
 use crate::seed::{SeedError, demo_report, save_step};
 use chrono::{DateTime, Duration, FixedOffset};
 use futures::stream::{self, StreamExt};
@@ -17,6 +18,7 @@ use shared::domain::actions::{Action, Target, apply};
 use shared::domain::catalog::Catalog;
 use shared::domain::deadlines::Deadlines;
 use shared::domain::input::{ReportInput, validate};
+use shared::domain::institution::{Institution, InstitutionRef};
 use shared::domain::phone::Phone;
 use shared::domain::rating::Stars;
 use shared::domain::report::{Finding, Report, Reporter};
@@ -100,9 +102,11 @@ struct Life {
     rating: Option<(Stars, Option<&'static str>, Duration)>,
     urge: bool,
     reply: (Finding, &'static str),
+    /// The demo registry institution the citizen picked from the suggestions, if they did.
+    institution: Option<InstitutionRef>,
 }
 
-fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize) -> Life {
+fn draw(rng: &mut StdRng, app: &App, registry: &[Institution], now: DateTime<FixedOffset>, citizens: usize) -> Life {
     let regions = &app.directory.regions;
     let cities: Vec<_> = regions.cities().collect();
     // 武汉市 carries about a third of the province's reports; the rest spread over the cities.
@@ -168,9 +172,19 @@ fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize
             .then(|| *pick(rng, &["处理及时,感谢!", "希望加强监管。", "还没有彻底解决。"]));
         Some((Stars::new(stars)?, comment, r + hours(rng, 1.0, 24.0 * 5.0)))
     });
+    // A target the demo registry holds is mostly picked from the suggestions, so linked.
+    let mut target = pick(rng, &TARGETS).to_string();
+    let institution = registry
+        .iter()
+        .find(|i| i.county == county && i.name == demo_name(&target))
+        .filter(|_| rng.random_bool(0.7))
+        .map(Institution::reference);
+    if let Some(linked) = &institution {
+        target = linked.name.clone();
+    }
     Life {
         input: ReportInput {
-            target: Some(pick(rng, &TARGETS).to_string()),
+            target: Some(target),
             city: Some(city.code.clone()),
             county: Some(county),
             address: Some(format!("{}{}号", pick(rng, &STREETS), rng.random_range(1..300))),
@@ -181,7 +195,7 @@ fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize
             evidence: None,
             location: None,
             notice_version: Some(catalog.notice.version.clone()),
-            institution_id: None,
+            institution_id: institution.as_ref().map(|i| i.id.clone()),
         },
         reporter: Reporter {
             sub: format!("year-citizen-{citizen}"),
@@ -197,6 +211,7 @@ fn draw(rng: &mut StdRng, app: &App, now: DateTime<FixedOffset>, citizens: usize
         rating,
         urge: rng.random_bool(0.3),
         reply: *pick(rng, &REPLIES),
+        institution,
     }
 }
 
@@ -227,7 +242,7 @@ async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
     for attempt in 0..40u16 {
         let suffix = (life.serial_suffix + attempt * 37) % 1000;
         let serial = Serial::parse(&format!("{stamp}{suffix:03}")).ok_or_else(|| SeedError::Write(stamp.clone()))?;
-        let (report, event) = Report::submit(
+        let (mut report, event) = Report::submit(
             serial,
             draft.clone(),
             life.reporter.clone(),
@@ -235,6 +250,7 @@ async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
             deadlines,
             life.submitted,
         );
+        report.institution = life.institution.clone();
         match app
             .records
             .create_report(&demo_report(&report, &event, &stamp[..6]))
@@ -359,9 +375,19 @@ pub async fn seed_year(
     concurrency: usize,
     now: DateTime<FixedOffset>,
 ) -> Result<YearSummary, SeedError> {
+    let registry = demo_registry(&app.directory.regions).map_err(SeedError::Registry)?;
+    let count = app.records.save_institutions(&registry).await?;
+    eprintln!(
+        "demo registry: {} institutions ({} added, {} updated)",
+        registry.len(),
+        count.added,
+        count.updated
+    );
     let mut rng = StdRng::seed_from_u64(2026);
     let citizens = reports / 3;
-    let lives: Vec<Life> = (0..reports).map(|_| draw(&mut rng, app, now, citizens)).collect();
+    let lives: Vec<Life> = (0..reports)
+        .map(|_| draw(&mut rng, app, &registry, now, citizens))
+        .collect();
     let counters = Counters {
         started: std::time::Instant::now(),
         written: AtomicUsize::default(),

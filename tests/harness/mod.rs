@@ -369,6 +369,17 @@ impl Env {
         self.call("POST", path, Some(token), Some(body)).await
     }
 
+    /// A POST of a file's bytes as they are (a registry CSV, say).
+    pub async fn post_bytes(&self, path: &str, token: &str, content_type: &str, bytes: Vec<u8>) -> Reply {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(bytes);
+        Reply::of(request.send().await.expect("request")).await
+    }
+
     /// Asks for presigned PUTs and performs them with `files` (content type, bytes).
     pub async fn upload(&self, token: &str, kind: &str, files: &[(&str, &[u8])]) -> Vec<String> {
         let declared: Vec<Value> = files

@@ -8,9 +8,9 @@ use serde::Serialize;
 use shared::app::App;
 use shared::domain::agencies;
 use shared::domain::institution::{MAX_QUERY_CHARS, Suggestion, suggest};
-use shared::domain::repeat::normalise;
 use shared::domain::public::{PublicReport, public_view};
 use shared::domain::regions::Level;
+use shared::domain::repeat::normalise;
 use shared::http::request::{limit, path_serial, query_param, route_key};
 use shared::http::response::{PUBLIC_SHORT, json_cached};
 use shared::http::span::answer;
@@ -89,12 +89,13 @@ async fn suggestions(app: &App, request: &Request) -> Result<Suggestions, ApiErr
     if !app.directory.regions.is_county(&county) {
         return Err(ApiError::invalid("county", "该区县不存在"));
     }
-    let query = query_param(request, "q").unwrap_or_default();
-    if normalise(&query).is_empty() {
-        return Err(ApiError::invalid("q", "请输入机构名称"));
-    }
+    let query = query_param(request, "q").ok_or_else(|| ApiError::invalid("q", "请输入机构名称"))?;
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::invalid("q", format!("机构名称不能超过{MAX_QUERY_CHARS}个字")));
+    }
+    // Only spaces and punctuation so far: nothing to match yet, and nothing to read.
+    if normalise(&query).is_empty() {
+        return Ok(Suggestions { items: Vec::new() });
     }
     let candidates = app.records.suggestions(&county).await?;
     Ok(Suggestions {

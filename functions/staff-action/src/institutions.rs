@@ -39,7 +39,11 @@ pub async fn list(app: &App, staff: &Staff, request: &Request) -> Result<Registr
         .await?
         .iter()
         .filter_map(|i| {
-            let rank = if query.is_empty() { Some(0) } else { rank(&i.search, &query) };
+            let rank = if query.is_empty() {
+                Some(0)
+            } else {
+                rank(&i.search, &query)
+            };
             rank.map(|r| (r, InstitutionView::from(i)))
         })
         .collect();

@@ -44,17 +44,33 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Accept,
-    Reply { finding: Finding, text: String },
-    Transfer { to: Target, reason: String },
-    Publish { public_text: Option<String> },
+    Reply {
+        finding: Finding,
+        text: String,
+    },
+    Transfer {
+        to: Target,
+        reason: String,
+    },
+    Publish {
+        public_text: Option<String>,
+    },
     Unpublish,
-    Note { text: String },
-    Urge { reason: String },
+    Note {
+        text: String,
+    },
+    Urge {
+        reason: String,
+    },
     RevealContact,
-    Reopen { reason: String },
+    Reopen {
+        reason: String,
+    },
     /// Link to a registry institution (`None`: unlink). The id is looked up by the caller, who
     /// then applies it with `link`.
-    Link { institution_id: Option<String> },
+    Link {
+        institution_id: Option<String>,
+    },
 }
 
 impl Action {
@@ -243,7 +259,9 @@ pub fn apply(
         }
         Action::Link { institution_id: None } => link(report, staff, directory, None, at),
         // An id names nothing until the caller has read it from the registry.
-        Action::Link { institution_id: Some(_) } => Err(Rejection::invalid("institution_id", "所选机构不存在")),
+        Action::Link {
+            institution_id: Some(_),
+        } => Err(Rejection::invalid("institution_id", "所选机构不存在")),
     }
 }
 
@@ -420,10 +438,18 @@ mod tests {
             link(&report, &elsewhere, directory, Some(&registry[0]), when),
             Err(Rejection::Forbidden { .. })
         ));
-        let (unlinked, _) = run(&linked, &handler, serde_json::json!({"action": "link_institution", "version": 2})).unwrap();
+        let (unlinked, _) = run(
+            &linked,
+            &handler,
+            serde_json::json!({"action": "link_institution", "version": 2}),
+        )
+        .unwrap();
         assert_eq!(unlinked.institution, None);
         let unresolved = serde_json::json!({"action": "link_institution", "version": 1, "institution_id": "N1"});
-        assert!(matches!(run(&report, &handler, unresolved), Err(Rejection::Invalid { .. })));
+        assert!(matches!(
+            run(&report, &handler, unresolved),
+            Err(Rejection::Invalid { .. })
+        ));
         let bad = serde_json::json!({"action": "link_institution", "version": 1, "institution_id": "a#b"});
         assert!(matches!(read_action(&input(bad)), Err(Rejection::Invalid { field, .. }) if field == "institution_id"));
     }

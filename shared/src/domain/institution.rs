@@ -155,9 +155,7 @@ pub fn suggest(candidates: Vec<Suggestion>, query: &str) -> Vec<Suggestion> {
         .into_iter()
         .filter_map(|s| rank(&s.search, &query).map(|r| (r, s)))
         .collect();
-    found.sort_by(|(ra, a), (rb, b)| {
-        (ra, a.name.chars().count(), &a.name).cmp(&(rb, b.name.chars().count(), &b.name))
-    });
+    found.sort_by(|(ra, a), (rb, b)| (ra, a.name.chars().count(), &a.name).cmp(&(rb, b.name.chars().count(), &b.name)));
     found.into_iter().take(MAX_SUGGESTIONS).map(|(_, s)| s).collect()
 }
 
@@ -586,7 +584,11 @@ mod tests {
     #[test]
     fn suggestions_come_best_first_and_a_few() {
         let named = |name: &str, alias: &str| {
-            let aliases: Vec<String> = [alias].iter().filter(|a| !a.is_empty()).map(|a| a.to_string()).collect();
+            let aliases: Vec<String> = [alias]
+                .iter()
+                .filter(|a| !a.is_empty())
+                .map(|a| a.to_string())
+                .collect();
             Suggestion {
                 id: name.into(),
                 name: name.into(),
@@ -601,7 +603,10 @@ mod tests {
             named("英语乐园", ""),
         ];
         let names: Vec<String> = suggest(list, "英语").into_iter().map(|s| s.name).collect();
-        assert_eq!(names, ["英语乐园", "英语之家培训学校", "阳光书院", "星光英语", "小学英语辅导班"]);
+        assert_eq!(
+            names,
+            ["英语乐园", "英语之家培训学校", "阳光书院", "星光英语", "小学英语辅导班"]
+        );
         let many: Vec<Suggestion> = (0..30).map(|i| named(&format!("英语{i}"), "")).collect();
         assert_eq!(suggest(many, "英语").len(), MAX_SUGGESTIONS);
         assert!(serde_json::to_value(named("甲", "")).unwrap().get("search").is_none());

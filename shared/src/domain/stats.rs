@@ -51,7 +51,10 @@ pub fn counters(report: &Report) -> Counters {
     add(format!("county_{}", report.assignment.county), 1);
     add(format!("category_{}", report.category), 1);
     if let Some(institution) = &report.institution {
-        add(format!("{INSTITUTION_PREFIX}{}_{}", institution.county, institution.id), 1);
+        add(
+            format!("{INSTITUTION_PREFIX}{}_{}", institution.county, institution.id),
+            1,
+        );
     }
     if let Some(on_time) = report.signed_on_time {
         add(if on_time { "sign_ok" } else { "sign_late" }.into(), 1);
@@ -333,14 +336,20 @@ mod tests {
         relinked.institution = b.institution.clone();
         let moved = delta(Some(&a), &relinked);
         let county = &moved[&("COUNTY#420106".to_owned(), "2022-12".to_owned())];
-        assert_eq!((county["institution_420106_A1"], county["institution_420106_B2"]), (-1, 1));
+        assert_eq!(
+            (county["institution_420106_A1"], county["institution_420106_B2"]),
+            (-1, 1)
+        );
         let months = [
             ("2022-12".to_owned(), counters(&a)),
             ("2022-11".to_owned(), counters(&b)),
             ("2022-10".to_owned(), counters(&b)),
         ];
         let top = summarize(&months, 0).institutions;
-        let listed: Vec<(&str, &str, i64)> = top.iter().map(|i| (i.id.as_str(), i.county.as_str(), i.count)).collect();
+        let listed: Vec<(&str, &str, i64)> = top
+            .iter()
+            .map(|i| (i.id.as_str(), i.county.as_str(), i.count))
+            .collect();
         assert_eq!(listed, [("B2", "420106", 2), ("A1", "420106", 1)]);
     }
 }

@@ -68,8 +68,9 @@ impl Records {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .projection_expression("id, #name, search")
+            .projection_expression("id, #name, #search")
             .expression_attribute_names("#name", "name")
+            .expression_attribute_names("#search", "search")
             .expression_attribute_values(":pk", text_attr(institution_pk(county)));
         all_pages("suggestions", query)
             .await?
@@ -85,15 +86,23 @@ impl Records {
         for institution in institutions {
             by_county.entry(&institution.county).or_default().push(institution);
         }
+        // The counties' registries as stored, several read at once (a province file names ~100).
+        // (Futures made in a loop, not a closure: a closure over borrowed keys is not general
+        // enough for a Send future.)
+        let mut reads = Vec::with_capacity(by_county.len());
+        for (county, incoming) in by_county {
+            reads.push(async move { Ok::<_, StoreError>((incoming, self.institutions(county).await?)) });
+        }
+        let stored: Vec<(Vec<&Institution>, Vec<Institution>)> = futures_util::stream::iter(reads)
+            .buffer_unordered(IN_FLIGHT * 2)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()?;
         let mut count = ImportCount::default();
         let mut writes: Vec<Item> = Vec::new();
-        for (county, incoming) in by_county {
-            let stored: BTreeMap<String, Institution> = self
-                .institutions(county)
-                .await?
-                .into_iter()
-                .map(|i| (i.id.clone(), i))
-                .collect();
+        for (incoming, stored) in stored {
+            let stored: BTreeMap<String, Institution> = stored.into_iter().map(|i| (i.id.clone(), i)).collect();
             for institution in incoming {
                 match stored.get(&institution.id) {
                     Some(old) if old == institution => count.unchanged += 1,
@@ -103,7 +112,11 @@ impl Records {
                         } else {
                             count.added += 1;
                         }
-                        writes.push(to_item(institution, institution_pk(county), &institution.id)?);
+                        writes.push(to_item(
+                            institution,
+                            institution_pk(&institution.county),
+                            &institution.id,
+                        )?);
                     }
                 }
             }

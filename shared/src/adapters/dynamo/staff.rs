@@ -4,9 +4,7 @@
 use super::cursor::{self, ListError, Page};
 use super::items::{Item, PK, SK, from_item, institution_pk, open_pk, text_attr};
 use super::reports::all_pages;
-use super::{
-    INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_INSTITUTION, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records,
-};
+use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_INSTITUTION, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
 use crate::domain::staff::Queue;
