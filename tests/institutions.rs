@@ -233,7 +233,7 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
         .get_path(format!("/v1/staff/reports?institution={}", school.id), Some(&handler))
         .await;
     assert_eq!(queue.serials(), [later.clone(), earlier.clone()]);
-    assert_eq!(queue.body["items"][0]["institution"], "ＡＢＣ 英语学校");
+    assert_eq!(queue.body["items"][0]["institution_name"], "ＡＢＣ 英语学校");
     let other = env
         .get_path(format!("/v1/staff/reports?institution={}", list[1].id), Some(&handler))
         .await;

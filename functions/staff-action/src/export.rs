@@ -70,7 +70,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
                 &item.labels.subject.category_name,
                 &item.labels.subject.violation_type_names.join(";"),
                 &report.target,
-                item.institution.as_deref().unwrap_or_default(),
+                item.institution_name.as_deref().unwrap_or_default(),
                 &report.address,
                 &item.agency.name,
                 &item.created_at,

@@ -77,8 +77,8 @@ pub struct StaffListItem {
     pub rating_stars: Option<u8>,
     /// 重复举报: it repeats earlier reports (same county, same target or address, 90 days).
     pub repeat: bool,
-    /// The linked registry institution's name.
-    pub institution: Option<String>,
+    /// The linked registry institution's name (the detail's `institution` holds all of it).
+    pub institution_name: Option<String>,
 }
 
 /// A report linked as a repeat, with its outcome.
@@ -126,7 +126,7 @@ pub fn staff_list_item(
         published: report.published,
         rating_stars: report.rating.as_ref().map(|r| r.stars.get()),
         repeat: !report.repeats.is_empty(),
-        institution: report.institution.as_ref().map(|i| i.name.clone()),
+        institution_name: report.institution.as_ref().map(|i| i.name.clone()),
     }
 }
 

@@ -201,3 +201,38 @@ test("a report goes from the citizen to the public board through the admin site"
   );
   assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
 });
+
+test("a city supervisor imports the registry: a bad file lists every error and imports nothing, a good one imports", async () => {
+  const seen = failedResponses.length;
+  await signInAs("武汉市 市级督导 李督导");
+  await page.getByRole("menuitem", { name: "机构名录" }).click();
+  await page.waitForURL(/#\/institutions/);
+  const header = "机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n";
+  const name = `端到端名录机构${Date.now().toString(36).toUpperCase()}`;
+  const input = page.getByTestId("import").locator("input[type=file]");
+  const bad = `${header}${name},,,,武昌区,,培训类,,\n乙艺术中心,,,,襄城区,,,,\n`;
+  await input.setInputFiles({ name: "名录-有误.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  const errors = page.getByTestId("import-errors");
+  await errors.getByText("类型应为学科类、非学科类或未知").waitFor();
+  assert.equal(await errors.locator(".el-table__row").count(), 2, "one row per error, by line and column");
+  assert.ok((await errors.innerText()).includes("不在您的管辖范围内"), "a county of another city is refused");
+  await shot("admin-import-errors");
+  const registry = async () => (await api(`/v1/staff/institutions?county=420106&q=${encodeURIComponent(name)}`, { token: supervisor })).json.items;
+  const supervisor = await token({ role: "staff", sub: "e2e-import-check", name: "核对", region: "420100", staff_role: "city" });
+  assert.deepEqual(await registry(), [], "nothing of a file with errors is imported");
+
+  const good = `\uFEFF${header}${name},${name}别名,,,武昌区,中南路8号,非学科类,是,正常\n`;
+  await input.setInputFiles({ name: "名录.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+  await page.getByTestId("import-result").getByText("新增 1 家").waitFor();
+  await page.getByLabel("区县").first().click({ force: true });
+  await page.locator(".el-select-dropdown__item:visible", { hasText: "武昌区" }).click();
+  await page.getByLabel("按名称或别名查找").fill(`${name}别名`);
+  await page.getByTestId("registry").getByText(name, { exact: true }).waitFor();
+  await shot("admin-registry");
+  assert.equal((await registry()).length, 1);
+  await signOut();
+
+  assert.deepEqual(failedResponses.slice(seen), ["422 /v1/staff/institutions/import"], "only the refused file answered with an error");
+  assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
+});

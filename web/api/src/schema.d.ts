@@ -140,6 +140,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registry institutions of a county whose name or alias matches what the citizen typed (names only, best first, at most 10).
+         * @description Full-width and half-width forms, case, spaces and punctuation are ignored; a name's prefix ranks before an alias's, then a part of either. Text of spaces and punctuation alone matches nothing yet.
+         */
+        get: operations["suggestInstitutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/reports/{serial}": {
         parameters: {
             query?: never;
@@ -302,7 +322,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** One action (accept, reply, transfer, publish, unpublish, note, urge, reveal_contact, reopen) with the version the caller saw. */
+        /** One action (accept, reply, transfer, publish, unpublish, note, urge, reveal_contact, reopen, link_institution) with the version the caller saw. */
         post: operations["actOnReport"];
         delete?: never;
         options?: never;
@@ -341,6 +361,43 @@ export interface paths {
         get: operations["exportQueue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A county's institution registry (a county in the caller's reach), those matching `q` best first, else by name. */
+        get: operations["listInstitutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/institutions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a registry CSV (city and province supervisors, counties in their reach), all rows or none; recorded.
+         * @description The file as Excel or WPS saves it (UTF-8 with or without BOM, or GBK), with the columns 机构名称, 别名, 统一社会信用代码, 办学许可证号, 区县, 地址, 类型, 是否在全国监管平台, 状态 (机构名称 and 区县 required; docs/institutions.md). A file with any bad row imports nothing and lists every error by line and column. Importing the same file again changes nothing.
+         */
+        post: operations["importInstitutions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -520,6 +577,8 @@ export interface components {
             public_text: string | null;
             /** @example 武昌区教育局 */
             agency: string;
+            /** @description The registry institution the report is linked to, by name (the reporter's own target text is never shown). */
+            institution: string | null;
             reply: {
                 finding: components["schemas"]["Finding"];
                 finding_name: string;
@@ -601,6 +660,8 @@ export interface components {
              * @example bc23665b8a30
              */
             notice_version: string;
+            /** @description The institution chosen from `/v1/public/institutions` (of `county`); null, empty or absent for none. An id the county's registry does not hold is refused. */
+            institution_id?: string | null;
         };
         /** @description Up to 3 images or 1 video, each key once, all under the caller's own upload prefix. */
         Citation: {
@@ -731,6 +792,8 @@ export interface components {
             rating_stars: number | null;
             /** @description 重复举报: it repeats earlier reports (same county, same target or address normalised, within 90 days). */
             repeat: boolean;
+            /** @description The linked registry institution's name (the detail's `institution` holds all of it). */
+            institution_name: string | null;
         };
         RepeatView: {
             serial: components["schemas"]["Serial"];
@@ -746,6 +809,10 @@ export interface components {
             next_cursor: string | null;
         };
         StaffDetail: components["schemas"]["StaffListItem"] & {
+            /** @description The linked registry institution, as the registry says now; null when none is linked. */
+            institution: null | components["schemas"]["Institution"];
+            /** @description The other reports on the linked institution in the caller's reach, newest first (at most 10). */
+            institution_reports: components["schemas"]["RepeatView"][];
             /** @description The reports in the caller's reach this one repeats or that repeat it (90 days either way), newest first. */
             repeats: components["schemas"]["RepeatView"][];
             reporter: {
@@ -830,6 +897,12 @@ export interface components {
             version: components["schemas"]["Version"];
             text: string;
         } | {
+            /** @constant */
+            action: "link_institution";
+            version: components["schemas"]["Version"];
+            /** @description An institution of the report's county (`/v1/staff/institutions`); null, empty or absent unlinks. */
+            institution_id?: string | null;
+        } | {
             /** @enum {string} */
             action: "urge" | "reopen";
             version: components["schemas"]["Version"];
@@ -882,6 +955,63 @@ export interface components {
                 /** @description Ratings with 1, 2, 3, 4 and 5 stars. */
                 distribution: number[];
             };
+            /** @description The most reported registry institutions of the period (at most 10), most first. */
+            institutions: {
+                id: string;
+                county: string;
+                name: string;
+                count: number;
+            }[];
+        };
+        /** @description A registry institution as staff see it. */
+        Institution: {
+            id: string;
+            name: string;
+            aliases: string[];
+            /** @description 统一社会信用代码 */
+            credit_code: string | null;
+            /** @description 办学许可证号 */
+            licence: string | null;
+            county: string;
+            address: string;
+            /** @enum {string} */
+            kind: "subject" | "non_subject" | "unknown";
+            /** @enum {string} */
+            kind_name: "学科类" | "非学科类" | "未知";
+            /** @description Registered on the national supervision platform. */
+            on_platform: boolean;
+            /** @enum {string} */
+            state: "normal" | "suspended" | "cancelled";
+            /** @enum {string} */
+            state_name: "正常" | "停办" | "注销";
+        };
+        Suggestions: {
+            items: {
+                id: string;
+                name: string;
+            }[];
+        };
+        Registry: {
+            items: components["schemas"]["Institution"][];
+        };
+        Imported: {
+            rows: number;
+            added: number;
+            updated: number;
+            /** @description Rows equal to what the registry holds; a re-import of the same file changes nothing. */
+            unchanged: number;
+        };
+        ImportRefused: {
+            /** @constant */
+            code: "invalid_rows";
+            message: string;
+            errors: {
+                /** @description The file's line; the header is line 1. */
+                line: number;
+                /** @description The column's Chinese header; empty for the whole line. */
+                column: string;
+                message: string;
+            }[];
         };
         RatingForm: {
             stars: number;
@@ -1297,6 +1427,32 @@ export interface operations {
             };
         };
     };
+    suggestInstitutions: {
+        parameters: {
+            query: {
+                /** @example 420106 */
+                county: string;
+                /** @example 英语 */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
     getPublicReport: {
         parameters: {
             query?: never;
@@ -1518,6 +1674,8 @@ export interface operations {
                 from?: components["schemas"]["DayOrEmpty"];
                 /** @description Last day of submission; empty means no bound. */
                 to?: components["schemas"]["DayOrEmpty"];
+                /** @description Only reports linked to this registry institution; empty means any. */
+                institution?: string;
                 limit?: number;
                 /** @description The `next_cursor` of the previous page; absent or empty for the first page. */
                 cursor?: components["parameters"]["cursor"];
@@ -1655,6 +1813,8 @@ export interface operations {
                 from?: components["schemas"]["DayOrEmpty"];
                 /** @description Last day of submission; empty means no bound. */
                 to?: components["schemas"]["DayOrEmpty"];
+                /** @description Only reports linked to this registry institution; empty means any. */
+                institution?: string;
             };
             header?: never;
             path?: never;
@@ -1678,6 +1838,70 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listInstitutions: {
+        parameters: {
+            query: {
+                county: string;
+                /** @description Empty means every institution of the county. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Registry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    importInstitutions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported; what changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Imported"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            /** @description The file has bad rows; nothing was imported. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
         };
     };
     listTemplates: {

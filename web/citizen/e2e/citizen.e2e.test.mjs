@@ -236,3 +236,55 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   assert.deepEqual(run.failedResponses, [], "no request failed");
   assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
 });
+
+test("a citizen picks the institution from the registry's suggestions, and the agency sees it with its earlier report", async () => {
+  // The local server's demo data: a fictional registry, and an answered report on 启智 in 武昌区.
+  const EARLIER = "221215164056656";
+  // After a report was made, the form opens empty and editable (nothing of it saved again).
+  await page.goto(`${SITE}#/report`);
+  await page.getByTestId("field-target").locator("input").waitFor();
+  assert.equal(await page.getByTestId("field-target").locator("input").inputValue(), "");
+  assert.equal(await page.getByTestId("pending-notice").count(), 0);
+  await page.getByTestId("field-target").locator("input").fill("启智");
+  await page.getByTestId("field-city").click();
+  await pick("武汉市");
+  await page.getByTestId("field-county").click();
+  await pick("武昌区");
+  const suggestion = page.getByTestId("suggestions").getByText("启智教育咨询有限公司(演示)");
+  await suggestion.waitFor();
+  await shot("h5-suggestions");
+  await suggestion.click();
+  await page.getByTestId("chosen-institution").getByText("启智教育咨询有限公司(演示)").waitFor();
+  assert.equal(await page.getByTestId("field-target").locator("input").inputValue(), "启智教育咨询有限公司(演示)");
+  assert.equal(await page.getByTestId("suggestions").count(), 0, "the list closes once one is chosen");
+  await page.getByTestId("field-address").locator("input").fill("中南路2号");
+  await page.getByTestId("field-category").click();
+  await pick("学科类");
+  await page.getByTestId("field-types").click();
+  await page.locator(".van-popup--bottom:visible .van-cell").first().click();
+  await page.getByTestId("types-confirm").click();
+  await page.getByTestId("field-content").locator("textarea").fill(`寒假期间仍在组织学科类培训(${RUN})。`);
+  await page.getByTestId("submit").click();
+  await page.waitForURL(/#\/done\//);
+  const serial = await page.getByTestId("serial").innerText();
+
+  // The agency's detail in the admin site: the institution, its registry facts, its earlier report.
+  const admin = await page.context().browser().newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
+  const desk = await admin.newPage();
+  await desk.goto(`${BASE}/admin/#/login`);
+  await desk.getByRole("button", { name: "武昌区教育局 受理人员 王科员" }).click();
+  await desk.waitForURL(/#\/reports/);
+  await desk.goto(`${BASE}/admin/#/reports/${serial}`);
+  const card = desk.locator("[data-test=institution]");
+  await card.locator("[data-test=institution-name]").getByText("启智教育咨询有限公司(演示)").waitFor();
+  const facts = await card.innerText();
+  for (const fact of ["学科类", "未入驻", "正常"]) assert.ok(facts.includes(fact), `${fact} in ${facts}`);
+  await card.locator("[data-test=institution-reports]").getByText(EARLIER).waitFor();
+  await desk.waitForLoadState("networkidle");
+  await desk.waitForTimeout(500); // tags fade in
+  await desk.screenshot({ path: `${ROOT}docs/screenshots/admin-institution.png`, fullPage: true });
+  await admin.close();
+
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.failedResponses, [], "no request failed");
+});

@@ -9,5 +9,6 @@ export function queueQuery(filters: Filters) {
     overdue: filters.overdue ? ("true" as const) : ("" as const),
     from: filters.dates?.[0] ?? "",
     to: filters.dates?.[1] ?? "",
+    institution: filters.institution ?? "",
   };
 }

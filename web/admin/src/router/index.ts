@@ -19,6 +19,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: "举报件详情" },
       },
       { path: "stats", name: "stats", component: () => import("../views/StatsDashboard.vue"), meta: { title: "统计" } },
+      {
+        path: "institutions",
+        name: "institutions",
+        component: () => import("../views/InstitutionRegistry.vue"),
+        meta: { title: "机构名录" },
+      },
     ],
   },
   { path: "/:pathMatch(.*)*", redirect: "/reports" },

@@ -18,6 +18,7 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   urge: "督办",
   reveal_contact: "查看联系方式",
   reopen: "退回重办",
+  link_institution: "关联机构",
 };
 
 export function availableActions(profile: Profile, report: Detail): ActionName[] {
@@ -34,6 +35,7 @@ export function availableActions(profile: Profile, report: Detail): ActionName[]
     ["urge", supervisor && open],
     ["reopen", supervisor && report.status === "replied" && stars !== undefined && stars <= 2],
     ["note", true],
+    ["link_institution", ownAgency || supervisor],
     ["reveal_contact", !report.reporter.phone_revealed],
   ];
   return allowed.filter(([, ok]) => ok).map(([name]) => name);

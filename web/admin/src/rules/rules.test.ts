@@ -39,16 +39,16 @@ describe("deadline display", () => {
 
 describe("actions offered", () => {
   test("the agency signs for a pending report, replies once processing", () => {
-    expect(availableActions(handler, report("pending"))).toEqual(["accept", "transfer", "note", "reveal_contact"]);
-    expect(availableActions(handler, report("processing"))).toEqual(["reply", "transfer", "note", "reveal_contact"]);
+    expect(availableActions(handler, report("pending"))).toEqual(["accept", "transfer", "note", "link_institution", "reveal_contact"]);
+    expect(availableActions(handler, report("processing"))).toEqual(["reply", "transfer", "note", "link_institution", "reveal_contact"]);
   });
   test("another agency may only add a note", () => {
     expect(availableActions(otherHandler, report("pending"))).toEqual(["note", "reveal_contact"]);
   });
   test("supervisors urge open reports and publish replied ones the reporter wanted public", () => {
-    expect(availableActions(city, report("processing"))).toEqual(["transfer", "urge", "note", "reveal_contact"]);
-    expect(availableActions(city, report("replied"))).toEqual(["publish", "note", "reveal_contact"]);
-    expect(availableActions(city, report("replied", { public: false }))).toEqual(["note", "reveal_contact"]);
+    expect(availableActions(city, report("processing"))).toEqual(["transfer", "urge", "note", "link_institution", "reveal_contact"]);
+    expect(availableActions(city, report("replied"))).toEqual(["publish", "note", "link_institution", "reveal_contact"]);
+    expect(availableActions(city, report("replied", { public: false }))).toEqual(["note", "link_institution", "reveal_contact"]);
     expect(availableActions(city, report("replied", { published: true }))).toContain("unpublish");
   });
   test("退回重办 only after a dissatisfied rating; contact shown once revealed", () => {

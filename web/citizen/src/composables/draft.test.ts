@@ -103,6 +103,20 @@ describe("the idempotent submit", () => {
     expect(sent).toMatchObject({ notice_version: "bc23665b8a30", evidence: { kind: "image", keys: ["uploads/a/1.jpg"] } });
   });
 
+  it("links the chosen institution only while the target is still its name", async () => {
+    const sent: ReportBody[] = [];
+    const send: Sender = async (body) => {
+      sent.push(body);
+      return { outcome: "refused", status: 400, error: { code: "x", message: "测试" } };
+    };
+    const draft = filled();
+    Object.assign(draft.fields, { target: "启智教育(演示)", institution_id: "N420106ab", institution_name: "启智教育(演示)" });
+    await submitDraft(localStorage, draft, "v1", send);
+    draft.fields.target = "启智教育(演示)分校";
+    await submitDraft(localStorage, draft, "v1", send);
+    expect(sent.map((b) => b.institution_id)).toEqual(["N420106ab", null]);
+  });
+
   it("treats timeouts, rate limits and server errors as unknown, other client errors as final", () => {
     expect([400, 403, 409, 413, 422].every(isFinalRefusal)).toBe(true);
     expect([408, 429, 500, 503].some(isFinalRefusal)).toBe(false);

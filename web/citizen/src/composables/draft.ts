@@ -61,6 +61,8 @@ export function bodyOf(draft: Draft, noticeVersion: string): ReportBody {
     public: f.public,
     evidence: draft.evidence.length ? { kind: draft.kind, keys: draft.evidence.map((e) => e.key) } : null,
     notice_version: noticeVersion,
+    // Linked only while the target is still the name that was chosen.
+    institution_id: f.institution_id && f.target.trim() === f.institution_name ? f.institution_id : null,
   };
 }
 

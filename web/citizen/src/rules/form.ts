@@ -13,12 +13,26 @@ export interface DraftFields {
   violation_types: string[];
   content: string;
   public: boolean;
+  /** The registry institution chosen from the suggestions, and its name as chosen; empty for none. */
+  institution_id: string;
+  institution_name: string;
 }
 
 export type FieldErrors = Partial<Record<keyof DraftFields | "evidence", string>>;
 
 export function emptyFields(): DraftFields {
-  return { target: "", city: "", county: "", address: "", category: "", violation_types: [], content: "", public: false };
+  return {
+    target: "",
+    city: "",
+    county: "",
+    address: "",
+    category: "",
+    violation_types: [],
+    content: "",
+    public: false,
+    institution_id: "",
+    institution_name: "",
+  };
 }
 
 const chars = (text: string) => [...text.trim()].length;
@@ -42,6 +56,8 @@ export function checkFields(fields: DraftFields, limits: Limits): FieldErrors {
 /** The form field an API error names (`violation_types[1]` → violation_types, `evidence.keys[0]` → evidence). */
 export function fieldOf(apiField: string | undefined): keyof FieldErrors | null {
   if (!apiField) return null;
+  // The chosen institution is shown with the target it named.
+  if (apiField === "institution_id") return "target";
   const head = apiField.split(/[.[]/)[0] as keyof FieldErrors;
   const known: (keyof FieldErrors)[] = ["target", "city", "county", "address", "category", "violation_types", "content", "public", "evidence"];
   return known.includes(head) ? head : null;
