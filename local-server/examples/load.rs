@@ -139,6 +139,24 @@ async fn drain_sms(http: &reqwest::Client, base: &str, count: usize) -> bool {
     false
 }
 
+/// What citizens type before a suggestion helps: parts of a name, an alias, a width variant.
+const TYPED: [&str; 8] = ["启明", "英语", "Ａ", "艺术", "星火 编程", "体育", "小", "博雅书"];
+
+/// A registry file of `count` institutions of 武昌区, names varied as real ones are.
+fn registry_csv(count: usize) -> String {
+    const STEMS: [&str; 10] = ["启明", "星火", "博雅", "智多星", "阳光", "小蜜蜂", "英才", "ABC", "未来", "飞跃"];
+    const KINDS: [&str; 8] = ["英语学校", "艺术中心", "编程馆", "体育俱乐部", "书院", "托管中心", "培训学校", "教育咨询有限公司"];
+    let mut csv = String::from("机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n");
+    for n in 0..count {
+        let stem = STEMS[n % STEMS.len()];
+        let kind = KINDS[(n / STEMS.len()) % KINDS.len()];
+        csv.push_str(&format!(
+            "{stem}{kind}{n},{stem}{n},,,420106,中南路{n}号,非学科类,是,正常\n"
+        ));
+    }
+    csv
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -239,6 +257,29 @@ async fn main() {
             send(request, 200)
         },
     )
+    .await;
+    steps.push(step);
+    // A county's registry of 500 institutions, imported by the city, then the citizens'
+    // suggestions against it as they type (a few characters each).
+    let registry = registry_csv(500);
+    let (step, _) = run("POST /v1/staff/institutions/import", 1, 1, pid.as_deref(), |_| {
+        let request = http
+            .post(format!("{base}/v1/staff/institutions/import"))
+            .bearer_auth(&city)
+            .header("content-type", "text/csv")
+            .body(registry.clone());
+        send(request, 200)
+    })
+    .await;
+    steps.push(step);
+    let (step, _) = run("GET /v1/public/institutions", reports, concurrency, pid.as_deref(), |i| {
+        let q = TYPED[i % TYPED.len()];
+        send(
+            http.get(format!("{base}/v1/public/institutions"))
+                .query(&[("county", "420106"), ("q", q)]),
+            200,
+        )
+    })
     .await;
     steps.push(step);
     let (step, _) = run("GET /v1/staff/stats", 50, concurrency, pid.as_deref(), |_| {
