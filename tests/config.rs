@@ -18,7 +18,7 @@ async fn the_agency_directory_loads_from_s3_and_a_broken_one_stops_the_cold_star
         .unwrap();
     let mut settings = Settings::local("t", bucket);
     settings.agencies_s3_uri = Some(format!("s3://{bucket}/config/agencies.csv"));
-    let directory = settings.directory(&env.sdk).await.unwrap();
+    let directory = settings.load_province(&env.sdk).await.unwrap();
     assert_eq!(
         directory.agency_by_id("420106-education").unwrap().phones,
         ["13900000001", "13900000002"]
@@ -29,7 +29,7 @@ async fn the_agency_directory_loads_from_s3_and_a_broken_one_stops_the_cold_star
         "https://example.invalid/x".to_owned(),
     ] {
         settings.agencies_s3_uri = Some(bad.clone());
-        assert!(settings.directory(&env.sdk).await.is_err(), "{bad}");
+        assert!(settings.load_province(&env.sdk).await.is_err(), "{bad}");
     }
     s3.put_object()
         .bucket(bucket)
@@ -44,12 +44,12 @@ async fn the_agency_directory_loads_from_s3_and_a_broken_one_stops_the_cold_star
         .unwrap();
     settings.agencies_s3_uri = Some(format!("s3://{bucket}/config/bad.csv"));
     assert!(
-        settings.directory(&env.sdk).await.is_err(),
+        settings.load_province(&env.sdk).await.is_err(),
         "an unknown region stops the start rather than misroute"
     );
     settings.agencies_s3_uri = None;
     assert!(std::ptr::eq(
-        settings.directory(&env.sdk).await.unwrap(),
+        settings.load_province(&env.sdk).await.unwrap(),
         shared::domain::dispatch::Directory::hubei()
     ));
 }
@@ -73,7 +73,7 @@ async fn another_provinces_regions_and_agencies_load_together() {
     let mut settings = Settings::local("t", bucket);
     settings.regions_s3_uri = Some(format!("s3://{bucket}/config/regions.csv"));
     settings.agencies_s3_uri = Some(format!("s3://{bucket}/config/agencies.csv"));
-    let directory = settings.directory(&env.sdk).await.unwrap();
+    let directory = settings.load_province(&env.sdk).await.unwrap();
     assert_eq!(directory.regions.province().name, "江苏省");
     let arts = directory.dispatch("320400", "320412", "arts").unwrap();
     let sports = directory.dispatch("320400", "320412", "sports").unwrap();

@@ -50,7 +50,8 @@ pub fn router(local: Local) -> Router {
     let mut router = Router::new()
         .route("/dev/token", post(dev_token))
         .route("/dev/health", get(|| async { "ok" }))
-        .route("/dev/sms", get(dev_sms));
+        .route("/dev/sms", get(dev_sms))
+        .route("/dev/staff", get(dev_staff));
     for site in &local.sites {
         // The sites route by URL hash, so every path under a site is a file or its index.html.
         let files = ServeDir::new(&site.dir).fallback(ServeFile::new(site.dir.join("index.html")));
@@ -86,6 +87,11 @@ async fn dev_token(State(local): State<Arc<Local>>, body: Bytes) -> AxumResponse
         Ok((token, exp)) => axum::Json(json!({"token": token, "expires_at": exp})).into_response(),
         Err(TokenError::Invalid(field, message)) => error(&ApiError::invalid(field, message)),
     }
+}
+
+/// The demo staff of the province served, for the admin site's local sign-in.
+async fn dev_staff(State(local): State<Arc<Local>>) -> AxumResponse {
+    axum::Json(crate::demo_staff::demo_staff(local.app.directory)).into_response()
 }
 
 /// What the platform texted, as the local AWS recorded it: `{"items":[{"phone_number","message"}]}`.

@@ -3,6 +3,7 @@
 //! Nothing here is deployed; `/dev/` routes exist only in this server.
 
 pub mod aws;
+pub mod demo_staff;
 pub mod gateway;
 pub mod provision;
 pub mod registry;

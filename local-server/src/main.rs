@@ -3,7 +3,9 @@
 //! Environment: `AWS_ENDPOINT_URL` (moto, required), `AWS_ENDPOINT_URL_DYNAMODB` (DynamoDB Local;
 //! default the same as `AWS_ENDPOINT_URL`), `PORT` (3000), `TABLE_NAME`
 //! (suishoupai-local), `BUCKET_NAME` (suishoupai-evidence-local), `TEMPLATE` (infra/template.yaml),
-//! `AGENCIES_FILE` (local-server/data/demo-agencies.csv: demo duty phones), `SEED` (true),
+//! `PROVINCE` (a folder of provinces/, e.g. changzhou; or `PROVINCE_DIR`, any folder; default
+//! Hubei, compiled in), `AGENCIES_FILE` (Hubei: local-server/data/demo-agencies.csv, demo duty
+//! phones), `SEED` (true),
 //! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20), `EXPORT_ROWS` (5000), `ADMIN_SITE` (web/admin/dist,
 //! served at /admin/ when built), `CITIZEN_SITE` (web/citizen/dist, served at /h5/ when built),
 //! `SMS_PROVIDER` and `TENCENT_SMS_*` as in notify (scripts/local runs the Tencent stand-in).

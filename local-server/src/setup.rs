@@ -30,16 +30,28 @@ pub struct LocalAws {
 pub async fn connect() -> Result<LocalAws, BoxError> {
     let endpoint = std::env::var("AWS_ENDPOINT_URL")
         .map_err(|_| "AWS_ENDPOINT_URL must point at moto (scripts/local starts it)")?;
-    let mut settings = Settings::local(
-        &var("TABLE_NAME", "suishoupai-local"),
-        &var("BUCKET_NAME", "suishoupai-evidence-local"),
-    );
+    // PROVINCE=changzhou serves provinces/changzhou/ (PROVINCE_DIR names any folder), in a table
+    // of its own; Hubei, compiled in, with demo duty phones, otherwise.
+    let province = std::env::var("PROVINCE").ok().filter(|p| !p.is_empty() && p != "hubei");
+    let province_dir = std::env::var("PROVINCE_DIR")
+        .ok()
+        .filter(|d| !d.is_empty())
+        .or_else(|| province.as_ref().map(|p| format!("provinces/{p}")));
+    let table = match &province {
+        Some(name) => var("TABLE_NAME", &format!("suishoupai-local-{name}")),
+        None => var("TABLE_NAME", "suishoupai-local"),
+    };
+    let mut settings = Settings::local(&table, &var("BUCKET_NAME", "suishoupai-evidence-local"));
     settings.reports_per_day = var("REPORTS_PER_DAY", "20").parse()?;
     settings.export_rows = shared::app::export_rows(var("EXPORT_ROWS", "5000").parse()?)?;
-    settings.agencies_file = Some(var("AGENCIES_FILE", "local-server/data/demo-agencies.csv"));
+    settings.agencies_file = match &province_dir {
+        Some(_) => std::env::var("AGENCIES_FILE").ok().filter(|f| !f.is_empty()),
+        None => Some(var("AGENCIES_FILE", "local-server/data/demo-agencies.csv")),
+    };
+    settings.province_dir = province_dir;
     let sdk = aws::sdk_config(&endpoint).await;
     let table_sdk = aws::sdk_config(&var("AWS_ENDPOINT_URL_DYNAMODB", &endpoint)).await;
-    let directory = settings.directory(&sdk).await?;
+    let directory = settings.load_province(&sdk).await?;
     let app: &'static App = Box::leak(Box::new(App::with_table_sdk(&sdk, &table_sdk, settings, directory)));
     let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;
     provision::create_table(

@@ -50,9 +50,14 @@ pub struct Settings {
     pub evidence_url_ttl: Duration,
     /// `SIGN_DAYS`, `HANDOFF_DAYS`, `REPLY_DAYS`: working days for each step (1, 2, 15).
     pub deadlines: DeadlineRules,
-    /// `SMS_TO_AGENCY`, `SMS_TO_REPORTER`: message texts with `{serial}` (catalog defaults).
-    pub sms_to_agency: String,
-    pub sms_to_reporter: String,
+    /// `SMS_TO_AGENCY`, `SMS_TO_REPORTER`: message texts with `{serial}`, over the catalog's
+    /// (`agency_sms_text`, `reporter_sms_text`).
+    pub sms_to_agency: Option<String>,
+    pub sms_to_reporter: Option<String>,
+    /// `PROVINCE_DIR` / `PROVINCE_S3_URI`: the folder of the province served (docs/province.md);
+    /// neither: Hubei, compiled in.
+    pub province_dir: Option<String>,
+    pub province_s3_uri: Option<String>,
     /// `AGENCIES_FILE`: a CSV naming agencies and their duty phones (see `Directory`).
     pub agencies_file: Option<String>,
     /// `AGENCIES_S3_URI`: the same CSV in S3 (`s3://bucket/key`), read at cold start.
@@ -110,8 +115,10 @@ impl Settings {
                 handoff: parsed("HANDOFF_DAYS", DeadlineRules::default().handoff)?,
                 reply: parsed("REPLY_DAYS", DeadlineRules::default().reply)?,
             },
-            sms_to_agency: var("SMS_TO_AGENCY").unwrap_or_else(|| Catalog::get().sms_to_agency.clone()),
-            sms_to_reporter: var("SMS_TO_REPORTER").unwrap_or_else(|| Catalog::get().sms_to_reporter.clone()),
+            sms_to_agency: var("SMS_TO_AGENCY"),
+            sms_to_reporter: var("SMS_TO_REPORTER"),
+            province_dir: var("PROVINCE_DIR"),
+            province_s3_uri: var("PROVINCE_S3_URI"),
             agencies_file: var("AGENCIES_FILE"),
             agencies_s3_uri: var("AGENCIES_S3_URI"),
             regions_file: var("REGIONS_FILE"),
@@ -133,8 +140,10 @@ impl Settings {
             upload_url_ttl: Duration::from_secs(900),
             evidence_url_ttl: Duration::from_secs(300),
             deadlines: DeadlineRules::default(),
-            sms_to_agency: Catalog::get().sms_to_agency.clone(),
-            sms_to_reporter: Catalog::get().sms_to_reporter.clone(),
+            sms_to_agency: None,
+            sms_to_reporter: None,
+            province_dir: None,
+            province_s3_uri: None,
             agencies_file: None,
             agencies_s3_uri: None,
             regions_file: None,
@@ -142,11 +151,41 @@ impl Settings {
         }
     }
 
-    /// The directory of this deployment: the regions (Hubei's unless a regions file is set) and
-    /// the agencies file if one is set; each from a local path or an S3 object.
-    pub async fn directory(&self, sdk: &aws_config::SdkConfig) -> Result<&'static Directory, ConfigError> {
-        let regions = read_config(sdk, &self.regions_file, &self.regions_s3_uri).await?;
-        let agencies = read_config(sdk, &self.agencies_file, &self.agencies_s3_uri).await?;
+    /// The text of the SMS to an agency: `SMS_TO_AGENCY`, else the province's catalog.
+    pub fn agency_sms_text(&self) -> String {
+        self.sms_to_agency
+            .clone()
+            .unwrap_or_else(|| Catalog::get().sms_to_agency.clone())
+    }
+
+    /// The text of the SMS to a reporter: `SMS_TO_REPORTER`, else the province's catalog.
+    pub fn reporter_sms_text(&self) -> String {
+        self.sms_to_reporter
+            .clone()
+            .unwrap_or_else(|| Catalog::get().sms_to_reporter.clone())
+    }
+
+    /// Loads the province this deployment serves, once at start: its folder's catalog, notice
+    /// and holidays become the process's (`Catalog::install`, `Calendar::install`), and its
+    /// directory is returned: the regions and agencies of the folder, each replaced by a single
+    /// file when `REGIONS_*` / `AGENCIES_*` name one (duty phones kept apart, say). Without a
+    /// folder or files: Hubei, compiled in.
+    pub async fn load_province(&self, sdk: &aws_config::SdkConfig) -> Result<&'static Directory, ConfigError> {
+        let folder = ProvinceFolder::read(sdk, &self.province_dir, &self.province_s3_uri).await?;
+        if let Some(folder) = &folder {
+            let failed = |file: &str| {
+                let path = folder.path(file);
+                move |detail: String| ConfigError::Directory { path, detail }
+            };
+            Catalog::install(Some(&folder.catalog), Some(&folder.notice)).map_err(failed("catalog.json"))?;
+            Calendar::install(&folder.holidays).map_err(failed("holidays.json"))?;
+        }
+        let mut regions = read_config(sdk, &self.regions_file, &self.regions_s3_uri).await?;
+        let mut agencies = read_config(sdk, &self.agencies_file, &self.agencies_s3_uri).await?;
+        if let Some(folder) = folder {
+            regions = regions.or_else(|| Some((folder.path("regions.csv"), folder.regions.clone())));
+            agencies = agencies.or_else(|| Some((folder.path("agencies.csv"), folder.agencies.clone())));
+        }
         if regions.is_none() && agencies.is_none() {
             return Ok(Directory::hubei());
         }
@@ -168,6 +207,58 @@ impl Settings {
         }
         // Built once per cold start and kept for the life of the process.
         Ok(Box::leak(Box::new(directory)))
+    }
+}
+
+/// A province's folder (docs/province.md): every file is required, so that a deployment never
+/// mixes two provinces' facts.
+struct ProvinceFolder {
+    location: String,
+    regions: String,
+    agencies: String,
+    catalog: String,
+    notice: String,
+    holidays: String,
+}
+
+impl ProvinceFolder {
+    async fn read(
+        sdk: &aws_config::SdkConfig,
+        dir: &Option<String>,
+        uri: &Option<String>,
+    ) -> Result<Option<ProvinceFolder>, ConfigError> {
+        let location = match (dir, uri) {
+            (Some(dir), _) => format!("{}/", dir.trim_end_matches('/')),
+            (None, Some(uri)) => format!("{}/", uri.trim_end_matches('/')),
+            (None, None) => return Ok(None),
+        };
+        let read = |file: &'static str| {
+            let path = format!("{location}{file}");
+            async move {
+                let (file, uri) = if dir.is_some() { (Some(path), None) } else { (None, Some(path)) };
+                let found = read_config(sdk, &file, &uri).await?;
+                Ok::<_, ConfigError>(found.map(|(_, text)| text).unwrap_or_default())
+            }
+        };
+        let (regions, agencies, catalog, notice, holidays) = tokio::try_join!(
+            read("regions.csv"),
+            read("agencies.csv"),
+            read("catalog.json"),
+            read("notice.json"),
+            read("holidays.json"),
+        )?;
+        Ok(Some(ProvinceFolder {
+            location,
+            regions,
+            agencies,
+            catalog,
+            notice,
+            holidays,
+        }))
+    }
+
+    fn path(&self, file: &str) -> String {
+        format!("{}{file}", self.location)
     }
 }
 
@@ -231,7 +322,7 @@ impl App {
     pub async fn from_env() -> Result<App, ConfigError> {
         let settings = Settings::from_env()?;
         let sdk = crate::adapters::sdk::load_in_lambda().await;
-        let directory = settings.directory(&sdk).await?;
+        let directory = settings.load_province(&sdk).await?;
         Ok(App::new(&sdk, settings, directory))
     }
 
@@ -255,7 +346,7 @@ impl App {
             records: Records::new(dynamo, settings.table.clone()),
             evidence: EvidenceStore::new(s3_config, settings.bucket.clone(), sdk.credentials_provider()),
             directory,
-            calendar: Calendar::china(),
+            calendar: Calendar::current(),
             settings,
         }
     }

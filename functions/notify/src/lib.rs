@@ -87,8 +87,8 @@ impl<S: SmsSender> Notifier<S> {
             records,
             directory,
             texts: Texts {
-                to_agency: settings.sms_to_agency.clone(),
-                to_reporter: settings.sms_to_reporter.clone(),
+                to_agency: settings.agency_sms_text(),
+                to_reporter: settings.reporter_sms_text(),
             },
             sender,
             lease_seconds: SMS_LEASE_SECONDS,

@@ -14,7 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     metrics::install()?;
     let settings = Settings::from_env()?;
     let sdk = shared::adapters::sdk::load_in_lambda().await;
-    let directory = settings.directory(&sdk).await?;
+    let directory = settings.load_province(&sdk).await?;
     let sender = notify::provider::from_env(&sdk).await?;
     // Alive until the sandbox ends: a static, not a leak.
     static NOTIFIER: OnceLock<Notifier<Provider>> = OnceLock::new();

@@ -14,7 +14,11 @@ use std::collections::HashMap;
 async fn main() -> Result<(), BoxError> {
     shared::telemetry::init();
     let port: u16 = var("PORT", "5125").parse()?;
-    let catalog = Catalog::get();
+    // The templates of the province the local server serves (PROVINCE, as scripts/local sets it).
+    let catalog = match std::env::var("PROVINCE").ok().filter(|p| !p.is_empty() && p != "hubei") {
+        Some(province) => Catalog::install(Some(&std::fs::read_to_string(format!("provinces/{province}/catalog.json"))?), None)?,
+        None => Catalog::get(),
+    };
     let (sign_name, to_agency) = template_text(&catalog.sms_to_agency).ok_or("the agency text has no 【signature】")?;
     let (_, to_reporter) = template_text(&catalog.sms_to_reporter).ok_or("the reporter text has no 【signature】")?;
     let account = Account {

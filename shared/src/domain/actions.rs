@@ -156,22 +156,18 @@ pub fn read_action(input: &ActionInput) -> Result<(Action, u64), Rejection> {
 fn destination(report: &Report, staff: &Staff, to: &Target, directory: &Directory) -> Result<Assignment, Rejection> {
     let regions = &directory.regions;
     let current = &report.assignment;
-    let (region, agency) = match to {
+    let (region, agency, department) = match to {
         Target::City => {
             let agency = directory
                 .agency(&current.city, &current.department)
                 .ok_or_else(|| Rejection::invalid("to", "地市暂无受理机构"))?;
-            (current.city.clone(), agency)
+            (current.city.clone(), agency, current.department.clone())
         }
         Target::Agency(id) => {
-            let (region, department) = id
-                .rsplit_once('-')
+            let (region, agency, department) = directory
+                .placement(id, &current.department)
                 .ok_or_else(|| Rejection::invalid("to_agency", "转办机构不存在"))?;
-            let agency = directory
-                .agency(region, department)
-                .filter(|a| a.id == *id)
-                .ok_or_else(|| Rejection::invalid("to_agency", "转办机构不存在"))?;
-            (region.to_owned(), agency)
+            (region, agency, department)
         }
     };
     let place = regions
@@ -195,9 +191,6 @@ fn destination(report: &Report, staff: &Staff, to: &Target, directory: &Director
     } else {
         current.county.clone()
     };
-    let department = to_department(&agency.id)
-        .unwrap_or(current.department.as_str())
-        .to_owned();
     Ok(Assignment {
         agency_id: agency.id,
         agency_name: agency.name,
@@ -206,10 +199,6 @@ fn destination(report: &Report, staff: &Staff, to: &Target, directory: &Director
         city: city.code.clone(),
         county,
     })
-}
-
-fn to_department(agency_id: &str) -> Option<&str> {
-    agency_id.rsplit_once('-').map(|(_, d)| d)
 }
 
 /// Applies `action` for `staff`, who can already see the report.
@@ -289,9 +278,7 @@ pub fn link(
 
 /// The name staff act under in the timeline: their agency's, or their region's for supervisors.
 pub fn agency_name(staff: &Staff, directory: &Directory) -> String {
-    if let Some((region, department)) = staff.agency_id.rsplit_once('-')
-        && let Some(agency) = directory.agency(region, department)
-    {
+    if let Some(agency) = directory.agency_by_id(&staff.agency_id) {
         return agency.name;
     }
     directory
@@ -452,5 +439,33 @@ mod tests {
         ));
         let bad = serde_json::json!({"action": "link_institution", "version": 1, "institution_id": "a#b"});
         assert!(matches!(read_action(&input(bad)), Err(Rejection::Invalid { field, .. }) if field == "institution_id"));
+    }
+
+    #[test]
+    fn a_report_is_handed_on_to_any_office_the_directory_defines() {
+        let directory = crate::domain::dispatch::tests::changzhou();
+        let mut report = sample(true);
+        report.assignment = directory.dispatch("320400", "320412", "academic").unwrap();
+        let handler = staff(StaffRole::Handler, "cz-wujin-a", "320412");
+        let to_zone = Action::Transfer {
+            to: Target::Agency("cz-jingkai-a".into()),
+            reason: "位于经开区".into(),
+        };
+        let (moved, event) = apply(
+            &report,
+            &handler,
+            &to_zone,
+            &directory,
+            &DeadlineRules::default(),
+            Calendar::china(),
+            at("2022-12-16T10:00:00+08:00"),
+        )
+        .unwrap();
+        let a = &moved.assignment;
+        assert_eq!((a.agency_id.as_str(), a.agency_name.as_str(), a.county.as_str()), ("cz-jingkai-a", "经开区社会事业局", "320412"));
+        assert_eq!(a.department, "education");
+        assert_eq!(event.actor.agency_name.as_deref(), Some("武进区教育局"), "the office's name, not a pattern's");
+        let profile = crate::domain::staff_profile::staff_profile(&handler, &directory);
+        assert!(profile.transfer_targets.iter().any(|t| t.id == "cz-jingkai-a" && t.region_name == "经开区(武进区)"));
     }
 }

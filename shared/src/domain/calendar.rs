@@ -13,6 +13,8 @@ struct HolidayFile {
 }
 
 /// Which days are working days.
+static INSTALLED: OnceLock<Calendar> = OnceLock::new();
+
 #[derive(Debug, Default)]
 pub struct Calendar {
     holidays: HashSet<NaiveDate>,
@@ -38,6 +40,22 @@ impl Calendar {
             holidays: dates(&file.holidays)?,
             workdays: dates(&file.workdays)?,
         })
+    }
+
+    /// The deployment's calendar: a province's holiday file, once installed at start, else
+    /// China's as compiled in.
+    pub fn current() -> &'static Calendar {
+        INSTALLED.get().unwrap_or_else(|| Calendar::china())
+    }
+
+    /// Makes a province's holiday file the deployment's calendar (at start; a process serves one
+    /// province, so a second install is refused).
+    pub fn install(text: &str) -> Result<&'static Calendar, String> {
+        let calendar = Calendar::from_json(text)?;
+        INSTALLED
+            .set(calendar)
+            .map_err(|_| "a holiday calendar is already installed in this process".to_owned())?;
+        Ok(Calendar::current())
     }
 
     /// China's calendar as compiled into the binary.

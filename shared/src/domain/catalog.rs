@@ -1,5 +1,6 @@
-//! Categories, departments, violation types, statuses, rating levels and the report notice:
-//! the facts of `data/catalog.json` and `data/notice.json`, compiled into the binary.
+//! Categories, departments, violation types, statuses, rating levels, SMS texts and the report
+//! notice: the facts of `data/catalog.json` and `data/notice.json`, compiled into the binary, or
+//! a province's own (`Catalog::install`, from its folder: docs/province.md).
 
 use super::digest::hex;
 use serde::{Deserialize, Serialize};
@@ -74,17 +75,35 @@ pub struct Catalog {
     pub sms_to_agency: String,
 }
 
+/// The deployment's catalog: a province's, once installed at start, else the embedded one.
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+const EMBEDDED_CATALOG: &str = include_str!("../../data/catalog.json");
+const EMBEDDED_NOTICE: &str = include_str!("../../data/notice.json");
+
 impl Catalog {
-    /// The catalog compiled into the binary; parsed once.
+    /// The deployment's catalog, parsed once.
     pub fn get() -> &'static Catalog {
-        static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            Catalog::parse(
-                include_str!("../../data/catalog.json"),
-                include_str!("../../data/notice.json"),
-            )
-            .unwrap_or_else(|e| panic!("the embedded catalog is invalid: {e}"))
+            Catalog::parse(EMBEDDED_CATALOG, EMBEDDED_NOTICE)
+                .unwrap_or_else(|e| panic!("the embedded catalog is invalid: {e}"))
         })
+    }
+
+    /// Makes a province's catalog and notice (either may be `None`: the embedded one) the
+    /// deployment's. Done at start, before anything reads the catalog; a second, different
+    /// catalog is an error (a process serves one province).
+    pub fn install(catalog: Option<&str>, notice: Option<&str>) -> Result<&'static Catalog, String> {
+        let parsed = Catalog::parse(catalog.unwrap_or(EMBEDDED_CATALOG), notice.unwrap_or(EMBEDDED_NOTICE))
+            .map_err(|e| e.to_string())?;
+        let check = (parsed.notice.version.clone(), parsed.sms_to_agency.clone(), parsed.sms_to_reporter.clone());
+        let installed = CATALOG.get_or_init(|| parsed);
+        if (installed.notice.version.as_str(), installed.sms_to_agency.as_str(), installed.sms_to_reporter.as_str())
+            != (check.0.as_str(), check.1.as_str(), check.2.as_str())
+        {
+            return Err("another catalog is already in use in this process".into());
+        }
+        Ok(installed)
     }
 
     fn parse(catalog: &str, notice: &str) -> Result<Catalog, serde_json::Error> {

@@ -37,11 +37,23 @@ pub struct Assignment {
     pub county: String,
 }
 
+/// An office of a zone without a division code of its own (a development zone, 经开区): it takes
+/// reports only when handed on to it, and they stay located in `region`, the county its streets
+/// belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneOffice {
+    pub zone: String,
+    pub region: String,
+    pub department: String,
+    pub agency: Agency,
+}
+
 /// The regions of a deployment and the agencies that serve them.
 #[derive(Debug)]
 pub struct Directory {
     pub regions: Regions,
     explicit: HashMap<(String, String), Agency>,
+    zones: Vec<ZoneOffice>,
 }
 
 impl Directory {
@@ -50,6 +62,7 @@ impl Directory {
         Directory {
             regions,
             explicit: HashMap::new(),
+            zones: Vec::new(),
         }
     }
 
@@ -69,9 +82,11 @@ impl Directory {
         })
     }
 
-    /// Loads an agency directory: `region,department,agency_id,agency_name,phones[,public_phone]`
-    /// with region codes, duty phones (SMS) separated by `;`, and the public complaint phone. Rows name agencies explicitly (one agency may serve
-    /// several regions or departments); pairs not listed follow the default rule.
+    /// Loads an agency directory: `region,department,agency_id,agency_name,phones[,public_phone[,zone]]`
+    /// with region codes, duty phones (SMS) separated by `;`, and the public complaint phone. Rows
+    /// name agencies explicitly (one agency may serve several regions or departments, with any
+    /// id); pairs not listed follow the default rule. A row with a `zone` is a `ZoneOffice` of
+    /// that zone within the county `region`.
     pub fn with_agencies_csv(mut self, text: &str) -> Result<Directory, String> {
         #[derive(Deserialize)]
         struct Row {
@@ -83,6 +98,8 @@ impl Directory {
             phones: String,
             #[serde(default)]
             public_phone: String,
+            #[serde(default)]
+            zone: String,
         }
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         for (line, row) in reader.deserialize::<Row>().enumerate() {
@@ -103,20 +120,72 @@ impl Directory {
                 .map(str::to_owned)
                 .collect();
             let public_phone = Some(row.public_phone.trim().to_owned()).filter(|p| !p.is_empty());
+            if row.agency_id.trim().is_empty() || row.agency_name.trim().is_empty() {
+                return Err(format!("agencies line {}: an agency needs an id and a name", line + 2));
+            }
             let agency = Agency {
                 id: row.agency_id,
                 name: row.agency_name,
                 phones,
                 public_phone,
             };
-            self.explicit.insert((row.region, row.department), agency);
+            // One id is one office: the same id must carry the same name wherever it serves.
+            if let Some(other) = self.all_agencies().find(|a| a.id == agency.id && a.name != agency.name) {
+                return Err(format!(
+                    "agencies line {}: {} is both {} and {}",
+                    line + 2,
+                    agency.id,
+                    other.name,
+                    agency.name
+                ));
+            }
+            let zone = row.zone.trim();
+            if zone.is_empty() {
+                self.explicit.insert((row.region, row.department), agency);
+            } else {
+                self.zones.push(ZoneOffice {
+                    zone: zone.to_owned(),
+                    region: row.region,
+                    department: row.department,
+                    agency,
+                });
+            }
         }
         Ok(self)
     }
 
+    fn all_agencies(&self) -> impl Iterator<Item = &Agency> {
+        self.explicit.values().chain(self.zones.iter().map(|z| &z.agency))
+    }
+
+    /// The zone offices within `region`.
+    pub fn zone_offices(&self, region: &str) -> impl Iterator<Item = &ZoneOffice> {
+        self.zones.iter().filter(move |z| z.region == region)
+    }
+
+    /// Where an agency takes a report handed on to it: its region, itself, and the department it
+    /// serves there (the report's own `department` when it serves that one). Any id the directory
+    /// defines, or one of the default rule.
+    pub fn placement(&self, id: &str, department: &str) -> Option<(String, Agency, String)> {
+        let mut served: Vec<(&String, &String, &Agency)> = self
+            .explicit
+            .iter()
+            .map(|((region, dept), agency)| (region, dept, agency))
+            .chain(self.zones.iter().map(|z| (&z.region, &z.department, &z.agency)))
+            .filter(|(_, _, agency)| agency.id == id)
+            .collect();
+        served.sort_by_key(|(region, dept, _)| (*dept != department, (*region).clone(), (*dept).clone()));
+        if let Some((region, dept, agency)) = served.first() {
+            return Some(((*region).clone(), (*agency).clone(), (*dept).clone()));
+        }
+        let (region, dept) = id.rsplit_once('-')?;
+        let agency = self.agency(region, dept).filter(|a| a.id == id)?;
+        Some((region.to_owned(), agency, dept.to_owned()))
+    }
+
     /// An agency by id, explicit or by the default `{region}-{department}` rule.
     pub fn agency_by_id(&self, id: &str) -> Option<Agency> {
-        if let Some(agency) = self.explicit.values().find(|a| a.id == id) {
+        if let Some(agency) = self.all_agencies().find(|a| a.id == id) {
             return Some(agency.clone());
         }
         let (region, department) = id.rsplit_once('-')?;
@@ -160,7 +229,7 @@ impl Directory {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -255,5 +324,38 @@ mod tests {
             directory.dispatch("320400", "320412", "academic").unwrap().agency_name,
             "武进区教育局"
         );
+    }
+
+    /// Changzhou's folder as shipped (provinces/changzhou/).
+    pub(crate) fn changzhou() -> Directory {
+        let regions = Regions::from_csv(include_str!("../../../provinces/changzhou/regions.csv")).unwrap();
+        Directory::new(regions)
+            .with_agencies_csv(include_str!("../../../provinces/changzhou/agencies.csv"))
+            .unwrap()
+    }
+
+    #[test]
+    fn changzhous_shared_offices_take_each_department_they_serve() {
+        let directory = changzhou();
+        let arts = directory.dispatch("320400", "320402", "arts").unwrap();
+        let sports = directory.dispatch("320400", "320402", "sports").unwrap();
+        assert_eq!((arts.agency_id.as_str(), arts.agency_name.as_str()), ("cz-tianning-c", "天宁区文化体育和旅游局"));
+        assert_eq!(sports.agency_id, arts.agency_id, "one office, two departments");
+        assert_eq!(directory.dispatch("320400", "320412", "academic").unwrap().agency_name, "武进区教育局");
+        // A development zone's office takes reports only when handed on, located in 武进区.
+        assert!(directory.zone_offices("320412").any(|z| z.agency.name == "经开区社会事业局"));
+        let (region, agency, department) = directory.placement("cz-jingkai-a", "education").unwrap();
+        assert_eq!((region.as_str(), agency.name.as_str(), department.as_str()), ("320412", "经开区社会事业局", "education"));
+        let (_, _, department) = directory.placement("cz-jingkai-a", "science").unwrap();
+        assert_eq!(department, "culture", "a department it serves");
+        assert_eq!(directory.agency_by_id("cz-jingkai-b").unwrap().name, "经开区科技金融局");
+        assert!(directory.placement("320412-education", "education").is_none(), "no default-rule id where the file names them");
+    }
+
+    #[test]
+    fn one_agency_id_is_one_office() {
+        let regions = Regions::from_csv(include_str!("../../../provinces/changzhou/regions.csv")).unwrap();
+        let twice = "region,department,agency_id,agency_name,phones\n320402,education,x,甲局,\n320404,education,x,乙局,\n";
+        assert!(Directory::new(regions).with_agencies_csv(twice).is_err());
     }
 }

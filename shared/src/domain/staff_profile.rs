@@ -70,6 +70,17 @@ pub fn staff_profile(staff: &Staff, directory: &Directory) -> StaffProfile {
                 });
             }
         }
+        // A zone's offices, listed with the county they lie in.
+        for office in directory.zone_offices(&place.code) {
+            if seen.insert(office.agency.id.clone()) {
+                transfer_targets.push(TransferTarget {
+                    id: office.agency.id.clone(),
+                    name: office.agency.name.clone(),
+                    region: place.code.clone(),
+                    region_name: format!("{}({})", office.zone, place.name),
+                });
+            }
+        }
     }
     StaffProfile {
         name: staff.name.clone(),

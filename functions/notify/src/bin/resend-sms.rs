@@ -14,7 +14,7 @@ async fn main() -> Result<(), BoxError> {
     let dry_run = std::env::args().any(|a| a == "--dry-run");
     let settings = Settings::from_env()?;
     let sdk = shared::adapters::sdk::load().await;
-    let directory = settings.directory(&sdk).await?;
+    let directory = settings.load_province(&sdk).await?;
     let records = Records::new(DynamoClient::new(&sdk), settings.table.clone());
     let notifier = Notifier::new(records, directory, &settings, notify::provider::from_env(&sdk).await?);
 

@@ -18,7 +18,7 @@ async fn main() -> Result<(), BoxError> {
     let text = decode(&std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?);
     let settings = Settings::from_env()?;
     let sdk = shared::adapters::sdk::load().await;
-    let directory = settings.directory(&sdk).await?;
+    let directory = settings.load_province(&sdk).await?;
     let institutions = match parse_csv(&text, &directory.regions) {
         Ok(institutions) => institutions,
         Err(errors) => {

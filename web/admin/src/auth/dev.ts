@@ -8,31 +8,21 @@ export interface DemoStaff {
   claims: { sub: string; name: string; agency: string; region: string; staff_role: string };
 }
 
-export const DEMO_STAFF: DemoStaff[] = [
-  {
-    label: "武昌区教育局 受理人员 王科员",
-    claims: { sub: "demo-wuchang", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" },
-  },
-  {
-    label: "洪山区教育局 受理人员 赵科员",
-    claims: { sub: "demo-hongshan", name: "赵科员", agency: "420111-education", region: "420111", staff_role: "handler" },
-  },
-  {
-    label: "武汉市 市级督导 李督导",
-    claims: { sub: "demo-wuhan", name: "李督导", agency: "", region: "420100", staff_role: "city" },
-  },
-  {
-    label: "湖北省 省级督导 陈督导",
-    claims: { sub: "demo-hubei", name: "陈督导", agency: "", region: "420000", staff_role: "province" },
-  },
-];
+/** The demo staff of the province the local server serves (its /dev/staff). */
+export async function demoStaff(baseUrl: string): Promise<DemoStaff[]> {
+  const response = await fetch(`${baseUrl}/dev/staff`);
+  if (!response.ok) throw new Error(`/dev/staff: ${response.status}`);
+  return (await response.json()) as DemoStaff[];
+}
 
 const KEY = "suishoupai.dev-token";
 
 export function createDevAuth(baseUrl: string, onSignIn: (returnTo: string) => void): Authenticator & {
+  baseUrl: string;
   signInAs(staff: DemoStaff, returnTo: string): Promise<void>;
 } {
   return {
+    baseUrl,
     async token() {
       const saved = window.sessionStorage.getItem(KEY);
       if (!saved) return null;
