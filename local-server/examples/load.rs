@@ -144,8 +144,28 @@ const TYPED: [&str; 8] = ["启明", "英语", "Ａ", "艺术", "星火 编程", 
 
 /// A registry file of `count` institutions of 武昌区, names varied as real ones are.
 fn registry_csv(count: usize) -> String {
-    const STEMS: [&str; 10] = ["启明", "星火", "博雅", "智多星", "阳光", "小蜜蜂", "英才", "ABC", "未来", "飞跃"];
-    const KINDS: [&str; 8] = ["英语学校", "艺术中心", "编程馆", "体育俱乐部", "书院", "托管中心", "培训学校", "教育咨询有限公司"];
+    const STEMS: [&str; 10] = [
+        "启明",
+        "星火",
+        "博雅",
+        "智多星",
+        "阳光",
+        "小蜜蜂",
+        "英才",
+        "ABC",
+        "未来",
+        "飞跃",
+    ];
+    const KINDS: [&str; 8] = [
+        "英语学校",
+        "艺术中心",
+        "编程馆",
+        "体育俱乐部",
+        "书院",
+        "托管中心",
+        "培训学校",
+        "教育咨询有限公司",
+    ];
     let mut csv = String::from("机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n");
     for n in 0..count {
         let stem = STEMS[n % STEMS.len()];
@@ -272,14 +292,20 @@ async fn main() {
     })
     .await;
     steps.push(step);
-    let (step, _) = run("GET /v1/public/institutions", reports, concurrency, pid.as_deref(), |i| {
-        let q = TYPED[i % TYPED.len()];
-        send(
-            http.get(format!("{base}/v1/public/institutions"))
-                .query(&[("county", "420106"), ("q", q)]),
-            200,
-        )
-    })
+    let (step, _) = run(
+        "GET /v1/public/institutions",
+        reports,
+        concurrency,
+        pid.as_deref(),
+        |i| {
+            let q = TYPED[i % TYPED.len()];
+            send(
+                http.get(format!("{base}/v1/public/institutions"))
+                    .query(&[("county", "420106"), ("q", q)]),
+                200,
+            )
+        },
+    )
     .await;
     steps.push(step);
     let (step, _) = run("GET /v1/staff/stats", 50, concurrency, pid.as_deref(), |_| {

@@ -37,7 +37,12 @@ pub fn demo_staff(directory: &Directory) -> Vec<DemoStaff> {
         .filter(|c| regions.get(c).is_some())
         .collect();
     if counties.is_empty() {
-        counties = regions.counties_of(city).iter().take(2).map(|c| c.code.as_str()).collect();
+        counties = regions
+            .counties_of(city)
+            .iter()
+            .take(2)
+            .map(|c| c.code.as_str())
+            .collect();
     }
     let mut staff: Vec<DemoStaff> = counties
         .iter()

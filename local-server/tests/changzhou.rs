@@ -68,7 +68,13 @@ impl Server {
         panic!("the Changzhou server did not start");
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -159,7 +165,11 @@ async fn changzhou_runs_from_its_folder() {
     );
     let actions = format!("/v1/staff/reports/{serial}/actions");
     let handed = server
-        .post(&actions, &wujin, json!({"action": "transfer", "version": 1, "to_agency": "cz-jingkai-a", "reason": "位于经开区"}))
+        .post(
+            &actions,
+            &wujin,
+            json!({"action": "transfer", "version": 1, "to_agency": "cz-jingkai-a", "reason": "位于经开区"}),
+        )
         .await;
     assert_eq!(handed["agency"]["name"], "经开区社会事业局", "{handed}");
 
@@ -171,7 +181,11 @@ async fn changzhou_runs_from_its_folder() {
         .post(&actions, &zone, json!({"action": "accept", "version": 2}))
         .await;
     server
-        .post(&actions, &zone, json!({"action": "reply", "version": 3, "finding": "substantiated", "text": "已责令停止"}))
+        .post(
+            &actions,
+            &zone,
+            json!({"action": "reply", "version": 3, "finding": "substantiated", "text": "已责令停止"}),
+        )
         .await;
     let expected = format!("【常州教育】您提交的违规校外培训举报(流水号为:{serial})已处理完成");
     for _ in 0..200 {

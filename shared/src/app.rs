@@ -235,7 +235,11 @@ impl ProvinceFolder {
         let read = |file: &'static str| {
             let path = format!("{location}{file}");
             async move {
-                let (file, uri) = if dir.is_some() { (Some(path), None) } else { (None, Some(path)) };
+                let (file, uri) = if dir.is_some() {
+                    (Some(path), None)
+                } else {
+                    (None, Some(path))
+                };
                 let found = read_config(sdk, &file, &uri).await?;
                 Ok::<_, ConfigError>(found.map(|(_, text)| text).unwrap_or_default())
             }

@@ -16,7 +16,10 @@ async fn main() -> Result<(), BoxError> {
     let port: u16 = var("PORT", "5125").parse()?;
     // The templates of the province the local server serves (PROVINCE, as scripts/local sets it).
     let catalog = match std::env::var("PROVINCE").ok().filter(|p| !p.is_empty() && p != "hubei") {
-        Some(province) => Catalog::install(Some(&std::fs::read_to_string(format!("provinces/{province}/catalog.json"))?), None)?,
+        Some(province) => Catalog::install(
+            Some(&std::fs::read_to_string(format!("provinces/{province}/catalog.json"))?),
+            None,
+        )?,
         None => Catalog::get(),
     };
     let (sign_name, to_agency) = template_text(&catalog.sms_to_agency).ok_or("the agency text has no 【signature】")?;

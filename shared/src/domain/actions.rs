@@ -462,10 +462,22 @@ mod tests {
         )
         .unwrap();
         let a = &moved.assignment;
-        assert_eq!((a.agency_id.as_str(), a.agency_name.as_str(), a.county.as_str()), ("cz-jingkai-a", "经开区社会事业局", "320412"));
+        assert_eq!(
+            (a.agency_id.as_str(), a.agency_name.as_str(), a.county.as_str()),
+            ("cz-jingkai-a", "经开区社会事业局", "320412")
+        );
         assert_eq!(a.department, "education");
-        assert_eq!(event.actor.agency_name.as_deref(), Some("武进区教育局"), "the office's name, not a pattern's");
+        assert_eq!(
+            event.actor.agency_name.as_deref(),
+            Some("武进区教育局"),
+            "the office's name, not a pattern's"
+        );
         let profile = crate::domain::staff_profile::staff_profile(&handler, &directory);
-        assert!(profile.transfer_targets.iter().any(|t| t.id == "cz-jingkai-a" && t.region_name == "经开区(武进区)"));
+        assert!(
+            profile
+                .transfer_targets
+                .iter()
+                .any(|t| t.id == "cz-jingkai-a" && t.region_name == "经开区(武进区)")
+        );
     }
 }

@@ -96,10 +96,17 @@ impl Catalog {
     pub fn install(catalog: Option<&str>, notice: Option<&str>) -> Result<&'static Catalog, String> {
         let parsed = Catalog::parse(catalog.unwrap_or(EMBEDDED_CATALOG), notice.unwrap_or(EMBEDDED_NOTICE))
             .map_err(|e| e.to_string())?;
-        let check = (parsed.notice.version.clone(), parsed.sms_to_agency.clone(), parsed.sms_to_reporter.clone());
+        let check = (
+            parsed.notice.version.clone(),
+            parsed.sms_to_agency.clone(),
+            parsed.sms_to_reporter.clone(),
+        );
         let installed = CATALOG.get_or_init(|| parsed);
-        if (installed.notice.version.as_str(), installed.sms_to_agency.as_str(), installed.sms_to_reporter.as_str())
-            != (check.0.as_str(), check.1.as_str(), check.2.as_str())
+        if (
+            installed.notice.version.as_str(),
+            installed.sms_to_agency.as_str(),
+            installed.sms_to_reporter.as_str(),
+        ) != (check.0.as_str(), check.1.as_str(), check.2.as_str())
         {
             return Err("another catalog is already in use in this process".into());
         }

@@ -339,23 +339,40 @@ pub(crate) mod tests {
         let directory = changzhou();
         let arts = directory.dispatch("320400", "320402", "arts").unwrap();
         let sports = directory.dispatch("320400", "320402", "sports").unwrap();
-        assert_eq!((arts.agency_id.as_str(), arts.agency_name.as_str()), ("cz-tianning-c", "天宁区文化体育和旅游局"));
+        assert_eq!(
+            (arts.agency_id.as_str(), arts.agency_name.as_str()),
+            ("cz-tianning-c", "天宁区文化体育和旅游局")
+        );
         assert_eq!(sports.agency_id, arts.agency_id, "one office, two departments");
-        assert_eq!(directory.dispatch("320400", "320412", "academic").unwrap().agency_name, "武进区教育局");
+        assert_eq!(
+            directory.dispatch("320400", "320412", "academic").unwrap().agency_name,
+            "武进区教育局"
+        );
         // A development zone's office takes reports only when handed on, located in 武进区.
-        assert!(directory.zone_offices("320412").any(|z| z.agency.name == "经开区社会事业局"));
+        assert!(
+            directory
+                .zone_offices("320412")
+                .any(|z| z.agency.name == "经开区社会事业局")
+        );
         let (region, agency, department) = directory.placement("cz-jingkai-a", "education").unwrap();
-        assert_eq!((region.as_str(), agency.name.as_str(), department.as_str()), ("320412", "经开区社会事业局", "education"));
+        assert_eq!(
+            (region.as_str(), agency.name.as_str(), department.as_str()),
+            ("320412", "经开区社会事业局", "education")
+        );
         let (_, _, department) = directory.placement("cz-jingkai-a", "science").unwrap();
         assert_eq!(department, "culture", "a department it serves");
         assert_eq!(directory.agency_by_id("cz-jingkai-b").unwrap().name, "经开区科技金融局");
-        assert!(directory.placement("320412-education", "education").is_none(), "no default-rule id where the file names them");
+        assert!(
+            directory.placement("320412-education", "education").is_none(),
+            "no default-rule id where the file names them"
+        );
     }
 
     #[test]
     fn one_agency_id_is_one_office() {
         let regions = Regions::from_csv(include_str!("../../../provinces/changzhou/regions.csv")).unwrap();
-        let twice = "region,department,agency_id,agency_name,phones\n320402,education,x,甲局,\n320404,education,x,乙局,\n";
+        let twice =
+            "region,department,agency_id,agency_name,phones\n320402,education,x,甲局,\n320404,education,x,乙局,\n";
         assert!(Directory::new(regions).with_agencies_csv(twice).is_err());
     }
 }
