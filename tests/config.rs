@@ -90,3 +90,53 @@ async fn another_provinces_regions_and_agencies_load_together() {
         "Hubei is not this deployment"
     );
 }
+
+#[tokio::test]
+async fn a_province_folder_reads_whole_from_s3_or_not_at_all() {
+    use shared::app::ProvinceFolder;
+    let env = Env::new().await;
+    let s3 = env.app.evidence.client();
+    let bucket = env.app.evidence.bucket();
+    let files = [
+        "regions.csv",
+        "agencies.csv",
+        "catalog.json",
+        "notice.json",
+        "holidays.json",
+    ];
+    // Every file but the holidays first: a folder missing one is refused, not half used.
+    for file in &files[..4] {
+        let text = crate::harness::read_repo_file(&format!("provinces/changzhou/{file}"));
+        s3.put_object()
+            .bucket(bucket)
+            .key(format!("changzhou/{file}"))
+            .body(text.into_bytes().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let uri = Some(format!("s3://{bucket}/changzhou/"));
+    assert!(ProvinceFolder::read(&env.sdk, &None, &uri).await.is_err());
+    let holidays = crate::harness::read_repo_file("provinces/changzhou/holidays.json");
+    s3.put_object()
+        .bucket(bucket)
+        .key("changzhou/holidays.json")
+        .body(holidays.clone().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let folder = ProvinceFolder::read(&env.sdk, &None, &uri).await.unwrap().unwrap();
+    assert_eq!(folder.holidays, holidays);
+    assert!(folder.notice.contains("校外培训家长端APP"));
+    assert!(folder.agencies.contains("cz-jingkai-a"));
+    // The same from the repository's folder, and nothing without either.
+    let local = Some(
+        crate::harness::repo_root()
+            .join("provinces/changzhou")
+            .display()
+            .to_string(),
+    );
+    let read = ProvinceFolder::read(&env.sdk, &local, &None).await.unwrap().unwrap();
+    assert_eq!(read.regions, folder.regions);
+    assert!(ProvinceFolder::read(&env.sdk, &None, &None).await.unwrap().is_none());
+}

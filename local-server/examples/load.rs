@@ -179,6 +179,8 @@ fn registry_csv(count: usize) -> String {
 
 #[tokio::main]
 async fn main() {
+    // reqwest's rustls needs the process's crypto provider, as every client here does.
+    shared::adapters::install_tls_provider();
     let args: Vec<String> = std::env::args().collect();
     let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:3000".into());
     let reports: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);

@@ -172,7 +172,7 @@ async fn add_missing_indexes(
                     .await
                     .map_err(aws)?;
                 tracing::info!(index = %index.index_name, "making again an index whose projection the template changed");
-                wait_until_gone(client, table, &index.index_name).await?;
+                wait_for_index(client, table, &index.index_name, Awaited::Gone).await?;
             }
             None => {}
         }
@@ -197,47 +197,45 @@ async fn add_missing_indexes(
             .await
             .map_err(aws)?;
         tracing::info!(index = %index.index_name, "adding an index the template gained since the table was made");
-        wait_until_active(client, table, &index.index_name).await?;
+        wait_for_index(client, table, &index.index_name, Awaited::Active).await?;
     }
     Ok(())
 }
 
-async fn wait_until_gone(client: &aws_sdk_dynamodb::Client, table: &str, index: &str) -> Result<(), ProvisionError> {
-    for _ in 0..1200 {
-        let described = client.describe_table().table_name(table).send().await.map_err(aws)?;
-        let present = described
-            .table()
-            .map(|t| t.global_secondary_indexes())
-            .unwrap_or_default()
-            .iter()
-            .any(|i| i.index_name() == Some(index));
-        if !present {
-            return Ok(());
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
-    Err(ProvisionError::Aws(format!(
-        "index {index} of {table} was not deleted in 5 minutes"
-    )))
+/// What an index is waited for: gone after a delete, or active after a create (DynamoDB Local
+/// fills a new index in the background and fails queries on it until then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Awaited {
+    Gone,
+    Active,
 }
 
-/// DynamoDB Local fills a new index in the background and fails queries on it until then.
-async fn wait_until_active(client: &aws_sdk_dynamodb::Client, table: &str, index: &str) -> Result<(), ProvisionError> {
+async fn wait_for_index(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    index: &str,
+    awaited: Awaited,
+) -> Result<(), ProvisionError> {
     for _ in 0..1200 {
         let described = client.describe_table().table_name(table).send().await.map_err(aws)?;
-        let active = described
+        let found = described
             .table()
             .map(|t| t.global_secondary_indexes())
             .unwrap_or_default()
             .iter()
-            .any(|i| i.index_name() == Some(index) && i.index_status() == Some(&IndexStatus::Active));
-        if active {
+            .find(|i| i.index_name() == Some(index))
+            .map(|i| i.index_status() == Some(&IndexStatus::Active));
+        let done = match awaited {
+            Awaited::Gone => found.is_none(),
+            Awaited::Active => found == Some(true),
+        };
+        if done {
             return Ok(());
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     Err(ProvisionError::Aws(format!(
-        "index {index} of {table} did not become active in 5 minutes"
+        "index {index} of {table} was not {awaited:?} after 5 minutes"
     )))
 }
 

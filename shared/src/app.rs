@@ -212,17 +212,19 @@ impl Settings {
 
 /// A province's folder (docs/province.md): every file is required, so that a deployment never
 /// mixes two provinces' facts.
-struct ProvinceFolder {
+#[derive(Debug)]
+pub struct ProvinceFolder {
     location: String,
-    regions: String,
-    agencies: String,
-    catalog: String,
-    notice: String,
-    holidays: String,
+    pub regions: String,
+    pub agencies: String,
+    pub catalog: String,
+    pub notice: String,
+    pub holidays: String,
 }
 
 impl ProvinceFolder {
-    async fn read(
+    /// The folder's files, from a local folder or an S3 prefix (`None` when neither is given).
+    pub async fn read(
         sdk: &aws_config::SdkConfig,
         dir: &Option<String>,
         uri: &Option<String>,

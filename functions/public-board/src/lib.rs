@@ -3,14 +3,13 @@
 
 mod meta;
 mod open311;
+mod suggestions;
 
 use serde::Serialize;
 use shared::app::App;
 use shared::domain::agencies;
-use shared::domain::institution::{MAX_QUERY_CHARS, Suggestion, suggest};
 use shared::domain::public::{PublicReport, public_view};
 use shared::domain::regions::Level;
-use shared::domain::repeat::normalise;
 use shared::http::request::{limit, path_serial, query_param, route_key};
 use shared::http::response::{PUBLIC_SHORT, json_cached};
 use shared::http::span::answer;
@@ -61,7 +60,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),
         "GET /v1/public/institutions" => Ok(json_cached(
             200,
-            &suggestions(app, request).await?,
+            &suggestions::suggestions(app, request).await?,
             "public, max-age=300",
         )),
         "GET /v1/public/reports/{serial}" => {
@@ -75,32 +74,6 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         }
         _ => Err(ApiError::route_not_found()),
     }
-}
-
-#[derive(Debug, Serialize)]
-pub struct Suggestions {
-    pub items: Vec<Suggestion>,
-}
-
-/// The registry's institutions of a county whose name or alias matches what the citizen typed:
-/// names and ids only.
-async fn suggestions(app: &App, request: &Request) -> Result<Suggestions, ApiError> {
-    let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
-    if !app.directory.regions.is_county(&county) {
-        return Err(ApiError::invalid("county", "该区县不存在"));
-    }
-    let query = query_param(request, "q").ok_or_else(|| ApiError::invalid("q", "请输入机构名称"))?;
-    if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::invalid("q", format!("机构名称不能超过{MAX_QUERY_CHARS}个字")));
-    }
-    // Only spaces and punctuation so far: nothing to match yet, and nothing to read.
-    if normalise(&query).is_empty() {
-        return Ok(Suggestions { items: Vec::new() });
-    }
-    let candidates = app.records.suggestions(&county).await?;
-    Ok(Suggestions {
-        items: suggest(candidates, &query),
-    })
 }
 
 async fn board(app: &App, request: &Request) -> Result<Board, ApiError> {

@@ -149,14 +149,23 @@ pub fn rank(search: &[String], query: &str) -> Option<u8> {
 }
 
 /// The best `MAX_SUGGESTIONS` for `query` (as typed): by rank, then the shorter name, then name.
-pub fn suggest(candidates: Vec<Suggestion>, query: &str) -> Vec<Suggestion> {
+/// Only the chosen few are copied.
+pub fn suggest<'a>(candidates: impl IntoIterator<Item = &'a Suggestion>, query: &str) -> Vec<Suggestion> {
     let query = normalise(query);
-    let mut found: Vec<(u8, Suggestion)> = candidates
+    let mut found: Vec<(u8, &Suggestion)> = candidates
         .into_iter()
         .filter_map(|s| rank(&s.search, &query).map(|r| (r, s)))
         .collect();
     found.sort_by(|(ra, a), (rb, b)| (ra, a.name.chars().count(), &a.name).cmp(&(rb, b.name.chars().count(), &b.name)));
-    found.into_iter().take(MAX_SUGGESTIONS).map(|(_, s)| s).collect()
+    found
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, s)| Suggestion {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            search: Vec::new(),
+        })
+        .collect()
 }
 
 /// An institution id as `institution_id` makes them: letters and digits, at most 40.
@@ -602,13 +611,13 @@ mod tests {
             named("阳光书院", "英语角"),
             named("英语乐园", ""),
         ];
-        let names: Vec<String> = suggest(list, "英语").into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = suggest(&list, "英语").into_iter().map(|s| s.name).collect();
         assert_eq!(
             names,
             ["英语乐园", "英语之家培训学校", "阳光书院", "星光英语", "小学英语辅导班"]
         );
         let many: Vec<Suggestion> = (0..30).map(|i| named(&format!("英语{i}"), "")).collect();
-        assert_eq!(suggest(many, "英语").len(), MAX_SUGGESTIONS);
+        assert_eq!(suggest(&many, "英语").len(), MAX_SUGGESTIONS);
         assert!(serde_json::to_value(named("甲", "")).unwrap().get("search").is_none());
         assert!(is_id("91350100M000100Y43") && is_id("N420106ab12cd34ef56ab78"));
         assert!(!is_id("") && !is_id("x#1") && !is_id(&"A".repeat(41)));

@@ -25,6 +25,14 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// What a region's trail records of one export or import.
+struct RegionEntry<'a> {
+    partition: &'static str,
+    what: &'static str,
+    distinct_by: &'a str,
+    detail: &'a str,
+}
+
 impl Records {
     /// `distinct` tells apart entries of one person, one second and one kind that must both be
     /// kept (the parts of an export); empty for reads.
@@ -80,30 +88,42 @@ impl Records {
         at: &str,
         now_epoch: i64,
     ) -> Result<(), StoreError> {
-        let detail = format!("{filters} ({rows} rows)");
         // Each part of a long export is its own entry, though they come within a second.
-        let distinct = format!("#{}", sha256_hex(filters, 8));
-        self.audit(
-            format!("AUDIT#EXPORTS#{}", staff.region),
-            staff,
-            "exported",
-            &distinct,
-            &detail,
-            at,
-            now_epoch,
-        )
-        .await
+        let entry = RegionEntry {
+            partition: "EXPORTS",
+            what: "exported",
+            distinct_by: filters,
+            detail: &format!("{filters} ({rows} rows)"),
+        };
+        self.audit_region(staff, &entry, at, now_epoch).await
     }
 
     /// Records that `staff` imported a registry file (or tried to: `detail` says which).
     pub async fn audit_import(&self, staff: &Staff, detail: &str, at: &str, now_epoch: i64) -> Result<(), StoreError> {
-        let distinct = format!("#{}", sha256_hex(detail, 8));
-        self.audit(
-            format!("AUDIT#IMPORTS#{}", staff.region),
-            staff,
-            "imported",
-            &distinct,
+        let entry = RegionEntry {
+            partition: "IMPORTS",
+            what: "imported",
+            distinct_by: detail,
             detail,
+        };
+        self.audit_region(staff, &entry, at, now_epoch).await
+    }
+
+    /// An entry in the trail of the staff member's region, told apart from others of the same
+    /// second by a digest of `distinct_by`.
+    async fn audit_region(
+        &self,
+        staff: &Staff,
+        entry: &RegionEntry<'_>,
+        at: &str,
+        now_epoch: i64,
+    ) -> Result<(), StoreError> {
+        self.audit(
+            format!("AUDIT#{}#{}", entry.partition, staff.region),
+            staff,
+            entry.what,
+            &format!("#{}", sha256_hex(entry.distinct_by, 8)),
+            entry.detail,
             at,
             now_epoch,
         )
