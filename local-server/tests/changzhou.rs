@@ -36,11 +36,15 @@ impl Server {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         let log = std::fs::File::create(std::env::temp_dir().join(format!("changzhou-{id}.log"))).expect("log");
+        // Everything that can fail comes before the spawn: a child without its `Server` would
+        // outlive the test.
+        let http = reqwest::Client::new();
+        let (moto, dynamodb) = (endpoint("MOTO_ENDPOINT"), endpoint("DYNAMODB_ENDPOINT"));
         let child = Command::new(env!("CARGO_BIN_EXE_suishoupai-local"))
             .current_dir(&root)
             .env("PROVINCE", "changzhou")
-            .env("AWS_ENDPOINT_URL", endpoint("MOTO_ENDPOINT"))
-            .env("AWS_ENDPOINT_URL_DYNAMODB", endpoint("DYNAMODB_ENDPOINT"))
+            .env("AWS_ENDPOINT_URL", moto)
+            .env("AWS_ENDPOINT_URL_DYNAMODB", dynamodb)
             .env("AWS_REGION", "cn-north-1")
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -55,7 +59,7 @@ impl Server {
         let server = Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
+            http,
         };
         for _ in 0..600 {
             if let Ok(r) = server.http.get(format!("{}/dev/health", server.base)).send().await
