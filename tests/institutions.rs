@@ -117,6 +117,8 @@ async fn citizens_get_names_of_the_chosen_countys_institutions_best_first() {
     let reply = env.get("/v1/public/institutions?county=420106&q=%EF%BC%8C", None).await;
     assert_eq!((reply.status, names(&reply).len()), (200, 0));
     let reply = env.get("/v1/public/institutions?county=420100&q=a", None).await;
+    assert_eq!(reply.status, 404, "a city with counties is no county");
+    let reply = env.get("/v1/public/institutions?county=4201&q=a", None).await;
     assert_eq!((reply.status, reply.body["field"].as_str()), (400, Some("county")));
     let reply = env.get("/v1/public/institutions?county=420106", None).await;
     assert_eq!((reply.status, reply.body["field"].as_str()), (400, Some("q")));

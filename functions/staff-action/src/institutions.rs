@@ -7,6 +7,7 @@ use shared::adapters::dynamo::ImportCount;
 use shared::app::App;
 use shared::domain::digest::sha256_hex;
 use shared::domain::institution::{InstitutionView, RowError, decode, parse_csv_within, rank};
+use shared::domain::regions::Regions;
 use shared::domain::repeat::normalise;
 use shared::domain::staff::Staff;
 use shared::domain::time::{format, now_cst};
@@ -26,8 +27,11 @@ pub struct Registry {
 /// A county's registry in the caller's reach, by name; those matching `q` best first.
 pub async fn list(app: &App, staff: &Staff, request: &Request) -> Result<Registry, ApiError> {
     let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
+    if !Regions::is_code(&county) {
+        return Err(ApiError::invalid("county", "区县代码应为6位数字"));
+    }
     if !app.directory.regions.is_county(&county) {
-        return Err(ApiError::invalid("county", "该区县不存在"));
+        return Err(ApiError::new(404, "not_found", "该区县不存在"));
     }
     if !staff.covers_region(&county, app.directory) {
         return Err(ApiError::forbidden());
@@ -75,7 +79,7 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         return Err(ApiError::new(403, "forbidden", "只有市、省级督导人员可以导入机构名录"));
     }
     let bytes = body_bytes(request, MAX_IMPORT_BYTES)?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    if bytes.is_empty() {
         return Err(ApiError::bad_request("body_required", "请选择要导入的CSV文件"));
     }
     let text = decode(bytes);
