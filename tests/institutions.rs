@@ -225,7 +225,11 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
     let again = json!({"action": "link_institution", "version": 2, "institution_id": school.id});
     assert_eq!(env.post(&path, &handler, &again).await.status, 409);
     let far = json!({"action": "link_institution", "version": 2, "institution_id": list[2].id});
-    assert_eq!(env.post(&path, &handler, &far).await.status, 400);
+    let refused = env.post(&path, &handler, &far).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (409, Some("institution_not_in_county"))
+    );
     // The citizen's timeline does not show the staff's classification.
     let mine = env.get_path(format!("/v1/me/reports/{later}"), Some(&citizen)).await;
     assert!(!mine.text.contains("关联机构"), "{}", mine.text);

@@ -32,6 +32,10 @@ pub enum Answer {
     },
 }
 
+fn elsewhere() -> Rejection {
+    Rejection::conflict("institution_not_in_county", "所选机构不在该举报件所在区县的机构名录中")
+}
+
 fn stale() -> ApiError {
     Rejection::conflict("stale_version", "举报件已被他人处理,请刷新后重试").into()
 }
@@ -58,12 +62,13 @@ pub async fn take_action(
             Action::Link {
                 institution_id: Some(id),
             } => {
-                // An institution of the report's county, as the registry has it now.
+                // An institution of the report's county, as the registry has it now; an id of
+                // another county's registry (or of none) conflicts with where the report is.
                 let found = app
                     .records
                     .institution(&report.assignment.county, id)
                     .await?
-                    .ok_or_else(|| Rejection::invalid("institution_id", "所选机构不存在"))?;
+                    .ok_or_else(elsewhere)?;
                 link(&report, staff, app.directory, Some(&found), now_cst())?
             }
             _ => apply(

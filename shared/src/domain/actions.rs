@@ -270,7 +270,10 @@ pub fn link(
     if let Some(institution) = institution
         && institution.county != report.assignment.county
     {
-        return Err(Rejection::invalid("institution_id", "所选机构不在举报件所在区县"));
+        return Err(Rejection::conflict(
+            "institution_not_in_county",
+            "所选机构不在该举报件所在区县的机构名录中",
+        ));
     }
     let actor = Actor::staff(&staff.name, &staff.agency_id, &agency_name(staff, directory)).with_sub(&staff.sub);
     report.link_institution(actor, institution.map(Institution::reference), at)
@@ -414,7 +417,7 @@ mod tests {
         assert!(event.kind.is_internal(), "the reporter's timeline does not show it");
         assert!(matches!(
             link(&report, &handler, directory, Some(&registry[1]), when),
-            Err(Rejection::Invalid { field, .. }) if field == "institution_id"
+            Err(Rejection::Conflict { .. })
         ));
         assert!(matches!(
             link(&linked, &handler, directory, Some(&registry[0]), when),

@@ -900,7 +900,7 @@ export interface components {
             /** @constant */
             action: "link_institution";
             version: components["schemas"]["Version"];
-            /** @description An institution of the report's county (`/v1/staff/institutions`); null, empty or absent unlinks. */
+            /** @description An institution of the report's county (`/v1/staff/institutions`; another county's answers 409); null, empty or absent unlinks. */
             institution_id?: string | null;
         } | {
             /** @enum {string} */
