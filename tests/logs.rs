@@ -11,6 +11,32 @@ use std::sync::{Arc, Mutex};
 use tracing_subscriber::EnvFilter;
 
 /// Log lines written while a test's subscriber is the default on its thread.
+/// Set in the process that runs one logging test alone.
+const ALONE: &str = "SUISHOUPAI_LOG_TEST_ALONE";
+
+/// Whether this is the process to run `test` in. A thread's own subscriber does not reliably see
+/// events of callsites that other tests' threads hit at the same moment (tracing caches each
+/// callsite's interest process-wide), so each logging test runs again, alone, in a process of
+/// its own: this one answers false after that process has passed.
+fn alone(test: &str) -> bool {
+    if std::env::var_os(ALONE).is_some() {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let output = std::process::Command::new(exe)
+        .args([&format!("logs::{test}"), "--exact", "--test-threads=1"])
+        .env(ALONE, "1")
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{test} alone: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    false
+}
+
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
@@ -40,6 +66,9 @@ impl Captured {
 
 #[tokio::test]
 async fn every_line_of_a_request_names_its_route_request_id_and_caller() {
+    if !alone("every_line_of_a_request_names_its_route_request_id_and_caller") {
+        return;
+    }
     let env = Env::new().await;
     local_server::seed::seed(env.app).await.unwrap();
     let event = read_repo_file("events/submit/report.json");
@@ -70,6 +99,9 @@ async fn every_line_of_a_request_names_its_route_request_id_and_caller() {
 
 #[tokio::test]
 async fn every_line_of_a_stream_record_names_the_record_and_its_report() {
+    if !alone("every_line_of_a_stream_record_names_the_record_and_its_report") {
+        return;
+    }
     let env = Env::new().await;
     let event: aws_lambda_events::event::dynamodb::Event =
         serde_json::from_str(&read_repo_file("events/notify/stream-insert.json")).unwrap();
@@ -97,6 +129,9 @@ async fn every_line_of_a_stream_record_names_the_record_and_its_report() {
 
 #[tokio::test]
 async fn a_whole_journey_logs_each_request_once_with_its_status_and_latency_and_nothing_private() {
+    if !alone("a_whole_journey_logs_each_request_once_with_its_status_and_latency_and_nothing_private") {
+        return;
+    }
     let env = Env::new().await;
     let captured = Captured::default();
     let guard = captured.install();
