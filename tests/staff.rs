@@ -1017,3 +1017,62 @@ async fn repeat_reports_are_linked_by_normalised_target_or_address_in_the_county
         .await;
     assert!(!mine.text.contains(&first), "{}", mine.text);
 }
+
+#[tokio::test]
+async fn the_workbook_export_has_typed_cells_a_frozen_header_and_no_formula() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let env = Env::new().await;
+    let mut body = form();
+    body["target"] = json!("=1+2");
+    let reply = env.post("/v1/reports", &env.citizen("xlsx-1"), &body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let serial = reply.body["serial"].as_str().unwrap().to_owned();
+    let city = env.staff("city", "", "420100");
+    let response = env
+        .http
+        .get(format!(
+            "{}/v1/staff/export?format=xlsx&from=2026-11-01&to=2099-12-31",
+            env.base
+        ))
+        .bearer_auth(&city)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+    // 武汉市-举报件-20261101-20991231.xlsx, encoded as RFC 6266 says.
+    assert!(
+        disposition.contains(
+            "filename*=UTF-8''%E6%AD%A6%E6%B1%89%E5%B8%82%2D%E4%B8%BE%E6%8A%A5%E4%BB%B6%2D20261101%2D20991231%2Exlsx"
+        ),
+        "{disposition}"
+    );
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("举报件").unwrap();
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("流水号".into())));
+    assert_eq!(
+        sheet.get((1, 0)),
+        Some(&Data::String(serial.clone())),
+        "the serial is text"
+    );
+    assert_eq!(sheet.get((1, 6)), Some(&Data::String("=1+2".into())), "shown as typed");
+    assert!(
+        matches!(sheet.get((1, 10)), Some(Data::DateTime(_))),
+        "a date-time cell"
+    );
+    let formulas = book.worksheet_formula("举报件").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula anywhere"
+    );
+    // Each workbook is recorded like a CSV export.
+    let exports = env.app.records.audit_trail("EXPORTS#420100").await.unwrap();
+    assert!(exports.iter().any(|e| e.detail.contains("format=xlsx")));
+    let bad = env.get_path("/v1/staff/export?format=pdf".into(), Some(&city)).await;
+    assert_eq!(bad.status, 400);
+}

@@ -178,13 +178,20 @@ test("a report goes from the citizen to the public board through the admin site"
 
   // The export downloads a CSV with the report.
   await page.getByRole("menuitem", { name: "举报件列表" }).click();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出" }).click()]);
+  await page.getByTestId("export").click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("menuitem", { name: "导出 CSV" }).click()]);
   const csv = await readFile(await download.path(), "utf8");
   assert.ok(csv.includes(serial), "the export lists the report");
   // scripts/test runs the server with EXPORT_ROWS=2: the city's export came in parts, joined here.
   assert.ok(csv.startsWith("\uFEFF流水号,"), "one BOM, then the header");
   assert.equal(csv.split("流水号,").length - 1, 1, "one header row for all parts");
   assert.ok(csv.trim().split("\n").length - 1 > 2, "more rows than one part holds");
+  // The workbook: one file, named for the city and the day.
+  await page.getByTestId("export").click();
+  const [workbook] = await Promise.all([page.waitForEvent("download"), page.getByRole("menuitem", { name: "导出 Excel(.xlsx)" }).click()]);
+  assert.match(workbook.suggestedFilename(), /^武汉市-举报件-\d{8}\.xlsx$/);
+  const xlsx = await readFile(await workbook.path());
+  assert.equal(xlsx.subarray(0, 2).toString(), "PK", "an XLSX (zip) file");
 
   // The dashboard's numbers moved: one more report, and it is replied.
   const afterwards = await cityDashboard();

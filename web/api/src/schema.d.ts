@@ -355,8 +355,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The filtered queue as CSV (UTF-8 with BOM), in parts of at most 5000 rows.
-         * @description A longer export answers its first part with `x-export-truncated: true` and `x-export-next-cursor`; passing that as `cursor` answers the next part (BOM and header row again). The admin site joins the parts into one file.
+         * The filtered queue as CSV (UTF-8 with BOM, in parts of at most 5000 rows) or as an Excel workbook.
+         * @description CSV: a longer export answers its first part with `x-export-truncated: true` and `x-export-next-cursor`; passing that as `cursor` answers the next part (BOM and header row again). The admin site joins the parts into one file. Times are `YYYY-MM-DD HH:MM:SS` (China time); a cell a spreadsheet would read as a formula is quoted. XLSX: the whole export in one workbook (at most 20000 rows, else 422), serials as text, times as date-time cells, the header frozen with an auto-filter, no formula; named for the region and period in `Content-Disposition`.
          */
         get: operations["exportQueue"];
         put?: never;
@@ -1808,7 +1808,9 @@ export interface operations {
     exportQueue: {
         parameters: {
             query?: {
-                /** @description The previous part's `x-export-next-cursor`; absent or empty for the first part. */
+                /** @description Empty means csv. */
+                format?: "csv" | "xlsx" | "";
+                /** @description The previous CSV part's `x-export-next-cursor`; absent or empty for the first part. */
                 cursor?: string;
                 /** @description Empty means any. */
                 status?: "pending" | "processing" | "replied" | "";
@@ -1842,11 +1844,21 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description A workbook would hold more than 20000 rows: narrow the filters, or export CSV in parts. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listInstitutions: {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { availableActions } from "./actions";
 import { actorName, describeChanges } from "./conflict";
 import { dueDisplay } from "./deadline";
+import { fileName } from "./download";
 import { isMasked, reporterLine } from "./reporter";
 
 const handler = { role: "handler" as const, agency: { id: "420106-education", name: "武昌区教育局" } };
@@ -96,5 +97,14 @@ describe("a 409: what changed", () => {
   test("actors", () => {
     expect(actorName({ role: "citizen" })).toBe("举报人");
     expect(actorName({ role: "system" })).toBe("系统");
+  });
+});
+
+describe("download names", () => {
+  test("the UTF-8 name first, the plain one otherwise", () => {
+    const header = `attachment; filename="suishoupai-export.xlsx"; filename*=UTF-8''${encodeURIComponent("武汉市-举报件-20261101-20261130.xlsx")}`;
+    expect(fileName(header)).toBe("武汉市-举报件-20261101-20261130.xlsx");
+    expect(fileName('attachment; filename="suishoupai-export.csv"')).toBe("suishoupai-export.csv");
+    expect(fileName(null)).toBeNull();
   });
 });
