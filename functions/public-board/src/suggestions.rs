@@ -6,9 +6,8 @@
 use serde::Serialize;
 use shared::app::App;
 use shared::domain::institution::{MAX_QUERY_CHARS, Suggestion, suggest};
-use shared::domain::regions::Regions;
 use shared::domain::repeat::normalise;
-use shared::http::request::query_param;
+use shared::http::request::{county_param, query_param};
 use shared::http::{ApiError, Request};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -48,13 +47,7 @@ async fn registry(app: &App, county: &str) -> Result<Arc<Vec<Suggestion>>, ApiEr
 }
 
 pub async fn suggestions(app: &App, request: &Request) -> Result<Suggestions, ApiError> {
-    let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
-    if !Regions::is_code(&county) {
-        return Err(ApiError::invalid("county", "区县代码应为6位数字"));
-    }
-    if !app.directory.regions.is_county(&county) {
-        return Err(ApiError::new(404, "not_found", "该区县不存在"));
-    }
+    let county = county_param(request, &app.directory.regions)?;
     let query = query_param(request, "q").ok_or_else(|| ApiError::invalid("q", "请输入机构名称"))?;
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::invalid("q", format!("机构名称不能超过{MAX_QUERY_CHARS}个字")));

@@ -7,11 +7,10 @@ use shared::adapters::dynamo::ImportCount;
 use shared::app::App;
 use shared::domain::digest::sha256_hex;
 use shared::domain::institution::{InstitutionView, RowError, decode, parse_csv_within, rank};
-use shared::domain::regions::Regions;
 use shared::domain::repeat::normalise;
 use shared::domain::staff::Staff;
 use shared::domain::time::{format, now_cst};
-use shared::http::request::{body_bytes, query_param};
+use shared::http::request::{body_bytes, county_param, query_param};
 use shared::http::response::json;
 use shared::http::{ApiError, Body, Request, Response};
 
@@ -26,13 +25,7 @@ pub struct Registry {
 
 /// A county's registry in the caller's reach, by name; those matching `q` best first.
 pub async fn list(app: &App, staff: &Staff, request: &Request) -> Result<Registry, ApiError> {
-    let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
-    if !Regions::is_code(&county) {
-        return Err(ApiError::invalid("county", "区县代码应为6位数字"));
-    }
-    if !app.directory.regions.is_county(&county) {
-        return Err(ApiError::new(404, "not_found", "该区县不存在"));
-    }
+    let county = county_param(request, &app.directory.regions)?;
     if !staff.covers_region(&county, app.directory) {
         return Err(ApiError::forbidden());
     }

@@ -1,6 +1,7 @@
 //! Reading a request: route, parameters and a JSON body within limits.
 
 use super::ApiError;
+use crate::domain::regions::Regions;
 use crate::domain::serial::Serial;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
@@ -39,6 +40,19 @@ pub fn query_param(request: &Request, name: &str) -> Option<String> {
         .and_then(|q| q.first(name))
         .map(str::to_owned)
         .filter(|v| !v.is_empty())
+}
+
+/// The `county` parameter naming a county (or a directly administered city) of `regions`:
+/// missing or malformed is 400, a code that names no county 404.
+pub fn county_param(request: &Request, regions: &Regions) -> Result<String, ApiError> {
+    let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
+    if !Regions::is_code(&county) {
+        return Err(ApiError::invalid("county", "区县代码应为6位数字"));
+    }
+    if !regions.is_county(&county) {
+        return Err(ApiError::new(404, "not_found", "该区县不存在"));
+    }
+    Ok(county)
 }
 
 pub fn header(request: &Request, name: &str) -> Option<String> {
