@@ -245,7 +245,7 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     }
     assert!(put.send().await.unwrap().status().is_success());
     // Linked to a demo registry institution, so that its index is read too.
-    let registry = local_server::registry::demo_registry(&env.app.directory.regions).unwrap();
+    let registry = local_server::demo_registry::demo_registry(&env.app.directory.regions).unwrap();
     let institution = registry.iter().find(|i| i.county == "420106").unwrap().id.clone();
     let mut body = form();
     body["evidence"] = json!({"kind": "image", "keys": [upload["key"].clone()]});

@@ -3,10 +3,10 @@
 //! Nothing here is deployed; `/dev/` routes exist only in this server.
 
 pub mod aws;
+pub mod demo_registry;
 pub mod demo_staff;
 pub mod gateway;
 pub mod provision;
-pub mod registry;
 pub mod seed;
 pub mod setup;
 pub mod site;

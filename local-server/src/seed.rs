@@ -1,7 +1,7 @@
 //! Demo data for a local run: a few answered, published reports on 武汉市's public board, written
 //! through the same domain steps and store calls as real ones. Seeding twice changes nothing.
 
-use crate::registry::{DEMO_INSTITUTIONS, demo_name, demo_registry};
+use crate::demo_registry::{DEMO_INSTITUTIONS, demo_name, demo_registry};
 use chrono::{DateTime, FixedOffset};
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::{CreateOutcome, NewReport, SaveOutcome};

@@ -6,7 +6,7 @@
 //! overdue; a life stops at the present, so recent reports are still 待受理 or 处理中, and a few
 //! older ones are stuck, overdue.
 
-use crate::registry::{demo_name, demo_registry};
+use crate::demo_registry::{demo_name, demo_registry};
 use crate::seed::{SeedError, demo_report, save_step};
 use chrono::{DateTime, Duration, FixedOffset};
 use futures::stream::{self, StreamExt};

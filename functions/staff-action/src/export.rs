@@ -216,8 +216,8 @@ fn file_name(app: &App, staff: &Staff, request: &Request, now: &DateTime<FixedOf
         .unwrap_or_default();
     let day = |name: &str| query_param(request, name).map(|d| d.replace('-', ""));
     let period = match (day("from"), day("to")) {
-        (Some(from), Some(to)) if from <= to => format!("{from}-{to}"),
-        (Some(to), Some(from)) => format!("{from}-{to}"),
+        // A period given backwards is read the right way round, as the queue reads it.
+        (Some(a), Some(b)) => format!("{}-{}", a.clone().min(b.clone()), a.max(b)),
         (Some(from), None) => format!("{from}-"),
         (None, Some(to)) => format!("-{to}"),
         (None, None) => now.format("%Y%m%d").to_string(),
