@@ -8,7 +8,7 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-pub const CASES: [(&str, &str, u16); 24] = [
+pub const CASES: [(&str, &str, u16); 25] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
@@ -29,6 +29,7 @@ pub const CASES: [(&str, &str, u16); 24] = [
     ("staff-action/action.json", "staff-action", 200),
     ("staff-action/stats.json", "staff-action", 200),
     ("staff-action/export.json", "staff-action", 200),
+    ("staff-action/stats-export.json", "staff-action", 200),
     ("staff-action/templates.json", "staff-action", 200),
     ("staff-action/institutions.json", "staff-action", 200),
     ("staff-action/import.json", "staff-action", 200),
@@ -46,6 +47,8 @@ async fn every_sample_event_gets_its_answer_from_its_handler() {
         assert_eq!(response.status().as_u16(), status, "{file}: {body}");
         let expected = if file == "staff-action/export.json" {
             "text/csv; charset=utf-8"
+        } else if file == "staff-action/stats-export.json" {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         } else if file.ends_with("-xml.json") {
             "text/xml; charset=utf-8"
         } else {

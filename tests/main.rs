@@ -11,6 +11,7 @@ mod config;
 mod contract;
 mod events;
 mod evidence;
+mod exports;
 mod faults;
 mod institutions;
 mod journey;

@@ -304,7 +304,9 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     )
     .await;
 
-    // staff-action: every route, including an action and a detail with evidence.
+    // staff-action: every route, including an action and a detail with evidence; an overdue
+    // report, for the statistics report to read.
+    env.old_report(40, "p-old").await;
     let staff = app("staff-action");
     for (route, path, query) in [
         (
@@ -319,6 +321,11 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         ),
         ("GET /v1/staff/stats", "/v1/staff/stats".to_owned(), none.clone()),
         ("GET /v1/staff/export", "/v1/staff/export".to_owned(), none.clone()),
+        (
+            "GET /v1/staff/stats/export",
+            "/v1/staff/stats/export".to_owned(),
+            none.clone(),
+        ),
         (
             "GET /v1/staff/templates",
             "/v1/staff/templates".to_owned(),

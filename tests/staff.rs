@@ -3,17 +3,14 @@
 
 use crate::harness::{Env, form};
 use serde_json::{Value, json};
-use shared::adapters::dynamo::{CreateOutcome, NewReport, QueueFilter};
-use shared::domain::deadlines::Deadlines;
-use shared::domain::input::{ReportInput, validate};
-use shared::domain::report::{Report, Reporter};
-use shared::domain::serial::Serial;
+use shared::adapters::dynamo::QueueFilter;
+use shared::domain::report::Report;
 use shared::domain::staff::Queue;
 use shared::domain::status::Status;
 use shared::domain::timeline::EventKind;
 use std::collections::BTreeMap;
 
-async fn submit(env: &Env, citizen: &str, city: &str, county: &str, category: &str) -> String {
+pub async fn submit(env: &Env, citizen: &str, city: &str, county: &str, category: &str) -> String {
     let mut body = form();
     body["city"] = json!(city);
     body["county"] = json!(county);
@@ -23,11 +20,11 @@ async fn submit(env: &Env, citizen: &str, city: &str, county: &str, category: &s
     reply.body["serial"].as_str().unwrap().to_owned()
 }
 
-async fn version(env: &Env, serial: &str) -> u64 {
+pub async fn version(env: &Env, serial: &str) -> u64 {
     env.stored(serial).await.version
 }
 
-async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> crate::harness::Reply {
+pub async fn act(env: &Env, token: &str, serial: &str, mut body: Value) -> crate::harness::Reply {
     if body.get("version").is_none() {
         body["version"] = json!(version(env, serial).await);
     }
@@ -423,40 +420,10 @@ async fn actions_refuse_bad_input_and_stale_versions_without_changing_anything()
     assert_eq!(version(&env, &serial).await, 1, "nothing changed");
 }
 
-/// A report submitted `days_ago`, written straight to the store (its deadlines long past).
-async fn old_report(env: &Env, days_ago: i64, sub: &str) -> String {
-    let at = shared::domain::time::now_cst() - chrono::Duration::days(days_ago);
-    let reporter = Reporter {
-        sub: sub.into(),
-        name: "旧".into(),
-        phone: shared::domain::phone::Phone::new("13700000000"),
-    };
-    let input: ReportInput = serde_json::from_value(form()).unwrap();
-    let draft = validate(&input, env.app.directory, sub).unwrap();
-    let deadlines = Deadlines::new(&env.app.settings.deadlines, env.app.calendar, &at, at);
-    let serial = Serial::new(&at, 1);
-    let (report, event) = Report::submit(serial.clone(), draft, reporter, None, deadlines, at);
-    let new = NewReport {
-        report: &report,
-        event: &event,
-        idempotency: None,
-        uploads: &[],
-        owner: "",
-        quota_day: "old",
-        quota_limit: 100,
-        now_epoch: at.timestamp(),
-    };
-    assert_eq!(
-        env.app.records.create_report(&new).await.unwrap(),
-        CreateOutcome::Created
-    );
-    serial.to_string()
-}
-
 #[tokio::test]
 async fn queues_filter_by_status_county_category_dates_and_overdue() {
     let env = Env::new().await;
-    let late = old_report(&env, 40, "old-1").await;
+    let late = env.old_report(40, "old-1").await;
     let fresh = submit(&env, "f-1", "420100", "420106", "academic").await;
     let science = submit(&env, "f-2", "420100", "420106", "technology").await;
     let hongshan = submit(&env, "f-3", "420100", "420111", "academic").await;
@@ -520,116 +487,6 @@ async fn queues_filter_by_status_county_category_dates_and_overdue() {
             .serials(),
         Vec::<String>::new()
     );
-}
-
-#[tokio::test]
-async fn the_export_is_excel_ready_csv_of_the_filtered_queue() {
-    let env = Env::new().await;
-    submit(&env, "x-1", "420100", "420106", "academic").await;
-    submit(&env, "x-2", "420100", "420111", "sports").await;
-    let city = env.staff("city", "", "420100");
-    let csv = env
-        .http
-        .get(format!("{}/v1/staff/export?category=sports", env.base))
-        .bearer_auth(&city)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    assert!(
-        csv.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
-    );
-    let bytes = csv.bytes().await.unwrap();
-    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "a BOM so Excel reads UTF-8");
-    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 2, "{text}");
-    assert!(lines[0].starts_with("流水号,状态,地市,区县"));
-    assert!(lines[1].contains("洪山区体育局") && lines[1].contains("待受理"));
-    assert!(!text.contains(&env.phone_of("x-2")), "no reporter identity in exports");
-}
-
-#[tokio::test]
-async fn a_long_export_comes_in_parts_that_join_into_the_whole() {
-    let env = Env::with(crate::harness::Options {
-        export_rows: 2,
-        ..Default::default()
-    })
-    .await;
-    for (n, county) in ["420106", "420111", "420102", "420103", "420106"]
-        .into_iter()
-        .enumerate()
-    {
-        submit(&env, &format!("part-{n}"), "420100", county, "academic").await;
-    }
-    let city = env.staff("city", "", "420100");
-    let mut rows = Vec::new();
-    let mut cursor = String::new();
-    let mut parts = 0;
-    loop {
-        let part = env
-            .http
-            .get(format!("{}/v1/staff/export", env.base))
-            .query(&[("cursor", &cursor)])
-            .bearer_auth(&city)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(part.status(), 200);
-        let next = part
-            .headers()
-            .get("x-export-next-cursor")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let truncated = part.headers()["x-export-truncated"].to_str().unwrap().to_owned();
-        assert_eq!(
-            truncated == "true",
-            next.is_some(),
-            "truncated exactly when a part follows"
-        );
-        let text = part.text().await.unwrap();
-        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-        assert!(lines[0].starts_with("流水号,"), "each part has the header row");
-        assert!(lines.len() - 1 <= 2, "a part holds at most EXPORT_ROWS rows: {text}");
-        rows.extend(lines[1..].iter().map(|l| l.split(',').next().unwrap().to_owned()));
-        parts += 1;
-        match next {
-            Some(next) => cursor = next,
-            None => break,
-        }
-    }
-    assert_eq!(parts, 3, "5 rows in parts of 2");
-    let mut all = rows.clone();
-    all.sort();
-    all.dedup();
-    assert_eq!(all.len(), 5, "every report once: {rows:?}");
-    let exports = env.app.records.audit_trail("EXPORTS#420100").await.unwrap();
-    assert_eq!(exports.len(), 3, "each part is recorded");
-    let bad = env
-        .get_path("/v1/staff/export?cursor=not-a-cursor".into(), Some(&city))
-        .await;
-    assert_eq!(bad.status, 400, "{}", bad.text);
-}
-
-#[tokio::test]
-async fn an_exported_cell_is_never_a_formula() {
-    let env = Env::new().await;
-    let mut body = form();
-    body["target"] = json!("=HYPERLINK(\"http://x.invalid\",\"点此\")");
-    body["address"] = json!("  @SUM(1+2)");
-    let reply = env.post("/v1/reports", &env.citizen("formula-1"), &body).await;
-    assert_eq!(reply.status, 201, "{}", reply.text);
-    let city = env.staff("city", "", "420100");
-    let text = env.get_path("/v1/staff/export".into(), Some(&city)).await.text;
-    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let row = rows.records().next().unwrap().unwrap();
-    assert_eq!(
-        &row[6], "'=HYPERLINK(\"http://x.invalid\",\"点此\")",
-        "shown as typed, never run"
-    );
-    assert_eq!(&row[8], "'@SUM(1+2)", "(the address is stored trimmed)");
 }
 
 /// Counts over the reports themselves, computed here without the code under test.
@@ -702,7 +559,7 @@ type Keep = Box<dyn Fn(&Report) -> bool>;
 #[tokio::test]
 async fn the_stats_agree_with_a_brute_force_count() {
     let env = Env::new().await;
-    old_report(&env, 45, "stats-old").await;
+    env.old_report(45, "stats-old").await;
     let places = [
         ("420100", "420106", "academic"),
         ("420100", "420111", "sports"),
@@ -791,13 +648,17 @@ async fn the_stats_agree_with_a_brute_force_count() {
         }
     }
     assert_eq!(all.len(), 11);
-    let scopes: [(&str, Keep); 4] = [
-        ("", Box::new(|_| true)),
-        ("?region=420100", Box::new(|r| r.assignment.city == "420100")),
-        ("?region=420111", Box::new(|r| r.assignment.county == "420111")),
-        ("?region=429004", Box::new(|r| r.assignment.city == "429004")),
+    let scopes: [(&str, &str, Keep); 4] = [
+        ("", "湖北省", Box::new(|_| true)),
+        ("?region=420100", "武汉市", Box::new(|r| r.assignment.city == "420100")),
+        (
+            "?region=420111",
+            "洪山区",
+            Box::new(|r| r.assignment.county == "420111"),
+        ),
+        ("?region=429004", "仙桃市", Box::new(|r| r.assignment.city == "429004")),
     ];
-    for (query, keep) in scopes {
+    for (query, name, keep) in scopes {
         let stats = env.get_path(format!("/v1/staff/stats{query}"), Some(&province)).await;
         assert_eq!(stats.status, 200, "{}", stats.text);
         let subset: Vec<Report> = all.iter().filter(|r| keep(r)).cloned().collect();
@@ -805,6 +666,8 @@ async fn the_stats_agree_with_a_brute_force_count() {
         for (key, value) in expected.as_object().unwrap() {
             assert_eq!(&stats.body[key], value, "{query} {key}");
         }
+        // The statistics report (导出报表) holds the same figures.
+        crate::exports::assert_report_matches_stats(&env, &province, query, name).await;
     }
     // A month range keeps only those months.
     let this_month = shared::domain::time::now_cst().format("%Y-%m").to_string();
@@ -1016,63 +879,4 @@ async fn repeat_reports_are_linked_by_normalised_target_or_address_in_the_county
         .get(&format!("/v1/me/reports/{second}"), Some(&env.citizen("r-2")))
         .await;
     assert!(!mine.text.contains(&first), "{}", mine.text);
-}
-
-#[tokio::test]
-async fn the_workbook_export_has_typed_cells_a_frozen_header_and_no_formula() {
-    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-    let env = Env::new().await;
-    let mut body = form();
-    body["target"] = json!("=1+2");
-    let reply = env.post("/v1/reports", &env.citizen("xlsx-1"), &body).await;
-    assert_eq!(reply.status, 201, "{}", reply.text);
-    let serial = reply.body["serial"].as_str().unwrap().to_owned();
-    let city = env.staff("city", "", "420100");
-    let response = env
-        .http
-        .get(format!(
-            "{}/v1/staff/export?format=xlsx&from=2026-11-01&to=2099-12-31",
-            env.base
-        ))
-        .bearer_auth(&city)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    );
-    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
-    // 武汉市-举报件-20261101-20991231.xlsx, encoded as RFC 6266 says.
-    assert!(
-        disposition.contains(
-            "filename*=UTF-8''%E6%AD%A6%E6%B1%89%E5%B8%82%2D%E4%B8%BE%E6%8A%A5%E4%BB%B6%2D20261101%2D20991231%2Exlsx"
-        ),
-        "{disposition}"
-    );
-    let bytes = response.bytes().await.unwrap().to_vec();
-    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let sheet = book.worksheet_range("举报件").unwrap();
-    assert_eq!(sheet.get((0, 0)), Some(&Data::String("流水号".into())));
-    assert_eq!(
-        sheet.get((1, 0)),
-        Some(&Data::String(serial.clone())),
-        "the serial is text"
-    );
-    assert_eq!(sheet.get((1, 6)), Some(&Data::String("=1+2".into())), "shown as typed");
-    assert!(
-        matches!(sheet.get((1, 10)), Some(Data::DateTime(_))),
-        "a date-time cell"
-    );
-    let formulas = book.worksheet_formula("举报件").unwrap();
-    assert!(
-        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
-        "no formula anywhere"
-    );
-    // Each workbook is recorded like a CSV export.
-    let exports = env.app.records.audit_trail("EXPORTS#420100").await.unwrap();
-    assert!(exports.iter().any(|e| e.detail.contains("format=xlsx")));
-    let bad = env.get_path("/v1/staff/export?format=pdf".into(), Some(&city)).await;
-    assert_eq!(bad.status, 400);
 }

@@ -144,6 +144,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/v1/staff/stats/export",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
         path: "/v1/staff/export",
         function: "staff-action",
         access: Access::Staff,

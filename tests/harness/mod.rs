@@ -407,6 +407,42 @@ impl Env {
         keys
     }
 
+    /// A report (the standard form) submitted `days_ago`, written straight to the store: its
+    /// deadlines long past, so it is overdue.
+    pub async fn old_report(&self, days_ago: i64, sub: &str) -> String {
+        use shared::adapters::dynamo::{CreateOutcome, NewReport};
+        use shared::domain::deadlines::Deadlines;
+        use shared::domain::input::{ReportInput, validate};
+        use shared::domain::report::Reporter;
+        use shared::domain::serial::Serial;
+        let at = shared::domain::time::now_cst() - chrono::Duration::days(days_ago);
+        let reporter = Reporter {
+            sub: sub.into(),
+            name: "旧".into(),
+            phone: shared::domain::phone::Phone::new("13700000000"),
+        };
+        let input: ReportInput = serde_json::from_value(form()).expect("the form");
+        let draft = validate(&input, self.app.directory, sub).expect("a valid form");
+        let deadlines = Deadlines::new(&self.app.settings.deadlines, self.app.calendar, &at, at);
+        let serial = Serial::new(&at, 1);
+        let (report, event) = Report::submit(serial.clone(), draft, reporter, None, deadlines, at);
+        let new = NewReport {
+            report: &report,
+            event: &event,
+            idempotency: None,
+            uploads: &[],
+            owner: "",
+            quota_day: "old",
+            quota_limit: 100,
+            now_epoch: at.timestamp(),
+        };
+        assert_eq!(
+            self.app.records.create_report(&new).await.expect("create"),
+            CreateOutcome::Created
+        );
+        serial.to_string()
+    }
+
     /// Signs for, replies to and (optionally) publishes a report through the domain and the
     /// store, as the agency side will.
     pub async fn answer(&self, serial: &str, publish: bool) -> Report {

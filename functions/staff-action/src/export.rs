@@ -12,15 +12,14 @@
 //!   `MAX_WORKBOOK_ROWS` (a city's year), named for the region and the period.
 
 use crate::queue::filter;
+use crate::workbook::{download, workbook, written};
 use chrono::{DateTime, FixedOffset};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use shared::app::App;
 use shared::domain::report::Report;
-use shared::domain::spreadsheet::safe_cell;
+use shared::domain::spreadsheet::{Cell, Column, Sheet, column, file_period};
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::staff_list_item;
-use shared::domain::time::{cst, format, now_cst};
+use shared::domain::time::{format, now_cst};
 use shared::http::request::query_param;
 use shared::http::response::{NO_STORE, text_response};
 use shared::http::{ApiError, Body, Request, Response};
@@ -29,68 +28,50 @@ use shared::http::{ApiError, Body, Request, Response};
 const PAGE: usize = 100;
 /// The most rows a workbook holds: a city's year with room to spare, about 1 MB of XLSX.
 pub const MAX_WORKBOOK_ROWS: usize = 20_000;
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-const HEADER: [&str; 17] = [
-    "流水号",
-    "状态",
-    "地市",
-    "区县",
-    "所属分类",
-    "违规类型",
-    "举报对象",
-    "关联机构",
-    "违规地址",
-    "受理机构",
-    "提交时间",
-    "签收期限",
-    "回复期限",
-    "是否逾期",
-    "处理结论",
-    "回复时间",
-    "评价星级",
+const COLUMNS: &[Column] = &[
+    column("流水号", 18.0),
+    column("状态", 8.0),
+    column("地市", 10.0),
+    column("区县", 10.0),
+    column("所属分类", 10.0),
+    column("违规类型", 28.0),
+    column("举报对象", 24.0),
+    column("关联机构", 24.0),
+    column("违规地址", 30.0),
+    column("受理机构", 18.0),
+    column("提交时间", 19.0),
+    column("签收期限", 19.0),
+    column("回复期限", 19.0),
+    column("是否逾期", 8.0),
+    column("处理结论", 10.0),
+    column("回复时间", 19.0),
+    column("评价星级", 8.0),
 ];
 
-/// Column widths of the workbook, in characters.
-const WIDTHS: [f64; 17] = [
-    18.0, 8.0, 10.0, 10.0, 10.0, 28.0, 24.0, 24.0, 30.0, 18.0, 19.0, 19.0, 19.0, 8.0, 10.0, 19.0, 8.0,
-];
-
-/// One exported cell, typed, so that each format writes it as its kind.
-enum Cell {
-    Text(String),
-    Time(Option<DateTime<FixedOffset>>),
-    Stars(Option<u8>),
-}
-
-fn row(app: &App, report: &Report, now: &DateTime<FixedOffset>) -> [Cell; 17] {
+fn row(app: &App, report: &Report, now: &DateTime<FixedOffset>) -> Vec<Cell> {
     let item = staff_list_item(report, &app.directory.regions, app.calendar, now);
     let subject = item.labels.subject;
     let reply = report.reply.as_ref();
-    [
+    vec![
         Cell::Text(item.serial),
-        Cell::Text(item.labels.status_name.to_owned()),
+        Cell::text(item.labels.status_name),
         Cell::Text(subject.city_name),
         Cell::Text(subject.county_name),
         Cell::Text(subject.category_name),
         Cell::Text(subject.violation_type_names.join(";")),
-        Cell::Text(report.target.clone()),
+        Cell::text(&report.target),
         Cell::Text(item.institution_name.unwrap_or_default()),
-        Cell::Text(report.address.clone()),
+        Cell::text(&report.address),
         Cell::Text(item.agency.name),
         Cell::Time(Some(report.created_at)),
         Cell::Time(Some(report.deadlines.sign_by)),
         Cell::Time(Some(report.deadlines.reply_by)),
-        Cell::Text(if item.overdue { "是" } else { "否" }.to_owned()),
-        Cell::Text(reply.map(|r| r.finding.name()).unwrap_or_default().to_owned()),
+        Cell::text(if item.overdue { "是" } else { "否" }),
+        Cell::text(reply.map(|r| r.finding.name()).unwrap_or_default()),
         Cell::Time(reply.map(|r| r.replied_at)),
-        Cell::Stars(item.rating_stars),
+        Cell::Number(item.rating_stars.map(f64::from)),
     ]
-}
-
-/// `YYYY-MM-DD HH:MM:SS` in China time, as a spreadsheet reads a date-time.
-fn local_time(at: &DateTime<FixedOffset>) -> String {
-    at.with_timezone(&cst()).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Response<Body>, ApiError> {
@@ -101,16 +82,11 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     }
 }
 
-fn written(error: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %error, "export");
-    ApiError::internal()
-}
-
 async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Response<Body>, ApiError> {
     let filter = filter(app, staff, request)?;
     let mut cursor = query_param(request, "cursor");
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(HEADER).map_err(written)?;
+    writer.write_record(COLUMNS.iter().map(|c| c.header)).map_err(written)?;
     let now = now_cst();
     let part = app.settings.export_rows;
     let page = PAGE.min(part);
@@ -122,12 +98,8 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
             .await?;
         for report in &read.items {
-            let cells = row(app, report, &now).map(|cell| match cell {
-                Cell::Text(text) => safe_cell(&text).into_owned(),
-                Cell::Time(at) => at.as_ref().map(local_time).unwrap_or_default(),
-                Cell::Stars(stars) => stars.map(|s| s.to_string()).unwrap_or_default(),
-            });
-            writer.write_record(cells).map_err(written)?;
+            let cells = row(app, report, &now);
+            writer.write_record(cells.iter().map(Cell::csv)).map_err(written)?;
             rows += 1;
         }
         cursor = read.next;
@@ -183,25 +155,21 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
             break;
         }
     }
-    let bytes = workbook(app, &reports, &now).map_err(written)?;
+    let sheet = Sheet {
+        name: "举报件",
+        title: None,
+        columns: COLUMNS,
+        rows: reports.iter().map(|report| row(app, report, &now)).collect(),
+    };
+    let bytes = workbook(&[sheet]).map_err(written)?;
     let filters = request.uri().query().unwrap_or_default();
     app.records
         .audit_export(staff, filters, reports.len(), &format(&now), now.timestamp())
         .await?;
-    let mut response = Response::new(Body::Binary(bytes));
-    let headers = response.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(XLSX));
-    headers.insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static(NO_STORE));
-    let name = file_name(app, staff, request, &now);
-    let disposition = format!(
-        "attachment; filename=\"suishoupai-export.xlsx\"; filename*=UTF-8''{}",
-        utf8_percent_encode(&name, NON_ALPHANUMERIC)
-    );
-    headers.insert(
-        http::header::CONTENT_DISPOSITION,
-        http::HeaderValue::from_str(&disposition).map_err(|_| ApiError::internal())?,
-    );
-    headers.insert("x-export-truncated", http::HeaderValue::from_static("false"));
+    let mut response = download(bytes, &file_name(app, staff, request, &now), "suishoupai-export.xlsx")?;
+    response
+        .headers_mut()
+        .insert("x-export-truncated", http::HeaderValue::from_static("false"));
     Ok(response)
 }
 
@@ -214,43 +182,11 @@ fn file_name(app: &App, staff: &Staff, request: &Request, now: &DateTime<FixedOf
         .map(|a| a.name)
         .or_else(|| app.directory.regions.get(&staff.region).map(|r| r.name.clone()))
         .unwrap_or_default();
-    let day = |name: &str| query_param(request, name).map(|d| d.replace('-', ""));
-    let period = match (day("from"), day("to")) {
-        // A period given backwards is read the right way round, as the queue reads it.
-        (Some(a), Some(b)) => format!("{}-{}", a.clone().min(b.clone()), a.max(b)),
-        (Some(from), None) => format!("{from}-"),
-        (None, Some(to)) => format!("-{to}"),
-        (None, None) => now.format("%Y%m%d").to_string(),
-    };
+    let today = now.format("%Y%m%d").to_string();
+    let period = file_period(
+        query_param(request, "from").as_deref(),
+        query_param(request, "to").as_deref(),
+        &today,
+    );
     format!("{whose}-举报件-{period}.xlsx")
-}
-
-fn workbook(app: &App, reports: &[Report], now: &DateTime<FixedOffset>) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("举报件")?;
-    let bold = Format::new().set_bold().set_align(FormatAlign::Center);
-    let time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
-    for (col, (title, width)) in (0u16..).zip(HEADER.iter().zip(WIDTHS)) {
-        sheet.write_string_with_format(0, col, *title, &bold)?;
-        sheet.set_column_width(col, width)?;
-    }
-    for (row_index, report) in (1u32..).zip(reports) {
-        for (col, cell) in (0u16..).zip(row(app, report, now)) {
-            match cell {
-                // Written as text: a serial stays 15 digits, a citizen's `=…` is never run.
-                Cell::Text(text) => sheet.write_string(row_index, col, text)?,
-                Cell::Time(Some(at)) => {
-                    let at = ExcelDateTime::parse_from_str(&local_time(&at))?;
-                    sheet.write_datetime_with_format(row_index, col, &at, &time)?
-                }
-                Cell::Time(None) | Cell::Stars(None) => sheet,
-                Cell::Stars(Some(stars)) => sheet.write_number(row_index, col, f64::from(stars))?,
-            };
-        }
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    let last_row = u32::try_from(reports.len()).unwrap_or(u32::MAX);
-    sheet.autofilter(0, 0, last_row, (HEADER.len() - 1) as u16)?;
-    book.save_to_buffer()
 }

@@ -1,5 +1,5 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
-//! statistics, CSV export, reply templates, the institution registry and the caller's own profile. A report outside the caller's reach answers 404.
+//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry and the caller's own profile. A report outside the caller's reach answers 404.
 
 mod action;
 mod detail;
@@ -7,6 +7,8 @@ mod export;
 mod institutions;
 mod queue;
 mod stats;
+mod stats_export;
+mod workbook;
 
 use serde_json::json;
 use shared::app::App;
@@ -47,6 +49,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             Ok(json(200, &action::take_action(app, &staff, &serial, body).await?))
         }
         "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
+        "GET /v1/staff/stats/export" => stats_export::export(app, &staff, request).await,
         "GET /v1/staff/export" => export::export(app, &staff, request).await,
         "GET /v1/staff/institutions" => Ok(json(200, &institutions::list(app, &staff, request).await?)),
         "POST /v1/staff/institutions/import" => institutions::import(app, &staff, request).await,

@@ -1,5 +1,6 @@
 //! `GET /v1/staff/stats?region=&from=&to=`: counters kept on every change, summed over months;
 //! overdue-now counted on the sparse open index (only overdue open reports are read).
+//! `GET /v1/staff/stats/export` answers the same figures as a workbook (`stats_export`).
 
 use serde::Serialize;
 use shared::app::App;
@@ -9,6 +10,10 @@ use shared::domain::stats::{Summary, agency_scope, city_scope, county_scope, pro
 use shared::domain::time::{format, now_cst};
 use shared::http::request::query_param;
 use shared::http::{ApiError, Request};
+
+/// Months before and after any report: the bounds of a period not given.
+const EARLIEST: &str = "2000-01";
+const LATEST: &str = "2999-12";
 
 #[derive(Debug, Serialize)]
 pub struct Stats {
@@ -20,29 +25,62 @@ pub struct Stats {
     pub summary: Summary,
 }
 
-fn month(request: &Request, name: &'static str, default: &str) -> Result<String, ApiError> {
+/// Whose figures a request asks for, checked against the caller's reach.
+pub struct Scope {
+    /// The counters' scope (`CITY#420100`, `AGENCY#…`).
+    pub counters: String,
+    /// The queue, and the county within it, whose overdue reports count.
+    pub queue: Queue,
+    pub county: Option<String>,
+    /// The region's level; none for a handler's agency.
+    pub level: Option<Level>,
+    /// The region's or the agency's name.
+    pub name: String,
+}
+
+/// The months asked for (`YYYY-MM`), the right way round; none is unbounded.
+pub struct Period {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+fn month(request: &Request, name: &'static str) -> Result<Option<String>, ApiError> {
     let Some(text) = query_param(request, name) else {
-        return Ok(default.to_owned());
+        return Ok(None);
     };
     chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
-        .map(|_| text)
+        .map(|_| Some(text))
         .map_err(|_| ApiError::invalid(name, "月份格式应为 YYYY-MM"))
 }
 
-pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats, ApiError> {
-    let (from, to) = (month(request, "from", "2000-01")?, month(request, "to", "2999-12")?);
+pub fn period(request: &Request) -> Result<Period, ApiError> {
+    let (from, to) = (month(request, "from")?, month(request, "to")?);
     // A period given backwards is read the right way round, as the queue reads its days.
-    let (from, to) = if from > to { (to, from) } else { (from, to) };
+    Ok(match (from, to) {
+        (Some(from), Some(to)) if from > to => Period {
+            from: Some(to),
+            to: Some(from),
+        },
+        (from, to) => Period { from, to },
+    })
+}
+
+pub fn scope(app: &App, staff: &Staff, request: &Request) -> Result<Scope, ApiError> {
     let region = query_param(request, "region");
     let regions = &app.directory.regions;
-    // Which counters to read, and which queue counts the overdue ones.
-    let (scope, queue, county) = match (staff.role, region) {
-        (StaffRole::Handler, None) => (
-            agency_scope(&staff.agency_id),
-            Queue::Agency(staff.agency_id.clone()),
-            None,
-        ),
-        (StaffRole::Handler, Some(_)) => return Err(ApiError::forbidden()),
+    match (staff.role, region) {
+        (StaffRole::Handler, None) => Ok(Scope {
+            counters: agency_scope(&staff.agency_id),
+            queue: Queue::Agency(staff.agency_id.clone()),
+            county: None,
+            level: None,
+            name: app
+                .directory
+                .agency_by_id(&staff.agency_id)
+                .map(|a| a.name)
+                .unwrap_or_else(|| staff.agency_id.clone()),
+        }),
+        (StaffRole::Handler, Some(_)) => Err(ApiError::forbidden()),
         (_, region) => {
             let code = region.unwrap_or_else(|| staff.region.clone());
             let place = regions
@@ -51,7 +89,7 @@ pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats,
             if !staff.covers_region(&code, app.directory) {
                 return Err(ApiError::forbidden());
             }
-            match place.level {
+            let (counters, queue, county) = match place.level {
                 Level::Province => (province_scope(&code), Queue::Province(code), None),
                 Level::City => (city_scope(&code), Queue::City(code), None),
                 Level::County => {
@@ -60,15 +98,28 @@ pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats,
                         .ok_or_else(|| ApiError::invalid("region", "区域不存在"))?;
                     (county_scope(&code), Queue::City(city.code.clone()), Some(code))
                 }
-            }
+            };
+            Ok(Scope {
+                counters,
+                queue,
+                county,
+                level: Some(place.level),
+                name: place.name.clone(),
+            })
         }
-    };
+    }
+}
+
+/// The period's figures for a scope, and today's overdue count.
+pub async fn summary(app: &App, scope: &Scope, period: &Period, now: &str) -> Result<Summary, ApiError> {
+    let from = period.from.as_deref().unwrap_or(EARLIEST);
+    let to = period.to.as_deref().unwrap_or(LATEST);
     let province = &app.directory.regions.province().code;
-    let now = format(&now_cst());
     // Independent reads: the period's counters and today's overdue, together.
     let (months, overdue) = tokio::try_join!(
-        app.records.stats(&scope, &from, &to),
-        app.records.count_overdue(province, &queue, county.as_deref(), &now),
+        app.records.stats(&scope.counters, from, to),
+        app.records
+            .count_overdue(province, &scope.queue, scope.county.as_deref(), now),
     )?;
     let mut summary = summarize(&months, overdue);
     // The most reported institutions' names, as the registry has them now (read together).
@@ -82,10 +133,17 @@ pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats,
     for (counted, found) in summary.institutions.iter_mut().zip(names) {
         counted.name = found.map(|i| i.name).unwrap_or_else(|| counted.id.clone());
     }
+    Ok(summary)
+}
+
+pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats, ApiError> {
+    let period = period(request)?;
+    let scope = scope(app, staff, request)?;
+    let summary = summary(app, &scope, &period, &format(&now_cst())).await?;
     Ok(Stats {
-        scope,
-        from,
-        to,
+        scope: scope.counters,
+        from: period.from.unwrap_or_else(|| EARLIEST.to_owned()),
+        to: period.to.unwrap_or_else(|| LATEST.to_owned()),
         summary,
     })
 }

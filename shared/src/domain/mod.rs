@@ -29,6 +29,7 @@ pub mod staff;
 pub mod staff_profile;
 pub mod staff_views;
 pub mod stats;
+pub mod stats_report;
 pub mod status;
 pub mod templates;
 pub mod time;

@@ -347,6 +347,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff/stats/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The statistics report (导出报表) as an Excel workbook; the figures of getStats for the same filters.
+         * @description One sheet per dashboard table: 按状态, 按地区 (cities under a province, else counties), 按分类, 按月份, 及时率, 满意度, 名录机构 (the most reported ten), 超期举报件 (today's overdue reports, longest overdue first, at most 1000 listed and the rest counted). Each sheet has a title row naming the region (or a handler's agency) and the period; counts are numbers, rates percentage cells, times date-time cells in China time; no cell is a formula. Named `{region}-统计报表-{from}-{to}.xlsx` in `Content-Disposition`. Recorded in the export trail.
+         */
+        get: operations["exportStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff/export": {
         parameters: {
             query?: never;
@@ -1798,6 +1818,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StaffStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    exportStats: {
+        parameters: {
+            query?: {
+                /** @description A province, city or county code within the caller's reach (supervisors); empty means the caller's own. */
+                region?: string;
+                /** @description First month (YYYY-MM); empty means no bound. A period given backwards is read the right way round. */
+                from?: string;
+                /** @description Last month (YYYY-MM); empty means no bound. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -28,6 +28,7 @@
 //! institution: its earlier reports, and the queue filtered by it.
 
 mod audit;
+mod batch;
 mod cursor;
 mod institutions;
 mod items;

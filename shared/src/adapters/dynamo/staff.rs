@@ -11,7 +11,7 @@ use crate::domain::staff::Queue;
 use crate::domain::stats::Counters;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// At most this many queries fill one filtered page, so a sparse filter cannot run away.
 const MAX_QUERIES_PER_PAGE: usize = 10;
@@ -188,16 +188,9 @@ impl Records {
             .expression_attribute_values(":now", text_attr(now))
     }
 
-    /// How many open reports of a queue (within `county`, when given) are past their deadline
-    /// at `now`: a key range of the sparse open index, so only overdue reports are read.
-    pub async fn count_overdue(
-        &self,
-        province: &str,
-        queue: &Queue,
-        county: Option<&str>,
-        now: &str,
-    ) -> Result<i64, StoreError> {
-        let mut query = self.overdue(province, now).select(Select::Count);
+    /// The open reports of a queue (within `county`, when given) past their deadline at `now`.
+    fn overdue_in(&self, province: &str, queue: &Queue, county: Option<&str>, now: &str) -> QueryFluentBuilder {
+        let mut query = self.overdue(province, now);
         let mut conditions = Vec::new();
         match queue {
             Queue::Agency(id) => {
@@ -217,9 +210,23 @@ impl Records {
                 .expression_attribute_names("#county", "county")
                 .expression_attribute_values(":county", text_attr(county));
         }
-        if !conditions.is_empty() {
-            query = query.filter_expression(conditions.join(" AND "));
+        if conditions.is_empty() {
+            query
+        } else {
+            query.filter_expression(conditions.join(" AND "))
         }
+    }
+
+    /// How many open reports of a queue (within `county`, when given) are past their deadline
+    /// at `now`: a key range of the sparse open index, so only overdue reports are read.
+    pub async fn count_overdue(
+        &self,
+        province: &str,
+        queue: &Queue,
+        county: Option<&str>,
+        now: &str,
+    ) -> Result<i64, StoreError> {
+        let query = self.overdue_in(province, queue, county, now).select(Select::Count);
         let mut total = 0i64;
         let mut start: Option<Item> = None;
         loop {
@@ -235,6 +242,47 @@ impl Records {
                 None => return Ok(total),
             }
         }
+    }
+
+    /// The first `max` open reports of a queue (within `county`, when given) past their deadline
+    /// at `now`, longest overdue first: their keys from the sparse open index, then the reports.
+    pub async fn overdue_reports(
+        &self,
+        province: &str,
+        queue: &Queue,
+        county: Option<&str>,
+        now: &str,
+        max: usize,
+    ) -> Result<Vec<Report>, StoreError> {
+        let query = self
+            .overdue_in(province, queue, county, now)
+            .projection_expression("#pk, #sk")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK);
+        let mut keys: Vec<Item> = Vec::new();
+        let mut start: Option<Item> = None;
+        while keys.len() < max {
+            let output = query
+                .clone()
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::call("dynamodb", "overdue_reports", e))?;
+            keys.extend(output.items.unwrap_or_default());
+            match output.last_evaluated_key {
+                Some(next) => start = Some(next),
+                None => break,
+            }
+        }
+        keys.truncate(max);
+        let pk_of = |item: &Item| item.get(PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+        let order: Vec<String> = keys.iter().map(pk_of).collect();
+        let mut found: HashMap<String, Report> = HashMap::new();
+        for item in self.batch_get("overdue_reports", keys, false).await? {
+            found.insert(pk_of(&item), from_item(item)?);
+        }
+        // In the index's order: BatchGetItem answers in any.
+        Ok(order.iter().filter_map(|pk| found.remove(pk)).collect())
     }
 
     /// Open reports past their deadline at `now`, counted by city code: one paged Query on the

@@ -5,7 +5,7 @@ use super::items::{Item, from_item, key, upload_item, upload_pk};
 use super::reports::{Allowance, CONDITION_FAILED};
 use crate::adapters::StoreError;
 use crate::domain::evidence::Upload;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use std::collections::HashMap;
 
 /// How recording a batch of uploads ended.
@@ -63,42 +63,9 @@ impl Records {
             return Ok(found);
         }
         let wanted: Vec<Item> = keys.iter().map(|k| key(upload_pk(k), "UPLOAD")).collect();
-        let mut pending = Some(
-            KeysAndAttributes::builder()
-                .set_keys(Some(wanted))
-                .consistent_read(true)
-                .build()
-                .map_err(|e| StoreError::request("dynamodb", "uploads", e))?,
-        );
-        // BatchGetItem may leave keys unprocessed under load; ask again for those.
-        for _ in 0..5 {
-            let Some(request) = pending.take() else { break };
-            let output = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .map_err(|e| StoreError::call("dynamodb", "uploads", e))?;
-            for item in output
-                .responses
-                .and_then(|mut r| r.remove(&self.table))
-                .unwrap_or_default()
-            {
-                let upload: Upload = from_item(item)?;
-                found.insert(upload.key.clone(), upload);
-            }
-            pending = output
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(&self.table))
-                .filter(|k| !k.keys().is_empty());
-        }
-        if pending.is_some() {
-            return Err(StoreError::Throttled {
-                service: "dynamodb",
-                operation: "uploads",
-                detail: "BatchGetItem left keys unprocessed five times".into(),
-            });
+        for item in self.batch_get("uploads", wanted, true).await? {
+            let upload: Upload = from_item(item)?;
+            found.insert(upload.key.clone(), upload);
         }
         Ok(found)
     }

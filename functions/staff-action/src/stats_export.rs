@@ -1,0 +1,49 @@
+//! `GET /v1/staff/stats/export?region=&from=&to=` (the dashboard's 导出报表): the figures of
+//! `/v1/staff/stats` for the same filters as a workbook, one sheet per dashboard table
+//! (`shared::domain::stats_report`), with today's overdue reports listed. Recorded like every
+//! export.
+
+use crate::stats::{period, scope, summary};
+use crate::workbook::{download, workbook, written};
+use shared::app::App;
+use shared::domain::spreadsheet::file_period;
+use shared::domain::staff::Staff;
+use shared::domain::stats_report::{MAX_OVERDUE_ROWS, StatsReport, sheets};
+use shared::domain::time::{format, now_cst};
+use shared::http::{ApiError, Body, Request, Response};
+
+pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Response<Body>, ApiError> {
+    let period = period(request)?;
+    let scope = scope(app, staff, request)?;
+    let now = now_cst();
+    let at = format(&now);
+    let province = &app.directory.regions.province().code;
+    let (summary, overdue) = tokio::try_join!(summary(app, &scope, &period, &at), async {
+        app.records
+            .overdue_reports(province, &scope.queue, scope.county.as_deref(), &at, MAX_OVERDUE_ROWS)
+            .await
+            .map_err(ApiError::from)
+    },)?;
+    let report = StatsReport {
+        scope_name: &scope.name,
+        level: scope.level,
+        from: period.from.as_deref(),
+        to: period.to.as_deref(),
+        summary: &summary,
+        overdue: &overdue,
+    };
+    let sheets = sheets(&report, &app.directory.regions, app.calendar, &now);
+    let bytes = workbook(&sheets).map_err(written)?;
+    let filters = format!("stats?{}", request.uri().query().unwrap_or_default());
+    let rows = sheets.iter().map(|s| s.rows.len()).sum();
+    app.records
+        .audit_export(staff, &filters, rows, &at, now.timestamp())
+        .await?;
+    let today = now.format("%Y%m%d").to_string();
+    let name = format!(
+        "{}-统计报表-{}.xlsx",
+        scope.name,
+        file_period(period.from.as_deref(), period.to.as_deref(), &today)
+    );
+    download(bytes, &name, "suishoupai-statistics.xlsx")
+}
