@@ -58,11 +58,29 @@ ensure_dynamodb_local() {
   fi
   if ! command -v java >/dev/null; then
     log "installing a Java runtime for DynamoDB Local (apt-get)"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq default-jre-headless >/dev/null
+    apt_install default-jre-headless
   fi
+}
+
+# Installs Debian packages (as root, or through sudo; arguments as apt-get install takes them);
+# the package lists are refreshed once per run.
+APT_UPDATED=""
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "$APT_UPDATED" ]; then
+    $sudo apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# LibreOffice Calc, the spreadsheet engine the export tests open the CSV and workbooks with
+# (about 30 s to install).
+ensure_spreadsheet_engine() {
+  command -v soffice >/dev/null && return
+  log "installing LibreOffice Calc for the export tests (apt-get)"
+  apt_install --no-install-recommends libreoffice-calc-nogui
 }
 
 # Starts DynamoDB Local on $1, logging to $2; in memory, or in the directory $3 when given (data

@@ -13,10 +13,7 @@ ensure_web_packages() {
 ensure_chromium() {
   if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then return; fi
   log "installing Chromium and a CJK font (apt-get)"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  apt_install chromium fonts-wqy-microhei
 }
 
 # Builds the admin site and the citizen H5 for scripts/local (with their demo sign-ins) into

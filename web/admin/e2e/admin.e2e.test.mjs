@@ -196,6 +196,10 @@ test("a report goes from the citizen to the public board through the admin site"
   // The dashboard's numbers moved: one more report, and it is replied.
   const afterwards = await cityDashboard();
   await shot("admin-dashboard");
+  // 导出报表: the dashboard's tables as one workbook, named for the city.
+  const [report] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-report").click()]);
+  assert.match(report.suggestedFilename(), /^武汉市-统计报表-\d{8}\.xlsx$/);
+  assert.equal((await readFile(await report.path())).subarray(0, 2).toString(), "PK", "an XLSX (zip) file");
   assert.deepEqual(afterwards, { total: before.total + 1, replied: before.replied + 1 });
   await signOut();
   await shot("admin-sign-in");
