@@ -880,3 +880,33 @@ async fn repeat_reports_are_linked_by_normalised_target_or_address_in_the_county
         .await;
     assert!(!mine.text.contains(&first), "{}", mine.text);
 }
+
+#[tokio::test]
+async fn a_much_reported_target_links_its_newest_repeats_and_reads_no_more() {
+    use shared::domain::repeat::MAX_LINKED;
+    let env = Env::new().await;
+    let mut serials = Vec::new();
+    for n in 0..MAX_LINKED + 3 {
+        serials.push(submit(&env, &format!("many-{n}"), "420100", "420106", "academic").await);
+    }
+    let last = serials.pop().unwrap();
+    // The newest earlier ones, newest first, whatever the way the store pages.
+    let newest: Vec<String> = serials.iter().rev().take(MAX_LINKED).cloned().collect();
+    assert_eq!(env.stored(&last).await.repeats, newest);
+    let handler = env.staff("handler", "420106-education", "420106");
+    let detail = env
+        .get(&format!("/v1/staff/reports/{}", serials[0]), Some(&handler))
+        .await;
+    let linked: Vec<&str> = detail.body["repeats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["serial"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        linked.len(),
+        MAX_LINKED,
+        "the first report lists the newest of its repeats"
+    );
+    assert_eq!(linked[0], last);
+}

@@ -103,6 +103,18 @@ async fn send(request: reqwest::RequestBuilder, expect: u16) -> Result<Value, St
     }
 }
 
+/// A download: its size, when the status is the one expected.
+async fn send_file(request: reqwest::RequestBuilder, expect: u16) -> Result<Value, String> {
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+    if status == expect {
+        Ok(json!({"bytes": bytes.len()}))
+    } else {
+        Err(format!("{status} {}", String::from_utf8_lossy(&bytes)))
+    }
+}
+
 async fn token(http: &reqwest::Client, base: &str, body: Value) -> String {
     let answer: Value = http
         .post(format!("{base}/dev/token"))
@@ -320,6 +332,34 @@ async fn main() {
     .await;
     steps.push(step);
 
+    // The city's whole queue as one workbook, and its statistics report, one at a time as clerks
+    // ask for them. The API's peak memory is reset first (`clear_refs` 5: Linux resets VmHWM to
+    // the present), so that the peak after them is theirs.
+    let peak_before = pid.as_deref().and_then(|pid| {
+        std::fs::write(format!("/proc/{pid}/clear_refs"), "5").ok()?;
+        peak_rss_mib(pid)
+    });
+    let (step, files) = run("GET /v1/staff/export?format=xlsx", 3, 1, pid.as_deref(), |_| {
+        send_file(
+            http.get(format!("{base}/v1/staff/export?format=xlsx"))
+                .bearer_auth(&city),
+            200,
+        )
+    })
+    .await;
+    steps.push(step);
+    let workbook_bytes = files.first().map(|f| f["bytes"].clone()).unwrap_or_default();
+    let (step, _) = run("GET /v1/staff/stats/export", 10, 1, pid.as_deref(), |_| {
+        send_file(
+            http.get(format!("{base}/v1/staff/stats/export?region=420100"))
+                .bearer_auth(&city),
+            200,
+        )
+    })
+    .await;
+    steps.push(step);
+    let peak_after = pid.as_deref().and_then(peak_rss_mib);
+
     println!("| step | requests | failures | requests/s | p50 ms | p95 ms | p99 ms | max ms | API CPU ms/request |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for s in &steps {
@@ -344,6 +384,12 @@ async fn main() {
     if let Some(rss) = pid.as_deref().and_then(peak_rss_mib) {
         println!(
             "\nPeak resident memory of the API process (all six handlers, {concurrency} requests at a time): {rss:.1} MiB"
+        );
+    }
+    if let (Some(before), Some(after)) = (peak_before, peak_after) {
+        println!(
+            "The workbook of {} reports: {workbook_bytes} bytes; the API's resident memory {before:.1} MiB before the exports, peak {after:.1} MiB during them",
+            serials.len()
         );
     }
     let failures: usize = steps.iter().map(|s| s.failures).sum();

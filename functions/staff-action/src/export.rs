@@ -135,15 +135,16 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
     let filter = filter(app, staff, request)?;
     let now = now_cst();
     let page_size = i32::try_from(PAGE).map_err(|_| ApiError::internal())?;
-    let mut reports = Vec::new();
+    // Each page becomes rows at once: the reports themselves are not all held.
+    let mut rows = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let read = app
             .records
             .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
             .await?;
-        reports.extend(read.items);
-        if reports.len() > MAX_WORKBOOK_ROWS {
+        rows.extend(read.items.iter().map(|report| row(app, report, &now)));
+        if rows.len() > MAX_WORKBOOK_ROWS {
             return Err(ApiError::new(
                 422,
                 "export_too_large",
@@ -155,16 +156,17 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
             break;
         }
     }
+    let count = rows.len();
     let sheet = Sheet {
         name: "举报件",
         title: None,
         columns: COLUMNS,
-        rows: reports.iter().map(|report| row(app, report, &now)).collect(),
+        rows,
     };
     let bytes = workbook(&[sheet]).map_err(written)?;
     let filters = request.uri().query().unwrap_or_default();
     app.records
-        .audit_export(staff, filters, reports.len(), &format(&now), now.timestamp())
+        .audit_export(staff, filters, count, &format(&now), now.timestamp())
         .await?;
     let mut response = download(bytes, &file_name(app, staff, request, &now), "suishoupai-export.xlsx")?;
     response

@@ -4,9 +4,8 @@
 
 use super::Records;
 use super::items::{Item, number_attr, text_attr};
-use super::reports::all_pages;
 use crate::adapters::StoreError;
-use crate::domain::repeat::{WINDOW_DAYS, keys};
+use crate::domain::repeat::{MAX_LINKED, WINDOW_DAYS, keys};
 use crate::domain::report::Report;
 
 /// Markers outlive the window by ten days; TTL deletion is lazy anyway.
@@ -29,8 +28,10 @@ impl Records {
             .collect()
     }
 
-    /// The serials sharing a key with (`county`, `target`, `address`) from `since` on (and up to
-    /// `until`, when given), newest first, each once; `except` left out.
+    /// The newest `MAX_LINKED` serials sharing a key with (`county`, `target`, `address`) from
+    /// `since` on (and up to `until`, when given), newest first, each once; `except` left out.
+    /// Each key reads one page of at most `MAX_LINKED + 1` markers: a target thousands report in a
+    /// campaign costs each new report no more than one reported once.
     pub async fn repeats(
         &self,
         (county, target, address): (&str, &str, &str),
@@ -52,7 +53,16 @@ impl Records {
                     .expression_attribute_values(":until", text_attr(until)),
                 None => query.key_condition_expression("pk = :pk AND sk >= :since"),
             };
-            all_pages("repeats", query)
+            // The newest of either key are among each key's newest (one more for `except`).
+            let limit = i32::try_from(MAX_LINKED + 1).unwrap_or(i32::MAX);
+            async move {
+                let output = query
+                    .limit(limit)
+                    .send()
+                    .await
+                    .map_err(|e| StoreError::call("dynamodb", "repeats", e))?;
+                Ok::<_, StoreError>(output.items.unwrap_or_default())
+            }
         });
         let mut serials: Vec<String> = futures_util::future::try_join_all(queries)
             .await?
@@ -63,6 +73,7 @@ impl Records {
             .collect();
         serials.sort_unstable_by(|a, b| b.cmp(a));
         serials.dedup();
+        serials.truncate(MAX_LINKED);
         Ok(serials)
     }
 }
