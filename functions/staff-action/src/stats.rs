@@ -44,6 +44,16 @@ pub struct Period {
     pub to: Option<String>,
 }
 
+impl Period {
+    /// The months to read: an open end is the earliest or latest month, and one end given
+    /// beyond the other's default (`to=1438-11`) is still read the right way round.
+    fn bounds(&self) -> (&str, &str) {
+        let from = self.from.as_deref().unwrap_or(EARLIEST);
+        let to = self.to.as_deref().unwrap_or(LATEST);
+        (from.min(to), from.max(to))
+    }
+}
+
 fn month(request: &Request, name: &'static str) -> Result<Option<String>, ApiError> {
     let Some(text) = query_param(request, name) else {
         return Ok(None);
@@ -112,8 +122,7 @@ pub fn scope(app: &App, staff: &Staff, request: &Request) -> Result<Scope, ApiEr
 
 /// The period's figures for a scope, and today's overdue count.
 pub async fn summary(app: &App, scope: &Scope, period: &Period, now: &str) -> Result<Summary, ApiError> {
-    let from = period.from.as_deref().unwrap_or(EARLIEST);
-    let to = period.to.as_deref().unwrap_or(LATEST);
+    let (from, to) = period.bounds();
     let province = &app.directory.regions.province().code;
     // Independent reads: the period's counters and today's overdue, together.
     let (months, overdue) = tokio::try_join!(
@@ -140,10 +149,11 @@ pub async fn stats(app: &App, staff: &Staff, request: &Request) -> Result<Stats,
     let period = period(request)?;
     let scope = scope(app, staff, request)?;
     let summary = summary(app, &scope, &period, &format(&now_cst())).await?;
+    let (from, to) = period.bounds();
     Ok(Stats {
         scope: scope.counters,
-        from: period.from.unwrap_or_else(|| EARLIEST.to_owned()),
-        to: period.to.unwrap_or_else(|| LATEST.to_owned()),
+        from: from.to_owned(),
+        to: to.to_owned(),
         summary,
     })
 }
