@@ -85,15 +85,11 @@ async fn repeats(app: &App, staff: &Staff, report: &Report) -> Result<Vec<Repeat
             report.serial.as_str(),
         )
         .await?;
-    let reads = serials
+    let linked = &serials[..serials.len().min(MAX_LINKED)];
+    // Boxed: the SDK's call is a large future, and this one sits deep in every action's answer.
+    Ok(Box::pin(app.records.reports(linked))
+        .await?
         .iter()
-        .take(MAX_LINKED)
-        .filter_map(|s| Serial::parse(s))
-        .map(|serial| async move { app.records.report(&serial).await });
-    let found = futures_util::future::try_join_all(reads).await?;
-    Ok(found
-        .iter()
-        .flatten()
         .filter(|linked| staff.can_see(linked))
         .map(repeat_view)
         .collect())

@@ -18,12 +18,15 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     let now = now_cst();
     let at = format(&now);
     let province = &app.directory.regions.province().code;
-    let (summary, overdue) = tokio::try_join!(summary(app, &scope, &period, &at), async {
-        app.records
+    // The figures and today's overdue reports, read together.
+    let overdue = async {
+        let reports = app
+            .records
             .overdue_reports(province, &scope.queue, scope.county.as_deref(), &at, MAX_OVERDUE_ROWS)
-            .await
-            .map_err(ApiError::from)
-    },)?;
+            .await?;
+        Ok::<_, ApiError>(reports)
+    };
+    let (summary, overdue) = tokio::try_join!(summary(app, &scope, &period, &at), overdue)?;
     let report = StatsReport {
         scope_name: &scope.name,
         level: scope.level,

@@ -40,8 +40,11 @@ pub fn number_of(item: &Item, name: &str) -> i64 {
         .unwrap_or_default()
 }
 
+/// What a report's partition key starts with.
+pub const REPORT_PREFIX: &str = "REPORT#";
+
 pub fn report_pk(serial: &str) -> String {
-    format!("REPORT#{serial}")
+    format!("{REPORT_PREFIX}{serial}")
 }
 
 pub fn reporter_pk(sub: &str) -> String {

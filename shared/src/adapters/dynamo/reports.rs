@@ -311,6 +311,18 @@ impl Records {
         output.item.map(from_item).transpose()
     }
 
+    /// The reports of `serials` that exist, in the order asked, read together (BatchGetItem,
+    /// strongly consistent like `report`).
+    pub async fn reports(&self, serials: &[String]) -> Result<Vec<Report>, StoreError> {
+        let keys = serials.iter().map(|s| key(report_pk(s), REPORT_SK)).collect();
+        let mut found: HashMap<String, Report> = HashMap::new();
+        for item in self.batch_get("reports", keys, true).await? {
+            let report: Report = from_item(item)?;
+            found.insert(report.serial.to_string(), report);
+        }
+        Ok(serials.iter().filter_map(|s| found.remove(s)).collect())
+    }
+
     /// What the public side may read of a report: its public attributes only (the public
     /// function's policy allows no others).
     pub async fn public_report(&self, serial: &Serial) -> Result<Option<PublicRecord>, StoreError> {

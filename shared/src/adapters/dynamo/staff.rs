@@ -2,7 +2,7 @@
 //! buckets, and counts of overdue reports. All Queries on keys; filters narrow a partition.
 
 use super::cursor::{self, ListError, Page};
-use super::items::{Item, PK, SK, from_item, institution_pk, open_pk, text_attr};
+use super::items::{Item, PK, REPORT_PREFIX, SK, from_item, institution_pk, open_pk, text_attr};
 use super::reports::all_pages;
 use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_INSTITUTION, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
 use crate::adapters::StoreError;
@@ -11,7 +11,7 @@ use crate::domain::staff::Queue;
 use crate::domain::stats::Counters;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// At most this many queries fill one filtered page, so a sparse filter cannot run away.
 const MAX_QUERIES_PER_PAGE: usize = 10;
@@ -275,14 +275,12 @@ impl Records {
             }
         }
         keys.truncate(max);
-        let pk_of = |item: &Item| item.get(PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-        let order: Vec<String> = keys.iter().map(pk_of).collect();
-        let mut found: HashMap<String, Report> = HashMap::new();
-        for item in self.batch_get("overdue_reports", keys, false).await? {
-            found.insert(pk_of(&item), from_item(item)?);
-        }
-        // In the index's order: BatchGetItem answers in any.
-        Ok(order.iter().filter_map(|pk| found.remove(pk)).collect())
+        let serials: Vec<String> = keys
+            .iter()
+            .filter_map(|key| key.get(PK).and_then(|v| v.as_s().ok()))
+            .filter_map(|pk| pk.strip_prefix(REPORT_PREFIX).map(str::to_owned))
+            .collect();
+        self.reports(&serials).await
     }
 
     /// Open reports past their deadline at `now`, counted by city code: one paged Query on the
