@@ -191,6 +191,28 @@ async fn changzhou_runs_from_its_folder() {
             json!({"action": "reply", "version": 3, "finding": "substantiated", "text": "已责令停止"}),
         )
         .await;
+    // The office's statistics report is named for it, from the folder's directory.
+    let report = server
+        .http
+        .get(format!("{}/v1/staff/stats/export", server.base))
+        .bearer_auth(&zone)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(report.status(), 200);
+    let disposition = report.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let encoded: String = "经开区社会事业局-统计报表-"
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    assert!(disposition.contains(&encoded), "{disposition}");
+
     let expected = format!("【常州教育】您提交的违规校外培训举报(流水号为:{serial})已处理完成");
     for _ in 0..200 {
         let sms = server.get("/dev/sms", None).await;
