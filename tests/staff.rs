@@ -76,10 +76,23 @@ async fn the_authorization_matrix() {
         let stats = get("/v1/staff/stats".into()).await;
         let city_stats = get("/v1/staff/stats?region=420100".into()).await;
         let export = get("/v1/staff/export".into()).await;
+        let report = get("/v1/staff/stats/export".into()).await;
+        let city_report = get("/v1/staff/stats/export?region=420100".into()).await;
         let templates = get("/v1/staff/templates".into()).await;
         let me = get("/v1/staff/me".into()).await;
         if !staff {
-            for reply in [&queue, &detail, &note, &stats, &city_stats, &export, &templates, &me] {
+            for reply in [
+                &queue,
+                &detail,
+                &note,
+                &stats,
+                &city_stats,
+                &export,
+                &report,
+                &city_report,
+                &templates,
+                &me,
+            ] {
                 assert_eq!(reply.error_code(401), "unauthorized", "{who}");
             }
             continue;
@@ -105,6 +118,13 @@ async fn the_authorization_matrix() {
             city_stats.status,
             if city_stats_allowed { 200 } else { 403 },
             "{who}: stats of 武汉市"
+        );
+        // The statistics report: the same reach as the figures.
+        assert_eq!(report.status, 200, "{who}: own report");
+        assert_eq!(
+            city_report.status,
+            if city_stats_allowed { 200 } else { 403 },
+            "{who}: report of 武汉市"
         );
         // Only the province reaches both cities.
         let both = queue.serials().contains(&huangshi) && queue.serials().contains(&wuchang);
