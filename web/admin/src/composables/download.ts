@@ -1,0 +1,20 @@
+// Saving a file the API answers (a workbook): named by its Content-Disposition, or a message why not.
+import { toMessage } from "@suishoupai/api";
+import { fileName, saveBlob } from "../rules/download";
+
+/** What the typed client answers for a request read as a Blob. */
+interface BlobAnswer {
+  data?: Blob;
+  error?: unknown;
+  response: Response;
+}
+
+/** Saves the answer's file under the name the API gives (else `fallback`); shows the API's message when there is none. */
+export async function saveAnswer(answer: Promise<BlobAnswer>, fallback: string): Promise<void> {
+  const { data, error, response } = await answer;
+  if (!data) {
+    ElMessage.error(toMessage(error));
+    return;
+  }
+  saveBlob(data, fileName(response.headers.get("content-disposition")) ?? fallback);
+}
