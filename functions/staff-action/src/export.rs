@@ -16,7 +16,7 @@ use crate::workbook::{download, workbook, written};
 use chrono::{DateTime, FixedOffset};
 use shared::app::App;
 use shared::domain::report::Report;
-use shared::domain::spreadsheet::{Cell, Column, Sheet, column, file_period};
+use shared::domain::spreadsheet::{Cell, Column, Sheet, column, file_name};
 use shared::domain::staff::Staff;
 use shared::domain::staff_views::staff_list_item;
 use shared::domain::time::{format, now_cst};
@@ -168,27 +168,22 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
     app.records
         .audit_export(staff, filters, count, &format(&now), now.timestamp())
         .await?;
-    let mut response = download(bytes, &file_name(app, staff, request, &now), "suishoupai-export.xlsx")?;
+    let mut response = download(bytes, &whose_file(app, staff, request, &now), "suishoupai-export.xlsx")?;
     response
         .headers_mut()
         .insert("x-export-truncated", http::HeaderValue::from_static("false"));
     Ok(response)
 }
 
-/// `武昌区教育局-举报件-20261101-20261130.xlsx`: whose reports, and the period asked for (else the
-/// day of the export).
-fn file_name(app: &App, staff: &Staff, request: &Request, now: &DateTime<FixedOffset>) -> String {
+/// `武昌区教育局-举报件-20261101-20261130.xlsx`: whose reports (the caller's agency, else region),
+/// and the period asked for (else the day of the export).
+fn whose_file(app: &App, staff: &Staff, request: &Request, now: &DateTime<FixedOffset>) -> String {
     let whose = app
         .directory
         .agency_by_id(&staff.agency_id)
         .map(|a| a.name)
         .or_else(|| app.directory.regions.get(&staff.region).map(|r| r.name.clone()))
         .unwrap_or_default();
-    let today = now.format("%Y%m%d").to_string();
-    let period = file_period(
-        query_param(request, "from").as_deref(),
-        query_param(request, "to").as_deref(),
-        &today,
-    );
-    format!("{whose}-举报件-{period}.xlsx")
+    let (from, to) = (query_param(request, "from"), query_param(request, "to"));
+    file_name(&whose, "举报件", from.as_deref(), to.as_deref(), now)
 }

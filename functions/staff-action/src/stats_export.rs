@@ -6,7 +6,7 @@
 use crate::stats::{period, scope, summary};
 use crate::workbook::{download, workbook, written};
 use shared::app::App;
-use shared::domain::spreadsheet::file_period;
+use shared::domain::spreadsheet::file_name;
 use shared::domain::staff::Staff;
 use shared::domain::stats_report::{MAX_OVERDUE_ROWS, StatsReport, sheets};
 use shared::domain::time::{format, now_cst};
@@ -27,11 +27,12 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         Ok::<_, ApiError>(reports)
     };
     let (summary, overdue) = tokio::try_join!(summary(app, &scope, &period, &at), overdue)?;
+    let (from, to) = (period.from.as_deref(), period.to.as_deref());
     let report = StatsReport {
         scope_name: &scope.name,
         level: scope.level,
-        from: period.from.as_deref(),
-        to: period.to.as_deref(),
+        from,
+        to,
         summary: &summary,
         overdue: &overdue,
     };
@@ -42,11 +43,6 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     app.records
         .audit_export(staff, &filters, rows, &at, now.timestamp())
         .await?;
-    let today = now.format("%Y%m%d").to_string();
-    let name = format!(
-        "{}-统计报表-{}.xlsx",
-        scope.name,
-        file_period(period.from.as_deref(), period.to.as_deref(), &today)
-    );
+    let name = file_name(&scope.name, "统计报表", from, to, &now);
     download(bytes, &name, "suishoupai-statistics.xlsx")
 }

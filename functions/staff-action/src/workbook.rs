@@ -75,7 +75,8 @@ pub fn download(bytes: Vec<u8>, name: &str, fallback: &'static str) -> Result<Re
     Ok(response)
 }
 
-/// A workbook that could not be written: logged, answered as the server's fault.
+/// An export (a workbook or a CSV) that could not be written: logged, answered as the server's
+/// fault.
 pub fn written(error: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %error, "export");
     ApiError::internal()

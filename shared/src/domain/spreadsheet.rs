@@ -50,17 +50,19 @@ pub fn local_time(at: &DateTime<FixedOffset>) -> String {
     at.with_timezone(&cst()).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// The period part of an export's file name: `20261101-20261130` from two dates or months
-/// (either form, dashes dropped; a range given backwards read the right way round), one end
-/// open (`20261101-`), or `today` when neither is given.
-pub fn file_period(from: Option<&str>, to: Option<&str>, today: &str) -> String {
+/// An export's file name, `{whose}-{what}-{period}.xlsx`: the period from two dates or months
+/// (either form, dashes dropped; a range given backwards read the right way round, so
+/// `20261101-20261130`), one end open (`20261101-`), or the day of `now` (China time) when neither
+/// is given.
+pub fn file_name(whose: &str, what: &str, from: Option<&str>, to: Option<&str>, now: &DateTime<FixedOffset>) -> String {
     let compact = |d: &str| d.replace('-', "");
-    match (from.map(compact), to.map(compact)) {
+    let period = match (from.map(compact), to.map(compact)) {
         (Some(a), Some(b)) => format!("{}-{}", a.clone().min(b.clone()), a.max(b)),
         (Some(from), None) => format!("{from}-"),
         (None, Some(to)) => format!("-{to}"),
-        (None, None) => today.to_owned(),
-    }
+        (None, None) => now.with_timezone(&cst()).format("%Y%m%d").to_string(),
+    };
+    format!("{whose}-{what}-{period}.xlsx")
 }
 
 /// A column: its Chinese header and its width in characters.
@@ -127,14 +129,19 @@ mod tests {
 
     #[test]
     fn file_names_carry_the_period_asked_for() {
+        let now = DateTime::parse_from_rfc3339("2026-11-25T16:30:00Z").unwrap();
+        let name = |from, to| file_name("武汉市", "举报件", from, to, &now);
         assert_eq!(
-            file_period(Some("2026-11-30"), Some("2026-11-01"), "20261126"),
-            "20261101-20261130"
+            name(Some("2026-11-30"), Some("2026-11-01")),
+            "武汉市-举报件-20261101-20261130.xlsx"
         );
-        assert_eq!(file_period(Some("2026-01"), Some("2026-11"), "x"), "202601-202611");
-        assert_eq!(file_period(Some("2026-01"), None, "x"), "202601-");
-        assert_eq!(file_period(None, Some("2026-11-30"), "x"), "-20261130");
-        assert_eq!(file_period(None, None, "20261126"), "20261126");
+        assert_eq!(
+            name(Some("2026-01"), Some("2026-11")),
+            "武汉市-举报件-202601-202611.xlsx"
+        );
+        assert_eq!(name(Some("2026-01"), None), "武汉市-举报件-202601-.xlsx");
+        assert_eq!(name(None, Some("2026-11-30")), "武汉市-举报件--20261130.xlsx");
+        assert_eq!(name(None, None), "武汉市-举报件-20261126.xlsx", "the day in China");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::report::Report;
 use super::spreadsheet::{Cell, Column, Sheet, column};
 use super::stats::{ByStatus, Summary};
 use super::status::Status;
+use super::views::Subject;
 use chrono::{DateTime, FixedOffset};
 
 /// The most overdue reports the report lists; the rest are counted in a closing row (the queue
@@ -262,20 +263,15 @@ fn sheet(name: &'static str, title: Option<String>, columns: &'static [Column], 
 }
 
 fn overdue_row(report: &Report, regions: &Regions, calendar: &Calendar, now: &DateTime<FixedOffset>) -> Vec<Cell> {
-    let catalog = Catalog::get();
-    let county = regions
-        .get(&report.assignment.county)
-        .map_or(report.assignment.county.as_str(), |r| r.name.as_str());
-    let category = catalog
-        .category(&report.category)
-        .map_or(report.category.as_str(), |c| c.name.as_str());
+    // Named as the queue and its export name them.
+    let subject = Subject::of(report, regions);
     let due = report.open_deadline();
     let late = due.map(|by| -calendar.working_days_left(now, &by));
     vec![
         Cell::Text(report.serial.to_string()),
         Cell::text(report.status.name()),
-        Cell::text(county),
-        Cell::text(category),
+        Cell::Text(subject.county_name),
+        Cell::Text(subject.category_name),
         Cell::text(&report.target),
         Cell::text(&report.assignment.agency_name),
         Cell::Time(Some(report.created_at)),
