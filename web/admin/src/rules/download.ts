@@ -12,13 +12,3 @@ export function fileName(disposition: string | null): string | null {
   }
   return /filename="([^"]+)"/i.exec(disposition)?.[1] ?? null;
 }
-
-/** Saves a downloaded file under `name`, as the browser saves a link's download. */
-export function saveBlob(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
-}
