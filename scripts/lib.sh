@@ -1,4 +1,4 @@
-# Helpers shared by scripts/local and scripts/test. Source it; do not run it.
+# Helpers shared by the scripts (local, test, bench, bench-cold, …). Source it; do not run it.
 # Everything a fresh machine lacks is installed here, by the project, into the project.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -105,6 +105,41 @@ start_dynamodb_local() {
   done
   echo "DynamoDB Local did not start; see $logfile" >&2
   exit 1
+}
+
+# Background processes to stop when the script exits (see stop_on_exit).
+STARTED_PIDS=()
+stop_started() {
+  if [ ${#STARTED_PIDS[@]} -gt 0 ]; then kill "${STARTED_PIDS[@]}" 2>/dev/null || true; fi
+}
+# Stops the given processes when the script exits, however it exits.
+stop_on_exit() {
+  STARTED_PIDS+=("$@")
+  trap stop_started EXIT
+}
+
+# The local AWS: moto (S3, SNS) and DynamoDB Local, stopped on exit. $1 names their logs
+# (.local/$1moto.log, .local/$1dynamodb.log); $2, when given, is the directory the tables are kept
+# in (in memory otherwise). Ports are MOTO_PORT and DYNAMODB_PORT when set, else free ones.
+# Exports MOTO_ENDPOINT and DYNAMODB_ENDPOINT (the integration tests' names) and
+# AWS_ENDPOINT_URL_DYNAMODB (the SDK's, for the local server); AWS_ENDPOINT_URL is the caller's to
+# set, as some processes must not send DynamoDB's calls to moto.
+start_local_aws() {
+  local prefix="${1:-}" store="${2:-}"
+  ensure_python_tools
+  ensure_dynamodb_local
+  mkdir -p "$ROOT/.local"
+  local moto_port="${MOTO_PORT:-$(free_port)}"
+  log "moto (S3, SNS) on 127.0.0.1:$moto_port (log: .local/${prefix}moto.log)"
+  start_moto "$moto_port" "$ROOT/.local/${prefix}moto.log"
+  stop_on_exit "$MOTO_PID"
+  local dynamodb_port="${DYNAMODB_PORT:-$(free_port)}"
+  log "DynamoDB Local on 127.0.0.1:$dynamodb_port, ${store:+data in ${store#"$ROOT/"}}${store:-in memory} (log: .local/${prefix}dynamodb.log)"
+  start_dynamodb_local "$dynamodb_port" "$ROOT/.local/${prefix}dynamodb.log" "$store"
+  stop_on_exit "$DYNAMODB_PID"
+  export MOTO_ENDPOINT="http://127.0.0.1:$moto_port"
+  export DYNAMODB_ENDPOINT="http://127.0.0.1:$dynamodb_port"
+  export AWS_ENDPOINT_URL_DYNAMODB="$DYNAMODB_ENDPOINT"
 }
 
 # Waits until an HTTP URL answers 2xx.

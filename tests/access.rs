@@ -157,7 +157,7 @@ async fn ratings_are_one_to_five_stars_with_at_most_fifty_characters_once() {
         stored
             .1
             .iter()
-            .filter(|e| e.kind == shared::domain::timeline::EventKind::Rated)
+            .filter(|e| e.kind == shared::domain::report::timeline::EventKind::Rated)
             .count(),
         1
     );

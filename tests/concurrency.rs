@@ -6,7 +6,7 @@ use crate::harness::{Env, form};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
-use shared::domain::stats::{Buckets, contributions};
+use shared::domain::reporting::stats::{Buckets, contributions};
 use std::collections::{BTreeMap, BTreeSet};
 
 const REPORTS: usize = 50;

@@ -50,7 +50,7 @@ async fn the_agency_directory_loads_from_s3_and_a_broken_one_stops_the_cold_star
     settings.agencies_s3_uri = None;
     assert!(std::ptr::eq(
         settings.load_province(&env.sdk).await.unwrap(),
-        shared::domain::dispatch::Directory::hubei()
+        shared::domain::directory::Directory::hubei()
     ));
 }
 

@@ -171,7 +171,7 @@ const PRIVATE: [&str; 8] = [
 
 #[test]
 fn the_public_function_can_read_no_reporter_attribute() {
-    use shared::domain::public::PUBLIC_ATTRIBUTES;
+    use shared::domain::views::public::PUBLIC_ATTRIBUTES;
     let template = yaml("infra/template.yaml");
     let names = |value: &Value| -> Vec<String> {
         value

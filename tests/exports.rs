@@ -7,7 +7,7 @@ use crate::harness::{Env, form};
 use crate::staff::{act, submit};
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
-use shared::domain::catalog::Catalog;
+use shared::domain::directory::catalog::Catalog;
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

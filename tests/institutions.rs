@@ -1,11 +1,12 @@
-//! The institution registry (issue 16): an import writes what is new or changed, a re-import of
+//! The institution registry: an import writes what is new or changed, a re-import of
 //! the same file changes nothing and says so; citizens get suggestions and link their report;
 //! staff see, link, filter, count and export by institution; supervisors import files.
 
 use crate::harness::{Env, form};
 use serde_json::json;
 use shared::adapters::dynamo::ImportCount;
-use shared::domain::institution::{Kind, State, parse_csv};
+use shared::domain::registry::import::parse_csv;
+use shared::domain::registry::institution::{Kind, State};
 
 const HEADER: &str = "机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n";
 
@@ -69,7 +70,7 @@ async fn an_import_writes_what_changed_and_a_reimport_nothing() {
 }
 
 /// A small registry of 武昌区 and 洪山区, imported as a province supervisor would.
-async fn registry(env: &Env) -> Vec<shared::domain::institution::Institution> {
+async fn registry(env: &Env) -> Vec<shared::domain::registry::institution::Institution> {
     let text = format!(
         "{HEADER}ＡＢＣ 英语学校,小蜜蜂英语,,,武昌区,中南路1号,学科类,否,正常\n\
          英语之家,,91350100M000100Y43,教民001,武昌区,中南路2号,非学科类,是,停办\n\
@@ -165,7 +166,7 @@ async fn a_chosen_institution_links_the_report_and_shows_on_the_board_once_publi
     let path = format!("/v1/public/reports/{serial}");
     assert_eq!(env.get(&path, None).await.status, 404);
     let report = env.stored(&serial).await;
-    let staff = shared::domain::timeline::Actor::staff("李四", &report.assignment.agency_id, "武昌区教育局");
+    let staff = shared::domain::report::timeline::Actor::staff("李四", &report.assignment.agency_id, "武昌区教育局");
     let (published, event) = report.publish(staff, None, shared::domain::time::now_cst()).unwrap();
     env.app.records.save(&report, &published, &event).await.unwrap();
     let reply = env.get(&path, None).await;

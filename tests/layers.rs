@@ -1,11 +1,41 @@
 //! The shape of `shared/src`: no module imports one that imports it back (directly or round a
-//! ring), and the domain knows no AWS. Read from the sources, outside `#[cfg(test)]` parts.
+//! ring), the domain knows no AWS, and the domain's folders depend one way, each only on those
+//! before it. Read from the sources, outside `#[cfg(test)]` parts and test-only modules.
 
 use crate::harness::repo_root;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Module path (`domain::report`) → the source outside its tests.
+/// The domain's layers, lowest first: the root's small shared values (`""`), then each folder. A
+/// module may import its own layer and those before it, never one after.
+const DOMAIN_LAYERS: [&str; 7] = ["", "directory", "registry", "report", "staff", "views", "reporting"];
+
+/// The layer of a domain module (`domain::report::serial` → `report`; `domain::time` → the root).
+fn layer(module: &str) -> Option<usize> {
+    let mut parts = module.split("::");
+    if parts.next() != Some("domain") {
+        return None;
+    }
+    let folder = parts.next().unwrap_or_default();
+    Some(DOMAIN_LAYERS.iter().position(|l| *l == folder).unwrap_or(0))
+}
+
+/// Imports of domain modules against the layer order: `(module, import)` pairs.
+fn against_the_order(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<(String, String)> {
+    let mut wrong = Vec::new();
+    for (name, imports) in graph {
+        let Some(own) = layer(name) else { continue };
+        for import in imports {
+            if layer(import).is_some_and(|theirs| theirs > own) {
+                wrong.push((name.clone(), import.clone()));
+            }
+        }
+    }
+    wrong
+}
+
+/// Module path (`domain::report`) → the source outside its tests; modules declared
+/// `#[cfg(test)] mod name;` are left out whole.
 fn modules(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -25,6 +55,51 @@ fn modules(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
         let code = source.split("#[cfg(test)]").next().unwrap_or_default().to_owned();
         out.insert(parts.join("::"), code);
     }
+}
+
+/// Leaves out the modules declared `#[cfg(test)] mod name;`: tests, whatever they import.
+fn drop_test_only(root: &Path, sources: &mut BTreeMap<String, String>) {
+    let mut test_only = Vec::new();
+    for parent in sources.keys() {
+        let source = std::fs::read_to_string(source_of(root, parent)).unwrap_or_default();
+        for child in test_only_children(&source) {
+            test_only.push(if parent.is_empty() {
+                child
+            } else {
+                format!("{parent}::{child}")
+            });
+        }
+    }
+    for name in test_only {
+        sources.remove(&name);
+    }
+}
+
+/// The file of a module path: `a::b` is `a/b.rs` or `a/b/mod.rs`; the crate root is `lib.rs`.
+fn source_of(root: &Path, module: &str) -> std::path::PathBuf {
+    if module.is_empty() {
+        return root.join("lib.rs");
+    }
+    let file = root.join(format!("{}.rs", module.replace("::", "/")));
+    if file.exists() {
+        file
+    } else {
+        root.join(module.replace("::", "/")).join("mod.rs")
+    }
+}
+
+/// The children a module declares only for tests (`#[cfg(test)]` then `mod name;`).
+fn test_only_children(source: &str) -> Vec<String> {
+    let lines: Vec<&str> = source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("///"))
+        .collect();
+    lines
+        .windows(2)
+        .filter(|pair| pair[0] == "#[cfg(test)]")
+        .filter_map(|pair| pair[1].strip_prefix("mod ")?.strip_suffix(';').map(str::to_owned))
+        .collect()
 }
 
 /// The modules `name` refers to through `crate::…` and `super::…` paths.
@@ -59,19 +134,30 @@ fn imports(name: &str, code: &str, known: &BTreeSet<&str>) -> BTreeSet<String> {
     found
 }
 
-#[test]
-fn shared_has_no_import_circle_and_a_pure_domain() {
+/// Every module of `shared/src` with what it imports.
+fn import_graph() -> (BTreeMap<String, String>, BTreeMap<String, BTreeSet<String>>) {
     let root = repo_root().join("shared/src");
     let mut sources = BTreeMap::new();
     modules(&root, &root, &mut sources);
+    drop_test_only(&root, &mut sources);
     let known: BTreeSet<&str> = sources.keys().map(String::as_str).collect();
-    let graph: BTreeMap<&str, BTreeSet<String>> = sources
+    let graph = sources
         .iter()
-        .map(|(name, code)| (name.as_str(), imports(name, code, &known)))
+        .map(|(name, code)| (name.clone(), imports(name, code, &known)))
         .collect();
+    (sources, graph)
+}
+
+#[test]
+fn shared_has_no_import_circle_and_a_pure_domain() {
+    let (sources, graph) = import_graph();
     assert!(
-        graph["domain::report"].contains("domain::draft"),
+        graph["domain::report"].contains("domain::report::draft"),
         "the reader sees imports"
+    );
+    assert!(
+        !sources.contains_key("domain::lifecycle_props"),
+        "test-only modules are left out"
     );
 
     // A module is on a circle if it can reach itself.
@@ -79,7 +165,7 @@ fn shared_has_no_import_circle_and_a_pure_domain() {
         let mut stack: Vec<&str> = graph[start].iter().map(String::as_str).collect();
         let mut seen = BTreeSet::new();
         while let Some(next) = stack.pop() {
-            assert_ne!(next, *start, "{start} imports itself back through {seen:?}");
+            assert_ne!(next, start, "{start} imports itself back through {seen:?}");
             if seen.insert(next) {
                 stack.extend(graph.get(next).into_iter().flatten().map(String::as_str));
             }
@@ -89,11 +175,30 @@ fn shared_has_no_import_circle_and_a_pure_domain() {
         if name.starts_with("domain") {
             assert!(!code.contains("aws_"), "{name}: the domain knows no AWS");
             assert!(
-                !graph[name.as_str()]
+                !graph[name]
                     .iter()
                     .any(|m| m.starts_with("adapters") || m.starts_with("http")),
                 "{name}: the domain imports neither adapters nor HTTP"
             );
         }
     }
+}
+
+#[test]
+fn the_domains_folders_depend_one_way() {
+    let (_, graph) = import_graph();
+    let reporting = graph
+        .keys()
+        .filter(|name| layer(name) == Some(DOMAIN_LAYERS.len() - 1))
+        .count();
+    assert!(reporting > 0, "the reader finds the folders");
+    let wrong: Vec<String> = against_the_order(&graph)
+        .into_iter()
+        .map(|(module, import)| format!("{module} imports {import}"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "against the order {DOMAIN_LAYERS:?} (root first):\n{}",
+        wrong.join("\n")
+    );
 }

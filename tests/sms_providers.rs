@@ -15,7 +15,7 @@ const SECRET_ID: &str = "AKIDlocalstandin";
 const SECRET_KEY: &str = "local-stand-in-key";
 
 fn account(per_phone_30s: usize) -> Account {
-    let catalog = shared::domain::catalog::Catalog::get();
+    let catalog = shared::domain::directory::catalog::Catalog::get();
     let (sign_name, to_agency) = template_text(&catalog.sms_to_agency).unwrap();
     let (_, to_reporter) = template_text(&catalog.sms_to_reporter).unwrap();
     Account {
@@ -98,7 +98,7 @@ async fn tencent_sends_the_registered_templates_and_a_per_phone_limit_is_retried
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(
         sent[0],
-        shared::domain::catalog::Catalog::get()
+        shared::domain::directory::catalog::Catalog::get()
             .sms_to_agency
             .replace("{serial}", &first),
         "the registered template, filled: the same words SNS would send"

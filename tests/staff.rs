@@ -5,9 +5,9 @@ use crate::harness::{Env, form};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::QueueFilter;
 use shared::domain::report::Report;
+use shared::domain::report::status::Status;
+use shared::domain::report::timeline::EventKind;
 use shared::domain::staff::Queue;
-use shared::domain::status::Status;
-use shared::domain::timeline::EventKind;
 use std::collections::BTreeMap;
 
 pub async fn submit(env: &Env, citizen: &str, city: &str, county: &str, category: &str) -> String {
@@ -157,7 +157,7 @@ async fn two_staff_replying_at_once_one_wins_one_event_one_sms() {
     assert_eq!(
         events
             .iter()
-            .filter(|e| e.kind == shared::domain::timeline::EventKind::Replied)
+            .filter(|e| e.kind == shared::domain::report::timeline::EventKind::Replied)
             .count(),
         1
     );
@@ -903,7 +903,7 @@ async fn repeat_reports_are_linked_by_normalised_target_or_address_in_the_county
 
 #[tokio::test]
 async fn a_much_reported_target_links_its_newest_repeats_and_reads_no_more() {
-    use shared::domain::repeat::MAX_LINKED;
+    use shared::domain::report::repeat::MAX_LINKED;
     let env = Env::new().await;
     let mut serials = Vec::new();
     for n in 0..MAX_LINKED + 3 {

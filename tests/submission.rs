@@ -4,12 +4,12 @@
 use crate::harness::{Env, Options, form};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::{CreateOutcome, NewReport};
-use shared::domain::deadlines::Deadlines;
-use shared::domain::input::{ReportInput, validate};
+use shared::domain::report::deadlines::Deadlines;
+use shared::domain::report::input::{ReportInput, validate};
+use shared::domain::report::serial::Serial;
+use shared::domain::report::timeline::Event;
 use shared::domain::report::{Report, Reporter};
-use shared::domain::serial::Serial;
 use shared::domain::time::now_cst;
-use shared::domain::timeline::Event;
 use std::collections::HashSet;
 
 async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<String> {
@@ -71,7 +71,7 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
     let reporter = Reporter {
         sub: "serial-1".into(),
         name: "张三".into(),
-        phone: shared::domain::phone::Phone::new("13800000001"),
+        phone: shared::domain::report::phone::Phone::new("13800000001"),
     };
     let input: ReportInput = serde_json::from_value(form()).unwrap();
     let draft = validate(&input, env.app.directory, &reporter.sub).unwrap();

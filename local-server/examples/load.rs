@@ -216,7 +216,7 @@ async fn main() {
         json!({"role": "staff", "sub": "bench-city", "name": "压测", "region": "420100", "staff_role": "city"}),
     )
     .await;
-    let form = json!({"target": "某某教育咨询有限公司", "city": "420100", "county": "420106", "address": "中南路1号", "category": "academic", "violation_types": ["unlicensed"], "content": "周末组织学科类培训", "public": true, "notice_version": shared::domain::catalog::Catalog::get().notice.version});
+    let form = json!({"target": "某某教育咨询有限公司", "city": "420100", "county": "420106", "address": "中南路1号", "category": "academic", "violation_types": ["unlicensed"], "content": "周末组织学科类培训", "public": true, "notice_version": shared::domain::directory::catalog::Catalog::get().notice.version});
 
     let mut steps = Vec::new();
     let (step, receipts) = run("POST /v1/reports", reports, concurrency, pid.as_deref(), |i| {

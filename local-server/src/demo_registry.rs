@@ -2,8 +2,9 @@
 //! six made-up institutions in every county, each name marked （演示）, no credit code, a street
 //! that says 演示路. Read through `parse_csv` like any registry file, so its ids are real ones.
 
-use shared::domain::institution::{Institution, RowError, parse_csv};
-use shared::domain::regions::Regions;
+use shared::domain::directory::regions::Regions;
+use shared::domain::registry::import::{RowError, parse_csv};
+use shared::domain::registry::institution::Institution;
 
 /// Name, aliases, kind, on the national platform, state: a spread of what handlers meet.
 pub const DEMO_INSTITUTIONS: [(&str, &str, &str, &str, &str); 6] = [
@@ -42,7 +43,7 @@ pub fn demo_registry(regions: &Regions) -> Result<Vec<Institution>, Vec<RowError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::domain::dispatch::Directory;
+    use shared::domain::directory::Directory;
 
     #[test]
     fn every_county_gets_the_six_and_every_name_says_it_is_a_demo() {

@@ -3,7 +3,7 @@
 //! the server serves.
 
 use serde::Serialize;
-use shared::domain::dispatch::Directory;
+use shared::domain::directory::Directory;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DemoClaims {

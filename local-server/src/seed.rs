@@ -7,14 +7,14 @@ use shared::adapters::StoreError;
 use shared::adapters::dynamo::{CreateOutcome, NewReport, SaveOutcome};
 use shared::app::App;
 use shared::domain::Rejection;
-use shared::domain::catalog::Catalog;
-use shared::domain::deadlines::Deadlines;
-use shared::domain::input::{ReportInput, validate};
-use shared::domain::institution::Institution;
-use shared::domain::phone::Phone;
+use shared::domain::directory::catalog::Catalog;
+use shared::domain::registry::institution::Institution;
+use shared::domain::report::deadlines::Deadlines;
+use shared::domain::report::input::{ReportInput, validate};
+use shared::domain::report::phone::Phone;
+use shared::domain::report::serial::Serial;
+use shared::domain::report::timeline::{Actor, Event};
 use shared::domain::report::{Finding, Report, Reporter};
-use shared::domain::serial::Serial;
-use shared::domain::timeline::{Actor, Event};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -26,7 +26,7 @@ pub enum SeedError {
     #[error("demo report {0} could not be written")]
     Write(String),
     #[error("the demo registry is invalid: {0:?}")]
-    Registry(Vec<shared::domain::institution::RowError>),
+    Registry(Vec<shared::domain::registry::import::RowError>),
 }
 
 struct Demo {

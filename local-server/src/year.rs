@@ -14,15 +14,15 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use shared::adapters::dynamo::CreateOutcome;
 use shared::app::App;
-use shared::domain::actions::{Action, Target, apply};
-use shared::domain::catalog::Catalog;
-use shared::domain::deadlines::Deadlines;
-use shared::domain::input::{ReportInput, validate};
-use shared::domain::institution::{Institution, InstitutionRef};
-use shared::domain::phone::Phone;
-use shared::domain::rating::Stars;
+use shared::domain::directory::catalog::Catalog;
+use shared::domain::registry::institution::{Institution, InstitutionRef};
+use shared::domain::report::deadlines::Deadlines;
+use shared::domain::report::input::{ReportInput, validate};
+use shared::domain::report::phone::Phone;
+use shared::domain::report::rating::Stars;
+use shared::domain::report::serial::Serial;
 use shared::domain::report::{Finding, Report, Reporter};
-use shared::domain::serial::Serial;
+use shared::domain::staff::actions::{Action, Target, apply};
 use shared::domain::staff::{Staff, StaffRole};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -349,9 +349,9 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
         summary.rated.fetch_add(1, Ordering::Relaxed);
     }
     let counter = match report.status {
-        shared::domain::status::Status::Pending => &summary.pending,
-        shared::domain::status::Status::Processing => &summary.processing,
-        shared::domain::status::Status::Replied => &summary.replied,
+        shared::domain::report::status::Status::Pending => &summary.pending,
+        shared::domain::report::status::Status::Processing => &summary.processing,
+        shared::domain::report::status::Status::Replied => &summary.replied,
     };
     counter.fetch_add(1, Ordering::Relaxed);
     Ok(())

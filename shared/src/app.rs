@@ -4,10 +4,10 @@
 use crate::adapters::dynamo::Records;
 use crate::adapters::s3::EvidenceStore;
 use crate::domain::calendar::Calendar;
-use crate::domain::catalog::Catalog;
-use crate::domain::deadlines::DeadlineRules;
-use crate::domain::dispatch::Directory;
-use crate::domain::regions::Regions;
+use crate::domain::directory::Directory;
+use crate::domain::directory::catalog::Catalog;
+use crate::domain::directory::regions::Regions;
+use crate::domain::report::deadlines::DeadlineRules;
 use std::time::Duration;
 use thiserror::Error;
 

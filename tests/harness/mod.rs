@@ -18,10 +18,10 @@ use shared::adapters::dynamo::SaveOutcome;
 use shared::adapters::sms::{SmsSender, e164};
 use shared::adapters::sns::Sns;
 use shared::app::{App, Settings};
-use shared::domain::dispatch::Directory;
-use shared::domain::regions::Regions;
+use shared::domain::directory::Directory;
+use shared::domain::directory::regions::Regions;
+use shared::domain::report::timeline::Actor;
 use shared::domain::report::{Finding, Report};
-use shared::domain::timeline::Actor;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use tokio::sync::Mutex;
@@ -192,7 +192,7 @@ impl Env {
     }
 
     /// The stored report and its timeline.
-    pub async fn stored_with_timeline(&self, serial: &str) -> (Report, Vec<shared::domain::timeline::Event>) {
+    pub async fn stored_with_timeline(&self, serial: &str) -> (Report, Vec<shared::domain::report::timeline::Event>) {
         self.app
             .records
             .report_with_timeline(&self::serial(serial))
@@ -411,15 +411,15 @@ impl Env {
     /// deadlines long past, so it is overdue.
     pub async fn old_report(&self, days_ago: i64, sub: &str) -> String {
         use shared::adapters::dynamo::{CreateOutcome, NewReport};
-        use shared::domain::deadlines::Deadlines;
-        use shared::domain::input::{ReportInput, validate};
         use shared::domain::report::Reporter;
-        use shared::domain::serial::Serial;
+        use shared::domain::report::deadlines::Deadlines;
+        use shared::domain::report::input::{ReportInput, validate};
+        use shared::domain::report::serial::Serial;
         let at = shared::domain::time::now_cst() - chrono::Duration::days(days_ago);
         let reporter = Reporter {
             sub: sub.into(),
             name: "旧".into(),
-            phone: shared::domain::phone::Phone::new("13700000000"),
+            phone: shared::domain::report::phone::Phone::new("13700000000"),
         };
         let input: ReportInput = serde_json::from_value(form()).expect("the form");
         let draft = validate(&input, self.app.directory, sub).expect("a valid form");
@@ -485,8 +485,8 @@ impl Env {
 
 /// A valid report form; tests change what they test.
 /// A serial from an answer's text, parsed as the API parses one.
-pub fn serial(text: &str) -> shared::domain::serial::Serial {
-    shared::domain::serial::Serial::parse(text).unwrap_or_else(|| panic!("not a serial: {text}"))
+pub fn serial(text: &str) -> shared::domain::report::serial::Serial {
+    shared::domain::report::serial::Serial::parse(text).unwrap_or_else(|| panic!("not a serial: {text}"))
 }
 
 pub fn form() -> Value {
@@ -500,7 +500,7 @@ pub fn form() -> Value {
         "content": "周末在居民楼内组织初中数学培训",
         "public": true,
         "location": {"lat": 30.55, "lng": 114.31},
-        "notice_version": shared::domain::catalog::Catalog::get().notice.version
+        "notice_version": shared::domain::directory::catalog::Catalog::get().notice.version
     })
 }
 

@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 use shared::app::App;
-use shared::domain::serial::Serial;
+use shared::domain::report::serial::Serial;
 use shared::domain::time::{minute_key, now_cst};
-use shared::domain::views::{CitizenDetail, CitizenListItem, citizen_detail, list_item};
+use shared::domain::views::citizen::{CitizenDetail, CitizenListItem, citizen_detail, list_item};
 use shared::http::request::{limit, path_serial, query_param, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;

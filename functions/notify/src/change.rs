@@ -2,7 +2,7 @@
 
 use aws_lambda_events::event::dynamodb::EventRecord;
 use shared::domain::report::Report;
-use shared::domain::timeline::EventKind;
+use shared::domain::report::timeline::EventKind;
 
 /// What one stream record says about the platform.
 #[derive(Debug)]

@@ -28,7 +28,7 @@ use shared::adapters::StoreError;
 use shared::adapters::dynamo::{Claim, Delivery, Records, SmsClaim};
 use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::app::Settings;
-use shared::domain::dispatch::Directory;
+use shared::domain::directory::Directory;
 use shared::telemetry::metrics::{self, SmsOutcome};
 use tracing::Instrument;
 

@@ -3,10 +3,10 @@
 
 use shared::adapters::dynamo::sms_pk;
 use shared::adapters::sms::{TextKind, e164};
-use shared::domain::dispatch::Directory;
-use shared::domain::phone::Phone;
+use shared::domain::directory::Directory;
 use shared::domain::report::Report;
-use shared::domain::status::Status;
+use shared::domain::report::phone::Phone;
+use shared::domain::report::status::Status;
 
 /// One message to send, and the key of its record.
 #[derive(Debug, Clone, PartialEq, Eq)]

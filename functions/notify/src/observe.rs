@@ -5,7 +5,7 @@
 use crate::change::Change;
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::Records;
-use shared::domain::dispatch::Directory;
+use shared::domain::directory::Directory;
 use shared::domain::time::{format, now_cst};
 use shared::telemetry::metrics;
 

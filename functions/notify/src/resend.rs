@@ -10,7 +10,7 @@ use serde_json::Value;
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::UnsentSms;
 use shared::adapters::sms::SmsSender;
-use shared::domain::phone::Phone;
+use shared::domain::report::phone::Phone;
 use shared::telemetry::metrics;
 
 /// A message is reported unsent (`SmsUnsent`) this long after its first attempt.

@@ -4,7 +4,7 @@
 
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::{Records, SaveOutcome};
-use shared::domain::dispatch::Directory;
+use shared::domain::directory::Directory;
 use shared::domain::time::{format, now_cst};
 
 /// Reports redacted per run at most: a backlog drains over a few quarter hours, and no run

@@ -7,9 +7,9 @@ mod suggestions;
 
 use serde::Serialize;
 use shared::app::App;
-use shared::domain::agencies;
-use shared::domain::public::{PublicReport, public_view};
-use shared::domain::regions::Level;
+use shared::domain::directory::offices;
+use shared::domain::directory::regions::Level;
+use shared::domain::views::public::{PublicReport, public_view};
 use shared::http::request::{limit, path_serial, query_param, route_key};
 use shared::http::response::{PUBLIC_SHORT, json_cached};
 use shared::http::span::answer;
@@ -37,8 +37,8 @@ pub(crate) fn city_named<'a>(
     app: &'a App,
     field: &'static str,
     code: &str,
-) -> Result<&'a shared::domain::regions::Region, ApiError> {
-    if !shared::domain::regions::Regions::is_code(code) {
+) -> Result<&'a shared::domain::directory::regions::Region, ApiError> {
+    if !shared::domain::directory::regions::Regions::is_code(code) {
         return Err(ApiError::invalid(field, "地市代码应为6位数字"));
     }
     app.directory
@@ -53,7 +53,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/meta" => Ok(json_cached(200, &meta::meta(app), "public, max-age=300")),
         "GET /v1/public/agencies" => {
             let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
-            let offices = agencies::offices(app.directory, &county)?
+            let offices = offices::offices(app.directory, &county)?
                 .ok_or_else(|| ApiError::new(404, "not_found", "该区县不存在"))?;
             Ok(json_cached(200, &offices, "public, max-age=300"))
         }

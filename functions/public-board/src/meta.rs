@@ -3,16 +3,11 @@
 
 use serde::Serialize;
 use shared::app::App;
-use shared::domain::catalog::{Catalog, Category, Named, Notice};
-use shared::domain::evidence::EvidenceKind;
-use shared::domain::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
-use shared::domain::rating::MAX_COMMENT_CHARS;
-
-#[derive(Debug, Serialize)]
-pub struct Place {
-    pub code: String,
-    pub name: String,
-}
+use shared::domain::directory::catalog::{Catalog, Category, Named, Notice};
+use shared::domain::directory::regions::NamedRegion;
+use shared::domain::report::evidence::EvidenceKind;
+use shared::domain::report::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
+use shared::domain::report::rating::MAX_COMMENT_CHARS;
 
 #[derive(Debug, Serialize)]
 pub struct City {
@@ -20,12 +15,12 @@ pub struct City {
     pub name: String,
     /// 省直管: the city is also its own (only) county.
     pub directly_administered: bool,
-    pub counties: Vec<Place>,
+    pub counties: Vec<NamedRegion>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Regions {
-    pub province: Place,
+    pub province: NamedRegion,
     pub cities: Vec<City>,
 }
 
@@ -95,17 +90,13 @@ pub struct Links {
 pub fn meta(app: &App) -> Meta<'static> {
     let catalog = Catalog::get();
     let regions = &app.directory.regions;
-    let place = |r: &shared::domain::regions::Region| Place {
-        code: r.code.clone(),
-        name: r.name.clone(),
-    };
     let cities = regions
         .cities()
         .map(|city| City {
             code: city.code.clone(),
             name: city.name.clone(),
             directly_administered: regions.is_directly_administered(city),
-            counties: regions.counties_of(city).into_iter().map(place).collect(),
+            counties: regions.counties_of(city).into_iter().map(NamedRegion::from).collect(),
         })
         .collect();
     let rule = |kind: EvidenceKind| EvidenceRule {
@@ -116,7 +107,7 @@ pub fn meta(app: &App) -> Meta<'static> {
     };
     Meta {
         regions: Regions {
-            province: place(regions.province()),
+            province: NamedRegion::from(regions.province()),
             cities,
         },
         categories: &catalog.categories,

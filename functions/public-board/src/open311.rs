@@ -6,13 +6,13 @@ use crate::city_named;
 use chrono::{DateTime, Duration, FixedOffset};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use shared::app::App;
-use shared::domain::catalog::Catalog;
-use shared::domain::open311::{
+use shared::domain::directory::catalog::Catalog;
+use shared::domain::report::serial::Serial;
+use shared::domain::time::now_cst;
+use shared::domain::views::open311::{
     Format, Open311Error, ServiceRequest, render_error, render_requests, render_services, request_of, services,
 };
-use shared::domain::public::public_view;
-use shared::domain::serial::Serial;
-use shared::domain::time::now_cst;
+use shared::domain::views::public::public_view;
 use shared::http::request::{page_size, path_param, query_param};
 use shared::http::response::{PUBLIC_SHORT, error_response_as, text_response};
 use shared::http::{ApiError, Body, Request, Response};

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 use shared::app::App;
-use shared::domain::institution::{MAX_QUERY_CHARS, Suggestion, suggest};
-use shared::domain::repeat::normalise;
+use shared::domain::registry::search::{MAX_QUERY_CHARS, Suggestion, suggest};
+use shared::domain::text::normalise;
 use shared::http::request::{county_param, query_param};
 use shared::http::{ApiError, Request};
 use std::collections::HashMap;

@@ -3,8 +3,8 @@
 use serde::Serialize;
 use shared::adapters::dynamo::SaveOutcome;
 use shared::app::App;
-use shared::domain::rating::{RatingInput, validate};
-use shared::domain::serial::Serial;
+use shared::domain::report::rating::{RatingInput, validate};
+use shared::domain::report::serial::Serial;
 use shared::domain::time::now_cst;
 use shared::domain::views::{RatingView, rating_view};
 use shared::http::request::{decode_body, json_body, path_serial, route_key};

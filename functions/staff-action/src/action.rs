@@ -5,12 +5,12 @@ use serde::Serialize;
 use shared::adapters::dynamo::SaveOutcome;
 use shared::app::App;
 use shared::domain::Rejection;
-use shared::domain::actions::{Action, ActionInput, apply, link, read_action};
-use shared::domain::serial::Serial;
+use shared::domain::report::serial::Serial;
 use shared::domain::staff::Staff;
-use shared::domain::staff_views::StaffDetail;
+use shared::domain::staff::actions::{Action, ActionInput, apply, link, read_action};
 use shared::domain::time::now_cst;
 use shared::domain::views::AgencyView;
+use shared::domain::views::staff::StaffDetail;
 use shared::http::ApiError;
 use shared::http::request::decode_body;
 
@@ -26,13 +26,13 @@ pub enum Answer {
     HandedOn {
         serial: String,
         version: u64,
-        status: shared::domain::status::Status,
+        status: shared::domain::report::status::Status,
         agency: AgencyView,
         handed_on: bool,
     },
 }
 
-fn elsewhere() -> Rejection {
+fn institution_not_in_county() -> Rejection {
     Rejection::conflict("institution_not_in_county", "所选机构不在该举报件所在区县的机构名录中")
 }
 
@@ -68,7 +68,7 @@ pub async fn take_action(
                     .records
                     .institution(&report.assignment.county, id)
                     .await?
-                    .ok_or_else(elsewhere)?;
+                    .ok_or_else(institution_not_in_county)?;
                 link(&report, staff, app.directory, Some(&found), now_cst())?
             }
             _ => apply(

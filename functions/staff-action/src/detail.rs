@@ -1,13 +1,13 @@
 //! `GET /v1/staff/reports/{serial}`: everything about one report in the caller's reach.
 
 use shared::app::App;
-use shared::domain::institution::InstitutionView;
-use shared::domain::repeat::{MAX_LINKED, earliest_serial, latest_serial};
+use shared::domain::registry::institution::InstitutionView;
 use shared::domain::report::Report;
-use shared::domain::serial::Serial;
+use shared::domain::report::repeat::{MAX_LINKED, earliest_serial, latest_serial};
+use shared::domain::report::serial::Serial;
 use shared::domain::staff::Staff;
-use shared::domain::staff_views::{RepeatView, StaffDetail, repeat_view, staff_detail};
 use shared::domain::time::now_cst;
+use shared::domain::views::staff::{RepeatView, StaffDetail, repeat_view, staff_detail};
 use shared::http::ApiError;
 
 pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: bool) -> Result<StaffDetail, ApiError> {

@@ -12,14 +12,14 @@
 //!   `MAX_WORKBOOK_ROWS` (a city's year), named for the region and the period.
 
 use crate::queue::filter;
-use crate::workbook::{download, workbook, written};
+use crate::workbook::{download, export_not_written, workbook};
 use chrono::{DateTime, FixedOffset};
 use shared::app::App;
 use shared::domain::report::Report;
-use shared::domain::spreadsheet::{Cell, Column, Sheet, column, file_name};
+use shared::domain::reporting::spreadsheet::{Cell, Column, Sheet, column, file_name};
 use shared::domain::staff::Staff;
-use shared::domain::staff_views::staff_list_item;
 use shared::domain::time::{format, now_cst};
+use shared::domain::views::staff::staff_list_item;
 use shared::http::request::query_param;
 use shared::http::response::{NO_STORE, text_response};
 use shared::http::{ApiError, Body, Request, Response};
@@ -86,7 +86,9 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     let filter = filter(app, staff, request)?;
     let mut cursor = query_param(request, "cursor");
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(COLUMNS.iter().map(|c| c.header)).map_err(written)?;
+    writer
+        .write_record(COLUMNS.iter().map(|c| c.header))
+        .map_err(export_not_written)?;
     let now = now_cst();
     let part = app.settings.export_rows;
     let page = PAGE.min(part);
@@ -99,7 +101,9 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             .await?;
         for report in &read.items {
             let cells = row(app, report, &now);
-            writer.write_record(cells.iter().map(Cell::csv)).map_err(written)?;
+            writer
+                .write_record(cells.iter().map(Cell::csv))
+                .map_err(export_not_written)?;
             rows += 1;
         }
         cursor = read.next;
@@ -112,7 +116,7 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     app.records
         .audit_export(staff, filters, rows, &format(&now), now.timestamp())
         .await?;
-    let bytes = writer.into_inner().map_err(|e| written(e.into_error()))?;
+    let bytes = writer.into_inner().map_err(|e| export_not_written(e.into_error()))?;
     let text = String::from_utf8(bytes).map_err(|_| ApiError::internal())?;
     let mut response = text_response(200, text, "text/csv; charset=utf-8", NO_STORE);
     let headers = response.headers_mut();
@@ -163,7 +167,7 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
         columns: COLUMNS,
         rows,
     };
-    let bytes = workbook(&[sheet]).map_err(written)?;
+    let bytes = workbook(&[sheet]).map_err(export_not_written)?;
     let filters = request.uri().query().unwrap_or_default();
     app.records
         .audit_export(staff, filters, count, &format(&now), now.timestamp())

@@ -12,9 +12,9 @@ mod workbook;
 
 use serde_json::json;
 use shared::app::App;
-use shared::domain::staff_profile::staff_profile;
-use shared::domain::templates::templates;
+use shared::domain::directory::templates::templates;
 use shared::domain::time::{format, now_cst};
+use shared::domain::views::profile::staff_profile;
 use shared::http::request::{json_body, path_serial, query_param, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;

@@ -4,13 +4,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use shared::adapters::dynamo::QueueFilter;
 use shared::app::App;
-use shared::domain::catalog::Catalog;
-use shared::domain::institution::is_id;
-use shared::domain::serial::bounds_for_days;
+use shared::domain::directory::catalog::Catalog;
+use shared::domain::registry::institution::is_id;
+use shared::domain::report::serial::bounds_for_days;
+use shared::domain::report::status::Status;
 use shared::domain::staff::Staff;
-use shared::domain::staff_views::{StaffListItem, staff_list_item};
-use shared::domain::status::Status;
 use shared::domain::time::{format, now_cst};
+use shared::domain::views::staff::{StaffListItem, staff_list_item};
 use shared::http::request::{limit, query_param};
 use shared::http::{ApiError, Request};
 

@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 use shared::app::App;
-use shared::domain::regions::Level;
+use shared::domain::directory::regions::Level;
+use shared::domain::reporting::stats::{Summary, agency_scope, city_scope, county_scope, province_scope, summarize};
 use shared::domain::staff::{Queue, Staff, StaffRole};
-use shared::domain::stats::{Summary, agency_scope, city_scope, county_scope, province_scope, summarize};
 use shared::domain::time::{format, now_cst};
 use shared::http::request::query_param;
 use shared::http::{ApiError, Request};

@@ -1,14 +1,14 @@
 //! `GET /v1/staff/stats/export?region=&from=&to=` (the dashboard's 导出报表): the figures of
 //! `/v1/staff/stats` for the same filters as a workbook, one sheet per dashboard table
-//! (`shared::domain::stats_report`), with today's overdue reports listed. Recorded like every
+//! (`shared::domain::reporting::stats_workbook`), with today's overdue reports listed. Recorded like every
 //! export.
 
 use crate::stats::{period, scope, summary};
-use crate::workbook::{download, workbook, written};
+use crate::workbook::{download, export_not_written, workbook};
 use shared::app::App;
-use shared::domain::spreadsheet::file_name;
+use shared::domain::reporting::spreadsheet::file_name;
+use shared::domain::reporting::stats_workbook::{MAX_OVERDUE_ROWS, StatsWorkbook};
 use shared::domain::staff::Staff;
-use shared::domain::stats_report::{MAX_OVERDUE_ROWS, StatsReport, sheets};
 use shared::domain::time::{format, now_cst};
 use shared::http::{ApiError, Body, Request, Response};
 
@@ -28,7 +28,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     };
     let (summary, overdue) = tokio::try_join!(summary(app, &scope, &period, &at), overdue)?;
     let (from, to) = (period.from.as_deref(), period.to.as_deref());
-    let report = StatsReport {
+    let stats = StatsWorkbook {
         scope_name: &scope.name,
         level: scope.level,
         from,
@@ -36,8 +36,8 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         summary: &summary,
         overdue: &overdue,
     };
-    let sheets = sheets(&report, &app.directory.regions, app.calendar, &now);
-    let bytes = workbook(&sheets).map_err(written)?;
+    let sheets = stats.sheets(&app.directory.regions, app.calendar, &now);
+    let bytes = workbook(&sheets).map_err(export_not_written)?;
     let filters = format!("stats?{}", request.uri().query().unwrap_or_default());
     let rows = sheets.iter().map(|s| s.rows.len()).sum();
     app.records

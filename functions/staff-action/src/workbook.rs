@@ -5,7 +5,7 @@
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
-use shared::domain::spreadsheet::{Cell, Sheet, local_time};
+use shared::domain::reporting::spreadsheet::{Cell, Sheet, local_time};
 use shared::http::response::NO_STORE;
 use shared::http::{ApiError, Body, Response};
 
@@ -77,7 +77,7 @@ pub fn download(bytes: Vec<u8>, name: &str, fallback: &'static str) -> Result<Re
 
 /// An export (a workbook or a CSV) that could not be written: logged, answered as the server's
 /// fault.
-pub fn written(error: impl std::fmt::Display) -> ApiError {
+pub fn export_not_written(error: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %error, "export");
     ApiError::internal()
 }

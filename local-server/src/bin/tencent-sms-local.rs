@@ -7,7 +7,7 @@
 use local_server::setup::{BoxError, var};
 use local_server::tencent_sms::{Account, router};
 use shared::adapters::sms::tencent::template_text;
-use shared::domain::catalog::Catalog;
+use shared::domain::directory::catalog::Catalog;
 use std::collections::HashMap;
 
 #[tokio::main]

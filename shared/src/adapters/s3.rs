@@ -8,7 +8,7 @@
 
 use super::StoreError;
 use super::post_policy::{PostForm, PostRules, SigningCredentials, bucket_url, presign_post, tagging_document};
-use crate::domain::evidence::{Evidence, StoredObject, Upload};
+use crate::domain::report::evidence::{Evidence, StoredObject, Upload};
 use crate::domain::time::{format, now_cst};
 use crate::domain::views::EvidenceLink;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};

@@ -77,7 +77,7 @@ impl Calendar {
     /// The end (23:59:59 CST) of the `n`-th working day after the day of `from`: a report that
     /// arrives on Friday with one working day to sign is due by Monday night.
     pub fn deadline(&self, from: &DateTime<FixedOffset>, n: u32) -> DateTime<FixedOffset> {
-        let cst = super::time::cst();
+        let cst = crate::domain::time::cst();
         let mut day = from.with_timezone(&cst).date_naive();
         let mut left = n;
         while left > 0 {
@@ -93,7 +93,7 @@ impl Calendar {
     /// Working days from `now` to `due`, counted by CST day: 0 when due today, 1 when due by the
     /// next working day's end, negative (working days past) once overdue. Bounded to a year.
     pub fn working_days_left(&self, now: &DateTime<FixedOffset>, due: &DateTime<FixedOffset>) -> i64 {
-        let cst = super::time::cst();
+        let cst = crate::domain::time::cst();
         let today = now.with_timezone(&cst).date_naive();
         let due_day = due.with_timezone(&cst).date_naive();
         let (from, to, sign) = if due_day >= today {

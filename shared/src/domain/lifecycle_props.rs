@@ -3,19 +3,19 @@
 //! with stale versions), ratings and the passing of time, applied as the API applies them
 //! (visibility, then the version check, then the domain). After every step the invariants hold.
 
-use super::actions::{Action, Target, apply};
-use super::calendar::Calendar;
-use super::deadlines::{DeadlineRules, Deadlines};
-use super::dispatch::Directory;
-use super::input::{ReportInput, validate};
-use super::phone::Phone;
-use super::rating::Stars;
-use super::report::{Finding, Report, Reporter};
-use super::serial::Serial;
-use super::staff::{Staff, StaffRole};
-use super::stats::{Buckets, contributions, delta};
-use super::status::Status;
-use super::timeline::{ActorRole, Event, EventKind};
+use crate::domain::calendar::Calendar;
+use crate::domain::directory::Directory;
+use crate::domain::report::deadlines::{DeadlineRules, Deadlines};
+use crate::domain::report::input::{ReportInput, validate};
+use crate::domain::report::phone::Phone;
+use crate::domain::report::rating::Stars;
+use crate::domain::report::serial::Serial;
+use crate::domain::report::status::Status;
+use crate::domain::report::timeline::{ActorRole, Event, EventKind};
+use crate::domain::report::{Finding, Report, Reporter};
+use crate::domain::reporting::stats::{Buckets, contributions, delta};
+use crate::domain::staff::actions::{Action, Target, apply};
+use crate::domain::staff::{Staff, StaffRole};
 use chrono::{DateTime, Duration, FixedOffset};
 use proptest::prelude::*;
 
@@ -227,7 +227,7 @@ impl World {
             public: Some(public),
             evidence: None,
             location: None,
-            notice_version: Some(super::catalog::Catalog::get().notice.version.clone()),
+            notice_version: Some(crate::domain::directory::catalog::Catalog::get().notice.version.clone()),
             institution_id: None,
         };
         let sub = format!("c-{}", self.reports.len());

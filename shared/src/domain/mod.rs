@@ -1,39 +1,33 @@
 //! Pure domain: what a report is, who may change it how, and what each audience may see.
+//!
+//! Folders depend one way, each only on those before it (`tests/layers.rs` checks the order):
+//!
+//! 1. this root: small shared values ([`time`], [`calendar`], [`digest`], [`number`], [`text`],
+//!    the [`Rejection`] every rule answers with);
+//! 2. [`directory`]: where things are and who handles them (regions, the catalog, agencies,
+//!    dispatch, reply templates);
+//! 3. [`registry`]: the training institutions a province knows;
+//! 4. [`report`]: the report itself and everything filed with it;
+//! 5. [`staff`]: who works reports and the actions they take;
+//! 6. [`views`]: what each audience sees (citizen, staff, public board, Open311);
+//! 7. [`reporting`]: statistics and the spreadsheets built from them.
 
-pub mod actions;
-pub mod agencies;
 pub mod calendar;
-pub mod catalog;
-pub mod deadlines;
 pub mod digest;
-pub mod dispatch;
-pub mod draft;
 pub mod error;
-pub mod evidence;
-pub mod idempotency;
-pub mod input;
-pub mod institution;
-#[cfg(test)]
-mod lifecycle_props;
 pub mod number;
-pub mod open311;
-pub mod phone;
-pub mod public;
-pub mod rating;
-pub mod regions;
-pub mod repeat;
-pub mod report;
-pub mod serial;
-pub mod spreadsheet;
-pub mod staff;
-pub mod staff_profile;
-pub mod staff_views;
-pub mod stats;
-pub mod stats_report;
-pub mod status;
-pub mod templates;
+pub mod text;
 pub mod time;
-pub mod timeline;
+
+pub mod directory;
+pub mod registry;
+pub mod report;
+pub mod reporting;
+pub mod staff;
 pub mod views;
 
 pub use error::Rejection;
+
+/// Properties of the whole lifecycle (submission, every action, the statistics), across folders.
+#[cfg(test)]
+mod lifecycle_props;

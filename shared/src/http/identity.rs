@@ -2,9 +2,9 @@
 //! context. The reporter's name and phone come only from here, never from a form.
 
 use super::ApiError;
-use crate::domain::dispatch::Directory;
-use crate::domain::phone::Phone;
+use crate::domain::directory::Directory;
 use crate::domain::report::Reporter;
+use crate::domain::report::phone::Phone;
 use crate::domain::staff::{Staff, StaffRole};
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};

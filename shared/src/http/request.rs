@@ -1,8 +1,8 @@
 //! Reading a request: route, parameters and a JSON body within limits.
 
 use super::ApiError;
-use crate::domain::regions::Regions;
-use crate::domain::serial::Serial;
+use crate::domain::directory::regions::Regions;
+use crate::domain::report::serial::Serial;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 use serde::de::DeserializeOwned;
@@ -125,7 +125,7 @@ pub fn decode_body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, A
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::input::ReportInput;
+    use crate::domain::report::input::ReportInput;
 
     fn with_body(body: &str) -> Request {
         http::Request::builder()

@@ -6,7 +6,7 @@
 //! kinds, outcomes, stars): every distinct combination is a billed custom metric. Without an
 //! installed recorder (tests, the local server) every call is a no-op.
 
-use crate::domain::timeline::EventKind;
+use crate::domain::report::timeline::EventKind;
 use metrics_cloudwatch_embedded::{Builder, Collector};
 use std::sync::OnceLock;
 

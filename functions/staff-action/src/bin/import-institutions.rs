@@ -7,7 +7,7 @@
 
 use shared::adapters::dynamo::{DynamoClient, Records};
 use shared::app::Settings;
-use shared::domain::institution::{decode, parse_csv};
+use shared::domain::registry::import::{decode, parse_csv};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -5,7 +5,7 @@
 
 use super::Records;
 use super::items::{number_attr, text_attr, text_of};
-use super::reports::all_pages;
+use super::pages::all_pages;
 use crate::adapters::StoreError;
 use crate::domain::digest::sha256_hex;
 use crate::domain::staff::Staff;

@@ -1,12 +1,13 @@
-//! The institution registry (`domain::institution`): one partition per county,
+//! The institution registry (`domain::registry::institution`): one partition per county,
 //! `INST#{county}` / `{id}`, so that a county's registry is one Query (the citizens' suggestions,
 //! an import's comparison), never a scan.
 
 use super::Records;
 use super::items::{Item, PK, from_item, key, text_attr, to_item};
-use super::reports::all_pages;
+use super::pages::all_pages;
 use crate::adapters::StoreError;
-use crate::domain::institution::{Institution, Suggestion};
+use crate::domain::registry::institution::Institution;
+use crate::domain::registry::search::Suggestion;
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use futures_util::StreamExt;
 use std::collections::BTreeMap;

@@ -1,10 +1,10 @@
 //! Domain values to items and back, with serde_dynamo, plus the keys derived from them.
 
 use crate::adapters::StoreError;
-use crate::domain::evidence::Upload;
 use crate::domain::report::Report;
+use crate::domain::report::evidence::Upload;
+use crate::domain::report::timeline::Event;
 use crate::domain::time::format;
-use crate::domain::timeline::Event;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -153,7 +153,7 @@ pub fn upload_item(upload: &Upload, ttl: i64) -> Result<Item, StoreError> {
 mod tests {
     use super::*;
     use crate::domain::report::Finding;
-    use crate::domain::timeline::Actor;
+    use crate::domain::report::timeline::Actor;
     use chrono::DateTime;
 
     fn report(public: bool) -> Report {

@@ -8,11 +8,11 @@
 //! | upload | `UPLOAD#{key}` | `UPLOAD` | declared type and size; `serial` once a report cites it; `ttl` until then |
 //! | idempotency | `IDEMPOTENCY#{sub}#{key}` | `IDEMPOTENCY` | body fingerprint and serial; `ttl` 24 h |
 //! | daily quota | `QUOTA#{sub}#{YYYYMMDD}` | `QUOTA` or `UPLOADS` | reports submitted, upload URLs issued that day; `ttl` 2 days |
-//! | repeat marker | `REPEAT#{county}#T|A#{hash}` | `{serial}` | one per report and normalised target or address (`domain::repeat`); `ttl` 100 days |
+//! | repeat marker | `REPEAT#{county}#T|A#{hash}` | `{serial}` | one per report and normalised target or address (`domain::report::repeat`); `ttl` 100 days |
 //! | reads a minute | `QUOTA#{sub}#{YYYYMMDDHHMM}` | `READS` | a citizen's reads of their reports that minute; `ttl` 2 minutes |
 //! | audit of a read | `AUDIT#{serial}` or `AUDIT#EXPORTS#{region}` | `{at}#{sub}#{what}` | who opened a detail or exported; `ttl` 3 years |
 //! | SMS | `SMS#{serial}#{seq:06}#{phone}` | `SMS` | state (a lease while `sending`), text, outcome; `ttl` 90 days |
-//! | institution | `INST#{county}` | `{id}` | the registry (`domain::institution`), with the normalised `search` keys |
+//! | institution | `INST#{county}` | `{id}` | the registry (`domain::registry::institution`), with the normalised `search` keys |
 //!
 //! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
 //! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
@@ -32,6 +32,7 @@ mod batch;
 mod cursor;
 mod institutions;
 mod items;
+mod pages;
 mod reads;
 mod repeats;
 mod reports;

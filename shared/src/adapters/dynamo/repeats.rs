@@ -1,12 +1,12 @@
-//! Repeat markers: one item per report and key of `domain::repeat` (`REPEAT#{county}#T|A#{hash}`,
+//! Repeat markers: one item per report and key of `domain::report::repeat` (`REPEAT#{county}#T|A#{hash}`,
 //! sort key the serial), written with the report, so that the reports sharing a key within the
 //! window are one Query each.
 
 use super::Records;
 use super::items::{Item, number_attr, text_attr};
 use crate::adapters::StoreError;
-use crate::domain::repeat::{MAX_LINKED, WINDOW_DAYS, keys};
 use crate::domain::report::Report;
+use crate::domain::report::repeat::{MAX_LINKED, WINDOW_DAYS, keys};
 
 /// Markers outlive the window by ten days; TTL deletion is lazy anyway.
 const MARKER_TTL_SECONDS: i64 = (WINDOW_DAYS + 10) * 24 * 3600;

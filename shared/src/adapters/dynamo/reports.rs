@@ -5,14 +5,14 @@ use super::items::{
     EVENT_PREFIX, Item, PK, REPORT_SK, SK, board_pk, event_item, from_item, idempotency_pk, key, number_attr, quota_pk,
     report_item, report_pk, reporter_pk, text_attr, upload_pk,
 };
+use super::pages::all_pages;
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
-use crate::domain::public::{PUBLIC_ATTRIBUTES, PublicRecord};
 use crate::domain::report::Report;
-use crate::domain::serial::Serial;
-use crate::domain::stats::{Buckets, delta};
-use crate::domain::timeline::Event;
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use crate::domain::report::serial::Serial;
+use crate::domain::report::timeline::Event;
+use crate::domain::reporting::stats::{Buckets, delta};
+use crate::domain::views::public::{PUBLIC_ATTRIBUTES, PublicRecord};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
@@ -20,25 +20,6 @@ use std::collections::HashMap;
 const DAY_SECONDS: i64 = 24 * 3600;
 /// The cancellation code of a transaction item whose condition did not hold.
 pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailed";
-
-/// Every item a query finds, page after page.
-pub(super) async fn all_pages(operation: &'static str, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
-    let mut items = Vec::new();
-    let mut start: Option<Item> = None;
-    loop {
-        let output = query
-            .clone()
-            .set_exclusive_start_key(start.take())
-            .send()
-            .await
-            .map_err(|e| StoreError::call("dynamodb", operation, e))?;
-        items.extend(output.items.unwrap_or_default());
-        match output.last_evaluated_key {
-            Some(next) => start = Some(next),
-            None => return Ok(items),
-        }
-    }
-}
 
 /// A citizen's daily allowance of something (`counted` is its item's sort key).
 #[derive(Debug, Clone, Copy)]

@@ -2,10 +2,10 @@
 //! a cutoff that still hold them, read from the sparse `reporter_data` index, never a Scan.
 
 use super::items::{PK, pii_pk, text_attr};
-use super::reports::all_pages;
+use super::pages::all_pages;
 use super::{INDEX_REPORTER_DATA, Records};
 use crate::adapters::StoreError;
-use crate::domain::serial::Serial;
+use crate::domain::report::serial::Serial;
 
 impl Records {
     /// Replied reports of `province` still holding reporter data, replied before `cutoff`

@@ -8,7 +8,7 @@
 //! `unsent_sms` index, where all three find it without a Scan.
 
 use super::items::{key, number_attr, number_of, text_attr, text_of};
-use super::reports::all_pages;
+use super::pages::all_pages;
 use super::{INDEX_UNSENT_SMS, Records};
 use crate::adapters::StoreError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};

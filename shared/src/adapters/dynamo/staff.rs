@@ -3,14 +3,14 @@
 
 use super::cursor::{self, ListError, Page};
 use super::items::{Item, PK, REPORT_PREFIX, SK, from_item, institution_pk, open_pk, text_attr};
-use super::reports::all_pages;
+use super::pages::{all_pages, count_all, first_items};
 use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_INSTITUTION, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
+use crate::domain::reporting::stats::Counters;
 use crate::domain::staff::Queue;
-use crate::domain::stats::Counters;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, Select};
+use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::BTreeMap;
 
 /// At most this many queries fill one filtered page, so a sparse filter cannot run away.
@@ -226,22 +226,7 @@ impl Records {
         county: Option<&str>,
         now: &str,
     ) -> Result<i64, StoreError> {
-        let query = self.overdue_in(province, queue, county, now).select(Select::Count);
-        let mut total = 0i64;
-        let mut start: Option<Item> = None;
-        loop {
-            let output = query
-                .clone()
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| StoreError::call("dynamodb", "count_overdue", e))?;
-            total += i64::from(output.count);
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(total),
-            }
-        }
+        count_all("count_overdue", self.overdue_in(province, queue, county, now)).await
     }
 
     /// The first `max` open reports of a queue (within `county`, when given) past their deadline
@@ -259,22 +244,7 @@ impl Records {
             .projection_expression("#pk, #sk")
             .expression_attribute_names("#pk", PK)
             .expression_attribute_names("#sk", SK);
-        let mut keys: Vec<Item> = Vec::new();
-        let mut start: Option<Item> = None;
-        while keys.len() < max {
-            let output = query
-                .clone()
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| StoreError::call("dynamodb", "overdue_reports", e))?;
-            keys.extend(output.items.unwrap_or_default());
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => break,
-            }
-        }
-        keys.truncate(max);
+        let keys = first_items("overdue_reports", query, max).await?;
         let serials: Vec<String> = keys
             .iter()
             .filter_map(|key| key.get(PK).and_then(|v| v.as_s().ok()))

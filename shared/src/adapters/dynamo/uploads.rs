@@ -4,7 +4,7 @@ use super::Records;
 use super::items::{Item, from_item, key, upload_item, upload_pk};
 use super::reports::{Allowance, CONDITION_FAILED};
 use crate::adapters::StoreError;
-use crate::domain::evidence::Upload;
+use crate::domain::report::evidence::Upload;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use std::collections::HashMap;
 

@@ -1,0 +1,691 @@
+//! A report and the changes it may go through. Every change returns the next report (its
+//! version one higher) and the event that records it; the store writes both only if the
+//! version it read is still current.
+
+pub mod deadlines;
+pub mod draft;
+pub mod evidence;
+pub mod idempotency;
+pub mod input;
+pub mod phone;
+pub mod rating;
+pub mod repeat;
+pub mod serial;
+pub mod status;
+pub mod timeline;
+
+use crate::domain::Rejection;
+use crate::domain::calendar::Calendar;
+use crate::domain::directory::Assignment;
+use crate::domain::registry::institution::InstitutionRef;
+use crate::domain::report::deadlines::{DeadlineRules, Deadlines};
+use crate::domain::report::draft::{Draft, Location};
+use crate::domain::report::evidence::Evidence;
+use crate::domain::report::phone::Phone;
+use crate::domain::report::rating::Stars;
+use crate::domain::report::serial::Serial;
+use crate::domain::report::status::Status;
+use crate::domain::report::timeline::{Actor, Event, EventKind};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// The reporter, from the identity provider's claims; never from a form, never public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reporter {
+    pub sub: String,
+    pub name: String,
+    pub phone: Phone,
+}
+
+/// The agency's conclusion: 属实 / 部分属实 / 不属实.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Finding {
+    Substantiated,
+    Partly,
+    Unsubstantiated,
+}
+
+impl Finding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Finding::Substantiated => "属实",
+            Finding::Partly => "部分属实",
+            Finding::Unsubstantiated => "不属实",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub finding: Finding,
+    pub text: String,
+    #[serde(with = "crate::domain::time::rfc3339")]
+    pub replied_at: DateTime<FixedOffset>,
+    pub agency_id: String,
+    pub agency_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    pub stars: Stars,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(with = "crate::domain::time::rfc3339")]
+    pub rated_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub serial: Serial,
+    pub status: Status,
+    /// Optimistic concurrency: every change checks it and adds one.
+    pub version: u64,
+    pub reporter: Reporter,
+    pub target: String,
+    pub address: String,
+    pub category: String,
+    pub violation_types: Vec<String>,
+    pub content: String,
+    /// The reporter asked for public display (是否公开展示).
+    pub public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    pub assignment: Assignment,
+    pub deadlines: Deadlines,
+    /// When the current agency signed for it, and whether that was within the deadline.
+    #[serde(
+        default,
+        with = "crate::domain::time::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub signed_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_on_time: Option<bool>,
+    /// Whether the reply came within the deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_on_time: Option<bool>,
+    /// How often supervisors urged it (督办) and how often it was handed on.
+    #[serde(default)]
+    pub urges: u32,
+    #[serde(default)]
+    pub transfers: u32,
+    #[serde(with = "crate::domain::time::rfc3339")]
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(with = "crate::domain::time::rfc3339")]
+    pub updated_at: DateTime<FixedOffset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<Reply>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+    /// Staff published it on the public board (only possible when `public`).
+    #[serde(default)]
+    pub published: bool,
+    /// A redacted text staff chose to show on the public board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_text: Option<String>,
+    /// The version of the notice (举报须知) the reporter agreed to; none on reports from before
+    /// it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_version: Option<String>,
+    /// When the reporter's name and phone were removed, the retention period after the reply
+    /// having passed (`Report::redact_reporter`).
+    #[serde(
+        default,
+        with = "crate::domain::time::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reporter_redacted_at: Option<DateTime<FixedOffset>>,
+    /// Earlier reports this one repeats (same county, same target or address, 90 days;
+    /// `repeat`), newest first, as found when it was submitted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<String>,
+    /// The registered institution reported, chosen by the citizen from the suggestions or linked
+    /// by staff; `target` keeps what the citizen wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<InstitutionRef>,
+}
+
+/// Shown on the public board: asked for by the reporter, answered, and published by staff. The
+/// one rule for a report and for what the public side reads of it (`public::PublicRecord`).
+pub fn on_public_board(public: bool, published: bool, status: Status, replied: bool) -> bool {
+    public && published && status == Status::Replied && replied
+}
+
+impl Report {
+    /// A new report, pending, version 1, with its `submitted` event.
+    pub fn submit(
+        serial: Serial,
+        draft: Draft,
+        reporter: Reporter,
+        evidence: Option<Evidence>,
+        deadlines: Deadlines,
+        at: DateTime<FixedOffset>,
+    ) -> (Report, Event) {
+        let report = Report {
+            serial,
+            status: Status::Pending,
+            version: 1,
+            reporter,
+            target: draft.target,
+            address: draft.address,
+            category: draft.category,
+            violation_types: draft.violation_types,
+            content: draft.content,
+            public: draft.public,
+            evidence,
+            location: draft.location,
+            assignment: draft.assignment,
+            deadlines,
+            signed_at: None,
+            signed_on_time: None,
+            replied_on_time: None,
+            urges: 0,
+            transfers: 0,
+            created_at: at,
+            updated_at: at,
+            reply: None,
+            rating: None,
+            published: false,
+            public_text: None,
+            notice_version: Some(draft.notice_version),
+            reporter_redacted_at: None,
+            repeats: Vec::new(),
+            institution: None,
+        };
+        let event = Event {
+            seq: 1,
+            at,
+            kind: EventKind::Submitted,
+            actor: Actor::citizen(),
+            note: None,
+        };
+        (report, event)
+    }
+
+    pub fn is_on_public_board(&self) -> bool {
+        on_public_board(self.public, self.published, self.status, self.reply.is_some())
+    }
+
+    /// The next version of this report with its event.
+    fn next(
+        &self,
+        kind: EventKind,
+        actor: Actor,
+        note: Option<String>,
+        at: DateTime<FixedOffset>,
+        change: impl FnOnce(&mut Report),
+    ) -> (Report, Event) {
+        let mut next = self.clone();
+        change(&mut next);
+        next.version = self.version + 1;
+        next.updated_at = at;
+        let event = Event {
+            seq: next.version,
+            at,
+            kind,
+            actor,
+            note,
+        };
+        (next, event)
+    }
+
+    /// 签收: 待受理 → 处理中.
+    pub fn accept(&self, actor: Actor, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Pending {
+            return Err(Rejection::conflict("wrong_status", "只有待受理的举报可以签收"));
+        }
+        Ok(self.next(EventKind::Accepted, actor, None, at, |r| {
+            r.status = Status::Processing;
+            r.signed_at = Some(at);
+            r.signed_on_time = Some(at <= r.deadlines.sign_by);
+        }))
+    }
+
+    /// 回复: 处理中 → 已回复, with a finding and the reply text.
+    pub fn reply(
+        &self,
+        actor: Actor,
+        finding: Finding,
+        text: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Processing {
+            return Err(Rejection::conflict("wrong_status", "只有处理中的举报可以回复"));
+        }
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Rejection::invalid("text", "回复内容不能为空"));
+        }
+        let reply = Reply {
+            finding,
+            text: text.to_owned(),
+            replied_at: at,
+            agency_id: self.assignment.agency_id.clone(),
+            agency_name: self.assignment.agency_name.clone(),
+        };
+        // The timeline keeps every reply's text: a reopened report's reply is replaced, never lost.
+        let note = format!("{}:{}", finding.name(), reply.text);
+        Ok(self.next(EventKind::Replied, actor, Some(note), at, |r| {
+            r.status = Status::Replied;
+            r.replied_on_time = Some(at <= r.deadlines.reply_by);
+            r.reply = Some(reply);
+        }))
+    }
+
+    /// 公开: only a replied report whose reporter asked for public display.
+    pub fn publish(
+        &self,
+        actor: Actor,
+        public_text: Option<String>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if !self.public {
+            return Err(Rejection::conflict("not_public", "举报人未同意公开展示"));
+        }
+        if self.status != Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以公开展示"));
+        }
+        let public_text = public_text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        // Whatever the public saw is kept in the timeline, even after a later change of it.
+        Ok(self.next(EventKind::Published, actor, public_text.clone(), at, |r| {
+            r.published = true;
+            r.public_text = public_text;
+        }))
+    }
+
+    /// 取消公开: takes a published report off the board.
+    pub fn unpublish(&self, actor: Actor, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if !self.published {
+            return Err(Rejection::conflict("not_published", "该举报未公开展示"));
+        }
+        Ok(self.next(EventKind::Unpublished, actor, None, at, |r| r.published = false))
+    }
+
+    /// 转办: hands the report to `to` (another agency, or the city's), to be signed for again.
+    /// The reply deadline runs on from submission; the new agency gets fresh sign-for and
+    /// hand-on deadlines.
+    pub fn transfer(
+        &self,
+        actor: Actor,
+        to: Assignment,
+        reason: &str,
+        rules: &DeadlineRules,
+        calendar: &Calendar,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.status == Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "已回复的举报不能转办"));
+        }
+        if to.agency_id == self.assignment.agency_id {
+            // A state the caller did not see, like a stale version: the report is already there.
+            return Err(Rejection::conflict("same_agency", "该举报已在此受理机构"));
+        }
+        let late = at > self.deadlines.handoff_by;
+        let note = format!(
+            "{} → {}{}:{}",
+            self.assignment.agency_name,
+            to.agency_name,
+            if late { "(逾期转办)" } else { "" },
+            reason.trim()
+        );
+        let deadlines = Deadlines::new(rules, calendar, &self.created_at, at);
+        Ok(self.next(EventKind::Transferred, actor, Some(note), at, |r| {
+            r.status = Status::Pending;
+            r.assignment = to;
+            r.deadlines = Deadlines {
+                reply_by: r.deadlines.reply_by,
+                ..deadlines
+            };
+            r.signed_at = None;
+            r.signed_on_time = None;
+            r.transfers += 1;
+        }))
+    }
+
+    /// 备注: an internal note; the report itself does not change.
+    /// 关联机构: links the report to a registry institution (`None` unlinks); the event names it.
+    pub fn link_institution(
+        &self,
+        actor: Actor,
+        institution: Option<InstitutionRef>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.institution == institution {
+            return Err(Rejection::conflict("unchanged", "举报件已关联该机构"));
+        }
+        let note = match &institution {
+            Some(i) => i.name.clone(),
+            None => "取消关联".to_owned(),
+        };
+        Ok(self.next(EventKind::InstitutionLinked, actor, Some(note), at, |r| {
+            r.institution = institution;
+        }))
+    }
+
+    pub fn note(&self, actor: Actor, text: &str, at: DateTime<FixedOffset>) -> (Report, Event) {
+        self.next(EventKind::Noted, actor, Some(text.trim().to_owned()), at, |_| {})
+    }
+
+    /// 督办: a supervisor presses for progress on an open report.
+    pub fn urge(&self, actor: Actor, reason: &str, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if self.status == Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "已回复的举报无需督办"));
+        }
+        Ok(
+            self.next(EventKind::Urged, actor, Some(reason.trim().to_owned()), at, |r| {
+                r.urges += 1
+            }),
+        )
+    }
+
+    /// 查看联系方式: recorded, because the reporter's full phone is sensitive.
+    pub fn reveal_contact(&self, actor: Actor, at: DateTime<FixedOffset>) -> (Report, Event) {
+        self.next(EventKind::ContactRevealed, actor, None, at, |_| {})
+    }
+
+    /// 重新办理: a replied report the reporter rated 不满意 or worse goes back to 处理中; the old
+    /// reply stays in the timeline, the board no longer shows it.
+    pub fn reopen(&self, actor: Actor, reason: &str, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以重新办理"));
+        }
+        if self.rating.as_ref().is_none_or(|r| r.stars.get() > 2) {
+            return Err(Rejection::conflict(
+                "not_dissatisfied",
+                "只有评价为不满意或非常不满意的举报可以重新办理",
+            ));
+        }
+        let old = self
+            .reply
+            .as_ref()
+            .map(|r| format!("原回复({}):{}", r.finding.name(), r.text))
+            .unwrap_or_default();
+        let note = format!("{};{old}", reason.trim());
+        Ok(self.next(EventKind::Reopened, actor, Some(note), at, |r| {
+            r.status = Status::Processing;
+            r.reply = None;
+            r.replied_on_time = None;
+            r.published = false;
+        }))
+    }
+
+    /// 删除举报人信息: a replied report past the retention period keeps everything but its
+    /// reporter's name and phone (the reporter's account id stays, so they still see it).
+    pub fn redact_reporter(&self, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Replied || self.reporter_redacted_at.is_some() {
+            return Err(Rejection::conflict(
+                "wrong_status",
+                "只有已回复的举报可以删除举报人信息",
+            ));
+        }
+        Ok(self.next(EventKind::ReporterRedacted, Actor::system(), None, at, |r| {
+            r.reporter.name = String::new();
+            r.reporter.phone = Phone::new(String::new());
+            r.reporter_redacted_at = Some(at);
+        }))
+    }
+
+    /// Whether the reporter's name and phone are still held, on a replied report: the reports the
+    /// retention rule will redact one day.
+    pub fn holds_reporter_data_since(&self) -> Option<DateTime<FixedOffset>> {
+        match (&self.reply, self.status, self.reporter_redacted_at) {
+            (Some(reply), Status::Replied, None) => Some(reply.replied_at),
+            _ => None,
+        }
+    }
+
+    /// Past a deadline now: not signed for in time, or not answered in time.
+    pub fn is_overdue(&self, now: &DateTime<FixedOffset>) -> bool {
+        (self.status == Status::Pending && *now > self.deadlines.sign_by)
+            || (self.status != Status::Replied && *now > self.deadlines.reply_by)
+    }
+
+    /// The next deadline of an open report, for the overdue filter; none once replied.
+    pub fn open_deadline(&self) -> Option<DateTime<FixedOffset>> {
+        match self.status {
+            Status::Pending => Some(self.deadlines.sign_by.min(self.deadlines.reply_by)),
+            Status::Processing => Some(self.deadlines.reply_by),
+            Status::Replied => None,
+        }
+    }
+
+    /// 评价: once, only after the reply.
+    pub fn rate(
+        &self,
+        stars: Stars,
+        comment: Option<String>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Replied {
+            return Err(Rejection::conflict("not_replied", "举报件尚未回复,暂不能评价"));
+        }
+        if self.rating.is_some() {
+            return Err(Rejection::conflict("already_rated", "每条举报件仅支持评价一次"));
+        }
+        let rating = Rating {
+            stars,
+            comment,
+            rated_at: at,
+        };
+        Ok(self.next(EventKind::Rated, Actor::citizen(), None, at, |r| {
+            r.rating = Some(rating)
+        }))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::directory::Directory;
+
+    pub fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    pub fn sample(public: bool) -> Report {
+        let form = crate::domain::report::input::ReportInput {
+            target: Some("某培训机构".into()),
+            city: Some("420100".into()),
+            county: Some("420106".into()),
+            address: Some("武昌区中南路1号".into()),
+            category: Some("academic".into()),
+            violation_types: Some(vec!["unlicensed".into()]),
+            content: Some("周末组织学科类培训".into()),
+            public: Some(public),
+            evidence: None,
+            location: None,
+            notice_version: Some(crate::domain::directory::catalog::Catalog::get().notice.version.clone()),
+            institution_id: None,
+        };
+        let draft = crate::domain::report::input::validate(&form, Directory::hubei(), "citizen-1").unwrap();
+        let reporter = Reporter {
+            sub: "citizen-1".into(),
+            name: "张三".into(),
+            phone: Phone::new("13812341234"),
+        };
+        let serial = Serial::parse("221215170850330").unwrap();
+        let submitted = at("2022-12-15T17:08:50+08:00");
+        let deadlines = Deadlines::new(&DeadlineRules::default(), Calendar::china(), &submitted, submitted);
+        Report::submit(serial, draft, reporter, None, deadlines, submitted).0
+    }
+
+    fn staff() -> Actor {
+        Actor::staff("李四", "420106-education", "武昌区教育局")
+    }
+
+    #[test]
+    fn a_report_walks_pending_processing_replied_and_each_step_adds_a_version() {
+        let report = sample(true);
+        assert_eq!((report.status, report.version), (Status::Pending, 1));
+        let (report, accepted) = report.accept(staff(), at("2022-12-16T09:00:00+08:00")).unwrap();
+        assert_eq!(
+            (report.status, report.version, accepted.seq),
+            (Status::Processing, 2, 2)
+        );
+        let (report, replied) = report
+            .reply(
+                staff(),
+                Finding::Substantiated,
+                "经核查投诉属实,已进行查处",
+                at("2022-12-20T09:00:00+08:00"),
+            )
+            .unwrap();
+        assert_eq!(
+            (report.status, report.version, replied.kind),
+            (Status::Replied, 3, EventKind::Replied)
+        );
+        assert_eq!(report.reply.as_ref().unwrap().agency_name, "武昌区教育局");
+    }
+
+    #[test]
+    fn steps_out_of_order_are_conflicts() {
+        let report = sample(true);
+        assert!(matches!(
+            report.reply(staff(), Finding::Partly, "x", at("2022-12-16T09:00:00+08:00")),
+            Err(Rejection::Conflict { .. })
+        ));
+        assert!(matches!(
+            report.publish(staff(), None, at("2022-12-16T09:00:00+08:00")),
+            Err(Rejection::Conflict { .. })
+        ));
+        let (accepted, _) = report.accept(staff(), at("2022-12-16T09:00:00+08:00")).unwrap();
+        assert!(accepted.accept(staff(), at("2022-12-16T09:00:00+08:00")).is_err());
+    }
+
+    #[test]
+    fn signing_and_replying_record_whether_they_were_on_time() {
+        let report = sample(false); // Thursday 15 Dec 2022, 17:08
+        assert_eq!(
+            crate::domain::time::format(&report.deadlines.sign_by),
+            "2022-12-16T23:59:59+08:00"
+        );
+        let (late, _) = report.accept(staff(), at("2022-12-19T09:00:00+08:00")).unwrap();
+        assert_eq!(late.signed_on_time, Some(false));
+        assert!(report.is_overdue(&at("2022-12-17T00:00:00+08:00")));
+        assert!(!report.is_overdue(&at("2022-12-16T23:00:00+08:00")));
+        let (replied, _) = late
+            .reply(staff(), Finding::Partly, "已处理", at("2022-12-20T09:00:00+08:00"))
+            .unwrap();
+        assert_eq!(replied.replied_on_time, Some(true));
+        assert!(
+            !replied.is_overdue(&at("2030-01-01T00:00:00+08:00")),
+            "answered reports are never overdue"
+        );
+        assert_eq!(replied.open_deadline(), None);
+    }
+
+    #[test]
+    fn a_transfer_restarts_signing_but_not_the_reply_clock() {
+        let report = sample(false);
+        let to = Directory::hubei().dispatch("420100", "420111", "academic").unwrap();
+        let when = at("2022-12-20T10:00:00+08:00");
+        let (moved, event) = report
+            .transfer(
+                staff(),
+                to.clone(),
+                "不属本区",
+                &DeadlineRules::default(),
+                Calendar::china(),
+                when,
+            )
+            .unwrap();
+        assert_eq!((moved.status, moved.transfers), (Status::Pending, 1));
+        assert_eq!(moved.assignment, to);
+        assert_eq!(moved.deadlines.arrived_at, when);
+        assert_eq!(moved.deadlines.reply_by, report.deadlines.reply_by);
+        assert!(
+            event.note.unwrap().contains("逾期转办"),
+            "arrived 15 Dec, hand-on was due 19 Dec"
+        );
+        assert!(
+            moved
+                .transfer(staff(), to, "x", &DeadlineRules::default(), Calendar::china(), when)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn only_a_dissatisfied_reply_can_be_reopened() {
+        let when = at("2022-12-21T09:00:00+08:00");
+        let (r, _) = sample(true).accept(staff(), when).unwrap();
+        let (r, _) = r.reply(staff(), Finding::Unsubstantiated, "不属实", when).unwrap();
+        let (r, _) = r.publish(staff(), None, when).unwrap();
+        assert!(matches!(
+            r.reopen(staff(), "复查", when),
+            Err(Rejection::Conflict {
+                code: "not_dissatisfied",
+                ..
+            })
+        ));
+        let (satisfied, _) = r.rate(Stars::new(3).unwrap(), None, when).unwrap();
+        assert!(satisfied.reopen(staff(), "复查", when).is_err());
+        let (unhappy, _) = r.rate(Stars::new(2).unwrap(), None, when).unwrap();
+        let (reopened, event) = unhappy.reopen(staff(), "群众不满意,重新核查", when).unwrap();
+        assert_eq!(reopened.status, Status::Processing);
+        assert!(reopened.reply.is_none() && !reopened.published && reopened.rating.is_some());
+        assert!(event.note.unwrap().contains("原回复(不属实):不属实"));
+    }
+
+    #[test]
+    fn urging_and_unpublishing_have_their_preconditions() {
+        let when = at("2022-12-21T09:00:00+08:00");
+        let (urged, _) = sample(true).urge(staff(), "请加快办理", when).unwrap();
+        assert_eq!(urged.urges, 1);
+        assert!(sample(true).unpublish(staff(), when).is_err());
+    }
+
+    #[test]
+    fn rating_needs_a_reply_and_happens_once() {
+        let report = sample(false);
+        let when = at("2022-12-21T09:00:00+08:00");
+        assert!(matches!(
+            report.rate(Stars::new(5).unwrap(), None, when),
+            Err(Rejection::Conflict {
+                code: "not_replied",
+                ..
+            })
+        ));
+        let (report, _) = report.accept(staff(), when).unwrap();
+        let (report, _) = report
+            .reply(staff(), Finding::Unsubstantiated, "经核查不属实", when)
+            .unwrap();
+        let (rated, event) = report
+            .rate(Stars::new(4).unwrap(), Some("处理及时".into()), when)
+            .unwrap();
+        assert_eq!(
+            (rated.rating.as_ref().unwrap().stars.get(), event.kind),
+            (4, EventKind::Rated)
+        );
+        assert!(matches!(
+            rated.rate(Stars::new(5).unwrap(), None, when),
+            Err(Rejection::Conflict {
+                code: "already_rated",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn only_public_replied_published_reports_reach_the_board() {
+        let when = at("2022-12-21T09:00:00+08:00");
+        for public in [true, false] {
+            let (report, _) = sample(public).accept(staff(), when).unwrap();
+            let (report, _) = report.reply(staff(), Finding::Substantiated, "已查处", when).unwrap();
+            assert!(!report.is_on_public_board(), "replied but not published");
+            match report.publish(staff(), Some("  已责令停止培训  ".into()), when) {
+                Ok((published, _)) => {
+                    assert!(public);
+                    assert!(published.is_on_public_board());
+                    assert_eq!(published.public_text.as_deref(), Some("已责令停止培训"));
+                }
+                Err(rejection) => {
+                    assert!(!public);
+                    assert!(matches!(rejection, Rejection::Conflict { code: "not_public", .. }));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Statistics kept as counters, updated in the same transaction as every change: each report
+//! contributes counters to its province, city, county and agency for the month it was
+//! submitted, and a change writes the difference between the report's contributions before and
+//! after. So the counters always equal a count over the reports themselves.
+
+use crate::domain::report::Report;
+use crate::domain::report::status::Status;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub type Counters = BTreeMap<String, i64>;
+/// Counters by `(scope, month)`, e.g. `("CITY#420100", "2024-05")`.
+pub type Buckets = BTreeMap<(String, String), Counters>;
+
+/// A counter per linked institution: `institution_{county}_{id}`.
+const INSTITUTION_PREFIX: &str = "institution_";
+/// The most reported institutions a summary lists.
+pub const TOP_INSTITUTIONS: usize = 10;
+
+/// Ratings of 4 and 5 stars (满意, 非常满意) count as satisfied.
+pub const SATISFIED_FROM: u8 = 4;
+
+pub fn province_scope(code: &str) -> String {
+    format!("PROVINCE#{code}")
+}
+pub fn city_scope(code: &str) -> String {
+    format!("CITY#{code}")
+}
+pub fn county_scope(code: &str) -> String {
+    format!("COUNTY#{code}")
+}
+pub fn agency_scope(id: &str) -> String {
+    format!("AGENCY#{id}")
+}
+
+/// The month a report counts in: its submission month in China time.
+pub fn month_of(report: &Report) -> String {
+    report
+        .created_at
+        .with_timezone(&crate::domain::time::cst())
+        .format("%Y-%m")
+        .to_string()
+}
+
+/// What one report adds to each of its scopes.
+pub fn counters(report: &Report) -> Counters {
+    let mut c = Counters::new();
+    let mut add = |k: String, v: i64| *c.entry(k).or_insert(0) += v;
+    add("total".into(), 1);
+    add(format!("status_{}", report.status.code()), 1);
+    add(format!("county_{}", report.assignment.county), 1);
+    add(format!("category_{}", report.category), 1);
+    if let Some(institution) = &report.institution {
+        add(
+            format!("{INSTITUTION_PREFIX}{}_{}", institution.county, institution.id),
+            1,
+        );
+    }
+    if let Some(on_time) = report.signed_on_time {
+        add(if on_time { "sign_ok" } else { "sign_late" }.into(), 1);
+    }
+    if let Some(on_time) = report.replied_on_time {
+        add(if on_time { "reply_ok" } else { "reply_late" }.into(), 1);
+    }
+    if let Some(rating) = &report.rating {
+        add("rating_count".into(), 1);
+        let stars = rating.stars.get();
+        add("rating_sum".into(), i64::from(stars));
+        add(format!("stars_{stars}"), 1);
+        if stars >= SATISFIED_FROM {
+            add("satisfied".into(), 1);
+        }
+    }
+    c
+}
+
+pub fn contributions(report: &Report) -> Buckets {
+    let a = &report.assignment;
+    let month = month_of(report);
+    let scopes = [
+        province_scope(&a.province),
+        city_scope(&a.city),
+        county_scope(&a.county),
+        agency_scope(&a.agency_id),
+    ];
+    let mut buckets = Buckets::new();
+    for scope in scopes {
+        // A directly administered city is its own county; its counters must not double.
+        buckets
+            .entry((scope, month.clone()))
+            .or_insert_with(|| counters(report));
+    }
+    buckets
+}
+
+/// What a change from `before` (none for a new report) to `after` adds to each bucket; only
+/// non-zero counters.
+pub fn delta(before: Option<&Report>, after: &Report) -> Buckets {
+    let mut out = contributions(after);
+    if let Some(before) = before {
+        for (bucket, counters) in contributions(before) {
+            let entry = out.entry(bucket).or_default();
+            for (name, value) in counters {
+                *entry.entry(name).or_insert(0) -= value;
+            }
+        }
+    }
+    for counters in out.values_mut() {
+        counters.retain(|_, v| *v != 0);
+    }
+    out.retain(|_, c| !c.is_empty());
+    out
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ByStatus {
+    pub pending: i64,
+    pub processing: i64,
+    pub replied: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RatingSummary {
+    pub count: i64,
+    pub average: Option<f64>,
+    /// Share of ratings with 4 or 5 stars.
+    pub satisfied_share: Option<f64>,
+    /// How many ratings gave 1, 2, 3, 4 and 5 stars.
+    pub distribution: [i64; 5],
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub total: i64,
+    pub by_status: ByStatus,
+    pub by_county: BTreeMap<String, i64>,
+    pub by_category: BTreeMap<String, i64>,
+    pub by_month: BTreeMap<String, i64>,
+    pub by_month_status: BTreeMap<String, ByStatus>,
+    pub signed_on_time: i64,
+    pub signed_late: i64,
+    pub replied_on_time: i64,
+    pub replied_late: i64,
+    pub overdue_now: i64,
+    pub rating: RatingSummary,
+    /// The most reported registry institutions, most first (names filled in by the caller).
+    pub institutions: Vec<InstitutionCount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InstitutionCount {
+    pub id: String,
+    pub county: String,
+    pub name: String,
+    pub count: i64,
+}
+
+fn by_status(count: &dyn Fn(&str) -> i64) -> ByStatus {
+    ByStatus {
+        pending: count(&format!("status_{}", Status::Pending.code())),
+        processing: count(&format!("status_{}", Status::Processing.code())),
+        replied: count(&format!("status_{}", Status::Replied.code())),
+    }
+}
+
+/// Adds up a scope's monthly counters.
+pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
+    let mut sum = Counters::new();
+    let mut summary = Summary {
+        overdue_now,
+        ..Summary::default()
+    };
+    for (month, counters) in months {
+        let count = |name: &str| counters.get(name).copied().unwrap_or(0);
+        summary.by_month.insert(month.clone(), count("total"));
+        summary.by_month_status.insert(month.clone(), by_status(&count));
+        for (name, value) in counters {
+            *sum.entry(name.clone()).or_insert(0) += value;
+        }
+    }
+    let get = |name: &str| sum.get(name).copied().unwrap_or(0);
+    summary.total = get("total");
+    summary.by_status = by_status(&get);
+    for (name, value) in &sum {
+        if *value == 0 {
+            continue;
+        }
+        if let Some(county) = name.strip_prefix("county_") {
+            summary.by_county.insert(county.to_owned(), *value);
+        } else if let Some(category) = name.strip_prefix("category_") {
+            summary.by_category.insert(category.to_owned(), *value);
+        } else if let Some((county, id)) = name.strip_prefix(INSTITUTION_PREFIX).and_then(|r| r.split_once('_')) {
+            summary.institutions.push(InstitutionCount {
+                id: id.to_owned(),
+                county: county.to_owned(),
+                name: String::new(),
+                count: *value,
+            });
+        }
+    }
+    summary
+        .institutions
+        .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
+    summary.institutions.truncate(TOP_INSTITUTIONS);
+    summary.signed_on_time = get("sign_ok");
+    summary.signed_late = get("sign_late");
+    summary.replied_on_time = get("reply_ok");
+    summary.replied_late = get("reply_late");
+    let count = get("rating_count");
+    summary.rating = RatingSummary {
+        count,
+        average: (count > 0).then(|| get("rating_sum") as f64 / count as f64),
+        satisfied_share: (count > 0).then(|| get("satisfied") as f64 / count as f64),
+        distribution: [1, 2, 3, 4, 5].map(|stars| get(&format!("stars_{stars}"))),
+    };
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::Calendar;
+    use crate::domain::directory::Directory;
+    use crate::domain::report::Finding;
+    use crate::domain::report::deadlines::DeadlineRules;
+    use crate::domain::report::rating::Stars;
+    use crate::domain::report::tests::{at, sample};
+    use crate::domain::report::timeline::Actor;
+
+    fn staff() -> Actor {
+        Actor::staff("李四", "420106-education", "武昌区教育局")
+    }
+
+    #[test]
+    fn a_new_report_adds_one_everywhere() {
+        let report = sample(true);
+        let delta = delta(None, &report);
+        assert_eq!(delta.len(), 4);
+        let city = &delta[&("CITY#420100".to_owned(), "2022-12".to_owned())];
+        assert_eq!(city["total"], 1);
+        assert_eq!(city["status_pending"], 1);
+        assert_eq!(city["county_420106"], 1);
+        assert_eq!(city["category_academic"], 1);
+    }
+
+    #[test]
+    fn a_status_change_moves_one_count_and_nothing_else() {
+        let report = sample(true);
+        let (accepted, _) = report.accept(staff(), at("2022-12-16T09:00:00+08:00")).unwrap();
+        let delta = delta(Some(&report), &accepted);
+        let agency = &delta[&("AGENCY#420106-education".to_owned(), "2022-12".to_owned())];
+        assert_eq!(agency.len(), 3, "{agency:?}");
+        assert_eq!(
+            (agency["status_pending"], agency["status_processing"], agency["sign_ok"]),
+            (-1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_transfer_moves_the_report_between_counties_and_agencies() {
+        let report = sample(true);
+        let to = Directory::hubei().dispatch("420100", "420111", "academic").unwrap();
+        let (moved, _) = report
+            .transfer(
+                staff(),
+                to,
+                "属洪山区",
+                &DeadlineRules::default(),
+                Calendar::china(),
+                at("2022-12-16T09:00:00+08:00"),
+            )
+            .unwrap();
+        let delta = delta(Some(&report), &moved);
+        let key = |s: &str| (s.to_owned(), "2022-12".to_owned());
+        assert_eq!(delta[&key("AGENCY#420106-education")]["total"], -1);
+        assert_eq!(delta[&key("AGENCY#420111-education")]["total"], 1);
+        assert_eq!(delta[&key("COUNTY#420111")]["total"], 1);
+        assert_eq!(delta[&key("CITY#420100")]["county_420106"], -1);
+        assert!(
+            !delta[&key("CITY#420100")].contains_key("total"),
+            "the city still has it"
+        );
+    }
+
+    #[test]
+    fn summaries_add_months_and_derive_rates() {
+        let when = at("2022-12-16T09:00:00+08:00");
+        let (r, _) = sample(true).accept(staff(), when).unwrap();
+        let (r, _) = r.reply(staff(), Finding::Partly, "已处理", when).unwrap();
+        let (r, _) = r.rate(Stars::new(5).unwrap(), None, when).unwrap();
+        let summary = summarize(
+            &[
+                ("2022-12".into(), counters(&r)),
+                ("2022-11".into(), counters(&sample(false))),
+            ],
+            2,
+        );
+        assert_eq!(summary.total, 2);
+        assert_eq!(
+            summary.by_status,
+            ByStatus {
+                pending: 1,
+                processing: 0,
+                replied: 1
+            }
+        );
+        assert_eq!(summary.by_month["2022-11"], 1);
+        assert_eq!(summary.rating.average, Some(5.0));
+        assert_eq!(summary.rating.satisfied_share, Some(1.0));
+        assert_eq!(summary.overdue_now, 2);
+    }
+
+    #[test]
+    fn a_directly_administered_city_counts_once_per_scope() {
+        let mut report = sample(true);
+        report.assignment = Directory::hubei().dispatch("429004", "429004", "sports").unwrap();
+        let buckets = contributions(&report);
+        assert_eq!(buckets[&("CITY#429004".to_owned(), "2022-12".to_owned())]["total"], 1);
+        assert_eq!(buckets[&("COUNTY#429004".to_owned(), "2022-12".to_owned())]["total"], 1);
+    }
+
+    #[test]
+    fn linked_institutions_are_counted_and_the_most_reported_listed_first() {
+        use crate::domain::registry::institution::InstitutionRef;
+        let linked = |id: &str| {
+            let mut report = sample(true);
+            report.institution = Some(InstitutionRef {
+                id: id.into(),
+                name: String::new(),
+                county: "420106".into(),
+            });
+            report
+        };
+        let (a, b) = (linked("A1"), linked("B2"));
+        let mut relinked = a.clone();
+        relinked.institution = b.institution.clone();
+        let moved = delta(Some(&a), &relinked);
+        let county = &moved[&("COUNTY#420106".to_owned(), "2022-12".to_owned())];
+        assert_eq!(
+            (county["institution_420106_A1"], county["institution_420106_B2"]),
+            (-1, 1)
+        );
+        let months = [
+            ("2022-12".to_owned(), counters(&a)),
+            ("2022-11".to_owned(), counters(&b)),
+            ("2022-10".to_owned(), counters(&b)),
+        ];
+        let top = summarize(&months, 0).institutions;
+        let listed: Vec<(&str, &str, i64)> = top
+            .iter()
+            .map(|i| (i.id.as_str(), i.county.as_str(), i.count))
+            .collect();
+        assert_eq!(listed, [("B2", "420106", 2), ("A1", "420106", 1)]);
+    }
+}

@@ -1,0 +1,144 @@
+//! What a citizen sees of their own reports: the list of 我的投诉 and the detail screen
+//! (签收信息, 提交信息, 举证材料, the reply, the rating, and a timeline without staff names).
+
+use super::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view, reply_view};
+use crate::domain::directory::regions::Regions;
+use crate::domain::report::Report;
+use crate::domain::report::draft::Location;
+use crate::domain::report::status::Status;
+use crate::domain::report::timeline::{Event, EventKind};
+use crate::domain::time::format;
+use serde::Serialize;
+
+fn can_rate(report: &Report) -> bool {
+    report.status == Status::Replied && report.rating.is_none()
+}
+
+/// One row of 我的投诉.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitizenListItem {
+    pub serial: String,
+    #[serde(flatten)]
+    pub labels: Labels,
+    pub target: String,
+    pub created_at: String,
+    pub can_rate: bool,
+}
+
+pub fn list_item(report: &Report, regions: &Regions) -> CitizenListItem {
+    CitizenListItem {
+        serial: report.serial.to_string(),
+        labels: Labels::of(report, regions),
+        target: report.target.clone(),
+        created_at: format(&report.created_at),
+        can_rate: can_rate(report),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub kind: EventKind,
+    pub label: &'static str,
+    pub at: String,
+    /// The agency that acted, if staff did; never a person's name.
+    pub agency: Option<String>,
+}
+
+/// The detail screen of one of the caller's reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitizenDetail {
+    pub serial: String,
+    #[serde(flatten)]
+    pub labels: Labels,
+    pub target: String,
+    pub address: String,
+    pub content: String,
+    pub public: bool,
+    pub published: bool,
+    pub location: Option<Location>,
+    pub agency: AgencyView,
+    pub created_at: String,
+    pub evidence: Vec<EvidenceLink>,
+    pub reply: Option<ReplyView>,
+    pub rating: Option<RatingView>,
+    pub can_rate: bool,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+pub fn citizen_detail(
+    report: &Report,
+    events: &[Event],
+    evidence: Vec<EvidenceLink>,
+    regions: &Regions,
+) -> CitizenDetail {
+    let timeline = events
+        .iter()
+        .filter(|e| !e.kind.is_internal())
+        .map(|e| TimelineEntry {
+            kind: e.kind,
+            label: e.kind.label(),
+            at: format(&e.at),
+            agency: e.actor.agency_name.clone(),
+        })
+        .collect();
+    CitizenDetail {
+        serial: report.serial.to_string(),
+        labels: Labels::of(report, regions),
+        target: report.target.clone(),
+        address: report.address.clone(),
+        content: report.content.clone(),
+        public: report.public,
+        published: report.published,
+        location: report.location,
+        agency: AgencyView::from(&report.assignment),
+        created_at: format(&report.created_at),
+        evidence,
+        reply: reply_view(report),
+        rating: rating_view(report),
+        can_rate: can_rate(report),
+        timeline,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::directory::Directory;
+    use crate::domain::report::tests::{at, sample};
+    use crate::domain::report::timeline::Actor;
+
+    #[test]
+    fn the_citizens_timeline_names_agencies_never_staff_and_hides_internal_steps() {
+        let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
+        let when = at("2022-12-16T09:00:00+08:00");
+        let report = sample(false);
+        let submitted = crate::domain::report::timeline::Event {
+            seq: 1,
+            at: report.created_at,
+            kind: EventKind::Submitted,
+            actor: Actor::citizen(),
+            note: None,
+        };
+        let (report, accepted) = report.accept(staff.clone(), when).unwrap();
+        let note = crate::domain::report::timeline::Event {
+            seq: 3,
+            at: when,
+            kind: EventKind::Noted,
+            actor: staff,
+            note: Some("内部".into()),
+        };
+        let detail = citizen_detail(
+            &report,
+            &[submitted, accepted, note],
+            vec![],
+            &Directory::hubei().regions,
+        );
+        let kinds: Vec<_> = detail.timeline.iter().map(|t| t.kind).collect();
+        assert_eq!(kinds, [EventKind::Submitted, EventKind::Accepted]);
+        assert_eq!(detail.timeline[1].agency.as_deref(), Some("武昌区教育局"));
+        let text = serde_json::to_string(&detail).unwrap();
+        assert!(!text.contains("李四") && !text.contains("内部"), "{text}");
+        assert_eq!(detail.labels.status_name, "处理中");
+        assert!(!detail.can_rate);
+    }
+}

@@ -1,0 +1,138 @@
+//! What each audience sees of a report: the parts every view shares (the subject with its
+//! names, the reply, the rating, the agency, evidence links) here, one file per audience below.
+
+pub mod citizen;
+pub mod open311;
+pub mod profile;
+pub mod public;
+pub mod staff;
+
+use crate::domain::directory::Assignment;
+use crate::domain::directory::catalog::Catalog;
+use crate::domain::directory::regions::Regions;
+use crate::domain::report::evidence::EvidenceKind;
+use crate::domain::report::status::Status;
+use crate::domain::report::{Finding, Report};
+use crate::domain::time::format;
+use serde::Serialize;
+
+/// What a report is about and where, by code with Chinese names: shared by every audience.
+#[derive(Debug, Clone, Serialize)]
+pub struct Subject {
+    pub city: String,
+    pub city_name: String,
+    pub county: String,
+    pub county_name: String,
+    pub category: String,
+    pub category_name: String,
+    pub violation_types: Vec<String>,
+    pub violation_type_names: Vec<String>,
+}
+
+impl Subject {
+    pub fn of(report: &Report, regions: &Regions) -> Subject {
+        Subject::new(&report.assignment, &report.category, &report.violation_types, regions)
+    }
+
+    pub fn new(assignment: &Assignment, category: &str, violation_types: &[String], regions: &Regions) -> Subject {
+        let catalog = Catalog::get();
+        let name_of = |code: &str| regions.get(code).map(|r| r.name.clone()).unwrap_or_default();
+        Subject {
+            city: assignment.city.clone(),
+            city_name: name_of(&assignment.city),
+            county: assignment.county.clone(),
+            county_name: name_of(&assignment.county),
+            category: category.to_owned(),
+            category_name: catalog.category(category).map(|c| c.name.clone()).unwrap_or_default(),
+            violation_types: violation_types.to_vec(),
+            violation_type_names: violation_types
+                .iter()
+                .filter_map(|v| catalog.violation_type(v).map(|t| t.name.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The subject and the status, shared by the citizen's list and detail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub status: Status,
+    pub status_name: &'static str,
+    #[serde(flatten)]
+    pub subject: Subject,
+}
+
+impl Labels {
+    pub fn of(report: &Report, regions: &Regions) -> Labels {
+        Labels {
+            status: report.status,
+            status_name: report.status.name(),
+            subject: Subject::of(report, regions),
+        }
+    }
+}
+
+/// A short-lived link to one evidence file.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceLink {
+    pub kind: EvidenceKind,
+    pub content_type: String,
+    pub size: u64,
+    pub url: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplyView {
+    pub finding: Finding,
+    pub finding_name: &'static str,
+    pub text: String,
+    pub replied_at: String,
+    pub agency: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingView {
+    pub stars: u8,
+    pub level_name: String,
+    pub comment: Option<String>,
+    pub rated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyView {
+    pub id: String,
+    pub name: String,
+}
+
+impl From<&Assignment> for AgencyView {
+    /// The agency a report is with.
+    fn from(assignment: &Assignment) -> AgencyView {
+        AgencyView {
+            id: assignment.agency_id.clone(),
+            name: assignment.agency_name.clone(),
+        }
+    }
+}
+
+pub fn reply_view(report: &Report) -> Option<ReplyView> {
+    report.reply.as_ref().map(|r| ReplyView {
+        finding: r.finding,
+        finding_name: r.finding.name(),
+        text: r.text.clone(),
+        replied_at: format(&r.replied_at),
+        agency: r.agency_name.clone(),
+    })
+}
+
+pub fn rating_view(report: &Report) -> Option<RatingView> {
+    report.rating.as_ref().map(|r| RatingView {
+        stars: r.stars.get(),
+        level_name: Catalog::get()
+            .rating_level(r.stars.get())
+            .unwrap_or_default()
+            .to_owned(),
+        comment: r.comment.clone(),
+        rated_at: format(&r.rated_at),
+    })
+}

@@ -1,0 +1,231 @@
+//! What staff see: the queue rows and the full detail, with deadlines, the whole timeline with
+//! staff names, and the reporter's phone masked unless revealed (which is recorded).
+
+use crate::domain::calendar::Calendar;
+use crate::domain::directory::regions::Regions;
+use crate::domain::registry::institution::InstitutionView;
+use crate::domain::report::deadlines::Deadlines;
+use crate::domain::report::status::Status;
+use crate::domain::report::timeline::{Actor, Event, EventKind};
+use crate::domain::report::{Finding, Report};
+use crate::domain::staff::mask_name;
+use crate::domain::time::format;
+use crate::domain::views::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view, reply_view};
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlinesView {
+    pub arrived_at: String,
+    pub sign_by: String,
+    pub handoff_by: String,
+    pub reply_by: String,
+}
+
+impl From<&Deadlines> for DeadlinesView {
+    fn from(d: &Deadlines) -> DeadlinesView {
+        DeadlinesView {
+            arrived_at: format(&d.arrived_at),
+            sign_by: format(&d.sign_by),
+            handoff_by: format(&d.handoff_by),
+            reply_by: format(&d.reply_by),
+        }
+    }
+}
+
+/// The deadline the report is working towards now: signing while 待受理, the reply while 处理中.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView {
+    /// `sign` or `reply`.
+    pub kind: &'static str,
+    pub by: String,
+    /// Working days left (0: due today); negative once overdue.
+    pub working_days_left: i64,
+}
+
+fn due_view(report: &Report, calendar: &Calendar, now: &DateTime<FixedOffset>) -> Option<DueView> {
+    let kind = match report.status {
+        Status::Pending => "sign",
+        Status::Processing => "reply",
+        Status::Replied => return None,
+    };
+    let by = report.open_deadline()?;
+    Some(DueView {
+        kind,
+        by: format(&by),
+        working_days_left: calendar.working_days_left(now, &by),
+    })
+}
+
+/// One row of a staff queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffListItem {
+    pub serial: String,
+    pub version: u64,
+    #[serde(flatten)]
+    pub labels: Labels,
+    pub agency: AgencyView,
+    pub target: String,
+    pub created_at: String,
+    pub deadlines: DeadlinesView,
+    /// None once replied.
+    pub due: Option<DueView>,
+    pub overdue: bool,
+    pub urges: u32,
+    pub transfers: u32,
+    pub published: bool,
+    pub rating_stars: Option<u8>,
+    /// 重复举报: it repeats earlier reports (same county, same target or address, 90 days).
+    pub repeat: bool,
+    /// The linked registry institution's name (the detail's `institution` holds all of it).
+    pub institution_name: Option<String>,
+}
+
+/// A report linked as a repeat, with its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepeatView {
+    pub serial: String,
+    pub created_at: String,
+    pub status: Status,
+    pub status_name: &'static str,
+    pub agency: String,
+    pub finding: Option<Finding>,
+    pub finding_name: Option<&'static str>,
+}
+
+pub fn repeat_view(report: &Report) -> RepeatView {
+    RepeatView {
+        serial: report.serial.to_string(),
+        created_at: format(&report.created_at),
+        status: report.status,
+        status_name: report.status.name(),
+        agency: report.assignment.agency_name.clone(),
+        finding: report.reply.as_ref().map(|r| r.finding),
+        finding_name: report.reply.as_ref().map(|r| r.finding.name()),
+    }
+}
+
+pub fn staff_list_item(
+    report: &Report,
+    regions: &Regions,
+    calendar: &Calendar,
+    now: &DateTime<FixedOffset>,
+) -> StaffListItem {
+    StaffListItem {
+        serial: report.serial.to_string(),
+        version: report.version,
+        labels: Labels::of(report, regions),
+        agency: AgencyView::from(&report.assignment),
+        target: report.target.clone(),
+        created_at: format(&report.created_at),
+        deadlines: DeadlinesView::from(&report.deadlines),
+        due: due_view(report, calendar, now),
+        overdue: report.is_overdue(now),
+        urges: report.urges,
+        transfers: report.transfers,
+        published: report.published,
+        rating_stars: report.rating.as_ref().map(|r| r.stars.get()),
+        repeat: !report.repeats.is_empty(),
+        institution_name: report.institution.as_ref().map(|i| i.name.clone()),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReporterView {
+    /// Masked (张**) unless this answer is to `reveal_contact`.
+    pub name: String,
+    /// Masked (138****1234) unless this answer is to `reveal_contact`.
+    pub phone: String,
+    /// Whether this answer shows the full name and phone (and the timeline recorded who asked).
+    pub phone_revealed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffTimelineEntry {
+    pub seq: u64,
+    pub kind: EventKind,
+    pub label: &'static str,
+    pub at: String,
+    pub actor: Actor,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffDetail {
+    #[serde(flatten)]
+    pub item: StaffListItem,
+    pub reporter: ReporterView,
+    pub address: String,
+    pub content: String,
+    pub public: bool,
+    pub public_text: Option<String>,
+    /// The notice version the reporter agreed to.
+    pub notice_version: Option<String>,
+    pub location: Option<crate::domain::report::draft::Location>,
+    pub evidence: Vec<EvidenceLink>,
+    pub signed_at: Option<String>,
+    pub signed_on_time: Option<bool>,
+    pub replied_on_time: Option<bool>,
+    pub reply: Option<ReplyView>,
+    pub rating: Option<RatingView>,
+    pub timeline: Vec<StaffTimelineEntry>,
+    /// The reports in the caller's reach that this one repeats or that repeat it, newest first.
+    pub repeats: Vec<RepeatView>,
+    /// The registry institution it is linked to, as the registry says now.
+    pub institution: Option<InstitutionView>,
+    /// The other reports on that institution in the caller's reach, newest first.
+    pub institution_reports: Vec<RepeatView>,
+}
+
+pub fn staff_detail(
+    report: &Report,
+    events: &[Event],
+    evidence: Vec<EvidenceLink>,
+    regions: &Regions,
+    calendar: &Calendar,
+    now: &DateTime<FixedOffset>,
+    reveal_phone: bool,
+) -> StaffDetail {
+    StaffDetail {
+        item: staff_list_item(report, regions, calendar, now),
+        reporter: ReporterView {
+            name: if reveal_phone {
+                report.reporter.name.clone()
+            } else {
+                mask_name(&report.reporter.name)
+            },
+            phone: if reveal_phone {
+                report.reporter.phone.reveal().to_owned()
+            } else {
+                report.reporter.phone.masked()
+            },
+            phone_revealed: reveal_phone,
+        },
+        address: report.address.clone(),
+        content: report.content.clone(),
+        public: report.public,
+        public_text: report.public_text.clone(),
+        notice_version: report.notice_version.clone(),
+        location: report.location,
+        evidence,
+        signed_at: report.signed_at.as_ref().map(format),
+        signed_on_time: report.signed_on_time,
+        replied_on_time: report.replied_on_time,
+        reply: reply_view(report),
+        rating: rating_view(report),
+        timeline: events
+            .iter()
+            .map(|e| StaffTimelineEntry {
+                seq: e.seq,
+                kind: e.kind,
+                label: e.kind.label(),
+                at: format(&e.at),
+                actor: e.actor.clone(),
+                note: e.note.clone(),
+            })
+            .collect(),
+        repeats: Vec::new(),
+        institution: None,
+        institution_reports: Vec::new(),
+    }
+}
