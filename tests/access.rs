@@ -1,7 +1,7 @@
 //! Who sees what: a citizen sees only their own reports (another's answers 404, as if it did not
 //! exist); citizen routes need a valid token; ratings follow the manual's rules.
 
-use crate::harness::{Env, Options, form};
+use crate::harness::{Env, Options};
 use serde_json::json;
 
 const CITIZEN_ROUTES: [(&str, &str); 5] = [
@@ -17,10 +17,10 @@ async fn citizen_routes_refuse_missing_forged_and_malformed_tokens() {
     let env = Env::new().await;
     let forged = {
         let other = Env::new().await;
-        other.citizen("forger")
+        other.citizen()
     };
     for (method, path) in CITIZEN_ROUTES {
-        for token in [None, Some("garbage"), Some(forged.as_str())] {
+        for token in [None, Some("garbage"), Some(forged.token.as_str())] {
             let reply = env.call(method, path, token, Some(&json!({}))).await;
             assert_eq!(reply.error_code(401), "unauthorized", "{method} {path} {token:?}");
         }
@@ -30,12 +30,9 @@ async fn citizen_routes_refuse_missing_forged_and_malformed_tokens() {
 #[tokio::test]
 async fn another_citizens_report_does_not_exist_for_you() {
     let env = Env::new().await;
-    let owner = env.citizen("owner-1");
-    let stranger = env.citizen("stranger-1");
-    let serial = env.post("/v1/reports", &owner, &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let owner = env.citizen();
+    let stranger = env.citizen();
+    let serial = env.submit(&owner, |_| {}).await;
     env.answer(&serial, false).await;
 
     let theirs = env.get(&format!("/v1/me/reports/{serial}"), Some(&stranger)).await;
@@ -70,15 +67,10 @@ async fn another_citizens_report_does_not_exist_for_you() {
 #[tokio::test]
 async fn my_reports_page_newest_first_and_cursors_stay_mine() {
     let env = Env::new().await;
-    let me = env.citizen("pager-1");
+    let me = env.citizen();
     let mut serials = Vec::new();
     for _ in 0..5 {
-        serials.push(
-            env.post("/v1/reports", &me, &form()).await.body["serial"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        serials.push(env.submit(&me, |_| {}).await);
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     serials.sort();
@@ -92,13 +84,7 @@ async fn my_reports_page_newest_first_and_cursors_stay_mine() {
         };
         let page = env.get(&path, Some(&me)).await;
         assert_eq!(page.status, 200, "{}", page.text);
-        seen.extend(
-            page.body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["serial"].as_str().unwrap().to_owned()),
-        );
+        seen.extend(page.serials());
         cursor = page.body["next_cursor"].as_str().map(str::to_owned);
         if cursor.is_none() {
             break;
@@ -107,7 +93,7 @@ async fn my_reports_page_newest_first_and_cursors_stay_mine() {
         let stolen = env
             .get(
                 &format!("/v1/me/reports?cursor={}", cursor.as_ref().unwrap()),
-                Some(&env.citizen("thief")),
+                Some(&env.citizen()),
             )
             .await;
         assert_eq!(stolen.body["field"], "cursor");
@@ -126,11 +112,8 @@ async fn my_reports_page_newest_first_and_cursors_stay_mine() {
 #[tokio::test]
 async fn ratings_are_one_to_five_stars_with_at_most_fifty_characters_once() {
     let env = Env::new().await;
-    let me = env.citizen("rater-1");
-    let serial = env.post("/v1/reports", &me, &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let me = env.citizen();
+    let serial = env.submit(&me, |_| {}).await;
     let path = format!("/v1/me/reports/{serial}/rating");
     env.answer(&serial, false).await;
     for (body, field) in [
@@ -170,11 +153,8 @@ async fn a_citizen_reading_too_fast_waits_for_the_next_minute() {
         ..Options::default()
     })
     .await;
-    let reader = env.citizen("reader-1");
-    let serial = env.post("/v1/reports", &reader, &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let reader = env.citizen();
+    let serial = env.submit(&reader, |_| {}).await;
     let detail = format!("/v1/me/reports/{serial}");
     // The minute may turn during the test: then the count starts again, and so does this loop.
     let mut refused = None;
@@ -196,7 +176,7 @@ async fn a_citizen_reading_too_fast_waits_for_the_next_minute() {
         assert_eq!(list.error_code(429), "too_many_requests", "lists count too");
     }
     assert_eq!(
-        env.get("/v1/me/reports", Some(&env.citizen("reader-2"))).await.status,
+        env.get("/v1/me/reports", Some(&env.citizen())).await.status,
         200,
         "rates are per citizen"
     );

@@ -1,11 +1,14 @@
-//! The state machine against the real store: 32 tasks apply random actions (each with the
-//! version it just read) to 50 reports through the API at once, citizens rate what was replied,
-//! and afterwards every report, its timeline and every statistics counter agree with a recount.
+//! Staff acting at once against the real store: two handlers replying to one report (one wins,
+//! one event, one SMS), and 32 tasks applying random actions (each with the version it just read)
+//! to 50 reports through the API at once while citizens rate what was replied, after which every
+//! report, its timeline and every statistics counter agree with a recount.
 
 use crate::harness::{Env, form};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
+use shared::domain::report::serial::Serial;
+use shared::domain::report::timeline::EventKind;
 use shared::domain::reporting::stats::{Buckets, contributions};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +35,37 @@ fn action(rng: &mut StdRng, version: u64) -> Value {
 }
 
 #[tokio::test]
+async fn two_handlers_replying_at_once_one_wins_one_event_one_sms() {
+    let env = Env::new().await;
+    let citizen = env.citizen();
+    let serial = env.submit(&citizen, |_| {}).await;
+    let first = env.handler("420106-education");
+    let second = env.handler("420106-education");
+    assert_ne!(first.sub, second.sub, "two people");
+    assert_eq!(env.act(&first, &serial, json!({"action": "accept"})).await.status, 200);
+
+    let reply = |text: &str| json!({"action": "reply", "version": 2, "finding": "substantiated", "text": text});
+    let (a, b) = tokio::join!(
+        env.act(&first, &serial, reply("甲的回复")),
+        env.act(&second, &serial, reply("乙的回复"))
+    );
+
+    let mut statuses = [a.status, b.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
+    let loser = if a.status == 409 { &a } else { &b };
+    assert_eq!(loser.body["code"], "stale_version");
+    let (report, events) = env.stored_with_timeline(&serial).await;
+    assert_eq!(report.version, 3);
+    assert_eq!(events.iter().filter(|e| e.kind == EventKind::Replied).count(), 1);
+    env.deliver_stream().await;
+    env.deliver_stream().await;
+    let texts = env.sms_to(&citizen.phone).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains(serial.as_str()) && texts[0].contains("已处理完成"));
+}
+
+#[tokio::test]
 async fn thirty_two_tasks_acting_at_once_leave_every_report_and_counter_whole() {
     let env = Env::new().await;
     let seed: u64 = rand::rng().random();
@@ -42,18 +76,18 @@ async fn thirty_two_tasks_acting_at_once_leave_every_report_and_counter_whole() 
         let mut body = form();
         body["county"] = json!(COUNTIES[i % 2]);
         body["public"] = json!(i % 3 != 0);
-        let reply = env.post("/v1/reports", &env.citizen(&citizen), &body).await;
+        let reply = env.post("/v1/reports", &env.citizen_named(&citizen), &body).await;
         assert_eq!(reply.status, 201, "{}", reply.text);
-        serials.push((reply.body["serial"].as_str().unwrap().to_owned(), citizen));
+        serials.push((reply.serial(), citizen));
     }
-    let city = env.staff("city", "", "420100");
-    let handlers = COUNTIES.map(|c| env.staff("handler", &format!("{c}-education"), c));
+    let city = env.city_supervisor("420100");
+    let handlers = COUNTIES.map(|c| env.handler(&format!("{c}-education")));
 
     let tasks = (0..TASKS).map(|task| {
         let (env, serials, city, handlers) = (&env, &serials, &city, &handlers);
         async move {
             let mut rng = StdRng::seed_from_u64(seed.wrapping_add(task as u64));
-            let mut applied: Vec<String> = Vec::new();
+            let mut applied: Vec<Serial> = Vec::new();
             for _ in 0..STEPS {
                 let (serial, citizen) = &serials[rng.random_range(0..REPORTS)];
                 let detail = env.get_path(format!("/v1/staff/reports/{serial}"), Some(city)).await;
@@ -66,7 +100,7 @@ async fn thirty_two_tasks_acting_at_once_leave_every_report_and_counter_whole() 
                     let rated = env
                         .post(
                             &format!("/v1/me/reports/{serial}/rating"),
-                            &env.citizen(citizen),
+                            &env.citizen_named(citizen),
                             &json!({"stars": stars}),
                         )
                         .await;
@@ -101,7 +135,7 @@ async fn thirty_two_tasks_acting_at_once_leave_every_report_and_counter_whole() 
             applied
         }
     });
-    let applied: Vec<String> = futures::future::join_all(tasks).await.into_iter().flatten().collect();
+    let applied: Vec<Serial> = futures::future::join_all(tasks).await.into_iter().flatten().collect();
     assert!(
         applied.len() > TASKS,
         "enough changes happened to mean something: {}",

@@ -1,16 +1,10 @@
 //! Evidence: images (≤ 3, ≤ 60 MB each) or one video (≤ 100 MB), never both; signed type and
 //! length; at submit every key must be in S3, the caller's, as declared, and cited once.
 
-use crate::harness::{Env, JPEG, form, read_repo_file};
+use crate::harness::{Env, JPEG, citing, form, read_repo_file};
 use serde_json::{Value, json};
 
 const MIB: u64 = 1024 * 1024;
-
-async fn submit_with(env: &Env, token: &str, kind: &str, keys: &[String]) -> crate::harness::Reply {
-    let mut body = form();
-    body["evidence"] = json!({"kind": kind, "keys": keys});
-    env.post("/v1/reports", token, &body).await
-}
 
 async fn my_report_count(env: &Env, token: &str) -> usize {
     env.get("/v1/me/reports", Some(token)).await.body["items"]
@@ -21,7 +15,7 @@ async fn my_report_count(env: &Env, token: &str) -> usize {
 #[tokio::test]
 async fn presigned_puts_sign_content_type_and_length() {
     let env = Env::new().await;
-    let token = env.citizen("ev-sign");
+    let token = env.citizen();
     let reply = env
         .post(
             "/v1/uploads",
@@ -55,7 +49,7 @@ async fn presigned_puts_sign_content_type_and_length() {
 #[tokio::test]
 async fn upload_requests_outside_the_limits_are_refused_with_the_field() {
     let env = Env::new().await;
-    let token = env.citizen("ev-limits");
+    let token = env.citizen();
     let file = |t: &str, size: u64| json!({"content_type": t, "size": size});
     let cases: Vec<(Value, u16, &str)> = vec![
         (
@@ -118,13 +112,13 @@ async fn upload_requests_outside_the_limits_are_refused_with_the_field() {
 #[tokio::test]
 async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
     let env = Env::new().await;
-    let me = env.citizen("ev-me");
-    let other = env.citizen("ev-other");
+    let me = env.citizen();
+    let other = env.citizen();
 
     // Someone else's upload.
     let theirs = env.upload(&other, "image", &[("image/jpeg", JPEG)]).await;
     assert_eq!(
-        submit_with(&env, &me, "image", &theirs).await.error_code(400),
+        env.try_submit(&me, citing("image", &theirs)).await.error_code(400),
         "invalid_field"
     );
 
@@ -139,7 +133,7 @@ async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
     let not_uploaded = issued.body["uploads"][0]["key"].as_str().unwrap().to_owned();
     let invented = not_uploaded.replace(".jpg", "0.jpg");
     for key in [&invented, &not_uploaded] {
-        let reply = submit_with(&env, &me, "image", std::slice::from_ref(key)).await;
+        let reply = env.try_submit(&me, citing("image", std::slice::from_ref(key))).await;
         assert_eq!(reply.error_code(400), "invalid_field");
         assert_eq!(reply.body["field"], "evidence.keys[0]");
     }
@@ -153,14 +147,16 @@ async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
         .send()
         .await
         .unwrap();
-    let reply = submit_with(&env, &me, "image", std::slice::from_ref(&not_uploaded)).await;
+    let reply = env
+        .try_submit(&me, citing("image", std::slice::from_ref(&not_uploaded)))
+        .await;
     assert_eq!(reply.error_code(400), "invalid_field");
     assert!(reply.body["message"].as_str().unwrap().contains("不符"));
 
     // Declared as an image, cited as a video.
     let photo = env.upload(&me, "image", &[("image/jpeg", JPEG)]).await;
     assert_eq!(
-        submit_with(&env, &me, "video", &photo).await.error_code(400),
+        env.try_submit(&me, citing("video", &photo)).await.error_code(400),
         "invalid_field"
     );
     // Four keys, or a key twice.
@@ -174,11 +170,11 @@ async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
     let mut four = three.clone();
     four.push(photo[0].clone());
     assert_eq!(
-        submit_with(&env, &me, "image", &four).await.body["field"],
+        env.try_submit(&me, citing("image", &four)).await.body["field"],
         "evidence.keys"
     );
     assert_eq!(
-        submit_with(&env, &me, "image", &[photo[0].clone(), photo[0].clone()])
+        env.try_submit(&me, citing("image", &[photo[0].clone(), photo[0].clone()]))
             .await
             .body["field"],
         "evidence.keys[1]"
@@ -190,8 +186,8 @@ async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
     );
 
     // Three photos are fine; citing one of them again is a conflict.
-    assert_eq!(submit_with(&env, &me, "image", &three).await.status, 201);
-    let reply = submit_with(&env, &me, "image", &[three[1].clone()]).await;
+    assert_eq!(env.try_submit(&me, citing("image", &three)).await.status, 201);
+    let reply = env.try_submit(&me, citing("image", &[three[1].clone()])).await;
     assert_eq!(reply.error_code(409), "evidence_in_use");
     assert_eq!(my_report_count(&env, &me).await, 1);
 }
@@ -199,10 +195,10 @@ async fn a_report_may_cite_only_its_own_uploaded_unclaimed_files_as_declared() {
 #[tokio::test]
 async fn a_video_report_carries_one_video() {
     let env = Env::new().await;
-    let me = env.citizen("ev-video");
+    let me = env.citizen();
     let video = b"\x00\x00\x00\x18ftypmp42demo-video-bytes";
     let keys = env.upload(&me, "video", &[("video/mp4", video)]).await;
-    let created = submit_with(&env, &me, "video", &keys).await;
+    let created = env.try_submit(&me, citing("video", &keys)).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let detail = env
         .get(
@@ -218,9 +214,9 @@ async fn a_video_report_carries_one_video() {
 #[tokio::test]
 async fn two_reports_racing_for_one_photo_cannot_both_cite_it() {
     let env = Env::new().await;
-    let me = env.citizen("ev-race");
+    let me = env.citizen();
     let keys = env.upload(&me, "image", &[("image/jpeg", JPEG)]).await;
-    let attempts = (0..4).map(|_| submit_with(&env, &me, "image", &keys));
+    let attempts = (0..4).map(|_| env.try_submit(&me, citing("image", &keys)));
     let statuses: Vec<u16> = futures::future::join_all(attempts)
         .await
         .iter()
@@ -264,7 +260,7 @@ fn lifecycle(rules: &serde_yaml_ng::Value, key: &str, claim: &str, age: u64, ret
 #[tokio::test]
 async fn evidence_is_tagged_so_the_lifecycle_expires_what_no_report_claims_and_ages_the_rest() {
     let env = Env::new().await;
-    let token = env.citizen("lifecycle-1");
+    let token = env.citizen();
     let keys = env
         .upload(&token, "image", &[("image/jpeg", JPEG), ("image/jpeg", JPEG)])
         .await;

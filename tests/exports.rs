@@ -3,8 +3,7 @@
 //! are read back with `calamine`; the CSV and the workbooks are opened by a real spreadsheet
 //! engine (LibreOffice, which `scripts/test` installs) to find no formula.
 
-use crate::harness::{Env, form};
-use crate::staff::{act, submit};
+use crate::harness::{Env, form, placed};
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 use shared::domain::directory::catalog::Catalog;
@@ -239,12 +238,12 @@ async fn a_spreadsheet_engine_opens_the_exports_and_runs_no_formula() {
         body["target"] = json!(target);
         body["address"] = json!(address);
         let reply = env
-            .post("/v1/reports", &env.citizen(&format!("engine-{n}")), &body)
+            .post("/v1/reports", &env.citizen_named(&format!("engine-{n}")), &body)
             .await;
         assert_eq!(reply.status, 201, "{}", reply.text);
     }
     env.old_report(40, "engine-old").await;
-    let city = env.staff("city", "", "420100");
+    let city = env.city_supervisor("420100");
     let dir = scratch("engine");
 
     let csv = env.get("/v1/staff/export", Some(&city)).await.text;
@@ -295,17 +294,17 @@ async fn the_statistics_report_holds_the_dashboards_figures() {
     let env = Env::new().await;
     local_server::seed::seed(env.app).await.unwrap();
     env.old_report(40, "report-old").await;
-    let handler = env.staff("handler", "420106-education", "420106");
-    let fresh = submit(&env, "report-1", "420100", "420106", "academic").await;
-    act(&env, &handler, &fresh, json!({"action": "accept"})).await;
-    submit(&env, "report-2", "420100", "420111", "sports").await;
-    let province = env.staff("province", "", "420000");
+    let handler = env.handler("420106-education");
+    let fresh = env.submit(&env.citizen(), |_| {}).await;
+    env.act(&handler, &fresh, json!({"action": "accept"})).await;
+    env.submit(&env.citizen(), placed("420100", "420111", "sports")).await;
+    let province = env.province_supervisor();
     assert_report_matches_stats(&env, &province, "", "湖北省").await;
     assert_report_matches_stats(&env, &province, "?region=420100&from=2022-12&to=2022-01", "武汉市").await;
     assert_report_matches_stats(&env, &handler, "", "武昌区教育局").await;
 
     // Named for the region and the period, recorded, and within the caller's reach only.
-    let city = env.staff("city", "", "420100");
+    let city = env.city_supervisor("420100");
     let (_, disposition) = download(&env, "/v1/staff/stats/export?from=2026-01&to=2026-11", &city).await;
     // 武汉市-统计报表-202601-202611.xlsx
     assert!(
@@ -333,13 +332,14 @@ async fn the_statistics_report_holds_the_dashboards_figures() {
 #[tokio::test]
 async fn the_export_is_excel_ready_csv_of_the_filtered_queue() {
     let env = Env::new().await;
-    submit(&env, "x-1", "420100", "420106", "academic").await;
-    submit(&env, "x-2", "420100", "420111", "sports").await;
-    let city = env.staff("city", "", "420100");
+    env.submit(&env.citizen(), |_| {}).await;
+    env.submit(&env.citizen_named("x-2"), placed("420100", "420111", "sports"))
+        .await;
+    let city = env.city_supervisor("420100");
     let csv = env
         .http
         .get(format!("{}/v1/staff/export?category=sports", env.base))
-        .bearer_auth(&city)
+        .bearer_auth(&city.token)
         .send()
         .await
         .unwrap();
@@ -371,9 +371,13 @@ async fn a_long_export_comes_in_parts_that_join_into_the_whole() {
         .into_iter()
         .enumerate()
     {
-        submit(&env, &format!("part-{n}"), "420100", county, "academic").await;
+        env.submit(
+            &env.citizen_named(&format!("part-{n}")),
+            placed("420100", county, "academic"),
+        )
+        .await;
     }
-    let city = env.staff("city", "", "420100");
+    let city = env.city_supervisor("420100");
     let mut rows = Vec::new();
     let mut cursor = String::new();
     let mut parts = 0;
@@ -382,7 +386,7 @@ async fn a_long_export_comes_in_parts_that_join_into_the_whole() {
             .http
             .get(format!("{}/v1/staff/export", env.base))
             .query(&[("cursor", &cursor)])
-            .bearer_auth(&city)
+            .bearer_auth(&city.token)
             .send()
             .await
             .unwrap();
@@ -427,9 +431,9 @@ async fn an_exported_cell_is_never_a_formula() {
     let mut body = form();
     body["target"] = json!("=HYPERLINK(\"http://x.invalid\",\"点此\")");
     body["address"] = json!("  @SUM(1+2)");
-    let reply = env.post("/v1/reports", &env.citizen("formula-1"), &body).await;
+    let reply = env.post("/v1/reports", &env.citizen(), &body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
-    let city = env.staff("city", "", "420100");
+    let city = env.city_supervisor("420100");
     let text = env.get_path("/v1/staff/export".into(), Some(&city)).await.text;
     let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let row = rows.records().next().unwrap().unwrap();
@@ -446,17 +450,17 @@ async fn the_workbook_export_has_typed_cells_a_frozen_header_and_no_formula() {
     let env = Env::new().await;
     let mut body = form();
     body["target"] = json!("=1+2");
-    let reply = env.post("/v1/reports", &env.citizen("xlsx-1"), &body).await;
+    let reply = env.post("/v1/reports", &env.citizen(), &body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
-    let serial = reply.body["serial"].as_str().unwrap().to_owned();
-    let city = env.staff("city", "", "420100");
+    let serial = reply.serial();
+    let city = env.city_supervisor("420100");
     let response = env
         .http
         .get(format!(
             "{}/v1/staff/export?format=xlsx&from=2026-11-01&to=2099-12-31",
             env.base
         ))
-        .bearer_auth(&city)
+        .bearer_auth(&city.token)
         .send()
         .await
         .unwrap();
@@ -479,7 +483,7 @@ async fn the_workbook_export_has_typed_cells_a_frozen_header_and_no_formula() {
     assert_eq!(sheet.get((0, 0)), Some(&Data::String("流水号".into())));
     assert_eq!(
         sheet.get((1, 0)),
-        Some(&Data::String(serial.clone())),
+        Some(&Data::String(serial.to_string())),
         "the serial is text"
     );
     assert_eq!(sheet.get((1, 6)), Some(&Data::String("=1+2".into())), "shown as typed");

@@ -5,7 +5,7 @@
 
 use crate::harness::faults::{Fault, Rule};
 use crate::harness::{Env, JPEG, Options, Reply, form};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 async fn env() -> Env {
@@ -23,27 +23,16 @@ fn assert_unavailable(reply: &Reply) {
 
 /// The province's statistics total, which the counters keep in the report's own transaction.
 async fn province_total(env: &Env) -> i64 {
-    let province = env.staff("province", "", "420000");
+    let province = env.province_supervisor();
     let stats = env.get("/v1/staff/stats", Some(&province)).await;
     assert_eq!(stats.status, 200, "{}", stats.text);
     stats.body["total"].as_i64().unwrap_or_else(|| panic!("{}", stats.body))
 }
 
-async fn submit_keyed(env: &Env, token: &str, key: &str, body: &Value) -> Reply {
-    env.call_with(
-        "POST",
-        "/v1/reports",
-        Some(token),
-        Some(body),
-        &[("idempotency-key", key)],
-    )
-    .await
-}
-
 #[tokio::test]
 async fn a_submission_the_store_keeps_refusing_answers_503_and_writes_nothing() {
     let env = env().await;
-    let token = env.citizen("fault-submit");
+    let token = env.citizen();
     for (i, fault) in [
         Fault::Throttle,
         Fault::ThroughputExceeded,
@@ -55,13 +44,13 @@ async fn a_submission_the_store_keeps_refusing_answers_503_and_writes_nothing() 
     .enumerate()
     {
         env.faults.inject(Rule::always("TransactWriteItems", fault));
-        assert_unavailable(&submit_keyed(&env, &token, &format!("k-{i}"), &form()).await);
+        assert_unavailable(&env.submit_keyed(&token, &format!("k-{i}"), &form()).await);
         env.faults.heal();
         assert!(env.my_serials(&token).await.is_empty(), "{fault:?}: no report");
     }
     assert_eq!(province_total(&env).await, 0, "no counter moved");
     // Healthy again, the citizen's retry goes through once, with its counters.
-    let retried = submit_keyed(&env, &token, "k-0", &form()).await;
+    let retried = env.submit_keyed(&token, "k-0", &form()).await;
     assert_eq!(retried.status, 201, "{}", retried.text);
     assert_eq!(env.my_serials(&token).await.len(), 1);
     assert_eq!(province_total(&env).await, 1);
@@ -70,7 +59,7 @@ async fn a_submission_the_store_keeps_refusing_answers_503_and_writes_nothing() 
 #[tokio::test]
 async fn a_passing_fault_is_retried_by_the_sdk_unseen() {
     let env = env().await;
-    let token = env.citizen("fault-once");
+    let token = env.citizen();
     for fault in [Fault::Throttle, Fault::ServerError(500), Fault::Reset] {
         env.faults.inject(Rule::next("TransactWriteItems", 1, fault));
         let reply = env.post("/v1/reports", &token, &form()).await;
@@ -84,11 +73,11 @@ async fn a_passing_fault_is_retried_by_the_sdk_unseen() {
 #[tokio::test]
 async fn a_slow_store_answers_503_in_time_and_the_keyed_retry_finds_what_landed() {
     let env = env().await;
-    let token = env.citizen("fault-slow");
+    let token = env.citizen();
     env.faults
         .inject(Rule::always("TransactWriteItems", Fault::Slow(Duration::from_secs(4))));
     let started = Instant::now();
-    assert_unavailable(&submit_keyed(&env, &token, "slow-1", &form()).await);
+    assert_unavailable(&env.submit_keyed(&token, "slow-1", &form()).await);
     let took = started.elapsed();
     assert!(
         took < Duration::from_secs(9),
@@ -97,23 +86,19 @@ async fn a_slow_store_answers_503_in_time_and_the_keyed_retry_finds_what_landed(
     env.faults.heal();
     // The late attempts may still land after the client gave up: the key makes the retry safe.
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let retried = submit_keyed(&env, &token, "slow-1", &form()).await;
+    let retried = env.submit_keyed(&token, "slow-1", &form()).await;
     assert_eq!(retried.status, 201, "{}", retried.text);
     let serials = env.my_serials(&token).await;
-    assert_eq!(
-        serials,
-        [retried.body["serial"].as_str().unwrap()],
-        "one report, whatever landed"
-    );
+    assert_eq!(serials, [retried.serial()], "one report, whatever landed");
     assert_eq!(province_total(&env).await, 1);
 }
 
 #[tokio::test]
 async fn an_action_the_store_refuses_changes_nothing_and_its_retry_applies_once() {
     let env = env().await;
-    let reply = env.post("/v1/reports", &env.citizen("fault-act"), &form()).await;
-    let serial = reply.body["serial"].as_str().unwrap().to_owned();
-    let handler = env.staff("handler", "420106-education", "420106");
+    let reply = env.post("/v1/reports", &env.citizen(), &form()).await;
+    let serial = reply.serial();
+    let handler = env.handler("420106-education");
     let path = format!("/v1/staff/reports/{serial}/actions");
     let accept = json!({"action": "accept", "version": 1});
     for fault in [Fault::Throttle, Fault::ServerError(500), Fault::Reset] {
@@ -137,7 +122,7 @@ async fn an_action_the_store_refuses_changes_nothing_and_its_retry_applies_once(
 #[tokio::test]
 async fn evidence_the_store_could_not_check_stays_free_for_the_retry() {
     let env = env().await;
-    let token = env.citizen("fault-evidence");
+    let token = env.citizen();
     let keys = env.upload(&token, "image", &[("image/jpeg", JPEG)]).await;
     let mut body = form();
     body["evidence"] = json!({"kind": "image", "keys": keys});
@@ -160,7 +145,7 @@ async fn uploads_the_store_refuses_take_nothing_from_the_allowance() {
         ..Options::default()
     })
     .await;
-    let token = env.citizen("fault-uploads");
+    let token = env.citizen();
     let three = json!({"kind": "image", "files": [
         {"content_type": "image/jpeg", "size": 1000},
         {"content_type": "image/jpeg", "size": 1000},
@@ -176,7 +161,7 @@ async fn uploads_the_store_refuses_take_nothing_from_the_allowance() {
 #[tokio::test]
 async fn notify_under_store_and_provider_faults_sends_each_sms_once() {
     let env = env().await;
-    let reply = env.post("/v1/reports", &env.citizen("fault-sms"), &form()).await;
+    let reply = env.post("/v1/reports", &env.citizen(), &form()).await;
     assert_eq!(reply.status, 201);
     let phone = env.duty_phones["420106-education"].clone();
     let events = env.pending_stream().await;

@@ -134,13 +134,13 @@ async fn citizens_get_names_of_the_chosen_countys_institutions_best_first() {
 async fn a_chosen_institution_links_the_report_and_shows_on_the_board_once_published() {
     let env = Env::new().await;
     let list = registry(&env).await;
-    let citizen = env.citizen("inst-1");
+    let citizen = env.citizen();
     let wuchang = &list[1];
     let mut form = form();
     form["institution_id"] = json!(wuchang.id);
     let reply = env.post("/v1/reports", &citizen, &form).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
-    let serial = reply.body["serial"].as_str().unwrap().to_owned();
+    let serial = reply.serial();
     let report = env.stored(&serial).await;
     let linked = report.institution.clone().unwrap();
     assert_eq!(
@@ -181,7 +181,7 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
     let env = Env::new().await;
     let list = registry(&env).await;
     let school = &list[0];
-    let citizen = env.citizen("inst-2");
+    let citizen = env.citizen();
     let mut serials = Vec::new();
     for n in 0..2 {
         let mut form = form();
@@ -192,11 +192,11 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
         }
         let reply = env.post("/v1/reports", &citizen, &form).await;
         assert_eq!(reply.status, 201, "{}", reply.text);
-        serials.push(reply.body["serial"].as_str().unwrap().to_owned());
+        serials.push(reply.serial());
     }
     let (earlier, later) = (&serials[0], &serials[1]);
     env.answer(earlier, false).await;
-    let handler = env.staff("handler", "420106-education", "420106");
+    let handler = env.handler("420106-education");
 
     // The handler links the later report (free text) to the same institution.
     let path = format!("/v1/staff/reports/{later}/actions");
@@ -245,12 +245,12 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
         .get_path(format!("/v1/staff/reports?institution={}", list[1].id), Some(&handler))
         .await;
     assert!(other.serials().is_empty());
-    let elsewhere = env.staff("handler", "420111-education", "420111");
+    let elsewhere = env.handler("420111-education");
     let hidden = env
         .get_path(format!("/v1/staff/reports?institution={}", school.id), Some(&elsewhere))
         .await;
     assert!(hidden.serials().is_empty(), "another agency sees none of them");
-    let city = env.staff("city", "", "420100");
+    let city = env.city_supervisor("420100");
     let stats = env.get("/v1/staff/stats", Some(&city)).await;
     assert_eq!(
         stats.body["institutions"][0]["name"], "ＡＢＣ 英语学校",
@@ -276,7 +276,7 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
 #[tokio::test]
 async fn supervisors_import_a_registry_file_whole_or_not_at_all_and_each_import_is_recorded() {
     let env = Env::new().await;
-    let city = env.staff("city", "", "420100");
+    let city = env.city_supervisor("420100");
     let text = format!(
         "{HEADER}甲培训学校,,,,武昌区,,学科类,是,正常\n\
          乙艺术中心,乙艺术,,,洪山区,,非学科类,否,正常\n"
@@ -307,7 +307,7 @@ async fn supervisors_import_a_registry_file_whole_or_not_at_all_and_each_import_
     assert!(env.app.records.institutions("420602").await.unwrap().is_empty());
 
     // Handlers do not import; staff read the registry of their reach.
-    let handler = env.staff("handler", "420106-education", "420106");
+    let handler = env.handler("420106-education");
     let reply = env
         .post_bytes(import, &handler, "text/csv", text.clone().into_bytes())
         .await;

@@ -7,7 +7,7 @@ use serde_json::json;
 #[tokio::test]
 async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_on_the_board() {
     let env = Env::new().await;
-    let token = env.citizen("journey-1");
+    let token = env.citizen_named("journey-1");
 
     // The notice and the form's choices.
     let meta = env.get("/v1/meta", None).await;
@@ -27,8 +27,8 @@ async fn a_citizen_reports_with_a_photo_follows_it_rates_the_reply_and_sees_it_o
     body["evidence"] = json!({"kind": "image", "keys": keys});
     let created = env.post("/v1/reports", &token, &body).await;
     assert_eq!(created.status, 201, "{}", created.text);
-    let serial = created.body["serial"].as_str().unwrap().to_owned();
-    assert_eq!(serial.len(), 15);
+    let serial = created.serial();
+    assert_eq!(serial.as_str().len(), 15);
     assert_eq!(created.body["status"], "pending");
     assert_eq!(created.body["agency"]["name"], "武昌区教育局");
     assert!(created.body["created_at"].as_str().unwrap().ends_with("+08:00"));

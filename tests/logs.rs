@@ -135,13 +135,13 @@ async fn a_whole_journey_logs_each_request_once_with_its_status_and_latency_and_
     let env = Env::new().await;
     let captured = Captured::default();
     let guard = captured.install();
-    let token = env.citizen("log-journey");
+    let token = env.citizen_named("log-journey");
     let mut body = form();
     body["content"] = json!("内容-不应出现在日志");
     let submitted = env.post("/v1/reports", &token, &body).await;
     assert_eq!(submitted.status, 201, "{}", submitted.text);
-    let serial = submitted.body["serial"].as_str().unwrap().to_owned();
-    let handler = env.staff("handler", "420106-education", "420106");
+    let serial = submitted.serial();
+    let handler = env.handler("420106-education");
     let path = format!("/v1/staff/reports/{serial}/actions");
     for action in [
         json!({"action": "accept", "version": 1}),
@@ -192,8 +192,8 @@ async fn a_whole_journey_logs_each_request_once_with_its_status_and_latency_and_
         "测试log-journey",
         phone.as_str(),
         &phone[3..],
-        token.as_str(),
-        handler.as_str(),
+        token.token.as_str(),
+        handler.token.as_str(),
         "内容-不应出现在日志",
         "回复-不应出现在日志",
         "评价-不应出现在日志",

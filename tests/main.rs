@@ -6,6 +6,7 @@
 mod harness;
 
 mod access;
+mod authorization;
 mod concurrency;
 mod config;
 mod contract;
@@ -16,10 +17,10 @@ mod faults;
 mod institutions;
 mod journey;
 mod layers;
+mod least_privilege;
 mod logs;
 mod notify;
 mod open311;
-mod permissions;
 mod post_policy;
 mod public_board;
 mod round_trips;

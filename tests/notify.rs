@@ -3,7 +3,7 @@
 //! kept batches replayed; and the business metrics the stream yields. Failures are injected at our own `SmsSender` seam (SNS
 //! in the local AWS cannot be made to fail); every other part is the real thing.
 
-use crate::harness::{Env, form};
+use crate::harness::Env;
 use local_server::aws::LOCAL_REGION;
 use local_server::provision::create_bucket;
 use notify::Notifier;
@@ -12,6 +12,7 @@ use serde_json::json;
 use shared::adapters::StoreError;
 use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::adapters::sns::Sns;
+use shared::domain::report::serial::Serial;
 use shared::telemetry::metrics::testing::{DebugValue, Recording};
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -37,14 +38,6 @@ impl SmsSender for Flaky {
     }
 }
 
-async fn submit(env: &Env, citizen: &str, county: &str) -> String {
-    let mut body = form();
-    body["county"] = json!(county);
-    let reply = env.post("/v1/reports", &env.citizen(citizen), &body).await;
-    assert_eq!(reply.status, 201, "{}", reply.text);
-    reply.body["serial"].as_str().unwrap().to_owned()
-}
-
 fn e164(phone: &str) -> String {
     format!("+86{phone}")
 }
@@ -52,7 +45,12 @@ fn e164(phone: &str) -> String {
 #[tokio::test]
 async fn a_batch_delivered_twice_sends_each_sms_once() {
     let env = Env::new().await;
-    let serials = [submit(&env, "n-1", "420106").await, submit(&env, "n-2", "420111").await];
+    let serials = [
+        env.submit(&env.citizen(), |form| form["county"] = json!("420106"))
+            .await,
+        env.submit(&env.citizen(), |form| form["county"] = json!("420111"))
+            .await,
+    ];
     let events = env.pending_stream().await;
     assert!(!events.is_empty());
     let notifier = env.notifier(env.sns());
@@ -71,8 +69,12 @@ async fn a_batch_delivered_twice_sends_each_sms_once() {
 #[tokio::test]
 async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     let env = Env::new().await;
-    let ok = submit(&env, "f-ok", "420106").await;
-    let broken = submit(&env, "f-broken", "420111").await;
+    let ok = env
+        .submit(&env.citizen(), |form| form["county"] = json!("420106"))
+        .await;
+    let broken = env
+        .submit(&env.citizen(), |form| form["county"] = json!("420111"))
+        .await;
     let events = env.pending_stream().await;
     let broken_phone = env.duty_phones["420111-education"].clone();
     let flaky = Flaky {
@@ -122,14 +124,16 @@ async fn failed_sends_are_reported_exactly_and_the_retry_sends_each_once() {
     );
     let texts = env.sms_to(&broken_phone).await;
     assert_eq!(texts.len(), 1);
-    assert!(texts[0].contains(&broken));
+    assert!(texts[0].contains(broken.as_str()));
     assert!(env.unsent_sms().await.is_empty(), "sent: no longer unsent");
     let _ = ok;
 }
 
 /// A stream batch that failed, then SNS recovering: what the operator sees and does.
-async fn one_failed_message(env: &Env, citizen: &str) -> (Notifier<Flaky>, String, String) {
-    let serial = submit(env, citizen, "420111").await;
+async fn one_failed_message(env: &Env, citizen: &str) -> (Notifier<Flaky>, Serial, String) {
+    let serial = env
+        .submit(&env.citizen_named(citizen), |form| form["county"] = json!("420111"))
+        .await;
     let phone = env.duty_phones["420111-education"].clone();
     let notifier = env.notifier(Flaky {
         sns: env.sns(),
@@ -176,7 +180,7 @@ async fn resend_sms_sends_each_failed_message_once() {
     );
     let texts = env.sms_to(&phone).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
-    assert!(texts[0].contains(&serial));
+    assert!(texts[0].contains(serial.as_str()));
 
     // The stream's own retry afterwards sends nothing more.
     for event in env.pending_stream().await {
@@ -188,7 +192,9 @@ async fn resend_sms_sends_each_failed_message_once() {
 #[tokio::test]
 async fn a_batch_kept_by_the_on_failure_destination_is_replayed_once() {
     let env = Env::new().await;
-    let serial = submit(&env, "kept-1", "420111").await;
+    let serial = env
+        .submit(&env.citizen(), |form| form["county"] = json!("420111"))
+        .await;
     let phone = env.duty_phones["420111-education"].clone();
     let s3 = aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(&env.sdk)
@@ -233,7 +239,7 @@ async fn a_batch_kept_by_the_on_failure_destination_is_replayed_once() {
     assert_eq!(again, Replayed { replayed: 0, kept: 1 });
     let texts = env.sms_to(&phone).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
-    assert!(texts[0].contains(&serial));
+    assert!(texts[0].contains(serial.as_str()));
     let left = s3.list_objects_v2().bucket(&bucket).send().await.unwrap();
     let keys: Vec<_> = left.contents().iter().filter_map(|o| o.key()).collect();
     assert_eq!(keys, ["aws/lambda/position-only.json"], "replayed batches are deleted");
@@ -245,9 +251,12 @@ async fn the_stream_counts_reports_events_ratings_and_sms() {
     // This test's thread only (a current-thread runtime): other tests count elsewhere.
     let _guard = recording.on_this_thread();
     let env = Env::new().await;
-    let serial = submit(&env, "count-1", "420106").await;
-    submit(&env, "count-2", "420106").await;
-    let handler = env.staff("handler", "420106-education", "420106");
+    let serial = env
+        .submit(&env.citizen_named("count-1"), |form| form["county"] = json!("420106"))
+        .await;
+    env.submit(&env.citizen(), |form| form["county"] = json!("420106"))
+        .await;
+    let handler = env.handler("420106-education");
     let path = format!("/v1/staff/reports/{serial}/actions");
     for body in [
         json!({"action": "accept", "version": 1}),
@@ -258,7 +267,7 @@ async fn the_stream_counts_reports_events_ratings_and_sms() {
     let rating = env
         .post(
             &format!("/v1/me/reports/{serial}/rating"),
-            &env.citizen("count-1"),
+            &env.citizen_named("count-1"),
             &json!({"stars": 5}),
         )
         .await;
@@ -294,8 +303,10 @@ async fn the_stream_counts_reports_events_ratings_and_sms() {
 #[tokio::test]
 async fn only_arrivals_and_replies_text_anyone() {
     let env = Env::new().await;
-    let serial = submit(&env, "quiet-1", "420106").await;
-    let handler = env.staff("handler", "420106-education", "420106");
+    let serial = env
+        .submit(&env.citizen_named("quiet-1"), |form| form["county"] = json!("420106"))
+        .await;
+    let handler = env.handler("420106-education");
     let path = format!("/v1/staff/reports/{serial}/actions");
     for body in [
         json!({"action": "accept", "version": 1}),
@@ -349,7 +360,9 @@ async fn killed_mid_send(env: &Env) -> Vec<aws_lambda_events::event::dynamodb::E
 #[tokio::test]
 async fn a_sender_killed_mid_send_loses_nothing_and_the_retry_after_its_lease_sends_once() {
     let env = Env::new().await;
-    let serial = submit(&env, "lease-1", "420111").await;
+    let serial = env
+        .submit(&env.citizen(), |form| form["county"] = json!("420111"))
+        .await;
     let phone = env.duty_phones["420111-education"].clone();
     let events = killed_mid_send(&env).await;
 
@@ -370,7 +383,7 @@ async fn a_sender_killed_mid_send_loses_nothing_and_the_retry_after_its_lease_se
     }
     let texts = env.sms_to(&phone).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
-    assert!(texts[0].contains(&serial));
+    assert!(texts[0].contains(serial.as_str()));
     assert!(env.unsent_sms().await.is_empty());
 }
 
@@ -379,7 +392,8 @@ async fn housekeeping_sends_what_a_killed_sender_left_and_counts_what_is_still_u
     let recording = Recording::default();
     let _guard = recording.on_this_thread();
     let env = Env::new().await;
-    submit(&env, "lease-2", "420111").await;
+    env.submit(&env.citizen(), |form| form["county"] = json!("420111"))
+        .await;
     let phone = env.duty_phones["420111-education"].clone();
     let events = killed_mid_send(&env).await;
 

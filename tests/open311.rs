@@ -1,8 +1,9 @@
 //! Open311 GeoReport v2 (read-only) over the public board: the spec's fields, formats, filters
 //! and errors, paging by the Link header, and nothing a reporter gave beyond what the board shows.
 
-use crate::harness::{Env, form};
+use crate::harness::Env;
 use serde_json::Value;
+use shared::domain::report::serial::Serial;
 
 /// The fields GeoReport v2 defines for a service request ("GET Service Requests").
 const REQUEST_FIELDS: [&str; 17] = [
@@ -25,11 +26,8 @@ const REQUEST_FIELDS: [&str; 17] = [
     "zipcode",
 ];
 
-async fn published(env: &Env, citizen: &str) -> String {
-    let serial = env.post("/v1/reports", &env.citizen(citizen), &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+async fn published(env: &Env, citizen: &str) -> Serial {
+    let serial = env.submit(&env.citizen_named(citizen), |_| {}).await;
     env.answer(&serial, true).await;
     serial
 }
@@ -47,10 +45,7 @@ fn ids(reply: &Value) -> Vec<String> {
 async fn requests_are_the_boards_reports_with_the_specs_fields_and_nothing_of_the_reporter() {
     let env = Env::new().await;
     let serial = published(&env, "o311-1").await;
-    let unpublished = env.post("/v1/reports", &env.citizen("o311-2"), &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let unpublished = env.submit(&env.citizen(), |_| {}).await;
     let list = env.get("/open311/v2/requests.json?jurisdiction_id=420100", None).await;
     assert_eq!(list.status, 200, "{}", list.text);
     assert_eq!(

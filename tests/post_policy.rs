@@ -119,7 +119,7 @@ fn our_post_forms_are_botocores_for_the_same_policy_instant_and_keys() {
 #[tokio::test]
 async fn the_api_issues_a_post_form_that_uploads_a_citable_file() {
     let env = Env::new().await;
-    let token = env.citizen("post-form");
+    let token = env.citizen();
     let reply = env
         .post(
             "/v1/uploads",

@@ -7,19 +7,14 @@ use serde_json::json;
 #[tokio::test]
 async fn only_public_answered_published_reports_appear_newest_reply_first() {
     let env = Env::new().await;
-    let me = env.citizen("board-1");
+    let me = env.citizen();
     let submit = |public: bool, county: &'static str| {
         let mut body = form();
         body["public"] = json!(public);
         body["county"] = json!(county);
         let env = &env;
         let me = me.clone();
-        async move {
-            env.post("/v1/reports", &me, &body).await.body["serial"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        }
+        async move { env.post("/v1/reports", &me, &body).await.serial() }
     };
     let private_answered = submit(false, "420106").await;
     let public_unpublished = submit(true, "420106").await;
@@ -75,13 +70,10 @@ async fn only_public_answered_published_reports_appear_newest_reply_first() {
 #[tokio::test]
 async fn the_board_pages_with_an_opaque_cursor_and_serves_the_home_page_three() {
     let env = Env::new().await;
-    let me = env.citizen("board-pager");
+    let me = env.citizen();
     let mut serials = Vec::new();
     for _ in 0..5 {
-        let serial = env.post("/v1/reports", &me, &form()).await.body["serial"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let serial = env.submit(&me, |_| {}).await;
         env.answer(&serial, true).await;
         serials.push(serial);
     }
@@ -92,13 +84,7 @@ async fn the_board_pages_with_an_opaque_cursor_and_serves_the_home_page_three() 
     loop {
         let page = env.get(&path, None).await;
         assert_eq!(page.status, 200);
-        seen.extend(
-            page.body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["serial"].as_str().unwrap().to_owned()),
-        );
+        seen.extend(page.serials());
         match page.body["next_cursor"].as_str() {
             Some(cursor) => {
                 // A cursor of Wuhan's board does not page another city's.
@@ -150,16 +136,13 @@ async fn nothing_of_any_reporter_or_evidence_reaches_any_public_answer() {
     let mut secrets = Vec::new();
     for i in 0..3 {
         let sub = format!("secret-reporter-{i}");
-        let token = env.citizen(&sub);
+        let token = env.citizen_named(&sub);
         let keys = env.upload(&token, "image", &[("image/jpeg", JPEG)]).await;
         let mut body = form();
         body["content"] = json!(format!("只有举报人知道的细节{i}"));
         body["target"] = json!(format!("举报对象{i}号"));
         body["evidence"] = json!({"kind": "image", "keys": keys});
-        let serial = env.post("/v1/reports", &token, &body).await.body["serial"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let serial = env.post("/v1/reports", &token, &body).await.serial();
         env.answer(&serial, true).await;
         secrets.extend([sub.clone(), format!("测试{sub}"), env.phone_of(&sub), keys[0].clone()]);
         secrets.push(format!("只有举报人知道的细节{i}"));

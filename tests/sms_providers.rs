@@ -2,7 +2,7 @@
 //! local stand-in (`local_server::tencent_sms`, which checks the signature as the provider does),
 //! with its key read from Secrets Manager (moto); and `none`.
 
-use crate::harness::{Env, form};
+use crate::harness::Env;
 use local_server::tencent_sms::{Account, router};
 use notify::provider::Provider;
 use notify::provider::SmsSettings;
@@ -80,15 +80,9 @@ async fn deliver(env: &Env, provider: Provider) -> (usize, notify::Notifier<Prov
 async fn tencent_sends_the_registered_templates_and_a_per_phone_limit_is_retried_not_dropped() {
     let env = Env::new().await;
     let endpoint = stand_in(account(1)).await;
-    let citizen = env.citizen("tencent-1");
-    let first = env.post("/v1/reports", &citizen, &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let second = env.post("/v1/reports", &citizen, &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let citizen = env.citizen();
+    let first = env.submit(&citizen, |_| {}).await;
+    let second = env.submit(&citizen, |_| {}).await;
     let phone = env.duty_phones["420106-education"].clone();
 
     // Both reports reach 武昌区教育局 within 30 s: the provider takes the first message only.
@@ -100,7 +94,7 @@ async fn tencent_sends_the_registered_templates_and_a_per_phone_limit_is_retried
         sent[0],
         shared::domain::directory::catalog::Catalog::get()
             .sms_to_agency
-            .replace("{serial}", &first),
+            .replace("{serial}", first.as_str()),
         "the registered template, filled: the same words SNS would send"
     );
     let unsent = env.unsent_sms().await;
@@ -121,7 +115,7 @@ async fn tencent_sends_the_registered_templates_and_a_per_phone_limit_is_retried
     let retried = texts_to(&later, &phone).await;
     assert_eq!(failures, 0);
     assert_eq!(retried.len(), 1, "{retried:?}");
-    assert!(retried[0].contains(&second));
+    assert!(retried[0].contains(second.as_str()));
     assert!(env.unsent_sms().await.is_empty());
 }
 
@@ -129,10 +123,7 @@ async fn tencent_sends_the_registered_templates_and_a_per_phone_limit_is_retried
 async fn a_wrong_tencent_key_is_a_recorded_failure_never_a_silent_loss() {
     let env = Env::new().await;
     let endpoint = stand_in(account(10)).await;
-    let serial = env.post("/v1/reports", &env.citizen("tencent-2"), &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let serial = env.submit(&env.citizen(), |_| {}).await;
     let (failures, _) = deliver(&env, tencent(&env, &endpoint, "not-the-key").await).await;
     assert_eq!(failures, 1);
     assert!(
@@ -142,7 +133,7 @@ async fn a_wrong_tencent_key_is_a_recorded_failure_never_a_silent_loss() {
     );
     let unsent = env.unsent_sms().await;
     assert_eq!(unsent.len(), 1);
-    assert_eq!(unsent[0].serial, serial);
+    assert_eq!(unsent[0].serial, serial.as_str());
     assert!(
         unsent[0].error.contains("AuthFailure.SignatureFailure"),
         "{}",
@@ -153,10 +144,7 @@ async fn a_wrong_tencent_key_is_a_recorded_failure_never_a_silent_loss() {
 #[tokio::test]
 async fn with_no_provider_messages_are_recorded_not_sent_and_never_retried() {
     let env = Env::new().await;
-    let serial = env.post("/v1/reports", &env.citizen("off-1"), &form()).await.body["serial"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let serial = env.submit(&env.citizen(), |_| {}).await;
     let events = env.pending_stream().await;
     let notifier = env.notifier(Provider::Off);
     for _ in 0..2 {
@@ -170,6 +158,6 @@ async fn with_no_provider_messages_are_recorded_not_sent_and_never_retried() {
         "not waiting to be sent: nothing will send it"
     );
     let phone = e164(&env.duty_phones["420106-education"]).unwrap();
-    let key = shared::adapters::dynamo::sms_pk(&serial, 1, &phone);
+    let key = shared::adapters::dynamo::sms_pk(serial.as_str(), 1, &phone);
     assert_eq!(env.sms_state(&key).await.as_deref(), Some("off"));
 }

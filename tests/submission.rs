@@ -1,7 +1,7 @@
 //! Submitting: serials unique under concurrency, dispatch stored for the staff queues,
 //! idempotent retries, the daily quota, and bad input that changes nothing.
 
-use crate::harness::{Env, Options, form};
+use crate::harness::{Caller, Env, Options, form, serial};
 use serde_json::{Value, json};
 use shared::adapters::dynamo::{CreateOutcome, NewReport};
 use shared::domain::report::deadlines::Deadlines;
@@ -12,7 +12,7 @@ use shared::domain::report::{Report, Reporter};
 use shared::domain::time::now_cst;
 use std::collections::HashSet;
 
-async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<String> {
+async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<Serial> {
     let output = env
         .app
         .records
@@ -29,7 +29,7 @@ async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<S
     output
         .items()
         .iter()
-        .map(|i| i["serial"].as_s().unwrap().clone())
+        .map(|i| serial(i["serial"].as_s().unwrap()))
         .collect()
 }
 
@@ -37,15 +37,15 @@ async fn index_serials(env: &Env, index: &str, attr: &str, value: &str) -> Vec<S
 async fn concurrent_submissions_get_distinct_fifteen_digit_serials_of_their_time() {
     let env = Env::new().await;
     let before = now_cst().format("%y%m%d%H%M%S").to_string();
-    let tokens: Vec<String> = (0..40).map(|i| env.citizen(&format!("burst-{i}"))).collect();
+    let citizens: Vec<Caller> = (0..40).map(|_| env.citizen()).collect();
     let body = form();
-    let replies = futures::future::join_all(tokens.iter().map(|t| env.post("/v1/reports", t, &body))).await;
+    let replies = futures::future::join_all(citizens.iter().map(|c| env.post("/v1/reports", c, &body))).await;
     let after = now_cst().format("%y%m%d%H%M%S").to_string();
-    let serials: Vec<String> = replies
+    let serials: Vec<Serial> = replies
         .iter()
         .map(|r| {
             assert_eq!(r.status, 201, "{}", r.text);
-            r.body["serial"].as_str().unwrap().to_owned()
+            r.serial()
         })
         .collect();
     assert_eq!(
@@ -55,11 +55,11 @@ async fn concurrent_submissions_get_distinct_fifteen_digit_serials_of_their_time
     );
     for serial in &serials {
         assert!(
-            serial.len() == 15 && serial.bytes().all(|b| b.is_ascii_digit()),
+            serial.as_str().len() == 15 && serial.as_str().bytes().all(|b| b.is_ascii_digit()),
             "{serial}"
         );
         assert!(
-            (before.as_str()..=after.as_str()).contains(&&serial[..12]),
+            (before.as_str()..=after.as_str()).contains(&&serial.as_str()[..12]),
             "{serial} not within {before}..{after}"
         );
     }
@@ -138,7 +138,7 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
 #[tokio::test]
 async fn each_report_is_queued_for_its_agency_city_and_province() {
     let env = Env::new().await;
-    let token = env.citizen("dispatch-1");
+    let token = env.citizen();
     let mut body = form();
     body["city"] = json!("429004");
     body["county"] = json!("429004");
@@ -149,7 +149,7 @@ async fn each_report_is_queued_for_its_agency_city_and_province() {
         created.body["agency"],
         json!({"id": "429004-sports", "name": "仙桃市体育局"})
     );
-    let serial = created.body["serial"].as_str().unwrap().to_owned();
+    let serial = created.serial();
     assert_eq!(
         index_serials(&env, "by_agency", "agency_pk", "AGENCY#429004-sports").await,
         std::slice::from_ref(&serial)
@@ -182,7 +182,7 @@ async fn each_report_is_queued_for_its_agency_city_and_province() {
 #[tokio::test]
 async fn a_retried_submission_returns_the_first_serial_and_creates_nothing_new() {
     let env = Env::new().await;
-    let token = env.citizen("idem-1");
+    let token = env.citizen();
     let key = [("idempotency-key", "6f1c2d4e-8a9b-4c3d-9e8f-0a1b2c3d4e5f")];
     let body = form();
     let first = env
@@ -220,7 +220,7 @@ async fn a_retried_submission_returns_the_first_serial_and_creates_nothing_new()
     assert_eq!(env.my_serials(&token).await.len(), 1);
 
     // Another citizen may use the same key for their own report.
-    let other = env.citizen("idem-2");
+    let other = env.citizen();
     let theirs = env
         .call_with("POST", "/v1/reports", Some(&other), Some(&body), &key)
         .await;
@@ -242,18 +242,18 @@ async fn a_retried_submission_returns_the_first_serial_and_creates_nothing_new()
 #[tokio::test]
 async fn racing_retries_with_one_key_create_one_report() {
     let env = Env::new().await;
-    let token = env.citizen("idem-race");
+    let token = env.citizen();
     let key = [("idempotency-key", "race-key-1")];
     let body = form();
     let replies = futures::future::join_all(
         (0..6).map(|_| env.call_with("POST", "/v1/reports", Some(&token), Some(&body), &key)),
     )
     .await;
-    let serials: HashSet<String> = replies
+    let serials: HashSet<Serial> = replies
         .iter()
         .map(|r| {
             assert_eq!(r.status, 201, "{}", r.text);
-            r.body["serial"].as_str().unwrap().to_owned()
+            r.serial()
         })
         .collect();
     assert_eq!(serials.len(), 1);
@@ -267,7 +267,7 @@ async fn a_citizen_over_the_daily_quota_gets_429() {
         ..Options::default()
     })
     .await;
-    let token = env.citizen("quota-1");
+    let token = env.citizen();
     for _ in 0..2 {
         assert_eq!(env.post("/v1/reports", &token, &form()).await.status, 201);
     }
@@ -276,7 +276,7 @@ async fn a_citizen_over_the_daily_quota_gets_429() {
     assert_retry_after_midnight(&refused);
     assert_eq!(env.my_serials(&token).await.len(), 2);
     assert_eq!(
-        env.post("/v1/reports", &env.citizen("quota-2"), &form()).await.status,
+        env.post("/v1/reports", &env.citizen(), &form()).await.status,
         201,
         "quotas are per citizen"
     );
@@ -299,7 +299,7 @@ async fn a_citizen_over_the_daily_upload_allowance_gets_429_and_nothing_is_issue
         ..Options::default()
     })
     .await;
-    let token = env.citizen("uploads-1");
+    let token = env.citizen();
     let photos = |n: usize| {
         let files: Vec<Value> = (0..n)
             .map(|_| json!({"content_type": "image/jpeg", "size": 1000}))
@@ -318,9 +318,7 @@ async fn a_citizen_over_the_daily_upload_allowance_gets_429_and_nothing_is_issue
     );
     assert_eq!(env.post("/v1/uploads", &token, &photos(1)).await.status, 429);
     assert_eq!(
-        env.post("/v1/uploads", &env.citizen("uploads-2"), &photos(3))
-            .await
-            .status,
+        env.post("/v1/uploads", &env.citizen(), &photos(3)).await.status,
         200,
         "allowances are per citizen"
     );
@@ -332,7 +330,7 @@ type Change = Box<dyn Fn(&mut Value)>;
 #[tokio::test]
 async fn bad_input_names_the_field_and_changes_nothing() {
     let env = Env::new().await;
-    let token = env.citizen("bad-1");
+    let token = env.citizen();
     let cases: Vec<(Change, &str)> = vec![
         (
             Box::new(|b| {
@@ -377,7 +375,7 @@ async fn bad_input_names_the_field_and_changes_nothing() {
     let raw = |body: &'static str| {
         env.http
             .post(format!("{}/v1/reports", env.base))
-            .bearer_auth(&token)
+            .bearer_auth(&token.token)
             .body(body)
             .send()
     };

@@ -1,0 +1,115 @@
+//! Who calls the API: citizens and staff with tokens this environment's issuer signs, as the
+//! identity provider and the staff user pool would. Each new caller is someone else unless a test
+//! names them; keep a `Caller` to act as the same person again.
+
+use super::Env;
+use local_server::tokens::TokenRequest;
+use std::ops::Deref;
+use std::sync::atomic::Ordering;
+
+/// A signed-in caller: who they are and the bearer token the API takes.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub sub: String,
+    pub token: String,
+    /// A citizen's mobile number, from their claims (unique to the environment, so that SMS to it
+    /// can be told apart from other tests' on the shared local AWS); empty for staff.
+    pub phone: String,
+}
+
+/// A caller stands for its token wherever a request takes one.
+impl Deref for Caller {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.token
+    }
+}
+
+impl Env {
+    /// A new citizen, someone no other call returned.
+    pub fn citizen(&self) -> Caller {
+        let sub = format!("citizen-{}", self.next_caller());
+        self.citizen_named(&sub)
+    }
+
+    /// The citizen `sub`: the same person whenever the same name is asked for.
+    pub fn citizen_named(&self, sub: &str) -> Caller {
+        let phone = self.phone_of(sub);
+        let request = TokenRequest {
+            role: Some("citizen".into()),
+            sub: Some(sub.into()),
+            name: Some(format!("测试{sub}")),
+            phone: Some(phone.clone()),
+            agency: None,
+            region: None,
+            staff_role: None,
+        };
+        Caller {
+            sub: sub.to_owned(),
+            token: self.sign(&request),
+            phone,
+        }
+    }
+
+    /// A new handler of `agency` (an id of the directory), in the agency's region.
+    pub fn handler(&self, agency: &str) -> Caller {
+        let region = self
+            .app
+            .directory
+            .placement(agency, "")
+            .unwrap_or_else(|| panic!("no agency {agency} in the directory"))
+            .region;
+        self.staff_member("handler", agency, &region)
+    }
+
+    /// A new city supervisor of `city`.
+    pub fn city_supervisor(&self, city: &str) -> Caller {
+        self.staff_member("city", "", city)
+    }
+
+    /// A new province supervisor.
+    pub fn province_supervisor(&self) -> Caller {
+        let province = self.app.directory.regions.province().code.clone();
+        self.staff_member("province", "", &province)
+    }
+
+    /// A staff token as the user pool issues one: `role` is handler, city or province.
+    pub fn staff_member(&self, role: &str, agency: &str, region: &str) -> Caller {
+        let sub = format!("staff-{role}-{}", self.next_caller());
+        let request = TokenRequest {
+            role: Some("staff".into()),
+            sub: Some(sub.clone()),
+            name: Some(format!("{region}工作人员")),
+            phone: None,
+            agency: Some(agency.into()),
+            region: Some(region.into()),
+            staff_role: Some(role.into()),
+        };
+        Caller {
+            sub,
+            token: self.sign(&request),
+            phone: String::new(),
+        }
+    }
+
+    /// The mobile number of citizen `sub` in this environment.
+    pub fn phone_of(&self, sub: &str) -> String {
+        let mut hash: u64 = self.phone_seed;
+        for b in sub.bytes() {
+            hash = hash.wrapping_mul(31).wrapping_add(u64::from(b));
+        }
+        format!("139{:08}", hash % 100_000_000)
+    }
+
+    fn next_caller(&self) -> u64 {
+        self.callers.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    fn sign(&self, request: &TokenRequest) -> String {
+        self.issuer
+            .issue(request, chrono::Utc::now().timestamp())
+            .expect("token")
+            .0
+    }
+}

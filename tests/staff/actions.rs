@@ -1,0 +1,284 @@
+//! What staff do to a report: hand it on, reveal the reporter's phone, urge and reopen, publish,
+//! reply with a template; and what they may not do (bad input, stale versions).
+
+use crate::harness::{Env, form};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_transfer_moves_the_report_and_texts_the_new_agency() {
+    let env = Env::new().await;
+    let serial = env.submit(&env.citizen_named("t-1"), |_| {}).await;
+    let wuchang = env.handler("420106-education");
+    let hongshan = env.handler("420111-education");
+    let answer = env
+        .act(
+            &wuchang,
+            &serial,
+            json!({"action": "transfer", "to_agency": "420111-education", "reason": "地址属洪山区"}),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.body["handed_on"], true);
+    assert_eq!(answer.body["agency"]["name"], "洪山区教育局");
+    assert_eq!(
+        env.get(&format!("/v1/staff/reports/{serial}"), Some(&wuchang))
+            .await
+            .status,
+        404,
+        "out of the old agency's reach"
+    );
+    let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&hongshan)).await;
+    assert_eq!(detail.status, 200);
+    assert_eq!(detail.body["status"], "pending");
+    assert_eq!(detail.body["county"], "420111");
+    let transfer = detail.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "transferred")
+        .unwrap()
+        .clone();
+    assert!(transfer["note"].as_str().unwrap().contains("地址属洪山区"));
+    assert_eq!(
+        transfer["actor"]["name"], "420106工作人员",
+        "staff names are in the staff timeline"
+    );
+    // Out of the city: a handler may not; back to the city: it may.
+    let far = env
+        .act(
+            &hongshan,
+            &serial,
+            json!({"action": "transfer", "to_agency": "420202-education", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(far.error_code(403), "forbidden");
+    let back = env
+        .act(
+            &hongshan,
+            &serial,
+            json!({"action": "transfer", "to": "city", "reason": "需市级协调"}),
+        )
+        .await;
+    assert_eq!(back.body["agency"]["id"], "420100-education");
+    env.deliver_stream().await;
+    for agency in ["420106-education", "420111-education", "420100-education"] {
+        let texts = env.sms_to(&env.duty_phones[agency]).await;
+        assert_eq!(texts.len(), 1, "{agency}: {texts:?}");
+        assert!(texts[0].contains(serial.as_str()));
+    }
+    // The citizen sees the hand-on without names.
+    let mine = env
+        .get(&format!("/v1/me/reports/{serial}"), Some(&env.citizen_named("t-1")))
+        .await;
+    assert!(!mine.text.contains("工作人员"));
+}
+
+#[tokio::test]
+async fn the_reporters_phone_is_masked_until_revealed_and_the_reveal_is_recorded() {
+    let env = Env::new().await;
+    let reporter = env.citizen();
+    let serial = env.submit(&reporter, |_| {}).await;
+    let handler = env.handler("420106-education");
+    let phone = reporter.phone.clone();
+    let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
+    assert_eq!(
+        detail.body["reporter"]["phone"],
+        format!("{}****{}", &phone[..3], &phone[7..])
+    );
+    assert!(!detail.text.contains(&phone));
+    let name = format!("测试{}", reporter.sub);
+    let masked = format!("测{}", "*".repeat(name.chars().count() - 1));
+    assert_eq!(detail.body["reporter"]["name"], masked.as_str());
+    assert!(!detail.text.contains(&name), "the name is masked too");
+    let revealed = env.act(&handler, &serial, json!({"action": "reveal_contact"})).await;
+    assert_eq!(revealed.body["reporter"]["phone"], phone.as_str());
+    assert_eq!(revealed.body["reporter"]["phone_revealed"], true);
+    assert_eq!(revealed.body["reporter"]["name"], name.as_str());
+    let last = revealed.body["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "contact_revealed");
+    assert_eq!(last["actor"]["agency_name"], "武昌区教育局");
+    let again = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
+    assert!(!again.text.contains(&phone), "revealed only in that answer");
+    let citizen = env.get(&format!("/v1/me/reports/{serial}"), Some(&reporter)).await;
+    assert!(
+        !citizen.text.contains("contact_revealed"),
+        "internal steps stay internal"
+    );
+}
+
+#[tokio::test]
+async fn supervisors_urge_and_reopen_a_dissatisfied_reply() {
+    let env = Env::new().await;
+    let serial = env.submit(&env.citizen_named("reopen-1"), |_| {}).await;
+    let handler = env.handler("420106-education");
+    let city = env.city_supervisor("420100");
+    assert_eq!(
+        env.act(&handler, &serial, json!({"action": "urge", "reason": "快"}))
+            .await
+            .error_code(403),
+        "forbidden"
+    );
+    let urged = env
+        .act(&city, &serial, json!({"action": "urge", "reason": "请加快办理"}))
+        .await;
+    assert_eq!(urged.body["urges"], 1);
+    assert_eq!(
+        env.act(&city, &serial, json!({"action": "accept"}))
+            .await
+            .error_code(403),
+        "forbidden",
+        "supervisors do not sign"
+    );
+    env.act(&handler, &serial, json!({"action": "accept"})).await;
+    env.act(
+        &handler,
+        &serial,
+        json!({"action": "reply", "finding": "unsubstantiated", "text": "经核查不属实"}),
+    )
+    .await;
+    let citizen = env.citizen_named("reopen-1");
+    assert_eq!(
+        env.act(&city, &serial, json!({"action": "reopen", "reason": "复查"}))
+            .await
+            .error_code(409),
+        "not_dissatisfied"
+    );
+    assert_eq!(
+        env.post(
+            &format!("/v1/me/reports/{serial}/rating"),
+            &citizen,
+            &json!({"stars": 1, "comment": "没有处理"})
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        env.act(&handler, &serial, json!({"action": "reopen", "reason": "复查"}))
+            .await
+            .error_code(403),
+        "forbidden"
+    );
+    let reopened = env
+        .act(
+            &city,
+            &serial,
+            json!({"action": "reopen", "reason": "群众不满意,重新核查"}),
+        )
+        .await;
+    assert_eq!(reopened.status, 200, "{}", reopened.text);
+    assert_eq!(reopened.body["status"], "processing");
+    assert!(reopened.body["reply"].is_null());
+    let mine = env.get(&format!("/v1/me/reports/{serial}"), Some(&citizen)).await;
+    assert_eq!(mine.body["status"], "processing");
+    assert_eq!(
+        mine.body["timeline"].as_array().unwrap().last().unwrap()["kind"],
+        "reopened"
+    );
+}
+
+#[tokio::test]
+async fn publishing_follows_the_reporters_wish() {
+    let env = Env::new().await;
+    let handler = env.handler("420106-education");
+    let private = {
+        let mut body = form();
+        body["public"] = json!(false);
+        env.post("/v1/reports", &env.citizen(), &body).await.serial()
+    };
+    for serial in [&private] {
+        env.act(&handler, serial, json!({"action": "accept"})).await;
+        env.act(
+            &handler,
+            serial,
+            json!({"action": "reply", "finding": "partly", "text": "部分属实,已整改"}),
+        )
+        .await;
+    }
+    assert_eq!(
+        env.act(&handler, &private, json!({"action": "publish"}))
+            .await
+            .error_code(409),
+        "not_public"
+    );
+    let public = env.submit(&env.citizen(), |_| {}).await;
+    assert_eq!(
+        env.act(&handler, &public, json!({"action": "publish"}))
+            .await
+            .error_code(409),
+        "wrong_status"
+    );
+    env.act(&handler, &public, json!({"action": "accept"})).await;
+    env.act(
+        &handler,
+        &public,
+        json!({"action": "reply", "finding": "substantiated", "text": "属实"}),
+    )
+    .await;
+    assert_eq!(
+        env.act(&handler, &public, json!({"action": "publish", "public_text": "已查处"}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(env.get(&format!("/v1/public/reports/{public}"), None).await.status, 200);
+    assert_eq!(
+        env.act(&handler, &public, json!({"action": "unpublish"})).await.status,
+        200
+    );
+    assert_eq!(env.get(&format!("/v1/public/reports/{public}"), None).await.status, 404);
+}
+
+#[tokio::test]
+async fn actions_refuse_bad_input_and_stale_versions_without_changing_anything() {
+    let env = Env::new().await;
+    let serial = env.submit(&env.citizen(), |_| {}).await;
+    let handler = env.handler("420106-education");
+    for (body, field) in [
+        (json!({"action": "accept"}), "version"),
+        (json!({"action": "fly", "version": 1}), "action"),
+        (json!({"action": "reply", "version": 1, "text": "x"}), "finding"),
+        (
+            json!({"action": "transfer", "version": 1, "to_agency": "420111-education"}),
+            "reason",
+        ),
+        (
+            json!({"action": "transfer", "version": 1, "to_agency": "nowhere", "reason": "x"}),
+            "to_agency",
+        ),
+        (json!({"action": "note", "version": 1, "text": ""}), "text"),
+    ] {
+        let reply = env
+            .post(&format!("/v1/staff/reports/{serial}/actions"), &handler, &body)
+            .await;
+        reply.error_code(400);
+        assert_eq!(reply.body["field"], field, "{body}");
+    }
+    let stale = env
+        .post(
+            &format!("/v1/staff/reports/{serial}/actions"),
+            &handler,
+            &json!({"action": "accept", "version": 7}),
+        )
+        .await;
+    assert_eq!(stale.error_code(409), "stale_version");
+    assert_eq!(env.stored(&serial).await.version, 1, "nothing changed");
+}
+
+#[tokio::test]
+async fn reply_templates_are_offered_per_violation_type() {
+    let env = Env::new().await;
+    let handler = env.handler("420106-education");
+    let all = env.get("/v1/staff/templates", Some(&handler)).await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 24);
+    let one = env
+        .get("/v1/staff/templates?violation_type=holiday", Some(&handler))
+        .await;
+    let findings: Vec<&str> = one.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["finding"].as_str().unwrap())
+        .collect();
+    assert_eq!(findings, ["partly", "substantiated", "unsubstantiated"]);
+}

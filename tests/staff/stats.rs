@@ -1,0 +1,206 @@
+//! The statistics agree with a count over the reports themselves, for every region level.
+
+use crate::harness::{Env, placed};
+use serde_json::{Value, json};
+use shared::adapters::dynamo::QueueFilter;
+use shared::domain::report::Report;
+use shared::domain::report::status::Status;
+use shared::domain::staff::Queue;
+use std::collections::BTreeMap;
+
+/// Counts over the reports themselves, computed here without the code under test.
+fn brute_force(reports: &[Report]) -> Value {
+    let mut by_status = BTreeMap::from([("pending", 0), ("processing", 0), ("replied", 0)]);
+    let mut by_county: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_month: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_month_status: BTreeMap<String, BTreeMap<&str, i64>> = BTreeMap::new();
+    let mut distribution = [0i64; 5];
+    let (mut sign_ok, mut sign_late, mut reply_ok, mut reply_late, mut overdue) = (0, 0, 0, 0, 0);
+    let (mut ratings, mut stars, mut satisfied) = (0i64, 0i64, 0i64);
+    let now = shared::domain::time::now_cst();
+    for r in reports {
+        *by_status.get_mut(r.status.code()).unwrap() += 1;
+        *by_county.entry(r.assignment.county.clone()).or_default() += 1;
+        *by_category.entry(r.category.clone()).or_default() += 1;
+        let month = r.created_at.format("%Y-%m").to_string();
+        *by_month.entry(month.clone()).or_default() += 1;
+        let statuses = by_month_status
+            .entry(month)
+            .or_insert_with(|| BTreeMap::from([("pending", 0), ("processing", 0), ("replied", 0)]));
+        *statuses.get_mut(r.status.code()).unwrap() += 1;
+        match r.signed_on_time {
+            Some(true) => sign_ok += 1,
+            Some(false) => sign_late += 1,
+            None => {}
+        }
+        match r.replied_on_time {
+            Some(true) => reply_ok += 1,
+            Some(false) => reply_late += 1,
+            None => {}
+        }
+        let late_sign = r.status == Status::Pending && now > r.deadlines.sign_by;
+        let late_reply = r.status != Status::Replied && now > r.deadlines.reply_by;
+        if late_sign || late_reply {
+            overdue += 1;
+        }
+        if let Some(rating) = &r.rating {
+            ratings += 1;
+            stars += i64::from(rating.stars.get());
+            distribution[usize::from(rating.stars.get()) - 1] += 1;
+            if rating.stars.get() >= 4 {
+                satisfied += 1;
+            }
+        }
+    }
+    json!({
+        "total": reports.len(),
+        "by_status": by_status,
+        "by_county": by_county,
+        "by_category": by_category,
+        "by_month": by_month,
+        "by_month_status": by_month_status,
+        "signed_on_time": sign_ok, "signed_late": sign_late,
+        "replied_on_time": reply_ok, "replied_late": reply_late,
+        "overdue_now": overdue,
+        "rating": {
+            "count": ratings,
+            "average": if ratings > 0 { json!(stars as f64 / ratings as f64) } else { Value::Null },
+            "satisfied_share": if ratings > 0 { json!(satisfied as f64 / ratings as f64) } else { Value::Null },
+            "distribution": distribution,
+        },
+    })
+}
+
+/// Which reports a region's figures cover.
+type Keep = Box<dyn Fn(&Report) -> bool>;
+
+#[tokio::test]
+async fn the_stats_agree_with_a_brute_force_count() {
+    let env = Env::new().await;
+    env.old_report(45, "stats-old").await;
+    let places = [
+        ("420100", "420106", "academic"),
+        ("420100", "420111", "sports"),
+        ("420100", "420106", "arts"),
+        ("420200", "420202", "academic"),
+        ("429004", "429004", "technology"),
+    ];
+    let mut serials = Vec::new();
+    for (i, (city, county, category)) in places.iter().enumerate() {
+        for j in 0..2 {
+            serials.push((
+                env.submit(
+                    &env.citizen_named(&format!("s-{i}-{j}")),
+                    placed(city, county, category),
+                )
+                .await,
+                format!("s-{i}-{j}"),
+                *county,
+                *category,
+            ));
+        }
+    }
+    let province = env.province_supervisor();
+    for (n, (serial, sub, county, category)) in serials.iter().enumerate() {
+        let department = match *category {
+            "academic" => "education",
+            "technology" => "science",
+            "arts" => "culture",
+            _ => "sports",
+        };
+        let handler = env.handler(&format!("{county}-{department}"));
+        if n % 5 == 0 {
+            continue; // left pending
+        }
+        env.act(&handler, serial, json!({"action": "accept"})).await;
+        if n % 5 == 1 {
+            continue; // processing
+        }
+        if n % 5 == 2 && *county == "420106" {
+            let moved = env
+                .act(
+                    &handler,
+                    serial,
+                    json!({"action": "transfer", "to_agency": "420111-education", "reason": "改派"}),
+                )
+                .await;
+            assert_eq!(moved.status, 200, "{}", moved.text);
+            continue;
+        }
+        let replied = env
+            .act(
+                &handler,
+                serial,
+                json!({"action": "reply", "finding": "partly", "text": "已处理"}),
+            )
+            .await;
+        assert_eq!(replied.status, 200, "{}", replied.text);
+        let stars = [5, 2, 4, 1, 3][n % 5];
+        let rated = env
+            .post(
+                &format!("/v1/me/reports/{serial}/rating"),
+                &env.citizen_named(sub),
+                &json!({"stars": stars}),
+            )
+            .await;
+        assert_eq!(rated.status, 201);
+        if stars <= 2 {
+            env.act(&province, serial, json!({"action": "reopen", "reason": "复查"}))
+                .await;
+        }
+    }
+    // Brute force over every report the province queue lists, page by page.
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = env
+            .app
+            .records
+            .queue(
+                &Queue::Province("420000".into()),
+                &QueueFilter::default(),
+                7,
+                cursor.as_deref(),
+            )
+            .await
+            .unwrap();
+        all.extend(page.items);
+        cursor = page.next;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(all.len(), 11);
+    let scopes: [(&str, &str, Keep); 4] = [
+        ("", "湖北省", Box::new(|_| true)),
+        ("?region=420100", "武汉市", Box::new(|r| r.assignment.city == "420100")),
+        (
+            "?region=420111",
+            "洪山区",
+            Box::new(|r| r.assignment.county == "420111"),
+        ),
+        ("?region=429004", "仙桃市", Box::new(|r| r.assignment.city == "429004")),
+    ];
+    for (query, name, keep) in scopes {
+        let stats = env.get_path(format!("/v1/staff/stats{query}"), Some(&province)).await;
+        assert_eq!(stats.status, 200, "{}", stats.text);
+        let subset: Vec<Report> = all.iter().filter(|r| keep(r)).cloned().collect();
+        let expected = brute_force(&subset);
+        for (key, value) in expected.as_object().unwrap() {
+            assert_eq!(&stats.body[key], value, "{query} {key}");
+        }
+        // The statistics report (导出报表) holds the same figures.
+        crate::exports::assert_report_matches_stats(&env, &province, query, name).await;
+    }
+    // A month range keeps only those months.
+    let this_month = shared::domain::time::now_cst().format("%Y-%m").to_string();
+    let recent = env
+        .get_path(
+            format!("/v1/staff/stats?from={this_month}&to={this_month}"),
+            Some(&province),
+        )
+        .await;
+    assert_eq!(recent.body["total"], 10);
+    assert_eq!(recent.body["by_month"].as_object().unwrap().len(), 1);
+}
