@@ -1,8 +1,9 @@
 //! What staff do to a report: hand it on, reveal the reporter's phone, urge and reopen, publish,
 //! reply with a template; and what they may not do (bad input, stale versions).
 
-use crate::harness::{Env, form};
+use crate::harness::{Caller, Env, form};
 use serde_json::json;
+use shared::domain::report::serial::Serial;
 
 #[tokio::test]
 async fn a_transfer_moves_the_report_and_texts_the_new_agency() {
@@ -107,58 +108,81 @@ async fn the_reporters_phone_is_masked_until_revealed_and_the_reveal_is_recorded
 }
 
 #[tokio::test]
-async fn supervisors_urge_and_reopen_a_dissatisfied_reply() {
+async fn supervisors_urge_and_handlers_may_not() {
     let env = Env::new().await;
-    let serial = env.submit(&env.citizen_named("reopen-1"), |_| {}).await;
+    let serial = env.submit(&env.citizen(), |_| {}).await;
     let handler = env.handler("420106-education");
     let city = env.city_supervisor("420100");
-    assert_eq!(
-        env.act(&handler, &serial, json!({"action": "urge", "reason": "快"}))
-            .await
-            .error_code(403),
-        "forbidden"
-    );
+    let by_handler = env
+        .act(&handler, &serial, json!({"action": "urge", "reason": "快"}))
+        .await;
+    assert_eq!(by_handler.error_code(403), "forbidden");
     let urged = env
         .act(&city, &serial, json!({"action": "urge", "reason": "请加快办理"}))
         .await;
     assert_eq!(urged.body["urges"], 1);
-    assert_eq!(
-        env.act(&city, &serial, json!({"action": "accept"}))
-            .await
-            .error_code(403),
-        "forbidden",
-        "supervisors do not sign"
-    );
+}
+
+#[tokio::test]
+async fn supervisors_do_not_sign_for_reports() {
+    let env = Env::new().await;
+    let serial = env.submit(&env.citizen(), |_| {}).await;
+    let city = env.city_supervisor("420100");
+    let signed = env.act(&city, &serial, json!({"action": "accept"})).await;
+    assert_eq!(signed.error_code(403), "forbidden");
+}
+
+/// A report the agency answered 不属实, and its reporter.
+async fn replied_unsubstantiated(env: &Env) -> (Caller, Serial) {
+    let reporter = env.citizen();
+    let serial = env.submit(&reporter, |_| {}).await;
+    let handler = env.handler("420106-education");
     env.act(&handler, &serial, json!({"action": "accept"})).await;
-    env.act(
-        &handler,
-        &serial,
-        json!({"action": "reply", "finding": "unsubstantiated", "text": "经核查不属实"}),
-    )
-    .await;
-    let citizen = env.citizen_named("reopen-1");
+    let reply = json!({"action": "reply", "finding": "unsubstantiated", "text": "经核查不属实"});
+    assert_eq!(env.act(&handler, &serial, reply).await.status, 200);
+    (reporter, serial)
+}
+
+async fn rate(env: &Env, reporter: &Caller, serial: &Serial, stars: u8) {
+    let path = format!("/v1/me/reports/{serial}/rating");
+    let rated = env
+        .post(&path, reporter, &json!({"stars": stars, "comment": "没有处理"}))
+        .await;
+    assert_eq!(rated.status, 201, "{}", rated.text);
+}
+
+#[tokio::test]
+async fn a_reply_is_reopened_only_once_its_reporter_is_dissatisfied() {
+    let env = Env::new().await;
+    let (reporter, serial) = replied_unsubstantiated(&env).await;
+    let city = env.city_supervisor("420100");
+    let reopen = json!({"action": "reopen", "reason": "复查"});
     assert_eq!(
-        env.act(&city, &serial, json!({"action": "reopen", "reason": "复查"}))
-            .await
-            .error_code(409),
+        env.act(&city, &serial, reopen.clone()).await.error_code(409),
         "not_dissatisfied"
     );
-    assert_eq!(
-        env.post(
-            &format!("/v1/me/reports/{serial}/rating"),
-            &citizen,
-            &json!({"stars": 1, "comment": "没有处理"})
-        )
-        .await
-        .status,
-        201
-    );
-    assert_eq!(
-        env.act(&handler, &serial, json!({"action": "reopen", "reason": "复查"}))
-            .await
-            .error_code(403),
-        "forbidden"
-    );
+    rate(&env, &reporter, &serial, 1).await;
+    assert_eq!(env.act(&city, &serial, reopen).await.status, 200);
+}
+
+#[tokio::test]
+async fn only_supervisors_reopen_a_reply() {
+    let env = Env::new().await;
+    let (reporter, serial) = replied_unsubstantiated(&env).await;
+    rate(&env, &reporter, &serial, 1).await;
+    let handler = env.handler("420106-education");
+    let reopened = env
+        .act(&handler, &serial, json!({"action": "reopen", "reason": "复查"}))
+        .await;
+    assert_eq!(reopened.error_code(403), "forbidden");
+}
+
+#[tokio::test]
+async fn a_reopened_report_is_in_hand_again_for_staff_and_its_reporter() {
+    let env = Env::new().await;
+    let (reporter, serial) = replied_unsubstantiated(&env).await;
+    rate(&env, &reporter, &serial, 1).await;
+    let city = env.city_supervisor("420100");
     let reopened = env
         .act(
             &city,
@@ -169,7 +193,7 @@ async fn supervisors_urge_and_reopen_a_dissatisfied_reply() {
     assert_eq!(reopened.status, 200, "{}", reopened.text);
     assert_eq!(reopened.body["status"], "processing");
     assert!(reopened.body["reply"].is_null());
-    let mine = env.get(&format!("/v1/me/reports/{serial}"), Some(&citizen)).await;
+    let mine = env.get(&format!("/v1/me/reports/{serial}"), Some(&reporter)).await;
     assert_eq!(mine.body["status"], "processing");
     assert_eq!(
         mine.body["timeline"].as_array().unwrap().last().unwrap()["kind"],
@@ -230,7 +254,7 @@ async fn publishing_follows_the_reporters_wish() {
 }
 
 #[tokio::test]
-async fn actions_refuse_bad_input_and_stale_versions_without_changing_anything() {
+async fn an_action_with_bad_input_is_refused_by_field_and_changes_nothing() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
     let handler = env.handler("420106-education");
@@ -248,18 +272,23 @@ async fn actions_refuse_bad_input_and_stale_versions_without_changing_anything()
         ),
         (json!({"action": "note", "version": 1, "text": ""}), "text"),
     ] {
+        // Posted as is: `env.act` would fill in the version.
         let reply = env
             .post(&format!("/v1/staff/reports/{serial}/actions"), &handler, &body)
             .await;
         reply.error_code(400);
         assert_eq!(reply.body["field"], field, "{body}");
     }
+    assert_eq!(env.stored(&serial).await.version, 1, "nothing changed");
+}
+
+#[tokio::test]
+async fn an_action_on_a_version_no_longer_current_is_a_conflict_and_changes_nothing() {
+    let env = Env::new().await;
+    let serial = env.submit(&env.citizen(), |_| {}).await;
+    let handler = env.handler("420106-education");
     let stale = env
-        .post(
-            &format!("/v1/staff/reports/{serial}/actions"),
-            &handler,
-            &json!({"action": "accept", "version": 7}),
-        )
+        .act(&handler, &serial, json!({"action": "accept", "version": 7}))
         .await;
     assert_eq!(stale.error_code(409), "stale_version");
     assert_eq!(env.stored(&serial).await.version, 1, "nothing changed");

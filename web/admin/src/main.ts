@@ -1,19 +1,17 @@
 import "element-plus/theme-chalk/el-message.css";
 import "element-plus/theme-chalk/el-message-box.css";
 import "./style.css";
-import { createPinia } from "pinia";
 import { createApp } from "vue";
 import App from "./App.vue";
 import { initApi } from "./api";
 import { apiBase } from "@suishoupai/api";
 import { isLocalBuild, loadConfig } from "./config";
 import { router } from "./router";
-import { useAuthenticator, useSession } from "./stores/session";
+import { useAuthenticator, useSession } from "./composables/useSession";
 import type { Authenticator } from "./auth/types";
 
 async function start() {
   const app = createApp(App);
-  app.use(createPinia());
   const session = useSession();
   const config = await loadConfig();
   const base = apiBase(config.api_url, window.location.origin);

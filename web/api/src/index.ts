@@ -49,12 +49,5 @@ export function createApi(options: ApiOptions) {
 
 export type Api = ReturnType<typeof createApi>;
 
-/** The Chinese message to show for an error answer, a network failure or anything else. */
-export function toMessage(error: unknown): string {
-  if (error && typeof error === "object" && "message" in error) {
-    const message = (error as { message: unknown }).message;
-    if (typeof message === "string" && /[\u4e00-\u9fff]/.test(message)) return message;
-  }
-  if (error instanceof TypeError) return "网络连接失败,请检查网络后重试";
-  return "操作失败,请稍后重试";
-}
+export { toMessage } from "./messages";
+export { useCursorList, type Page, type PageAnswer } from "./cursorList";

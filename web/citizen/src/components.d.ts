@@ -11,6 +11,7 @@ declare module 'vue' {
     BoardItem: typeof import('./components/BoardItem.vue')['default']
     DemoSignIn: typeof import('./components/DemoSignIn.vue')['default']
     EvidenceList: typeof import('./components/EvidenceList.vue')['default']
+    EvidencePicker: typeof import('./components/EvidencePicker.vue')['default']
     EvidenceQueue: typeof import('./components/EvidenceQueue.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']

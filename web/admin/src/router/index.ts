@@ -1,7 +1,7 @@
 // Hash history: the site is plain files on any static host, with no rewrite rules, and the
 // OIDC redirect comes back to the site's root URL.
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
-import { useSession } from "../stores/session";
+import { useSession } from "../composables/useSession";
 
 const routes: RouteRecordRaw[] = [
   { path: "/login", name: "login", component: () => import("../views/SignIn.vue"), meta: { title: "登录", public: true } },

@@ -3,7 +3,7 @@
 // (with a fresh form if its form has expired). The transport is injected, so tests need no network.
 import type { Schemas } from "@suishoupai/api";
 import { computed, reactive } from "vue";
-import type { Kind } from "../rules/evidence";
+import type { Kind, Uploaded } from "../rules/evidence";
 
 export type Slot = Schemas["Uploads"]["uploads"][number];
 
@@ -31,13 +31,6 @@ export interface UploadItem {
 }
 
 /** What a draft keeps of a finished upload. */
-export interface Uploaded {
-  key: string;
-  name: string;
-  type: string;
-  size: number;
-}
-
 /** A slot is not reused this close to its expiry: the upload might outlast it. */
 const EXPIRY_MARGIN_MS = 60_000;
 

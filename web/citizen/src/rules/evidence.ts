@@ -42,3 +42,11 @@ export function refusal(rules: EvidenceRules, kind: Kind, existing: Kind[], file
 function formats(types: string[]): string {
   return types.map((t) => t.split("/")[1]?.toUpperCase() ?? t).join("、");
 }
+
+/** A file uploaded to its slot: the key a report cites, and what the citizen chose. */
+export interface Uploaded {
+  key: string;
+  name: string;
+  type: string;
+  size: number;
+}

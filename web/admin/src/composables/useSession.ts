@@ -1,8 +1,9 @@
 // Who is signed in: shared by the header, the router guard and every screen that offers actions.
+// One module-level reactive object (no store library): every caller of useSession() gets the same
+// state, and its fields read as plain values (`session.profile`), as a Pinia store's would.
 import type { Schemas } from "@suishoupai/api";
 import { toMessage } from "@suishoupai/api";
-import { defineStore } from "pinia";
-import { ref } from "vue";
+import { reactive, ref } from "vue";
 import { api } from "../api";
 import type { Authenticator } from "../auth/types";
 
@@ -18,7 +19,7 @@ export function currentAuthenticator(): Authenticator | null {
   return authenticator;
 }
 
-export const useSession = defineStore("session", () => {
+function createSession() {
   const profile = ref<Profile | null>(null);
   const error = ref<string | null>(null);
 
@@ -50,5 +51,11 @@ export const useSession = defineStore("session", () => {
     profile.value = null;
   }
 
-  return { profile, error, restore, signIn, signOut, expire };
-});
+  return reactive({ profile, error, restore, signIn, signOut, expire });
+}
+
+const session = createSession();
+
+export function useSession() {
+  return session;
+}

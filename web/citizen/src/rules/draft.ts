@@ -2,9 +2,8 @@
 // its whole life. A double tap or a retry after a dropped connection sends the same key and the
 // same body, so the API answers the first report again instead of making a second one.
 import type { Schemas } from "@suishoupai/api";
-import type { Kind } from "../rules/evidence";
-import { emptyFields, type DraftFields } from "../rules/form";
-import type { Uploaded } from "./uploadQueue";
+import { emptyFields, type DraftFields } from "./form";
+import type { Kind, Uploaded } from "./evidence";
 
 export type ReportBody = Schemas["ReportForm"];
 export type Receipt = Schemas["Receipt"];

@@ -1,7 +1,7 @@
 // Saving downloads in the browser: a file the API answers (named by its Content-Disposition, or a
 // message why not), or one built here (the joined CSV).
 import { toMessage } from "@suishoupai/api";
-import { fileName } from "../rules/download";
+import { fileName } from "./rules/download";
 
 /** What the typed client answers for a request read as a Blob. */
 interface BlobAnswer {
