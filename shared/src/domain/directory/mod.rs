@@ -5,6 +5,7 @@
 //! (`420106-education` = 武昌区教育局). A loaded directory may name agencies explicitly and let
 //! one agency serve several (county, department) pairs, as Changzhou's does.
 
+mod agencies_file;
 pub mod catalog;
 pub mod offices;
 pub mod regions;
@@ -94,78 +95,6 @@ impl Directory {
                 .unwrap_or_else(|e| panic!("the embedded Hubei regions are invalid: {e}"));
             Directory::new(regions)
         })
-    }
-
-    /// Loads an agency directory: `region,department,agency_id,agency_name,phones[,public_phone[,zone]]`
-    /// with region codes, duty phones (SMS) separated by `;`, and the public complaint phone. Rows
-    /// name agencies explicitly (one agency may serve several regions or departments, with any
-    /// id); pairs not listed follow the default rule. A row with a `zone` is a `ZoneOffice` of
-    /// that zone within the county `region`.
-    pub fn with_agencies_csv(mut self, text: &str) -> Result<Directory, String> {
-        #[derive(Deserialize)]
-        struct Row {
-            region: String,
-            department: String,
-            agency_id: String,
-            agency_name: String,
-            #[serde(default)]
-            phones: String,
-            #[serde(default)]
-            public_phone: String,
-            #[serde(default)]
-            zone: String,
-        }
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
-        for (line, row) in reader.deserialize::<Row>().enumerate() {
-            let row = row.map_err(|e| format!("agencies line {}: {e}", line + 2))?;
-            if self.regions.get(&row.region).is_none() || Catalog::get().department(&row.department).is_none() {
-                return Err(format!(
-                    "agencies line {}: unknown region {} or department {}",
-                    line + 2,
-                    row.region,
-                    row.department
-                ));
-            }
-            let phones = row
-                .phones
-                .split(';')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)
-                .collect();
-            let public_phone = Some(row.public_phone.trim().to_owned()).filter(|p| !p.is_empty());
-            if row.agency_id.trim().is_empty() || row.agency_name.trim().is_empty() {
-                return Err(format!("agencies line {}: an agency needs an id and a name", line + 2));
-            }
-            let agency = Agency {
-                id: row.agency_id,
-                name: row.agency_name,
-                phones,
-                public_phone,
-            };
-            // One id is one office: the same id must carry the same name wherever it serves.
-            if let Some(other) = self.all_agencies().find(|a| a.id == agency.id && a.name != agency.name) {
-                return Err(format!(
-                    "agencies line {}: {} is both {} and {}",
-                    line + 2,
-                    agency.id,
-                    other.name,
-                    agency.name
-                ));
-            }
-            let zone = row.zone.trim();
-            if zone.is_empty() {
-                self.explicit.insert((row.region, row.department), agency);
-            } else {
-                self.zones.push(ZoneOffice {
-                    zone: zone.to_owned(),
-                    region: row.region,
-                    department: row.department,
-                    agency,
-                });
-            }
-        }
-        Ok(self)
     }
 
     fn all_agencies(&self) -> impl Iterator<Item = &Agency> {
