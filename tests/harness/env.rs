@@ -159,20 +159,23 @@ impl Env {
     }
 
     /// The stored report of a serial the API answered with.
-    pub async fn stored(&self, serial: impl Display) -> Report {
-        self.app
-            .records
-            .report(&super::serial(&serial.to_string()))
-            .await
-            .unwrap()
-            .expect("stored report")
+    pub fn stored(&self, serial: impl Display) -> impl Future<Output = Report> {
+        self.stored_report(super::serial(&serial.to_string()))
+    }
+
+    async fn stored_report(&self, serial: Serial) -> Report {
+        self.app.records.report(&serial).await.unwrap().expect("stored report")
     }
 
     /// The stored report and its timeline.
-    pub async fn stored_with_timeline(&self, serial: impl Display) -> (Report, Vec<Event>) {
+    pub fn stored_with_timeline(&self, serial: impl Display) -> impl Future<Output = (Report, Vec<Event>)> {
+        self.stored_timeline(super::serial(&serial.to_string()))
+    }
+
+    async fn stored_timeline(&self, serial: Serial) -> (Report, Vec<Event>) {
         self.app
             .records
-            .report_with_timeline(&super::serial(&serial.to_string()))
+            .report_with_timeline(&serial)
             .await
             .unwrap()
             .expect("stored report")
@@ -293,8 +296,12 @@ impl Env {
 
     /// Signs for, replies to and (optionally) publishes a report through the domain and the
     /// store, as the agency side will.
-    pub async fn answer(&self, serial: impl Display, publish: bool) -> Report {
-        let report = self.stored(serial).await;
+    pub fn answer(&self, serial: impl Display, publish: bool) -> impl Future<Output = Report> {
+        self.answer_report(super::serial(&serial.to_string()), publish)
+    }
+
+    async fn answer_report(&self, serial: Serial, publish: bool) -> Report {
+        let report = self.stored_report(serial).await;
         let staff = Actor::staff(
             "测试工作人员",
             &report.assignment.agency_id,

@@ -91,16 +91,26 @@ impl Env {
         keys
     }
 
+    // The helpers taking a closure or any serial are plain functions in front of one async
+    // function each: an async fn generic over every test's closure would be compiled once per
+    // call site (seconds of the test binary's build).
+
     /// Submits the standard form as `citizen` after `change` (the test's own differences).
-    pub async fn try_submit(&self, citizen: &str, change: impl FnOnce(&mut Value)) -> Reply {
-        let mut body = form();
-        change(&mut body);
-        self.post("/v1/reports", citizen, &body).await
+    pub fn try_submit(&self, citizen: &str, change: impl FnOnce(&mut Value)) -> impl Future<Output = Reply> {
+        self.post_report(citizen.to_owned(), changed(change))
     }
 
     /// `try_submit` that must succeed: the new report's serial.
-    pub async fn submit(&self, citizen: &str, change: impl FnOnce(&mut Value)) -> Serial {
-        let reply = self.try_submit(citizen, change).await;
+    pub fn submit(&self, citizen: &str, change: impl FnOnce(&mut Value)) -> impl Future<Output = Serial> {
+        self.submit_form(citizen.to_owned(), changed(change))
+    }
+
+    async fn post_report(&self, citizen: String, body: Value) -> Reply {
+        self.post("/v1/reports", &citizen, &body).await
+    }
+
+    async fn submit_form(&self, citizen: String, body: Value) -> Serial {
+        let reply = self.post_report(citizen, body).await;
         assert_eq!(reply.status, 201, "{}", reply.text);
         reply.serial()
     }
@@ -118,13 +128,24 @@ impl Env {
     }
 
     /// `staff` takes `action` on the report (at its stored version unless the action names one).
-    pub async fn act(&self, staff: &str, serial: impl Display, mut action: Value) -> Reply {
+    pub fn act(&self, staff: &str, serial: impl Display, action: Value) -> impl Future<Output = Reply> {
+        self.act_on(staff.to_owned(), serial.to_string(), action)
+    }
+
+    async fn act_on(&self, staff: String, serial: String, mut action: Value) -> Reply {
         if action.get("version").is_none() {
             action["version"] = json!(self.stored(&serial).await.version);
         }
-        self.post(&format!("/v1/staff/reports/{serial}/actions"), staff, &action)
+        self.post(&format!("/v1/staff/reports/{serial}/actions"), &staff, &action)
             .await
     }
+}
+
+/// The standard form after `change`.
+fn changed(change: impl FnOnce(&mut Value)) -> Value {
+    let mut body = form();
+    change(&mut body);
+    body
 }
 
 #[derive(Debug)]
