@@ -1,77 +1,92 @@
 //! What staff do to a report: hand it on, reveal the reporter's phone, urge and reopen, publish,
 //! reply with a template; and what they may not do (bad input, stale versions).
 
-use crate::harness::{Caller, Env, form};
-use serde_json::json;
+use crate::harness::{Caller, Env};
+use serde_json::{Value, json};
 use shared::domain::report::serial::Serial;
 
+fn transfer_to(agency: &str, reason: &str) -> Value {
+    json!({"action": "transfer", "to_agency": agency, "reason": reason})
+}
+
 #[tokio::test]
-async fn a_transfer_moves_the_report_and_texts_the_new_agency() {
+async fn a_transfer_moves_the_report_out_of_the_old_agencys_reach_into_the_new() {
     let env = Env::new().await;
-    let serial = env.submit(&env.citizen_named("t-1"), |_| {}).await;
+    let serial = env.submit(&env.citizen(), |_| {}).await;
     let wuchang = env.handler("420106-education");
     let hongshan = env.handler("420111-education");
     let answer = env
-        .act(
-            &wuchang,
-            &serial,
-            json!({"action": "transfer", "to_agency": "420111-education", "reason": "地址属洪山区"}),
-        )
+        .act(&wuchang, &serial, transfer_to("420111-education", "地址属洪山区"))
         .await;
     assert_eq!(answer.status, 200, "{}", answer.text);
     assert_eq!(answer.body["handed_on"], true);
     assert_eq!(answer.body["agency"]["name"], "洪山区教育局");
+    let path = format!("/v1/staff/reports/{serial}");
+    assert_eq!(env.get(&path, Some(&wuchang)).await.status, 404);
+    let detail = env.get(&path, Some(&hongshan)).await;
     assert_eq!(
-        env.get(&format!("/v1/staff/reports/{serial}"), Some(&wuchang))
-            .await
-            .status,
-        404,
-        "out of the old agency's reach"
+        (detail.body["status"].as_str(), detail.body["county"].as_str()),
+        (Some("pending"), Some("420111"))
     );
-    let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&hongshan)).await;
-    assert_eq!(detail.status, 200);
-    assert_eq!(detail.body["status"], "pending");
-    assert_eq!(detail.body["county"], "420111");
-    let transfer = detail.body["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "transferred")
-        .unwrap()
-        .clone();
-    assert!(transfer["note"].as_str().unwrap().contains("地址属洪山区"));
-    assert_eq!(
-        transfer["actor"]["name"], "420106工作人员",
-        "staff names are in the staff timeline"
-    );
-    // Out of the city: a handler may not; back to the city: it may.
-    let far = env
-        .act(
-            &hongshan,
-            &serial,
-            json!({"action": "transfer", "to_agency": "420202-education", "reason": "x"}),
+}
+
+#[tokio::test]
+async fn a_transfer_is_recorded_with_its_reason_and_who_handed_it_on_for_staff_only() {
+    let env = Env::new().await;
+    let reporter = env.citizen();
+    let serial = env.submit(&reporter, |_| {}).await;
+    let wuchang = env.handler("420106-education");
+    env.act(&wuchang, &serial, transfer_to("420111-education", "地址属洪山区"))
+        .await;
+    let detail = env
+        .get(
+            &format!("/v1/staff/reports/{serial}"),
+            Some(&env.handler("420111-education")),
         )
         .await;
+    let timeline = detail.body["timeline"].as_array().unwrap();
+    let transfer = timeline.iter().find(|e| e["kind"] == "transferred").unwrap();
+    assert!(transfer["note"].as_str().unwrap().contains("地址属洪山区"));
+    assert_eq!(transfer["actor"]["name"], "420106工作人员");
+    let mine = env.get(&format!("/v1/me/reports/{serial}"), Some(&reporter)).await;
+    assert!(
+        !mine.text.contains("工作人员"),
+        "the citizen sees the hand-on without names"
+    );
+}
+
+#[tokio::test]
+async fn a_handler_hands_on_within_its_city_or_back_to_the_city() {
+    let env = Env::new().await;
+    let serial = env.submit(&env.citizen(), |_| {}).await;
+    let wuchang = env.handler("420106-education");
+    let far = env.act(&wuchang, &serial, transfer_to("420202-education", "x")).await;
     assert_eq!(far.error_code(403), "forbidden");
     let back = env
         .act(
-            &hongshan,
+            &wuchang,
             &serial,
             json!({"action": "transfer", "to": "city", "reason": "需市级协调"}),
         )
         .await;
     assert_eq!(back.body["agency"]["id"], "420100-education");
+}
+
+#[tokio::test]
+async fn each_agency_a_report_reaches_gets_one_sms() {
+    let env = Env::new().await;
+    let serial = env.submit(&env.citizen(), |_| {}).await;
+    let wuchang = env.handler("420106-education");
+    env.act(&wuchang, &serial, transfer_to("420111-education", "地址属洪山区"))
+        .await;
+    let to_city = json!({"action": "transfer", "to": "city", "reason": "需市级协调"});
+    env.act(&env.handler("420111-education"), &serial, to_city).await;
     env.deliver_stream().await;
     for agency in ["420106-education", "420111-education", "420100-education"] {
         let texts = env.sms_to(&env.duty_phones[agency]).await;
         assert_eq!(texts.len(), 1, "{agency}: {texts:?}");
         assert!(texts[0].contains(serial.as_str()));
     }
-    // The citizen sees the hand-on without names.
-    let mine = env
-        .get(&format!("/v1/me/reports/{serial}"), Some(&env.citizen_named("t-1")))
-        .await;
-    assert!(!mine.text.contains("工作人员"));
 }
 
 #[tokio::test]
@@ -201,56 +216,45 @@ async fn a_reopened_report_is_in_hand_again_for_staff_and_its_reporter() {
     );
 }
 
+/// A report answered by its agency; `public` as the reporter asked.
+async fn replied(env: &Env, handler: &Caller, public: bool) -> Serial {
+    let serial = env.submit(&env.citizen(), |form| form["public"] = json!(public)).await;
+    env.act(handler, &serial, json!({"action": "accept"})).await;
+    let reply = json!({"action": "reply", "finding": "partly", "text": "部分属实,已整改"});
+    assert_eq!(env.act(handler, &serial, reply).await.status, 200);
+    serial
+}
+
 #[tokio::test]
-async fn publishing_follows_the_reporters_wish() {
+async fn a_report_its_reporter_kept_private_is_never_published() {
     let env = Env::new().await;
     let handler = env.handler("420106-education");
-    let private = {
-        let mut body = form();
-        body["public"] = json!(false);
-        env.post("/v1/reports", &env.citizen(), &body).await.serial()
-    };
-    for serial in [&private] {
-        env.act(&handler, serial, json!({"action": "accept"})).await;
-        env.act(
-            &handler,
-            serial,
-            json!({"action": "reply", "finding": "partly", "text": "部分属实,已整改"}),
-        )
-        .await;
-    }
-    assert_eq!(
-        env.act(&handler, &private, json!({"action": "publish"}))
-            .await
-            .error_code(409),
-        "not_public"
-    );
-    let public = env.submit(&env.citizen(), |_| {}).await;
-    assert_eq!(
-        env.act(&handler, &public, json!({"action": "publish"}))
-            .await
-            .error_code(409),
-        "wrong_status"
-    );
-    env.act(&handler, &public, json!({"action": "accept"})).await;
-    env.act(
-        &handler,
-        &public,
-        json!({"action": "reply", "finding": "substantiated", "text": "属实"}),
-    )
-    .await;
-    assert_eq!(
-        env.act(&handler, &public, json!({"action": "publish", "public_text": "已查处"}))
-            .await
-            .status,
-        200
-    );
-    assert_eq!(env.get(&format!("/v1/public/reports/{public}"), None).await.status, 200);
-    assert_eq!(
-        env.act(&handler, &public, json!({"action": "unpublish"})).await.status,
-        200
-    );
-    assert_eq!(env.get(&format!("/v1/public/reports/{public}"), None).await.status, 404);
+    let private = replied(&env, &handler, false).await;
+    let published = env.act(&handler, &private, json!({"action": "publish"})).await;
+    assert_eq!(published.error_code(409), "not_public");
+}
+
+#[tokio::test]
+async fn a_report_is_published_only_once_replied() {
+    let env = Env::new().await;
+    let handler = env.handler("420106-education");
+    let pending = env.submit(&env.citizen(), |_| {}).await;
+    let published = env.act(&handler, &pending, json!({"action": "publish"})).await;
+    assert_eq!(published.error_code(409), "wrong_status");
+}
+
+#[tokio::test]
+async fn a_published_report_is_on_the_board_until_unpublished() {
+    let env = Env::new().await;
+    let handler = env.handler("420106-education");
+    let public = replied(&env, &handler, true).await;
+    let board = format!("/v1/public/reports/{public}");
+    let publish = json!({"action": "publish", "public_text": "已查处"});
+    assert_eq!(env.act(&handler, &public, publish).await.status, 200);
+    assert_eq!(env.get(&board, None).await.status, 200);
+    let unpublish = json!({"action": "unpublish"});
+    assert_eq!(env.act(&handler, &public, unpublish).await.status, 200);
+    assert_eq!(env.get(&board, None).await.status, 404);
 }
 
 #[tokio::test]
