@@ -1,7 +1,7 @@
 //! Evidence: images (≤ 3, ≤ 60 MB each) or one video (≤ 100 MB), never both; signed type and
 //! length; at submit every key must be in S3, the caller's, as declared, and cited once.
 
-use crate::harness::{Env, JPEG, citing, form, read_repo_file};
+use crate::harness::{Env, JPEG, Options, citing, form, read_repo_file};
 use serde_json::{Value, json};
 
 const MIB: u64 = 1024 * 1024;
@@ -267,23 +267,7 @@ async fn evidence_is_tagged_so_the_lifecycle_expires_what_no_report_claims_and_a
     let mut body = form();
     body["evidence"] = json!({"kind": "image", "keys": [keys[0].clone()]});
     assert_eq!(env.post("/v1/reports", &token, &body).await.status, 201);
-    let s3 = env.app.evidence.client();
-    let mut tags = Vec::new();
-    for key in &keys {
-        let tagging = s3
-            .get_object_tagging()
-            .bucket(env.app.evidence.bucket())
-            .key(key)
-            .send()
-            .await
-            .unwrap();
-        let claim = tagging
-            .tag_set()
-            .iter()
-            .find(|t| t.key() == "claim")
-            .map(|t| t.value().to_owned());
-        tags.push(claim.unwrap_or_default());
-    }
+    let tags = [env.claim_of(&keys[0]).await, env.claim_of(&keys[1]).await];
     assert_eq!(tags[0], "claimed", "the cited file is claimed");
     // The other keeps the `claim=pending` its PUT was signed with (S3 applies the signed
     // x-amz-tagging header; moto keeps no tag from it, `presigned_puts_sign_content_type_and_length`
@@ -326,4 +310,19 @@ async fn evidence_is_tagged_so_the_lifecycle_expires_what_no_report_claims_and_a
         None,
         "kept for the retention period"
     );
+}
+
+#[tokio::test]
+async fn a_report_refused_for_the_daily_limit_leaves_its_uploads_unclaimed() {
+    let env = Env::with(Options {
+        reports_per_day: 1,
+        ..Options::default()
+    })
+    .await;
+    let citizen = env.citizen();
+    env.submit(&citizen, |_| {}).await;
+    let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
+    let refused = env.try_submit(&citizen, citing("image", &keys)).await;
+    assert_eq!(refused.error_code(429), "too_many_requests");
+    assert_ne!(env.claim_of(&keys[0]).await, "claimed", "left to expire as unclaimed");
 }

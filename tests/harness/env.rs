@@ -181,6 +181,22 @@ impl Env {
             .expect("stored report")
     }
 
+    /// The `claim` tag of an evidence object (`pending`, `claimed`), empty when it has none.
+    pub async fn claim_of(&self, key: &str) -> String {
+        let tagging = self
+            .app
+            .evidence
+            .client()
+            .get_object_tagging()
+            .bucket(self.app.evidence.bucket())
+            .key(key)
+            .send()
+            .await
+            .expect("get_object_tagging");
+        let claim = tagging.tag_set().iter().find(|t| t.key() == "claim");
+        claim.map(|t| t.value().to_owned()).unwrap_or_default()
+    }
+
     /// `notify` as deployed, with a given sender.
     pub fn notifier<S: SmsSender>(&self, sender: S) -> Notifier<S> {
         Notifier::new(self.app.records.clone(), self.app.directory, &self.app.settings, sender)

@@ -1,7 +1,7 @@
 //! Creating a report: check the form and its evidence, pick a serial, write it all at once.
 
 use serde::Serialize;
-use shared::adapters::dynamo::{CreateOutcome, NewReport};
+use shared::adapters::dynamo::{CreateOutcome, NewReport, REPORTS_COUNTED};
 use shared::app::App;
 use shared::domain::Rejection;
 use shared::domain::registry::institution::InstitutionRef;
@@ -72,20 +72,28 @@ pub async fn submit(
         Err(error) => return replayed.await?.ok_or(error),
     };
     // Reads that do not depend on each other run together: the first answer for this key, the
-    // evidence, the earlier reports this one repeats, and the chosen institution.
+    // evidence, the earlier reports this one repeats, the chosen institution, and how many
+    // reports the citizen made today.
     let place = (
         draft.assignment.county.as_str(),
         draft.target.as_str(),
         draft.address.as_str(),
     );
-    let (replayed, evidence, repeats, institution) = tokio::join!(
+    let day = day_key(&now);
+    let (replayed, evidence, repeats, institution, made_today) = tokio::join!(
         replayed,
         check_evidence(app, citizen, &draft),
         async { Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?) },
-        chosen_institution(app, &draft)
+        chosen_institution(app, &draft),
+        app.records.allowance_used(&citizen.sub, &day, REPORTS_COUNTED)
     );
     if let Some(answer) = replayed? {
         return Ok(answer);
+    }
+    // Refused before any file is tagged: a refused report's uploads stay pending and expire. The
+    // transaction's own condition still decides between two submissions racing for the last one.
+    if made_today? >= app.settings.reports_per_day {
+        return Err(daily_limit_reached(app));
     }
     let (evidence, repeats, institution) = (evidence?, repeats?, institution?);
     let keys: Vec<String> = evidence
@@ -95,7 +103,6 @@ pub async fn submit(
     // Tag before claiming: if the claim then fails, a file is kept too long, never lost.
     futures_util::future::try_join_all(keys.iter().map(|key| app.evidence.mark_claimed(key))).await?;
     let owner = owner_of(&citizen.sub);
-    let day = day_key(&now);
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
     for attempt in 0..MAX_ATTEMPTS {
         let (mut report, event) = Report::submit(
@@ -134,16 +141,18 @@ pub async fn submit(
             CreateOutcome::EvidenceTaken => {
                 return Err(Rejection::conflict("evidence_in_use", "该举证材料已被其他举报引用").into());
             }
-            CreateOutcome::QuotaExceeded => {
-                return Err(Rejection::Quota {
-                    message: format!("每人每天最多提交{}条举报,请明天再试", app.settings.reports_per_day),
-                }
-                .into());
-            }
+            CreateOutcome::QuotaExceeded => return Err(daily_limit_reached(app)),
         }
     }
     tracing::warn!("no free serial after {MAX_ATTEMPTS} attempts");
     Err(ApiError::unavailable())
+}
+
+fn daily_limit_reached(app: &App) -> ApiError {
+    Rejection::Quota {
+        message: format!("每人每天最多提交{}条举报,请明天再试", app.settings.reports_per_day),
+    }
+    .into()
 }
 
 /// The answer first given for this key, if the key was used; a conflict if for another body.

@@ -18,6 +18,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 const DAY_SECONDS: i64 = 24 * 3600;
+/// The sort key of a citizen's daily count of reports.
+pub const REPORTS_COUNTED: &str = "QUOTA";
 /// The cancellation code of a transaction item whose condition did not hold.
 pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailed";
 
@@ -113,7 +115,7 @@ impl Records {
             &Allowance {
                 sub: &new.report.reporter.sub,
                 day: new.quota_day,
-                counted: "QUOTA",
+                counted: REPORTS_COUNTED,
                 limit: new.quota_limit,
             },
             1,
@@ -421,6 +423,28 @@ impl Records {
             cursor,
         )
         .await
+    }
+
+    /// How much of a daily allowance is used (0 before its first use). A read before the work
+    /// it allows: the conditional update in the same transaction as that work still decides.
+    pub async fn allowance_used(&self, sub: &str, day: &str, counted: &str) -> Result<u32, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(quota_pk(sub, day), counted)))
+            .projection_expression("#count")
+            .expression_attribute_names("#count", "count")
+            .send()
+            .await
+            .map_err(|e| StoreError::call("dynamodb", "allowance_used", e))?;
+        let count = output
+            .item
+            .as_ref()
+            .and_then(|item| item.get("count"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok());
+        Ok(count.unwrap_or(0))
     }
 
     pub async fn idempotency(&self, sub: &str, idem_key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
