@@ -34,13 +34,13 @@ fn against_the_order(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<(String,
     wrong
 }
 
-/// Module path (`domain::report`) → the source outside its tests; modules declared
-/// `#[cfg(test)] mod name;` are left out whole.
-fn modules(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
+/// Module path (`domain::report`) → the source outside its tests; `test_only` gathers the
+/// modules declared `#[cfg(test)] mod name;`, which are tests whatever they import.
+fn modules(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>, test_only: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            modules(&path, root, out);
+            modules(&path, root, out, test_only);
             continue;
         }
         if path.extension().is_none_or(|e| e != "rs") {
@@ -51,40 +51,17 @@ fn modules(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
         if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
             parts.pop();
         }
+        let name = parts.join("::");
         let source = std::fs::read_to_string(&path).unwrap();
-        let code = source.split("#[cfg(test)]").next().unwrap_or_default().to_owned();
-        out.insert(parts.join("::"), code);
-    }
-}
-
-/// Leaves out the modules declared `#[cfg(test)] mod name;`: tests, whatever they import.
-fn drop_test_only(root: &Path, sources: &mut BTreeMap<String, String>) {
-    let mut test_only = Vec::new();
-    for parent in sources.keys() {
-        let source = std::fs::read_to_string(source_of(root, parent)).unwrap_or_default();
         for child in test_only_children(&source) {
-            test_only.push(if parent.is_empty() {
+            test_only.push(if name.is_empty() {
                 child
             } else {
-                format!("{parent}::{child}")
+                format!("{name}::{child}")
             });
         }
-    }
-    for name in test_only {
-        sources.remove(&name);
-    }
-}
-
-/// The file of a module path: `a::b` is `a/b.rs` or `a/b/mod.rs`; the crate root is `lib.rs`.
-fn source_of(root: &Path, module: &str) -> std::path::PathBuf {
-    if module.is_empty() {
-        return root.join("lib.rs");
-    }
-    let file = root.join(format!("{}.rs", module.replace("::", "/")));
-    if file.exists() {
-        file
-    } else {
-        root.join(module.replace("::", "/")).join("mod.rs")
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default().to_owned();
+        out.insert(name, code);
     }
 }
 
@@ -137,9 +114,11 @@ fn imports(name: &str, code: &str, known: &BTreeSet<&str>) -> BTreeSet<String> {
 /// Every module of `shared/src` with what it imports.
 fn import_graph() -> (BTreeMap<String, String>, BTreeMap<String, BTreeSet<String>>) {
     let root = repo_root().join("shared/src");
-    let mut sources = BTreeMap::new();
-    modules(&root, &root, &mut sources);
-    drop_test_only(&root, &mut sources);
+    let (mut sources, mut test_only) = (BTreeMap::new(), Vec::new());
+    modules(&root, &root, &mut sources, &mut test_only);
+    for name in test_only {
+        sources.remove(&name);
+    }
     let known: BTreeSet<&str> = sources.keys().map(String::as_str).collect();
     let graph = sources
         .iter()

@@ -1,7 +1,7 @@
 //! Issuing uploads: validate the declaration, record it, sign a PUT and a POST form per file.
 
 use serde::Serialize;
-use shared::adapters::dynamo::{Allowance, UploadOutcome};
+use shared::adapters::dynamo::{Allowance, UPLOADS_COUNTED, UploadOutcome};
 use shared::adapters::post_policy::PostForm;
 use shared::app::App;
 use shared::domain::report::Reporter;
@@ -37,7 +37,7 @@ pub async fn issue(app: &App, citizen: &Reporter, body: serde_json::Value) -> Re
     let allowance = Allowance {
         sub: &citizen.sub,
         day: &day,
-        counted: "UPLOADS",
+        counted: UPLOADS_COUNTED,
         limit: app.settings.uploads_per_day,
     };
     if app.records.put_uploads(&planned, &allowance, now.timestamp()).await? == UploadOutcome::QuotaExceeded {

@@ -44,7 +44,9 @@ mod uploads;
 pub use audit::AuditEntry;
 pub use cursor::{ListError, Page};
 pub use institutions::ImportCount;
-pub use reports::{Allowance, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED, SaveOutcome};
+pub use reports::{
+    Allowance, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED, SaveOutcome, UPLOADS_COUNTED,
+};
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;
 pub use uploads::UploadOutcome;

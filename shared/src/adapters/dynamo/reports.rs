@@ -18,8 +18,9 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 const DAY_SECONDS: i64 = 24 * 3600;
-/// The sort key of a citizen's daily count of reports.
+/// The sort keys of a citizen's daily counts: reports submitted, upload slots issued.
 pub const REPORTS_COUNTED: &str = "QUOTA";
+pub const UPLOADS_COUNTED: &str = "UPLOADS";
 /// The cancellation code of a transaction item whose condition did not hold.
 pub(super) const CONDITION_FAILED: &str = "ConditionalCheckFailed";
 
