@@ -1,7 +1,7 @@
 //! Evidence: images (≤ 3, ≤ 60 MB each) or one video (≤ 100 MB), never both; signed type and
 //! length; at submit every key must be in S3, the caller's, as declared, and cited once.
 
-use crate::harness::{Env, JPEG, Options, citing, form, read_repo_file};
+use crate::harness::{Env, JPEG, Options, citing, read_repo_file};
 use serde_json::{Value, json};
 
 const MIB: u64 = 1024 * 1024;
@@ -228,16 +228,12 @@ async fn two_reports_racing_for_one_photo_cannot_both_cite_it() {
 }
 
 /// What the evidence bucket's lifecycle rules (as the template declares them) do to an object
-/// under `key`, tagged `claim`, `age` days old: `Some(storage class)` kept, `None` expired.
-fn lifecycle(rules: &serde_yaml_ng::Value, key: &str, claim: &str, age: u64, retention: u64) -> Option<String> {
+/// under `key`, `age` days old: `Some(storage class)` kept, `None` expired.
+fn lifecycle(rules: &serde_yaml_ng::Value, key: &str, age: u64, retention: u64) -> Option<String> {
     let mut class = "STANDARD".to_owned();
     for rule in rules.as_sequence().unwrap() {
         let prefix = rule["Prefix"].as_str().unwrap_or_default();
-        let tags_match = rule["TagFilters"].as_sequence().is_none_or(|tags| {
-            tags.iter()
-                .all(|t| t["Key"] == "claim" && t["Value"].as_str() == Some(claim))
-        });
-        if rule["Status"] != "Enabled" || !key.starts_with(prefix) || !tags_match {
+        if rule["Status"] != "Enabled" || !key.starts_with(prefix) {
             continue;
         }
         let expires = match &rule["ExpirationInDays"] {
@@ -257,63 +253,153 @@ fn lifecycle(rules: &serde_yaml_ng::Value, key: &str, claim: &str, age: u64, ret
     Some(class)
 }
 
+/// The bytes behind a presigned link, with the type S3 answered.
+async fn fetch(env: &Env, url: &str) -> (Vec<u8>, String, String) {
+    let answer = env.http.get(url).send().await.unwrap();
+    assert!(answer.status().is_success(), "{url}: {}", answer.status());
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    (answer.bytes().await.unwrap().to_vec(), content_type, disposition)
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    shared::domain::digest::sha256_hex(bytes, 32)
+}
+
 #[tokio::test]
-async fn evidence_is_tagged_so_the_lifecycle_expires_what_no_report_claims_and_ages_the_rest() {
+async fn a_sealed_file_stays_what_was_sent_whatever_is_put_through_its_links_afterwards() {
     let env = Env::new().await;
-    let token = env.citizen();
-    let keys = env
-        .upload(&token, "image", &[("image/jpeg", JPEG), ("image/jpeg", JPEG)])
+    let me = env.citizen();
+    let issued = env
+        .post(
+            "/v1/uploads",
+            &me,
+            &json!({"kind": "image", "files": [{"content_type": "image/jpeg", "size": JPEG.len()}]}),
+        )
         .await;
-    let mut body = form();
-    body["evidence"] = json!({"kind": "image", "keys": [keys[0].clone()]});
-    assert_eq!(env.post("/v1/reports", &token, &body).await.status, 201);
-    let tags = [env.claim_of(&keys[0]).await, env.claim_of(&keys[1]).await];
-    assert_eq!(tags[0], "claimed", "the cited file is claimed");
-    // The other keeps the `claim=pending` its PUT was signed with (S3 applies the signed
-    // x-amz-tagging header; moto keeps no tag from it, `presigned_puts_sign_content_type_and_length`
-    // checks the signature): never claimed.
-    assert_ne!(tags[1], "claimed");
+    let upload = &issued.body["uploads"][0];
+    let key = upload["key"].as_str().unwrap().to_owned();
+    let put = |bytes: Vec<u8>| {
+        env.http
+            .put(upload["url"].as_str().unwrap())
+            .header("content-type", "image/jpeg")
+            .header("x-amz-tagging", "claim=pending")
+            .body(bytes)
+            .send()
+    };
+    assert!(put(JPEG.to_vec()).await.unwrap().status().is_success());
+    let serial = env.submit(&me, citing("image", std::slice::from_ref(&key))).await;
+
+    // The same PUT, and the same POST form, again within their 15 minutes: another file of the
+    // same size and type.
+    let forged = vec![0xAB; JPEG.len()];
+    assert!(put(forged.clone()).await.unwrap().status().is_success());
+    let post = &upload["post"];
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in post["fields"].as_object().unwrap() {
+        form = form.text(name.clone(), value.as_str().unwrap().to_owned());
+    }
+    let part = reqwest::multipart::Part::bytes(forged.clone())
+        .mime_str("image/jpeg")
+        .unwrap();
+    let posted = env
+        .http
+        .post(post["url"].as_str().unwrap())
+        .multipart(form.part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert!(posted.status().is_success(), "{}", posted.status());
+
+    let handler = env.handler("420106-education");
+    let staff = env
+        .get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
+        .await;
+    let mine = env.get_path(format!("/v1/me/reports/{serial}"), Some(&me)).await;
+    for seen in [&staff.body["evidence"][0], &mine.body["evidence"][0]] {
+        assert_eq!(seen["sha256"], sha256(JPEG), "the recorded SHA-256 is the original's");
+        assert!(seen["sealed_at"].as_str().unwrap().ends_with("+08:00"));
+        let url = seen["url"].as_str().unwrap();
+        assert!(url.contains("versionId="), "pinned to the sealed version: {url}");
+        assert!(!url.contains("uploads"), "never the upload's key: {url}");
+        let (bytes, content_type, disposition) = fetch(&env, url).await;
+        assert_eq!(sha256(&bytes), sha256(JPEG), "the original bytes");
+        assert_eq!(content_type, "image/jpeg", "the recorded type, forced");
+        assert_eq!(disposition, "inline");
+    }
+
+    // Locked: not even the stack's own credentials delete the sealed version.
+    let url = staff.body["evidence"][0]["url"].as_str().unwrap();
+    let sealed = url.split('?').next().unwrap().rsplit_once("/evidence/").unwrap().1;
+    let version = url.split("versionId=").nth(1).unwrap().split('&').next().unwrap();
+    let deleted = env
+        .app
+        .evidence
+        .client()
+        .delete_object()
+        .bucket(env.app.evidence.bucket())
+        .key(format!("evidence/{sealed}"))
+        .version_id(version)
+        .send()
+        .await;
+    assert!(deleted.is_err(), "a locked version cannot be deleted");
+}
+
+#[tokio::test]
+async fn a_sealed_upload_is_removed_and_the_lifecycle_keeps_sealed_evidence_for_the_retention_period() {
+    let env = Env::new().await;
+    let citizen = env.citizen();
+    let keys = env
+        .upload(&citizen, "image", &[("image/jpeg", JPEG), ("image/jpeg", JPEG)])
+        .await;
+    let serial = env.submit(&citizen, citing("image", &keys[..1])).await;
+    assert!(!env.holds(&keys[0]).await, "the cited upload is removed once sealed");
+    assert!(
+        env.holds(&keys[1]).await,
+        "an upload no report cites waits for the lifecycle"
+    );
+    let detail = env.get_path(format!("/v1/me/reports/{serial}"), Some(&citizen)).await;
+    let url = detail.body["evidence"][0]["url"].as_str().unwrap();
+    let sealed = url.split('?').next().unwrap().rsplit_once("/evidence/").unwrap().1;
+    assert_eq!(env.claim_of(&format!("evidence/{sealed}")).await, "sealed");
 
     let template: serde_yaml_ng::Value = serde_yaml_ng::from_str(&read_repo_file("infra/template.yaml")).unwrap();
     let rules = &template["Resources"]["EvidenceBucket"]["Properties"]["LifecycleConfiguration"]["Rules"];
     let retention = template["Parameters"]["EvidenceRetentionDays"]["Default"]
         .as_u64()
         .unwrap();
-    let (claimed, pending) = (&keys[0], &keys[1]);
+    let (sealed, pending) = (format!("evidence/{sealed}"), &keys[1]);
+    assert_eq!(lifecycle(rules, pending, 0, retention).as_deref(), Some("STANDARD"));
+    assert_eq!(lifecycle(rules, pending, 1, retention), None, "uploads go after a day");
+    let kept = [
+        (1, "STANDARD"),
+        (30, "STANDARD_IA"),
+        (90, "GLACIER_IR"),
+        (retention - 1, "GLACIER_IR"),
+    ];
+    for (age, class) in kept {
+        assert_eq!(
+            lifecycle(rules, &sealed, age, retention).as_deref(),
+            Some(class),
+            "{age} days"
+        );
+    }
     assert_eq!(
-        lifecycle(rules, pending, "pending", 0, retention).as_deref(),
-        Some("STANDARD")
-    );
-    assert_eq!(
-        lifecycle(rules, pending, "pending", 1, retention),
-        None,
-        "unclaimed uploads go after a day"
-    );
-    assert_eq!(
-        lifecycle(rules, claimed, "claimed", 1, retention).as_deref(),
-        Some("STANDARD")
-    );
-    assert_eq!(
-        lifecycle(rules, claimed, "claimed", 30, retention).as_deref(),
-        Some("STANDARD_IA")
-    );
-    assert_eq!(
-        lifecycle(rules, claimed, "claimed", 90, retention).as_deref(),
-        Some("GLACIER_IR")
-    );
-    assert_eq!(
-        lifecycle(rules, claimed, "claimed", retention - 1, retention).as_deref(),
-        Some("GLACIER_IR")
-    );
-    assert_eq!(
-        lifecycle(rules, claimed, "claimed", retention, retention),
+        lifecycle(rules, &sealed, retention, retention),
         None,
         "kept for the retention period"
     );
 }
 
 #[tokio::test]
-async fn a_report_refused_for_the_daily_limit_leaves_its_uploads_unclaimed() {
+async fn a_report_refused_for_the_daily_limit_seals_nothing() {
     let env = Env::with(Options {
         reports_per_day: 1,
         ..Options::default()
@@ -324,5 +410,9 @@ async fn a_report_refused_for_the_daily_limit_leaves_its_uploads_unclaimed() {
     let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
     let refused = env.try_submit(&citizen, citing("image", &keys)).await;
     assert_eq!(refused.error_code(429), "too_many_requests");
-    assert_ne!(env.claim_of(&keys[0]).await, "claimed", "left to expire as unclaimed");
+    assert!(env.holds(&keys[0]).await, "left to expire as an upload");
+    assert!(
+        !env.holds(&keys[0].replace("uploads/", "evidence/")).await,
+        "never sealed"
+    );
 }

@@ -74,7 +74,7 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
         phone: shared::domain::report::phone::Phone::new("13800000001"),
     };
     let input: ReportInput = serde_json::from_value(form()).unwrap();
-    let draft = validate(&input, env.app.directory, &reporter.sub).unwrap();
+    let draft = validate(&input, env.app.directory).unwrap();
     let now = now_cst();
     let serial = Serial::new(&now, 7);
     fn new<'a>(

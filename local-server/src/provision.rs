@@ -5,7 +5,10 @@ use aws_sdk_dynamodb::types::{
     GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, Projection,
     ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
-use aws_sdk_s3::types::{BucketLocationConstraint, CorsConfiguration, CorsRule, CreateBucketConfiguration};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, BucketVersioningStatus, CorsConfiguration, CorsRule, CreateBucketConfiguration,
+    VersioningConfiguration,
+};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -294,7 +297,8 @@ pub async fn create_table(
     Ok(())
 }
 
-/// Creates the evidence bucket (idempotent), with CORS open for local pages.
+/// Creates the evidence bucket (idempotent) as the template does: versioned, Object Lock on (so
+/// a sealed copy can be locked), with CORS open for local pages.
 pub async fn create_bucket(client: &aws_sdk_s3::Client, bucket: &str, region: &str) -> Result<(), ProvisionError> {
     let created = client
         .create_bucket()
@@ -304,6 +308,7 @@ pub async fn create_bucket(client: &aws_sdk_s3::Client, bucket: &str, region: &s
                 .location_constraint(BucketLocationConstraint::from(region))
                 .build(),
         )
+        .object_lock_enabled_for_bucket(true)
         .send()
         .await;
     match created {
@@ -314,6 +319,17 @@ pub async fn create_bucket(client: &aws_sdk_s3::Client, bucket: &str, region: &s
                 .is_some_and(|e| e.is_bucket_already_owned_by_you() || e.is_bucket_already_exists()) => {}
         Err(error) => return Err(aws(error)),
     }
+    client
+        .put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(aws)?;
     let rule = CorsRule::builder()
         .allowed_methods("PUT")
         .allowed_methods("GET")

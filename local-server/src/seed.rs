@@ -155,7 +155,7 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
             notice_version: Some(Catalog::get().notice.version.clone()),
             institution_id: None,
         };
-        let draft = validate(&input, app.directory, &reporter.sub)?;
+        let draft = validate(&input, app.directory)?;
         let submitted = at(demo.submitted)?;
         let serial = Serial::parse(demo.serial).ok_or_else(|| SeedError::Write(demo.serial.into()))?;
         let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &submitted, submitted);

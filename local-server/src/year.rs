@@ -236,7 +236,7 @@ fn city_supervisor(report: &Report) -> Staff {
 }
 
 async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
-    let draft = validate(&life.input, app.directory, &life.reporter.sub)?;
+    let draft = validate(&life.input, app.directory)?;
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &life.submitted, life.submitted);
     let stamp = life.submitted.format("%y%m%d%H%M%S").to_string();
     for attempt in 0..40u16 {

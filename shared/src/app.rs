@@ -48,6 +48,9 @@ pub struct Settings {
     pub upload_url_ttl: Duration,
     /// `EVIDENCE_URL_TTL_SECONDS`: how long a presigned GET of evidence is valid (default 300).
     pub evidence_url_ttl: Duration,
+    /// `EVIDENCE_LOCK_DAYS`: how long S3 Object Lock (governance mode) keeps each sealed file
+    /// from change or deletion; unset, sealed files are not locked (the local S3 cannot lock).
+    pub evidence_lock_days: Option<u32>,
     /// `SIGN_DAYS`, `HANDOFF_DAYS`, `REPLY_DAYS`: working days for each step (1, 2, 15).
     pub deadlines: DeadlineRules,
     /// `SMS_TO_AGENCY`, `SMS_TO_REPORTER`: message texts with `{serial}`, over the catalog's
@@ -110,6 +113,14 @@ impl Settings {
             reporter_data_days: parsed("REPORTER_DATA_RETENTION_DAYS", 365)?,
             upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
             evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
+            evidence_lock_days: var("EVIDENCE_LOCK_DAYS")
+                .map(|days| {
+                    days.parse().map_err(|_| ConfigError::Invalid {
+                        name: "EVIDENCE_LOCK_DAYS",
+                        value: days,
+                    })
+                })
+                .transpose()?,
             deadlines: DeadlineRules {
                 sign: parsed("SIGN_DAYS", DeadlineRules::default().sign)?,
                 handoff: parsed("HANDOFF_DAYS", DeadlineRules::default().handoff)?,
@@ -139,6 +150,8 @@ impl Settings {
             reporter_data_days: 365,
             upload_url_ttl: Duration::from_secs(900),
             evidence_url_ttl: Duration::from_secs(300),
+            // As the template's default retention: sealed files are locked locally too.
+            evidence_lock_days: Some(1095),
             deadlines: DeadlineRules::default(),
             sms_to_agency: None,
             sms_to_reporter: None,

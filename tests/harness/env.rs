@@ -120,7 +120,7 @@ impl Env {
         } else {
             (aws::sdk_config(&moto).await, aws::sdk_config(&dynamodb).await)
         };
-        let app: &'static App = Box::leak(Box::new(App::with_table_sdk(&sdk, &table_sdk, settings, directory)));
+        let app: &'static App = Box::leak(Box::new(aws::app(&sdk, &table_sdk, settings, directory)));
         let definition = provision::table_definition(&read_repo_file("infra/template.yaml")).expect("template table");
         provision::create_table(app.records.client(), app.records.table(), &definition)
             .await
@@ -195,6 +195,11 @@ impl Env {
             .expect("get_object_tagging");
         let claim = tagging.tag_set().iter().find(|t| t.key() == "claim");
         claim.map(|t| t.value().to_owned()).unwrap_or_default()
+    }
+
+    /// Whether the evidence bucket holds a current object at `key`.
+    pub async fn holds(&self, key: &str) -> bool {
+        self.app.evidence.head(key).await.expect("head").is_some()
     }
 
     /// `notify` as deployed, with a given sender.
@@ -289,7 +294,7 @@ impl Env {
             phone: shared::domain::report::phone::Phone::new("13700000000"),
         };
         let input: ReportInput = serde_json::from_value(form()).expect("the form");
-        let draft = validate(&input, self.app.directory, sub).expect("a valid form");
+        let draft = validate(&input, self.app.directory).expect("a valid form");
         let deadlines = Deadlines::new(&self.app.settings.deadlines, self.app.calendar, &at, at);
         let serial = Serial::new(&at, 1);
         let (report, event) = Report::submit(serial.clone(), draft, reporter, None, deadlines, at);

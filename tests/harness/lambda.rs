@@ -18,6 +18,7 @@ impl Env {
         let s3 = aws_sdk_s3::config::Builder::from(&self.sdk)
             .force_path_style(true)
             .interceptor(interceptor)
+            .interceptor(local_server::aws::MotoLockedCopy)
             .build();
         Box::leak(Box::new(App {
             records: Records::new(aws_sdk_dynamodb::Client::from_conf(dynamo), self.app.records.table()),

@@ -3,6 +3,8 @@
 
 use aws_sdk_dynamodb::operation::query::QueryInput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_sdk_s3::operation::copy_object::CopyObjectInput;
+use aws_sdk_s3::operation::delete_object::DeleteObjectInput;
 use aws_sdk_s3::operation::get_object::GetObjectInput;
 use aws_sdk_s3::operation::head_object::HeadObjectInput;
 use aws_sdk_s3::operation::put_object::PutObjectInput;
@@ -89,9 +91,44 @@ impl Intercept for Recorder {
                 let key = input.downcast_ref::<HeadObjectInput>().expect("input").key();
                 calls.push(("s3:GetObject".into(), object_resource(key)));
             }
+            // A version named needs the version's own action.
             ("S3", "GetObject") => {
-                let key = input.downcast_ref::<GetObjectInput>().expect("input").key();
-                calls.push(("s3:GetObject".into(), object_resource(key)));
+                let input = input.downcast_ref::<GetObjectInput>().expect("input");
+                let action = if input.version_id().is_some() {
+                    "s3:GetObjectVersion"
+                } else {
+                    "s3:GetObject"
+                };
+                calls.push((action.into(), object_resource(input.key())));
+            }
+            ("S3", "DeleteObject") => {
+                let input = input.downcast_ref::<DeleteObjectInput>().expect("input");
+                let action = if input.version_id().is_some() {
+                    "s3:DeleteObjectVersion"
+                } else {
+                    "s3:DeleteObject"
+                };
+                calls.push((action.into(), object_resource(input.key())));
+            }
+            // A copy reads its source (`bucket/key?versionId=…`) and writes, tags and locks its key.
+            ("S3", "CopyObject") => {
+                let input = input.downcast_ref::<CopyObjectInput>().expect("input");
+                let source = input.copy_source().unwrap_or_default();
+                let (source, version) = source.split_once("?versionId=").unwrap_or((source, ""));
+                let source_key = source.split_once('/').map(|(_, key)| key);
+                let read = if version.is_empty() {
+                    "s3:GetObject"
+                } else {
+                    "s3:GetObjectVersion"
+                };
+                calls.push((read.into(), object_resource(source_key)));
+                calls.push(("s3:PutObject".into(), object_resource(input.key())));
+                if input.tagging().is_some() {
+                    calls.push(("s3:PutObjectTagging".into(), object_resource(input.key())));
+                }
+                if input.object_lock_mode().is_some() {
+                    calls.push(("s3:PutObjectRetention".into(), object_resource(input.key())));
+                }
             }
             ("S3", "PutObject") => {
                 let input = input.downcast_ref::<PutObjectInput>().expect("input");

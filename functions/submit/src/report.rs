@@ -7,7 +7,7 @@ use shared::domain::Rejection;
 use shared::domain::registry::institution::InstitutionRef;
 use shared::domain::report::deadlines::Deadlines;
 use shared::domain::report::draft::Draft;
-use shared::domain::report::evidence::{Evidence, EvidenceFile, check_upload, owner_of};
+use shared::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind, Upload, check_upload, owner_of};
 use shared::domain::report::idempotency::{check_key, fingerprint};
 use shared::domain::report::input::{ReportInput, validate};
 use shared::domain::report::repeat::{MAX_LINKED, earliest_serial};
@@ -65,8 +65,8 @@ pub async fn submit(
     let now = now_cst();
     // The form is checked first, but a retry's first answer wins over anything found now (the
     // notice may have changed since, its evidence is claimed by the report it made).
-    let draft = decode_body::<ReportInput>(body)
-        .and_then(|input| validate(&input, app.directory, &citizen.sub).map_err(ApiError::from));
+    let draft =
+        decode_body::<ReportInput>(body).and_then(|input| validate(&input, app.directory).map_err(ApiError::from));
     let draft = match draft {
         Ok(draft) => draft,
         Err(error) => return replayed.await?.ok_or(error),
@@ -90,18 +90,22 @@ pub async fn submit(
     if let Some(answer) = replayed? {
         return Ok(answer);
     }
-    // Refused before any file is tagged: a refused report's uploads stay pending and expire. The
+    // Refused before anything is sealed: a refused report's uploads stay pending and expire. The
     // transaction's own condition still decides between two submissions racing for the last one.
     if made_today? >= app.settings.reports_per_day {
         return Err(daily_limit_reached(app));
     }
-    let (evidence, repeats, institution) = (evidence?, repeats?, institution?);
-    let keys: Vec<String> = evidence
+    let (checked, repeats, institution) = (evidence?, repeats?, institution?);
+    // Sealed before the report is written, so that the report records what was sealed: if the
+    // write then fails, a sealed copy is kept that no report cites, nothing is lost.
+    let evidence = match &checked {
+        Some(checked) => Some(seal(app, checked).await?),
+        None => None,
+    };
+    let keys: Vec<String> = checked
         .iter()
-        .flat_map(|e| e.files.iter().map(|f| f.key.clone()))
+        .flat_map(|c| c.files.iter().map(|f| f.upload.key.clone()))
         .collect();
-    // Tag before claiming: if the claim then fails, a file is kept too long, never lost.
-    futures_util::future::try_join_all(keys.iter().map(|key| app.evidence.mark_claimed(key))).await?;
     let owner = owner_of(&citizen.sub);
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
     for attempt in 0..MAX_ATTEMPTS {
@@ -128,6 +132,9 @@ pub async fn submit(
         match app.records.create_report(&new).await? {
             CreateOutcome::Created => {
                 tracing::info!(serial = %report.serial, agency = %report.assignment.agency_id, "report submitted");
+                if let Some(checked) = &checked {
+                    discard_uploads(app, checked).await;
+                }
                 return Ok(receipt(&report));
             }
             CreateOutcome::SerialTaken => continue,
@@ -138,14 +145,16 @@ pub async fn submit(
                     .await?
                     .ok_or_else(ApiError::unavailable);
             }
-            CreateOutcome::EvidenceTaken => {
-                return Err(Rejection::conflict("evidence_in_use", "该举证材料已被其他举报引用").into());
-            }
+            CreateOutcome::EvidenceTaken => return Err(evidence_in_use()),
             CreateOutcome::QuotaExceeded => return Err(daily_limit_reached(app)),
         }
     }
     tracing::warn!("no free serial after {MAX_ATTEMPTS} attempts");
     Err(ApiError::unavailable())
+}
+
+fn evidence_in_use() -> ApiError {
+    Rejection::conflict("evidence_in_use", "该举证材料已被其他举报引用").into()
 }
 
 fn daily_limit_reached(app: &App) -> ApiError {
@@ -184,37 +193,86 @@ async fn chosen_institution(app: &App, draft: &Draft) -> Result<Option<Instituti
     Ok(Some(found.reference()))
 }
 
+/// Cited uploads as checked: each upload's record and the version of it S3 held.
+struct Checked {
+    kind: EvidenceKind,
+    files: Vec<CheckedFile>,
+}
+
+struct CheckedFile {
+    upload: Upload,
+    version_id: String,
+}
+
 /// Each cited upload must be the caller's, unclaimed, in S3 and as declared.
-async fn check_evidence(app: &App, citizen: &Reporter, draft: &Draft) -> Result<Option<Evidence>, ApiError> {
+async fn check_evidence(app: &App, citizen: &Reporter, draft: &Draft) -> Result<Option<Checked>, ApiError> {
     let Some((kind, keys)) = &draft.evidence else {
         return Ok(None);
     };
-    let records = app.records.uploads(keys).await?;
-    // Every cited object at once (an upload without a record is refused without one).
-    let objects = futures_util::future::try_join_all(keys.iter().map(|key| async {
-        match records.get(key) {
-            Some(_) => app.evidence.head(key).await,
-            None => Ok(None),
-        }
-    }))
-    .await?;
+    // The records and every cited object at once: one round trip, not two.
+    let (records, objects) = tokio::try_join!(
+        app.records.uploads(keys),
+        futures_util::future::try_join_all(keys.iter().map(|key| app.evidence.head(key)))
+    )?;
     let mut files = Vec::with_capacity(keys.len());
     for ((i, key), object) in keys.iter().enumerate().zip(objects) {
+        let field = format!("evidence.keys[{i}]");
         let record = records.get(key);
-        check_upload(
-            &format!("evidence.keys[{i}]"),
-            *kind,
-            &citizen.sub,
-            record,
-            object.as_ref(),
-        )?;
-        if let Some(record) = record {
-            files.push(EvidenceFile {
-                key: key.clone(),
-                content_type: record.content_type.clone(),
-                size: record.size,
+        check_upload(&field, *kind, &citizen.sub, record, object.as_ref())?;
+        let version_id = object.and_then(|o| o.version_id);
+        if let (Some(upload), Some(version_id)) = (record, version_id) {
+            files.push(CheckedFile {
+                upload: upload.clone(),
+                version_id,
             });
+        } else {
+            tracing::error!(key = %key, "an upload without a version: is the bucket versioned?");
+            return Err(ApiError::internal());
         }
     }
-    Ok(Some(Evidence { kind: *kind, files }))
+    Ok(Some(Checked { kind: *kind, files }))
+}
+
+/// Seals every checked file at once.
+async fn seal(app: &App, checked: &Checked) -> Result<Evidence, ApiError> {
+    let now = now_cst();
+    let retain_until = app
+        .settings
+        .evidence_lock_days
+        .map(|days| now + chrono::Duration::days(i64::from(days)));
+    let copies = futures_util::future::try_join_all(
+        checked
+            .files
+            .iter()
+            .map(|file| app.evidence.seal(&file.upload.key, &file.version_id, retain_until)),
+    )
+    .await?;
+    let files = checked
+        .files
+        .iter()
+        .zip(copies)
+        .map(|(file, copy)| match copy {
+            Some(copy) => Ok(EvidenceFile::sealed(&file.upload, copy, now)),
+            None => Err(evidence_in_use()),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Evidence {
+        kind: checked.kind,
+        files,
+    })
+}
+
+/// Deletes the sealed uploads' versions. A failure is only logged: the report stands, and an
+/// upload left behind is still tagged pending and expires within a day.
+async fn discard_uploads(app: &App, checked: &Checked) {
+    let discarded = futures_util::future::join_all(
+        checked
+            .files
+            .iter()
+            .map(|file| app.evidence.discard_upload(&file.upload.key, &file.version_id)),
+    )
+    .await;
+    for error in discarded.into_iter().filter_map(Result::err) {
+        tracing::warn!(error = %error, "a sealed upload was not deleted; the lifecycle will expire it");
+    }
 }

@@ -1,26 +1,32 @@
-//! S3: the evidence bucket. Clients upload straight to it, with a presigned PUT whose content type,
-//! length and tag are signed or a presigned POST form whose policy says the same, so S3 refuses any
-//! other file; staff and reporters read evidence through short-lived presigned GETs. Nothing in the
-//! bucket is public.
+//! S3: the evidence bucket. Clients upload straight to it, under `uploads/`, with a presigned PUT
+//! whose content type, length and tag are signed or a presigned POST form whose policy says the
+//! same, so S3 refuses any other file. Nothing in the bucket is public.
 //!
-//! Uploads are tagged `claim=pending`, which the bucket's lifecycle expires after a day; a report
-//! that cites a file re-tags it `claim=claimed`, kept for the evidence retention period.
+//! Uploads are tagged `claim=pending`, which the bucket's lifecycle expires after a day. A report
+//! seals each file it cites: S3 copies the very version that was checked to `evidence/`, which no
+//! upload link reaches, computes the copy's SHA-256 and (in AWS) locks it for the retention
+//! period; the upload is then deleted. Staff and reporters read sealed files through short-lived
+//! presigned GETs pinned to the sealed version, its recorded type, and inline display.
 
 use super::StoreError;
 use super::post_policy::{PostForm, PostRules, SigningCredentials, bucket_url, presign_post, tagging_document};
-use crate::domain::report::evidence::{Evidence, StoredObject, Upload};
+use crate::domain::digest::sha256_from_base64;
+use crate::domain::report::evidence::{Evidence, EvidenceFile, SealedCopy, StoredObject, Upload, sealed_key};
 use crate::domain::time::{format, now_cst};
 use crate::domain::views::EvidenceLink;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::types::{Tag, Tagging};
+use aws_sdk_s3::types::{ChecksumAlgorithm, ObjectLockMode, TaggingDirective};
+use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
-/// The tag every upload carries until a report cites it.
+/// The tag every upload carries: the lifecycle expires it after a day.
 pub const PENDING_TAG: &str = "claim=pending";
+/// The tag of a sealed copy (the sealed prefix's own lifecycle rule keeps it).
+pub const SEALED_TAG: &str = "claim=sealed";
 
 #[derive(Debug, Clone)]
 pub struct EvidenceStore {
@@ -144,39 +150,91 @@ impl EvidenceStore {
         Ok(signed)
     }
 
-    /// Marks a cited file as evidence, so the lifecycle keeps it for the retention period.
-    /// Idempotent: a retried submission tags again.
-    pub async fn mark_claimed(&self, key: &str) -> Result<(), StoreError> {
-        let tag = Tag::builder()
-            .key("claim")
-            .value("claimed")
-            .build()
-            .map_err(|e| StoreError::request("s3", "mark_claimed", e))?;
-        let tagging = Tagging::builder()
-            .tag_set(tag)
-            .build()
-            .map_err(|e| StoreError::request("s3", "mark_claimed", e))?;
+    /// Seals one checked upload: S3 copies exactly `version_id` (whatever was put at the key since)
+    /// to its sealed key, computes the copy's SHA-256, and, given a date, locks the copy in
+    /// governance mode until then. Retrying makes another version of the same bytes. `None`: the
+    /// version is gone (a racing report sealed it first and deleted it).
+    pub async fn seal(
+        &self,
+        upload_key: &str,
+        version_id: &str,
+        retain_until: Option<DateTime<FixedOffset>>,
+    ) -> Result<Option<SealedCopy>, StoreError> {
+        let key = sealed_key(upload_key);
+        let mut copy = self
+            .client()
+            .copy_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .copy_source(format!("{}/{upload_key}?versionId={version_id}", self.bucket))
+            .checksum_algorithm(ChecksumAlgorithm::Sha256)
+            .tagging_directive(TaggingDirective::Replace)
+            .tagging(SEALED_TAG);
+        if let Some(until) = retain_until {
+            copy = copy
+                .object_lock_mode(ObjectLockMode::Governance)
+                .object_lock_retain_until_date(aws_smithy_types::DateTime::from_secs(until.timestamp()));
+        }
+        let output = match copy.send().await {
+            Ok(output) => output,
+            Err(error) if error.raw_response().is_some_and(|r| r.status().as_u16() == 404) => return Ok(None),
+            Err(error) => return Err(StoreError::call("s3", "seal", error)),
+        };
+        let sha256 = output
+            .copy_object_result()
+            .and_then(|result| result.checksum_sha256())
+            .and_then(sha256_from_base64)
+            .ok_or_else(|| StoreError::request("s3", "seal", Unexpected("a copy without its SHA-256")))?;
+        let version_id = output
+            .version_id()
+            .ok_or_else(|| {
+                StoreError::request("s3", "seal", Unexpected("a copy without a version (is versioning on?)"))
+            })?
+            .to_owned();
+        Ok(Some(SealedCopy {
+            key,
+            version_id,
+            sha256,
+        }))
+    }
+
+    /// Deletes the version of an upload that was sealed, for good; anything put at the key since
+    /// is still tagged pending and expires.
+    pub async fn discard_upload(&self, key: &str, version_id: &str) -> Result<(), StoreError> {
         self.client()
-            .put_object_tagging()
+            .delete_object()
             .bucket(&self.bucket)
             .key(key)
-            .tagging(tagging)
+            .version_id(version_id)
             .send()
             .await
-            .map_err(|e| StoreError::call("s3", "mark_claimed", e))?;
+            .map_err(|e| StoreError::call("s3", "discard_upload", e))?;
         Ok(())
     }
 
-    /// A GET of one object, valid for `ttl`.
-    pub async fn presign_get(&self, key: &str, ttl: Duration) -> Result<String, StoreError> {
+    /// A GET of one sealed file's version, valid for `ttl`, answered with its recorded type and
+    /// shown inline (or, with `download`, saved under that name).
+    pub async fn presign_file(
+        &self,
+        file: &EvidenceFile,
+        download: Option<&str>,
+        ttl: Duration,
+    ) -> Result<String, StoreError> {
+        let disposition = match download {
+            Some(name) => format!("attachment; filename=\"{name}\""),
+            None => "inline".to_owned(),
+        };
         let request = self
             .client()
             .get_object()
             .bucket(&self.bucket)
-            .key(key)
+            .key(&file.key)
+            .version_id(&file.version_id)
+            .response_content_type(&file.content_type)
+            .response_content_disposition(disposition)
             .presigned(presigning(ttl)?)
             .await
-            .map_err(|e| StoreError::call("s3", "presign_get", e))?;
+            .map_err(|e| StoreError::call("s3", "presign_file", e))?;
         Ok(request.uri().to_owned())
     }
 
@@ -188,13 +246,12 @@ impl EvidenceStore {
         let expires_at = format(&(now_cst() + chrono::Duration::from_std(ttl).unwrap_or_default()));
         let mut links = Vec::with_capacity(evidence.files.len());
         for file in &evidence.files {
-            links.push(EvidenceLink {
-                kind: evidence.kind,
-                content_type: file.content_type.clone(),
-                size: file.size,
-                url: self.presign_get(&file.key, ttl).await?,
-                expires_at: expires_at.clone(),
-            });
+            links.push(EvidenceLink::new(
+                evidence.kind,
+                file,
+                self.presign_file(file, None, ttl).await?,
+                expires_at.clone(),
+            ));
         }
         Ok(links)
     }
@@ -205,6 +262,7 @@ impl EvidenceStore {
             Ok(output) => Ok(Some(StoredObject {
                 content_type: output.content_type,
                 size: output.content_length.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+                version_id: output.version_id,
             })),
             Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
             Err(error) => Err(StoreError::call("s3", "head", error)),

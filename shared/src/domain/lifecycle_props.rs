@@ -231,7 +231,7 @@ impl World {
             institution_id: None,
         };
         let sub = format!("c-{}", self.reports.len());
-        let draft = validate(&input, directory, &sub).unwrap();
+        let draft = validate(&input, directory).unwrap();
         let reporter = Reporter {
             sub,
             name: "张三".into(),

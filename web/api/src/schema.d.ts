@@ -716,11 +716,15 @@ export interface components {
             items: components["schemas"]["ListItem"][];
             next_cursor: string | null;
         };
+        /** @description One sealed evidence file (docs/evidence.md). */
         EvidenceLink: {
             kind: components["schemas"]["EvidenceKind"];
             content_type: string;
             size: number;
-            /** @description A presigned GET */
+            /** @description SHA-256 of the sealed bytes, as `sha256sum` prints it; computed by S3 when the file was sealed. */
+            sha256: string;
+            sealed_at: components["schemas"]["Time"];
+            /** @description A presigned GET of the sealed version, valid until expires_at; answered with the recorded type, shown inline. */
             url: string;
             expires_at: components["schemas"]["Time"];
         };

@@ -1,6 +1,8 @@
 //! Evidence (举证材料): up to 3 images of at most 60 MB each, or one video of at most 100 MB,
-//! never both. Files go straight to S3 under the uploader's own prefix; a report may cite a file
-//! only if it exists there, matches what was declared, and no other report cites it.
+//! never both. Files go straight to S3 under `uploads/`; a report may cite a file only if its
+//! record names the caller, it exists there, matches what was declared, and no other report cites
+//! it. The report then seals each file: a copy under `evidence/`, which no upload link or form can
+//! reach, recorded with its version and SHA-256 (docs/evidence.md).
 
 use crate::domain::Rejection;
 use crate::domain::digest::sha256_hex;
@@ -93,11 +95,16 @@ pub struct FileDeclaration {
     pub size: Option<u64>,
 }
 
+/// Where citizens upload. Keys carry no trace of who uploaded: ownership is the upload record's.
+pub const UPLOAD_PREFIX: &str = "uploads/";
+/// Where sealed evidence lives; upload links and forms name keys under `UPLOAD_PREFIX` only.
+pub const SEALED_PREFIX: &str = "evidence/";
+
 /// One file the caller may put, and what it must be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Upload {
     pub key: String,
-    /// The uploader's `sub`, hashed as in the key's prefix.
+    /// The uploader's `sub`, hashed (the record is never shown; the key carries no owner).
     pub owner: String,
     pub kind: EvidenceKind,
     pub content_type: String,
@@ -109,17 +116,18 @@ pub struct Upload {
     pub serial: Option<String>,
 }
 
-/// The hashed owner segment of a citizen's upload keys: stable, and it does not expose `sub`.
+/// Who an upload record belongs to: stable, and it does not expose `sub`.
 pub fn owner_of(sub: &str) -> String {
     sha256_hex(sub, 16)
 }
 
-/// Where a citizen's uploads live in the bucket.
-pub fn prefix_of(owner: &str) -> String {
-    format!("uploads/{owner}/")
+/// Where a cited upload is sealed: the same random name under `SEALED_PREFIX`.
+pub fn sealed_key(upload_key: &str) -> String {
+    let name = upload_key.rsplit('/').next().unwrap_or(upload_key);
+    format!("{SEALED_PREFIX}{name}")
 }
 
-/// Validates an upload request and names one key per file under the caller's prefix.
+/// Validates an upload request and names one random key per file.
 pub fn plan_uploads(
     request: &UploadRequest,
     sub: &str,
@@ -170,7 +178,7 @@ pub fn plan_uploads(
                 ));
             }
             Ok(Upload {
-                key: format!("{}{}.{ext}", prefix_of(&owner), new_id()),
+                key: format!("{UPLOAD_PREFIX}{}.{ext}", new_id()),
                 owner: owner.clone(),
                 kind,
                 content_type,
@@ -190,8 +198,8 @@ pub struct EvidenceInput {
 }
 
 /// Checks what can be checked without the store: kind, count, uniqueness, and that every key
-/// lies under the caller's own prefix.
-pub fn check_citation(input: &EvidenceInput, sub: &str) -> Result<(EvidenceKind, Vec<String>), Rejection> {
+/// names an upload (ownership is checked against the upload's record).
+pub fn check_citation(input: &EvidenceInput) -> Result<(EvidenceKind, Vec<String>), Rejection> {
     let kind = input
         .kind
         .as_deref()
@@ -207,9 +215,9 @@ pub fn check_citation(input: &EvidenceInput, sub: &str) -> Result<(EvidenceKind,
             format!("{}最多上传{}个", kind.label(), kind.max_files()),
         ));
     }
-    let prefix = prefix_of(&owner_of(sub));
     for (i, key) in keys.iter().enumerate() {
-        if !key.starts_with(&prefix) || key.len() > 200 {
+        let name = key.strip_prefix(UPLOAD_PREFIX).unwrap_or_default();
+        if name.is_empty() || name.contains('/') || key.len() > 200 {
             return Err(Rejection::invalid(
                 format!("evidence.keys[{i}]"),
                 "举证材料不存在或不属于您",
@@ -227,6 +235,8 @@ pub fn check_citation(input: &EvidenceInput, sub: &str) -> Result<(EvidenceKind,
 pub struct StoredObject {
     pub content_type: Option<String>,
     pub size: u64,
+    /// The version checked: the one sealed, whatever is put at the key afterwards.
+    pub version_id: Option<String>,
 }
 
 /// Checks one cited upload against its record and the object S3 holds.
@@ -253,12 +263,40 @@ pub fn check_upload(
     Ok(())
 }
 
-/// One file a report cites.
+/// What sealing one file produced: S3's own version and SHA-256 of the stored copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedCopy {
+    pub key: String,
+    pub version_id: String,
+    /// Lower-case hex, as `sha256sum` prints it.
+    pub sha256: String,
+}
+
+/// One file a report cites: a sealed copy, pinned to its version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceFile {
     pub key: String,
+    pub version_id: String,
     pub content_type: String,
     pub size: u64,
+    /// Of the stored bytes, computed by S3 when it made the copy.
+    pub sha256: String,
+    #[serde(with = "crate::domain::time::rfc3339")]
+    pub sealed_at: DateTime<FixedOffset>,
+}
+
+impl EvidenceFile {
+    /// The file as sealed from an upload whose record says what it is.
+    pub fn sealed(upload: &Upload, copy: SealedCopy, at: DateTime<FixedOffset>) -> EvidenceFile {
+        EvidenceFile {
+            key: copy.key,
+            version_id: copy.version_id,
+            content_type: upload.content_type.clone(),
+            size: upload.size,
+            sha256: copy.sha256,
+            sealed_at: at,
+        }
+    }
 }
 
 /// The evidence a report carries.
@@ -300,23 +338,20 @@ mod tests {
     }
 
     #[test]
-    fn three_images_get_three_keys_under_the_callers_prefix() {
+    fn three_images_get_three_random_keys_that_name_no_owner() {
         let uploads = plan(&request(
             "image",
             &[("image/jpeg", 10), ("image/png", 20), ("image/webp", 30)],
         ))
         .unwrap();
-        let prefix = prefix_of(&owner_of("citizen-1"));
         let keys: Vec<_> = uploads.iter().map(|u| u.key.clone()).collect();
-        assert_eq!(
-            keys,
-            [
-                format!("{prefix}id1.jpg"),
-                format!("{prefix}id2.png"),
-                format!("{prefix}id3.webp")
-            ]
+        assert_eq!(keys, ["uploads/id1.jpg", "uploads/id2.png", "uploads/id3.webp"]);
+        assert!(
+            keys.iter()
+                .all(|k| !k.contains(&owner_of("citizen-1")) && !k.contains("citizen-1")),
+            "a key names no owner, hashed or not"
         );
-        assert!(!keys[0].contains("citizen-1"), "the key does not expose the subject");
+        assert_eq!(uploads[0].owner, owner_of("citizen-1"));
     }
 
     #[test]
@@ -377,15 +412,25 @@ mod tests {
     }
 
     #[test]
-    fn a_citation_must_stay_under_the_callers_prefix_without_repeats() {
-        let mine = format!("{}a.jpg", prefix_of(&owner_of("me")));
-        let theirs = format!("{}a.jpg", prefix_of(&owner_of("them")));
-        assert!(check_citation(&citation("image", std::slice::from_ref(&mine)), "me").is_ok());
-        assert!(check_citation(&citation("image", &[theirs]), "me").is_err());
-        assert!(check_citation(&citation("image", &[mine.clone(), mine.clone()]), "me").is_err());
-        assert!(check_citation(&citation("video", &[mine.clone(), format!("{mine}2")]), "me").is_err());
-        assert!(check_citation(&citation("image", &[]), "me").is_err());
-        assert!(check_citation(&citation("both", std::slice::from_ref(&mine)), "me").is_err());
+    fn a_citation_names_uploads_only_without_repeats() {
+        let upload = "uploads/a.jpg".to_owned();
+        assert!(check_citation(&citation("image", std::slice::from_ref(&upload))).is_ok());
+        for elsewhere in ["evidence/a.jpg", "uploads/", "uploads/x/a.jpg", "a.jpg"] {
+            assert!(
+                check_citation(&citation("image", &[elsewhere.into()])).is_err(),
+                "{elsewhere}"
+            );
+        }
+        assert!(check_citation(&citation("image", &[upload.clone(), upload.clone()])).is_err());
+        assert!(check_citation(&citation("video", &[upload.clone(), format!("{upload}2")])).is_err());
+        assert!(check_citation(&citation("image", &[])).is_err());
+        assert!(check_citation(&citation("both", std::slice::from_ref(&upload))).is_err());
+    }
+
+    #[test]
+    fn an_upload_is_sealed_under_its_own_name_out_of_uploads_reach() {
+        assert_eq!(sealed_key("uploads/0a1b.jpg"), "evidence/0a1b.jpg");
+        assert!(!sealed_key("uploads/0a1b.jpg").starts_with(UPLOAD_PREFIX));
     }
 
     fn record(sub: &str) -> Upload {
@@ -405,6 +450,7 @@ mod tests {
         let object = StoredObject {
             content_type: Some("image/jpeg".into()),
             size: 100,
+            version_id: Some("v1".into()),
         };
         let ok = check_upload("f", EvidenceKind::Image, "me", Some(&record("me")), Some(&object));
         assert!(ok.is_ok());

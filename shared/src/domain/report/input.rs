@@ -110,8 +110,8 @@ fn notice_version(value: Option<&str>) -> Result<String, Rejection> {
     }
 }
 
-/// Checks the form of citizen `sub` and dispatches it.
-pub fn validate(input: &ReportInput, directory: &Directory, sub: &str) -> Result<Draft, Rejection> {
+/// Checks a citizen's form and dispatches it.
+pub fn validate(input: &ReportInput, directory: &Directory) -> Result<Draft, Rejection> {
     let notice_version = notice_version(input.notice_version.as_deref())?;
     let target = text("target", "举报对象", input.target.as_deref(), MAX_TARGET_CHARS)?;
     let city = input
@@ -141,7 +141,7 @@ pub fn validate(input: &ReportInput, directory: &Directory, sub: &str) -> Result
     let violation_types = violation_types(input.violation_types.as_deref())?;
     let content = text("content", "举报内容", input.content.as_deref(), MAX_CONTENT_CHARS)?;
     let location = location(input.location.as_ref())?;
-    let evidence = input.evidence.as_ref().map(|e| check_citation(e, sub)).transpose()?;
+    let evidence = input.evidence.as_ref().map(check_citation).transpose()?;
     let assignment = directory.dispatch(city, county, category)?;
     let institution_id = match input.institution_id.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -183,7 +183,7 @@ mod tests {
         });
         change(&mut body);
         let input: ReportInput = serde_json::from_value(body).unwrap();
-        validate(&input, Directory::hubei(), "citizen-1")
+        validate(&input, Directory::hubei())
     }
 
     fn field_of(result: Result<Draft, Rejection>) -> String {

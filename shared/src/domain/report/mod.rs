@@ -500,7 +500,7 @@ pub(crate) mod tests {
             notice_version: Some(crate::domain::directory::catalog::Catalog::get().notice.version.clone()),
             institution_id: None,
         };
-        let draft = crate::domain::report::input::validate(&form, Directory::hubei(), "citizen-1").unwrap();
+        let draft = crate::domain::report::input::validate(&form, Directory::hubei()).unwrap();
         let reporter = Reporter {
             sub: "citizen-1".into(),
             name: "张三".into(),

@@ -10,7 +10,7 @@ pub mod staff;
 use crate::domain::directory::Assignment;
 use crate::domain::directory::catalog::Catalog;
 use crate::domain::directory::regions::Regions;
-use crate::domain::report::evidence::EvidenceKind;
+use crate::domain::report::evidence::{EvidenceFile, EvidenceKind};
 use crate::domain::report::status::Status;
 use crate::domain::report::{Finding, Report};
 use crate::domain::time::format;
@@ -72,14 +72,31 @@ impl Labels {
     }
 }
 
-/// A short-lived link to one evidence file.
+/// A short-lived link to one sealed evidence file, with its fingerprint: what the reporter sent
+/// and what staff see can be compared by its SHA-256.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvidenceLink {
     pub kind: EvidenceKind,
     pub content_type: String,
     pub size: u64,
+    pub sha256: String,
+    pub sealed_at: String,
     pub url: String,
     pub expires_at: String,
+}
+
+impl EvidenceLink {
+    pub fn new(kind: EvidenceKind, file: &EvidenceFile, url: String, expires_at: String) -> EvidenceLink {
+        EvidenceLink {
+            kind,
+            content_type: file.content_type.clone(),
+            size: file.size,
+            sha256: file.sha256.clone(),
+            sealed_at: format(&file.sealed_at),
+            url,
+            expires_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -128,9 +128,12 @@ mod tests {
         report.evidence = Some(Evidence {
             kind: EvidenceKind::Image,
             files: vec![EvidenceFile {
-                key: "uploads/abc/secret.jpg".into(),
+                key: "evidence/secret.jpg".into(),
+                version_id: "v1".into(),
                 content_type: "image/jpeg".into(),
                 size: 9,
+                sha256: "ab".repeat(32),
+                sealed_at: when,
             }],
         });
         let (report, _) = report.accept(staff.clone(), when).unwrap();
