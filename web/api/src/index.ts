@@ -51,3 +51,4 @@ export type Api = ReturnType<typeof createApi>;
 
 export { toMessage } from "./messages";
 export { useCursorList, type Page, type PageAnswer } from "./cursorList";
+export { shortFingerprint } from "./fingerprint";

@@ -198,6 +198,10 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   const images = page.getByTestId("evidence-image").locator("img");
   await images.nth(1).waitFor();
   await page.waitForFunction(() => [...document.querySelectorAll("[data-test=evidence-image] img")].every((img) => img.complete && img.naturalWidth > 0));
+  // Each file's fingerprint, as staff see it.
+  const fingerprints = await page.getByTestId("evidence-fingerprint").allInnerTexts();
+  assert.equal(fingerprints.length, await images.count());
+  for (const line of fingerprints) assert.match(line, /指纹 [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}…[\s\S]*封存于 \d{4}-\d{2}-\d{2}/);
   await shot("h5-detail");
 
   // 我要评价: four stars and a comment, once.
