@@ -10,6 +10,7 @@ mod authorization;
 mod concurrency;
 mod config;
 mod contract;
+mod custody;
 mod events;
 mod evidence;
 mod exports;

@@ -86,6 +86,7 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
         NewReport {
             report,
             event,
+            seal: None,
             idempotency,
             uploads: &[],
             owner: "x",

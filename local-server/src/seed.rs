@@ -99,6 +99,7 @@ pub(crate) fn demo_report<'a>(report: &'a Report, event: &'a Event, quota_day: &
     NewReport {
         report,
         event,
+        seal: None,
         idempotency: None,
         uploads: &[],
         owner: "",

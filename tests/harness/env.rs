@@ -8,7 +8,7 @@ use local_server::gateway::Local;
 use local_server::stream::StreamFeeder;
 use local_server::{aws, provision, tokens};
 use notify::Notifier;
-use shared::adapters::dynamo::SaveOutcome;
+use shared::adapters::dynamo::{ReportRecord, SaveOutcome};
 use shared::adapters::sms::{SmsSender, e164};
 use shared::adapters::sns::Sns;
 use shared::app::{App, Settings};
@@ -173,15 +173,24 @@ impl Env {
     }
 
     async fn stored_timeline(&self, serial: Serial) -> (Report, Vec<Event>) {
-        self.app
-            .records
-            .report_with_timeline(&serial)
-            .await
-            .unwrap()
-            .expect("stored report")
+        let record = self.stored_record(serial).await;
+        (record.report, record.events)
     }
 
-    /// The `claim` tag of an evidence object (`pending`, `claimed`), empty when it has none.
+    /// The stored report with its timeline and custody log.
+    pub fn stored_record(&self, serial: impl Display) -> impl Future<Output = ReportRecord> {
+        let serial = super::serial(&serial.to_string());
+        async move {
+            self.app
+                .records
+                .report_record(&serial)
+                .await
+                .unwrap()
+                .expect("stored report")
+        }
+    }
+
+    /// The `claim` tag of an evidence object (`pending`, `sealed`), empty when it has none.
     pub async fn claim_of(&self, key: &str) -> String {
         let tagging = self
             .app
@@ -301,6 +310,7 @@ impl Env {
         let new = NewReport {
             report: &report,
             event: &event,
+            seal: None,
             idempotency: None,
             uploads: &[],
             owner: "",

@@ -3,8 +3,11 @@
 //! Another citizen's report answers 404, exactly as a report that does not exist.
 
 use serde::Serialize;
+use shared::adapters::dynamo::ReportRecord;
 use shared::app::App;
+use shared::domain::report::custody::{CustodyAction, Look, Tail};
 use shared::domain::report::serial::Serial;
+use shared::domain::report::timeline::Actor;
 use shared::domain::time::{minute_key, now_cst};
 use shared::domain::views::citizen::{CitizenDetail, CitizenListItem, citizen_detail, list_item};
 use shared::http::request::{limit, path_serial, query_param, route_key};
@@ -62,16 +65,28 @@ async fn allow_read(app: &App, sub: &str) -> Result<(), ApiError> {
     if counted { Ok(()) } else { Err(ApiError::too_fast()) }
 }
 
+/// The reporter's own report. Each link to an original is a custody entry, written before the
+/// answer, by the reporter (no name or id: the log is shown to staff).
 async fn detail(app: &App, sub: &str, serial: &Serial) -> Result<CitizenDetail, ApiError> {
-    let (report, events) = app
+    let ReportRecord {
+        report,
+        events,
+        custody,
+    } = app
         .records
-        .report_with_timeline(serial)
+        .report_record(serial)
         .await?
-        .filter(|(report, _)| report.reporter.sub == sub)
+        .filter(|record| record.report.reporter.sub == sub)
         .ok_or_else(ApiError::not_found)?;
-    let links = app
-        .evidence
-        .links(report.evidence.as_ref(), app.settings.evidence_url_ttl)
-        .await?;
+    let files = report.evidence.iter().flat_map(|e| e.files.iter());
+    let looks = files
+        .map(|f| Look::original(CustodyAction::View, Actor::citizen(), f))
+        .collect();
+    let (links, _) = tokio::try_join!(
+        app.evidence
+            .links(report.evidence.as_ref(), app.settings.evidence_url_ttl),
+        app.records
+            .append_custody(serial.as_str(), Tail::of(&custody), looks, now_cst())
+    )?;
     Ok(citizen_detail(&report, &events, links, &app.directory.regions))
 }

@@ -1,34 +1,60 @@
 //! `GET /v1/staff/reports/{serial}`: everything about one report in the caller's reach.
 
+use shared::adapters::dynamo::ReportRecord;
 use shared::app::App;
 use shared::domain::registry::institution::InstitutionView;
 use shared::domain::report::Report;
+use shared::domain::report::custody::{CustodyAction, Look, Tail};
 use shared::domain::report::repeat::{MAX_LINKED, earliest_serial, latest_serial};
 use shared::domain::report::serial::Serial;
 use shared::domain::staff::Staff;
+use shared::domain::staff::actions::actor;
 use shared::domain::time::now_cst;
-use shared::domain::views::staff::{RepeatView, StaffDetail, repeat_view, staff_detail};
+use shared::domain::views::staff::{CustodyView, RepeatView, StaffDetail, repeat_view, staff_detail};
 use shared::http::ApiError;
 
+/// The detail; `reveal_phone` shows the reporter's contact. Every link to an original issued
+/// here, and the reveal, is a custody entry written before the answer.
 pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: bool) -> Result<StaffDetail, ApiError> {
-    let (report, events) = app
+    let ReportRecord {
+        report,
+        events,
+        mut custody,
+    } = app
         .records
-        .report_with_timeline(serial)
+        .report_record(serial)
         .await?
-        .filter(|(report, _)| staff.can_see(report))
+        .filter(|record| staff.can_see(&record.report))
         .ok_or_else(ApiError::not_found)?;
-    let (links, repeats, (institution, institution_reports)) = tokio::try_join!(
-        async {
-            Ok::<_, ApiError>(
-                app.evidence
-                    .links(report.evidence.as_ref(), app.settings.evidence_url_ttl)
-                    .await?,
-            )
-        },
-        repeats(app, staff, &report),
-        institution(app, staff, &report)
-    )?;
     let now = now_cst();
+    let who = actor(staff, app.directory);
+    let files = report.evidence.iter().flat_map(|e| e.files.iter());
+    let mut looks: Vec<Look> = files
+        .map(|f| Look::original(CustodyAction::View, who.clone(), f))
+        .collect();
+    if reveal_phone {
+        looks.push(Look::reveal(who));
+    }
+    // Boxed: four reads and a write in one future is large for a debug build's thread stack.
+    let (links, recorded, repeats, (institution, institution_reports)) = Box::pin(async {
+        tokio::try_join!(
+            async {
+                Ok::<_, ApiError>(
+                    app.evidence
+                        .links(report.evidence.as_ref(), app.settings.evidence_url_ttl)
+                        .await?,
+                )
+            },
+            async {
+                let tail = Tail::of(&custody);
+                Ok::<_, ApiError>(app.records.append_custody(serial.as_str(), tail, looks, now).await?)
+            },
+            repeats(app, staff, &report),
+            institution(app, staff, &report)
+        )
+    })
+    .await?;
+    custody.extend(recorded);
     let mut view = staff_detail(
         &report,
         &events,
@@ -41,6 +67,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
     view.repeats = repeats;
     view.institution = institution;
     view.institution_reports = institution_reports;
+    view.custody = CustodyView::of(&custody, report.evidence.is_some());
     Ok(view)
 }
 

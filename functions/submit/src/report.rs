@@ -5,6 +5,7 @@ use shared::adapters::dynamo::{CreateOutcome, NewReport, REPORTS_COUNTED};
 use shared::app::App;
 use shared::domain::Rejection;
 use shared::domain::registry::institution::InstitutionRef;
+use shared::domain::report::custody::seal_entry;
 use shared::domain::report::deadlines::Deadlines;
 use shared::domain::report::draft::Draft;
 use shared::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind, Upload, check_upload, owner_of};
@@ -119,9 +120,11 @@ pub async fn submit(
         );
         report.repeats = repeats.iter().take(MAX_LINKED).cloned().collect();
         report.institution = institution.clone();
+        let seal = (report.evidence.as_ref()).and_then(|e| seal_entry(report.serial.as_str(), e));
         let new = NewReport {
             report: &report,
             event: &event,
+            seal: seal.as_ref(),
             idempotency: idempotency.as_ref().map(|(k, p)| (*k, p.as_str())),
             uploads: &keys,
             owner: &owner,

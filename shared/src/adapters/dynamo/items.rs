@@ -2,6 +2,7 @@
 
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
+use crate::domain::report::custody::CustodyEntry;
 use crate::domain::report::evidence::Upload;
 use crate::domain::report::timeline::Event;
 use crate::domain::time::format;
@@ -16,6 +17,7 @@ pub const PK: &str = "pk";
 pub const SK: &str = "sk";
 pub const REPORT_SK: &str = "REPORT";
 pub const EVENT_PREFIX: &str = "EVENT#";
+pub const CUSTODY_PREFIX: &str = "CUSTODY#";
 
 /// A string attribute.
 pub fn text_attr(value: impl Into<String>) -> AttributeValue {
@@ -139,6 +141,16 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
 pub fn event_item(serial: &str, event: &Event) -> Result<Item, StoreError> {
     let mut item = to_item(event, report_pk(serial), &format!("{EVENT_PREFIX}{:06}", event.seq))?;
     item.insert("entity".into(), text_attr("event"));
+    Ok(item)
+}
+
+pub fn custody_item(entry: &CustodyEntry) -> Result<Item, StoreError> {
+    let mut item = to_item(
+        entry,
+        report_pk(&entry.serial),
+        &format!("{CUSTODY_PREFIX}{:06}", entry.seq),
+    )?;
+    item.insert("entity".into(), text_attr("custody"));
     Ok(item)
 }
 

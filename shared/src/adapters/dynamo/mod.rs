@@ -5,6 +5,7 @@
 //! |---|---|---|---|
 //! | report | `REPORT#{serial}` | `REPORT` | index keys below, derived from the report on every write |
 //! | timeline event | `REPORT#{serial}` | `EVENT#{seq:06}` | seq = report version after the event |
+//! | custody entry | `REPORT#{serial}` | `CUSTODY#{seq:06}` | the evidence's hash-chained custody log (`domain::report::custody`) |
 //! | upload | `UPLOAD#{key}` | `UPLOAD` | declared type and size; `serial` once a report cites it; `ttl` until then |
 //! | idempotency | `IDEMPOTENCY#{sub}#{key}` | `IDEMPOTENCY` | body fingerprint and serial; `ttl` 24 h |
 //! | daily quota | `QUOTA#{sub}#{YYYYMMDD}` | `QUOTA` or `UPLOADS` | reports submitted, upload URLs issued that day; `ttl` 2 days |
@@ -30,6 +31,7 @@
 mod audit;
 mod batch;
 mod cursor;
+mod custody;
 mod institutions;
 mod items;
 mod pages;
@@ -45,7 +47,7 @@ pub use audit::AuditEntry;
 pub use cursor::{ListError, Page};
 pub use institutions::ImportCount;
 pub use reports::{
-    Allowance, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED, SaveOutcome, UPLOADS_COUNTED,
+    Allowance, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED, ReportRecord, SaveOutcome, UPLOADS_COUNTED,
 };
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;

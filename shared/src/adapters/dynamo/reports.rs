@@ -2,13 +2,14 @@
 
 use super::cursor::{self, ListError, Page};
 use super::items::{
-    EVENT_PREFIX, Item, PK, REPORT_SK, SK, board_pk, event_item, from_item, idempotency_pk, key, number_attr, quota_pk,
-    report_item, report_pk, reporter_pk, text_attr, upload_pk,
+    CUSTODY_PREFIX, EVENT_PREFIX, Item, PK, REPORT_SK, SK, board_pk, custody_item, event_item, from_item,
+    idempotency_pk, key, number_attr, quota_pk, report_item, report_pk, reporter_pk, text_attr, upload_pk,
 };
 use super::pages::all_pages;
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
+use crate::domain::report::custody::CustodyEntry;
 use crate::domain::report::serial::Serial;
 use crate::domain::report::timeline::Event;
 use crate::domain::reporting::stats::{Buckets, delta};
@@ -34,11 +35,21 @@ pub struct Allowance<'a> {
     pub limit: u32,
 }
 
+/// A report with everything in its partition: its timeline and its custody log, each in order.
+#[derive(Debug, Clone)]
+pub struct ReportRecord {
+    pub report: Report,
+    pub events: Vec<Event>,
+    pub custody: Vec<CustodyEntry>,
+}
+
 /// What a new report's transaction writes besides the report and its first event.
 #[derive(Debug, Clone)]
 pub struct NewReport<'a> {
     pub report: &'a Report,
     pub event: &'a Event,
+    /// The custody log's first entry, the seal, when the report has evidence.
+    pub seal: Option<&'a CustodyEntry>,
     /// `(Idempotency-Key, body fingerprint)`.
     pub idempotency: Option<(&'a str, &'a str)>,
     /// Upload keys the report claims, and the owner they must belong to.
@@ -92,7 +103,7 @@ fn unbuilt(operation: &'static str) -> impl Fn(aws_sdk_dynamodb::error::BuildErr
 }
 
 impl Records {
-    fn put_new(&self, operation: &'static str, item: Item) -> Result<TransactWriteItem, StoreError> {
+    pub(super) fn put_new(&self, operation: &'static str, item: Item) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
@@ -110,6 +121,9 @@ impl Records {
         let report_slot = writes.len();
         writes.push(self.put_new("create_report", report_item(new.report)?)?);
         writes.push(self.put_new("create_report", event_item(&serial, new.event)?)?);
+        if let Some(seal) = new.seal {
+            writes.push(self.put_new("create_report", custody_item(seal)?)?);
+        }
         let quota_slot = writes.len();
         writes.push(self.quota_update(
             "create_report",
@@ -331,8 +345,8 @@ impl Records {
         output.item.filter(|i| !i.is_empty()).map(from_item).transpose()
     }
 
-    /// The report and its events in one query of its partition.
-    pub async fn report_with_timeline(&self, serial: &Serial) -> Result<Option<(Report, Vec<Event>)>, StoreError> {
+    /// The report, its events and its custody log in one query of its partition.
+    pub async fn report_record(&self, serial: &Serial) -> Result<Option<ReportRecord>, StoreError> {
         let query = self
             .client
             .query()
@@ -342,16 +356,24 @@ impl Records {
             .consistent_read(true);
         let mut report = None;
         let mut events = Vec::new();
-        for item in all_pages("report_with_timeline", query).await? {
+        let mut custody = Vec::new();
+        for item in all_pages("report_record", query).await? {
             let sort = item.get(SK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             if sort == REPORT_SK {
                 report = Some(from_item::<Report>(item)?);
             } else if sort.starts_with(EVENT_PREFIX) {
                 events.push(from_item::<Event>(item)?);
+            } else if sort.starts_with(CUSTODY_PREFIX) {
+                custody.push(from_item::<CustodyEntry>(item)?);
             }
         }
         events.sort_by_key(|e| e.seq);
-        Ok(report.map(|r| (r, events)))
+        custody.sort_by_key(|e| e.seq);
+        Ok(report.map(|report| ReportRecord {
+            report,
+            events,
+            custody,
+        }))
     }
 
     async fn page<T: serde::de::DeserializeOwned>(

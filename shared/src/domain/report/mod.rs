@@ -2,6 +2,7 @@
 //! version one higher) and the event that records it; the store writes both only if the
 //! version it read is still current.
 
+pub mod custody;
 pub mod deadlines;
 pub mod draft;
 pub mod evidence;

@@ -213,7 +213,7 @@ pub fn apply(
     calendar: &Calendar,
     at: DateTime<FixedOffset>,
 ) -> Result<(Report, Event), Rejection> {
-    let actor = Actor::staff(&staff.name, &staff.agency_id, &agency_name(staff, directory)).with_sub(&staff.sub);
+    let actor = actor(staff, directory);
     let own_agency = staff.role == StaffRole::Handler && staff.agency_id == report.assignment.agency_id;
     let needs = |ok: bool, message: &str| if ok { Ok(()) } else { Err(Rejection::forbidden(message)) };
     match action {
@@ -282,6 +282,11 @@ pub fn link(
 }
 
 /// The name staff act under in the timeline: their agency's, or their region's for supervisors.
+/// A staff member as recorded in timelines and custody logs: id, name and agency.
+pub fn actor(staff: &Staff, directory: &Directory) -> Actor {
+    Actor::staff(&staff.name, &staff.agency_id, &agency_name(staff, directory)).with_sub(&staff.sub)
+}
+
 pub fn agency_name(staff: &Staff, directory: &Directory) -> String {
     if let Some(agency) = directory.agency_by_id(&staff.agency_id) {
         return agency.name;

@@ -4,6 +4,7 @@
 use crate::domain::calendar::Calendar;
 use crate::domain::directory::regions::Regions;
 use crate::domain::registry::institution::InstitutionView;
+use crate::domain::report::custody::{self, CustodyAction, CustodyEntry};
 use crate::domain::report::deadlines::Deadlines;
 use crate::domain::report::status::Status;
 use crate::domain::report::timeline::{Actor, Event, EventKind};
@@ -175,6 +176,56 @@ pub struct StaffDetail {
     pub institution: Option<InstitutionView>,
     /// The other reports on that institution in the caller's reach, newest first.
     pub institution_reports: Vec<RepeatView>,
+    /// The evidence's custody log, this answer's own entries included.
+    pub custody: CustodyView,
+}
+
+/// A report's custody log as staff read it, with whether its chain verifies.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustodyView {
+    /// The chain recomputes from the seal (`None` for a report without evidence and no reveal).
+    pub intact: Option<bool>,
+    /// Why it does not, in words.
+    pub problem: Option<String>,
+    pub entries: Vec<CustodyEntryView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustodyEntryView {
+    pub serial: String,
+    pub seq: u64,
+    pub at: String,
+    pub action: CustodyAction,
+    pub action_name: &'static str,
+    pub actor: Actor,
+    pub subject: String,
+    pub prev: String,
+    pub hash: String,
+}
+
+impl CustodyView {
+    /// The log of a report; `sealed` when the report has evidence (its log starts with the seal).
+    pub fn of(entries: &[CustodyEntry], sealed: bool) -> CustodyView {
+        let checked = (!entries.is_empty()).then(|| custody::verify(entries, sealed));
+        CustodyView {
+            intact: checked.as_ref().map(Result::is_ok),
+            problem: checked.and_then(Result::err).map(|e| e.to_string()),
+            entries: entries
+                .iter()
+                .map(|e| CustodyEntryView {
+                    serial: e.serial.clone(),
+                    seq: e.seq,
+                    at: format(&e.at),
+                    action: e.action,
+                    action_name: e.action.label(),
+                    actor: e.actor.clone(),
+                    subject: e.subject.clone(),
+                    prev: e.prev.clone(),
+                    hash: e.hash.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 pub fn staff_detail(
@@ -227,5 +278,6 @@ pub fn staff_detail(
         repeats: Vec::new(),
         institution: None,
         institution_reports: Vec::new(),
+        custody: CustodyView::of(&[], false),
     }
 }
