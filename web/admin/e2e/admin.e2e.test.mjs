@@ -117,6 +117,12 @@ test("a report goes from the citizen to the public board through the admin site"
   await page.getByText("查看举报人联系方式将被记录").waitFor();
   await page.getByRole("button", { name: "确定" }).click();
   await page.getByTestId("reporter").filter({ hasText: "13812341234" }).waitFor();
+  // The reveal is in the custody log, whose chain the server recomputed.
+  const custody = page.getByTestId("custody");
+  assert.equal(await custody.getByTestId("custody-intact").innerText(), "记录完整,未被改动");
+  await custody.locator(".el-collapse-item__header").click();
+  await custody.getByText("查看举报人联系方式").first().waitFor();
+  await custody.getByText("封存举证材料").waitFor();
 
   // 签收, then 回复 with a template.
   await page.locator("[data-test=actions]").getByRole("button", { name: "签收" }).click();

@@ -10,6 +10,7 @@ declare module 'vue' {
   export interface GlobalComponents {
     ActionDialog: typeof import('./components/ActionDialog.vue')['default']
     AppLayout: typeof import('./components/AppLayout.vue')['default']
+    CustodyLog: typeof import('./components/CustodyLog.vue')['default']
     DevSignIn: typeof import('./components/DevSignIn.vue')['default']
     EChart: typeof import('./components/EChart.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']

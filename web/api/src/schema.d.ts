@@ -833,6 +833,7 @@ export interface components {
             next_cursor: string | null;
         };
         StaffDetail: components["schemas"]["StaffListItem"] & {
+            custody: components["schemas"]["Custody"];
             /** @description The linked registry institution, as the registry says now; null when none is linked. */
             institution: null | components["schemas"]["Institution"];
             /** @description The other reports on the linked institution in the caller's reach, newest first (at most 10). */
@@ -872,6 +873,33 @@ export interface components {
                     agency_name?: string;
                 };
                 note?: string | null;
+            }[];
+        };
+        /** @description The evidence's custody log (证据保管记录), this answer's own entries included: the seal, every link issued to an original, every evidence package, every reveal of the reporter's contact, each naming the SHA-256 of the entry before it (docs/evidence.md). */
+        Custody: {
+            /** @description Whether the chain recomputes; null for an empty log. */
+            intact: boolean | null;
+            /** @description Why it does not. */
+            problem: string | null;
+            entries: {
+                serial: components["schemas"]["Serial"];
+                seq: number;
+                at: components["schemas"]["Time"];
+                /** @enum {string} */
+                action: "seal" | "view" | "download" | "package" | "reveal";
+                action_name: string;
+                actor: {
+                    /** @enum {string} */
+                    role: "citizen" | "staff" | "system";
+                    sub?: string;
+                    name?: string;
+                    agency_id?: string;
+                    agency_name?: string;
+                };
+                /** @description The file (key@version sha256=…), the package, or contact. */
+                subject: string;
+                prev: string;
+                hash: string;
             }[];
         };
         /** @description A transfer took the report out of the caller's reach; this is where it went. */
