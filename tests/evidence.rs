@@ -416,3 +416,34 @@ async fn a_report_refused_for_the_daily_limit_seals_nothing() {
         "never sealed"
     );
 }
+
+#[tokio::test]
+async fn staff_see_what_a_photos_device_recorded_and_the_reporter_does_not() {
+    use shared::domain::report::device::{sample_fields, with_exif};
+    let env = Env::new().await;
+    let citizen = env.citizen();
+    let photo = with_exif(JPEG, &sample_fields());
+    let keys = env
+        .upload(&citizen, "image", &[("image/jpeg", &photo), ("image/jpeg", JPEG)])
+        .await;
+    let serial = env.submit(&citizen, citing("image", &keys)).await;
+    let handler = env.handler("420106-education");
+    let staff = env
+        .get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
+        .await;
+    let device = &staff.body["evidence"][0]["device"];
+    assert_eq!(device["taken_at"], "2024-05-01 10:00:00");
+    assert_eq!(device["device"], "HUAWEI P60");
+    assert!((device["position"]["lat"].as_f64().unwrap() - 30.54).abs() < 0.001);
+    // The form's location is 30.55, 114.31: about 2.2 km from where the photo claims.
+    let distance = device["distance_m"].as_u64().unwrap();
+    assert!((2000..2500).contains(&distance), "{distance}");
+    assert_eq!(staff.body["evidence"][1]["device"], Value::Null, "无拍摄信息");
+
+    let mine = env.get_path(format!("/v1/me/reports/{serial}"), Some(&citizen)).await;
+    assert!(
+        mine.body["evidence"][0].get("device").is_none(),
+        "never to the reporter's side"
+    );
+    assert!(!mine.text.contains("HUAWEI") && !mine.text.contains("2024-05-01 10:00:00"));
+}

@@ -7,6 +7,7 @@ use shared::domain::Rejection;
 use shared::domain::registry::institution::InstitutionRef;
 use shared::domain::report::custody::seal_entry;
 use shared::domain::report::deadlines::Deadlines;
+use shared::domain::report::device::{EXIF_HEAD_BYTES, read_claim};
 use shared::domain::report::draft::Draft;
 use shared::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind, Upload, check_upload, owner_of};
 use shared::domain::report::idempotency::{check_key, fingerprint};
@@ -236,28 +237,32 @@ async fn check_evidence(app: &App, citizen: &Reporter, draft: &Draft) -> Result<
     Ok(Some(Checked { kind: *kind, files }))
 }
 
-/// Seals every checked file at once.
+/// Seals every checked file at once, reading each photo's EXIF beside its copy.
 async fn seal(app: &App, checked: &Checked) -> Result<Evidence, ApiError> {
     let now = now_cst();
     let retain_until = app
         .settings
         .evidence_lock_days
         .map(|days| now + chrono::Duration::days(i64::from(days)));
-    let copies = futures_util::future::try_join_all(
-        checked
-            .files
-            .iter()
-            .map(|file| app.evidence.seal(&file.upload.key, &file.version_id, retain_until)),
-    )
+    let sealed = futures_util::future::try_join_all(checked.files.iter().map(|file| async move {
+        let (key, version) = (&file.upload.key, &file.version_id);
+        let device = async {
+            if checked.kind != EvidenceKind::Image {
+                return Ok(None);
+            }
+            let head = app.evidence.head_bytes(key, version, EXIF_HEAD_BYTES).await?;
+            Ok::<_, ApiError>(read_claim(&head))
+        };
+        let (copy, device) = tokio::try_join!(
+            async { Ok::<_, ApiError>(app.evidence.seal(key, version, retain_until).await?) },
+            device
+        )?;
+        Ok::<_, ApiError>(copy.map(|copy| EvidenceFile::sealed(&file.upload, copy, device, now)))
+    }))
     .await?;
-    let files = checked
-        .files
-        .iter()
-        .zip(copies)
-        .map(|(file, copy)| match copy {
-            Some(copy) => Ok(EvidenceFile::sealed(&file.upload, copy, now)),
-            None => Err(evidence_in_use()),
-        })
+    let files = sealed
+        .into_iter()
+        .map(|file| file.ok_or_else(evidence_in_use))
         .collect::<Result<_, _>>()?;
     Ok(Evidence {
         kind: checked.kind,

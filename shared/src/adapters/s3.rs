@@ -198,6 +198,26 @@ impl EvidenceStore {
         }))
     }
 
+    /// The first `bytes` bytes of one version of an object (all of it when shorter).
+    pub async fn head_bytes(&self, key: &str, version_id: &str, bytes: u64) -> Result<Vec<u8>, StoreError> {
+        let output = self
+            .client()
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .version_id(version_id)
+            .range(format!("bytes=0-{}", bytes.saturating_sub(1)))
+            .send()
+            .await
+            .map_err(|e| StoreError::call("s3", "head_bytes", e))?;
+        let body = output
+            .body
+            .collect()
+            .await
+            .map_err(|e| StoreError::request("s3", "head_bytes", e))?;
+        Ok(body.into_bytes().to_vec())
+    }
+
     /// Deletes the version of an upload that was sealed, for good; anything put at the key since
     /// is still tagged pending and expires.
     pub async fn discard_upload(&self, key: &str, version_id: &str) -> Result<(), StoreError> {

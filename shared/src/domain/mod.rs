@@ -15,6 +15,7 @@
 pub mod calendar;
 pub mod digest;
 pub mod error;
+pub mod geo;
 pub mod number;
 pub mod text;
 pub mod time;

@@ -103,6 +103,7 @@ test("a report goes from the citizen to the public board through the admin site"
   assert.match(await page.getByTestId("notice-version").innerText(), /^版本 [0-9a-f]{12}$/);
   await shot("admin-detail");
   assert.match(await page.getByTestId("evidence-fingerprint").first().innerText(), /SHA-256 [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}…/);
+  assert.match(await page.getByTestId("evidence-device").first().innerText(), /无拍摄信息|拍摄时间/);
   await page.getByTestId("evidence-image").locator("img").click();
   await page.locator(".el-image-viewer__wrapper").waitFor();
   const viewerImage = page.locator(".el-image-viewer__img");

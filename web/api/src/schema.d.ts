@@ -853,7 +853,7 @@ export interface components {
             public_text: string | null;
             /** @description The notice version the reporter agreed to; null on reports from before it was recorded. */
             notice_version: string | null;
-            evidence: components["schemas"]["EvidenceLink"][];
+            evidence: components["schemas"]["StaffEvidence"][];
             signed_at?: string | null;
             signed_on_time?: boolean | null;
             replied_on_time?: boolean | null;
@@ -874,6 +874,22 @@ export interface components {
                 };
                 note?: string | null;
             }[];
+        };
+        /** @description A sealed file as staff see it, with what its device recorded (EXIF, read at seal; staff only). */
+        StaffEvidence: components["schemas"]["EvidenceLink"] & {
+            /** @description The device's claim, editable and unchecked; null when the file holds none (无拍摄信息) or is a video. */
+            device: null | {
+                /** @description 拍摄时间 as the device wrote it, YYYY-MM-DD HH:MM:SS, no time zone. */
+                taken_at: string | null;
+                position: null | {
+                    lat: number;
+                    lng: number;
+                };
+                /** @description Make and model. */
+                device: string | null;
+                /** @description Metres from the position the reporter shared when reporting. */
+                distance_m: number | null;
+            };
         };
         /** @description The evidence's custody log (证据保管记录), this answer's own entries included: the seal, every link issued to an original, every evidence package, every reveal of the reporter's contact, each naming the SHA-256 of the entry before it (docs/evidence.md). */
         Custody: {

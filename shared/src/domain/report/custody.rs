@@ -266,6 +266,7 @@ mod tests {
                 size: 5,
                 sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824".into(),
                 sealed_at: at(),
+                device: None,
             }],
         }
     }

@@ -3,14 +3,9 @@
 
 use crate::domain::directory::Assignment;
 use crate::domain::report::evidence::EvidenceKind;
-use serde::{Deserialize, Serialize};
 
 /// Where the citizen was when reporting, if they shared it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Location {
-    pub lat: f64,
-    pub lng: f64,
-}
+pub use crate::domain::geo::Location;
 
 /// A report form that passed every check that needs no store, with its agency chosen. Only
 /// `input::validate` builds one (`non_exhaustive`: no literal outside this crate).

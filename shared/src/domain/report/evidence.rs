@@ -6,6 +6,7 @@
 
 use crate::domain::Rejection;
 use crate::domain::digest::sha256_hex;
+use crate::domain::report::device::DeviceClaim;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -273,7 +274,7 @@ pub struct SealedCopy {
 }
 
 /// One file a report cites: a sealed copy, pinned to its version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceFile {
     pub key: String,
     pub version_id: String,
@@ -283,11 +284,19 @@ pub struct EvidenceFile {
     pub sha256: String,
     #[serde(with = "crate::domain::time::rfc3339")]
     pub sealed_at: DateTime<FixedOffset>,
+    /// What a photo's device recorded in it, read at seal (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceClaim>,
 }
 
 impl EvidenceFile {
     /// The file as sealed from an upload whose record says what it is.
-    pub fn sealed(upload: &Upload, copy: SealedCopy, at: DateTime<FixedOffset>) -> EvidenceFile {
+    pub fn sealed(
+        upload: &Upload,
+        copy: SealedCopy,
+        device: Option<DeviceClaim>,
+        at: DateTime<FixedOffset>,
+    ) -> EvidenceFile {
         EvidenceFile {
             key: copy.key,
             version_id: copy.version_id,
@@ -295,12 +304,13 @@ impl EvidenceFile {
             size: upload.size,
             sha256: copy.sha256,
             sealed_at: at,
+            device,
         }
     }
 }
 
 /// The evidence a report carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub kind: EvidenceKind,
     pub files: Vec<EvidenceFile>,

@@ -4,6 +4,7 @@
 
 pub mod custody;
 pub mod deadlines;
+pub mod device;
 pub mod draft;
 pub mod evidence;
 pub mod idempotency;

@@ -134,6 +134,7 @@ mod tests {
                 size: 9,
                 sha256: "ab".repeat(32),
                 sealed_at: when,
+                device: None,
             }],
         });
         let (report, _) = report.accept(staff.clone(), when).unwrap();

@@ -3,6 +3,7 @@
 
 use crate::domain::calendar::Calendar;
 use crate::domain::directory::regions::Regions;
+use crate::domain::geo::{Location, distance_m};
 use crate::domain::registry::institution::InstitutionView;
 use crate::domain::report::custody::{self, CustodyAction, CustodyEntry};
 use crate::domain::report::deadlines::Deadlines;
@@ -163,7 +164,7 @@ pub struct StaffDetail {
     /// The notice version the reporter agreed to.
     pub notice_version: Option<String>,
     pub location: Option<crate::domain::report::draft::Location>,
-    pub evidence: Vec<EvidenceLink>,
+    pub evidence: Vec<StaffEvidence>,
     pub signed_at: Option<String>,
     pub signed_on_time: Option<bool>,
     pub replied_on_time: Option<bool>,
@@ -178,6 +179,57 @@ pub struct StaffDetail {
     pub institution_reports: Vec<RepeatView>,
     /// The evidence's custody log, this answer's own entries included.
     pub custody: CustodyView,
+}
+
+/// One evidence file as staff see it: the link, and what its device recorded in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffEvidence {
+    #[serde(flatten)]
+    pub link: EvidenceLink,
+    /// The device's claim (EXIF), never checked and editable; `None`: 无拍摄信息.
+    pub device: Option<DeviceView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceView {
+    /// 拍摄时间, as the device wrote it (no time zone).
+    pub taken_at: Option<String>,
+    /// 拍摄位置.
+    pub position: Option<Location>,
+    /// Make and model.
+    pub device: Option<String>,
+    /// Metres from the position the reporter shared when reporting, when both are known.
+    pub distance_m: Option<u64>,
+}
+
+/// Each link with its file's device claim (links are made in the files' order).
+fn staff_evidence(report: &Report, links: Vec<EvidenceLink>) -> Vec<StaffEvidence> {
+    let files = report.evidence.iter().flat_map(|e| e.files.iter());
+    links
+        .into_iter()
+        .zip(files)
+        .map(|(link, file)| StaffEvidence {
+            link,
+            device: file.device.as_ref().map(|claim| DeviceView {
+                taken_at: claim.taken_at.clone(),
+                position: claim.position,
+                device: match (&claim.make, &claim.model) {
+                    (None, None) => None,
+                    (make, model) => Some(
+                        [make.as_deref(), model.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                },
+                distance_m: claim
+                    .position
+                    .zip(report.location)
+                    .map(|(taken, reported)| distance_m(&taken, &reported)),
+            }),
+        })
+        .collect()
 }
 
 /// A report's custody log as staff read it, with whether its chain verifies.
@@ -258,7 +310,7 @@ pub fn staff_detail(
         public_text: report.public_text.clone(),
         notice_version: report.notice_version.clone(),
         location: report.location,
-        evidence,
+        evidence: staff_evidence(report, evidence),
         signed_at: report.signed_at.as_ref().map(format),
         signed_on_time: report.signed_on_time,
         replied_on_time: report.replied_on_time,
