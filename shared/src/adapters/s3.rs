@@ -233,17 +233,8 @@ impl EvidenceStore {
     }
 
     /// A GET of one sealed file's version, valid for `ttl`, answered with its recorded type and
-    /// shown inline (or, with `download`, saved under that name).
-    pub async fn presign_file(
-        &self,
-        file: &EvidenceFile,
-        download: Option<&str>,
-        ttl: Duration,
-    ) -> Result<String, StoreError> {
-        let disposition = match download {
-            Some(name) => format!("attachment; filename=\"{name}\""),
-            None => "inline".to_owned(),
-        };
+    /// shown inline (never as a page of the bucket's origin, whatever the bytes are).
+    pub async fn presign_file(&self, file: &EvidenceFile, ttl: Duration) -> Result<String, StoreError> {
         let request = self
             .client()
             .get_object()
@@ -251,7 +242,7 @@ impl EvidenceStore {
             .key(&file.key)
             .version_id(&file.version_id)
             .response_content_type(&file.content_type)
-            .response_content_disposition(disposition)
+            .response_content_disposition("inline")
             .presigned(presigning(ttl)?)
             .await
             .map_err(|e| StoreError::call("s3", "presign_file", e))?;
@@ -269,7 +260,7 @@ impl EvidenceStore {
             links.push(EvidenceLink::new(
                 evidence.kind,
                 file,
-                self.presign_file(file, None, ttl).await?,
+                self.presign_file(file, ttl).await?,
                 expires_at.clone(),
             ));
         }
