@@ -75,6 +75,7 @@ enum Route {
     Queue,
     Detail,
     Note,
+    Package,
     Stats,
     WuhanStats,
     Export,
@@ -85,10 +86,11 @@ enum Route {
 }
 
 impl Route {
-    const ALL: [Route; 10] = [
+    const ALL: [Route; 11] = [
         Route::Queue,
         Route::Detail,
         Route::Note,
+        Route::Package,
         Route::Stats,
         Route::WuhanStats,
         Route::Export,
@@ -103,6 +105,7 @@ impl Route {
             Route::Queue => "/v1/staff/reports".into(),
             Route::Detail => format!("/v1/staff/reports/{report}"),
             Route::Note => format!("/v1/staff/reports/{report}/actions"),
+            Route::Package => format!("/v1/staff/reports/{report}/package"),
             Route::Stats => "/v1/staff/stats".into(),
             Route::WuhanStats => "/v1/staff/stats?region=420100".into(),
             Route::Export => "/v1/staff/export".into(),
@@ -114,11 +117,13 @@ impl Route {
     }
 
     /// What `who` gets: anyone but staff 401; a report out of reach 404 (not even its existence
-    /// is told); another region's figures 403; everything of one's own 200.
+    /// is told); another region's figures 403; everything of one's own 200 (but a package of a
+    /// report without evidence, 409).
     fn expected_status(self, who: Who) -> u16 {
         match self {
             _ if !who.is_staff() => 401,
-            Route::Detail | Route::Note if !who.reaches_wuchang() => 404,
+            Route::Detail | Route::Note | Route::Package if !who.reaches_wuchang() => 404,
+            Route::Package => 409,
             Route::WuhanStats | Route::WuhanStatsExport if !who.supervises_wuhan() => 403,
             _ => 200,
         }
@@ -133,6 +138,7 @@ impl Route {
                 let note = json!({"action": "note", "version": version, "text": "核查中"});
                 env.call("POST", &path, token, Some(&note)).await
             }
+            Route::Package => env.call("POST", &path, token, Some(&json!({}))).await,
             _ => env.get(&path, token).await,
         }
     }

@@ -8,12 +8,13 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-pub const CASES: [(&str, &str, u16); 25] = [
+pub const CASES: [(&str, &str, u16); 27] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
     ("public-board/agencies.json", "public-board", 200),
     ("public-board/institutions.json", "public-board", 200),
+    ("public-board/evidence-key.json", "public-board", 200),
     ("public-board/open311-services.json", "public-board", 200),
     ("public-board/open311-services-xml.json", "public-board", 200),
     ("public-board/open311-requests.json", "public-board", 200),
@@ -27,6 +28,9 @@ pub const CASES: [(&str, &str, u16); 25] = [
     ("staff-action/queue.json", "staff-action", 200),
     ("staff-action/detail.json", "staff-action", 200),
     ("staff-action/action.json", "staff-action", 200),
+    // The demo year's reports carry no evidence: the refusal (a package of real evidence is in
+    // round_trips' heavier cases and tests/package.rs).
+    ("staff-action/package.json", "staff-action", 409),
     ("staff-action/stats.json", "staff-action", 200),
     ("staff-action/export.json", "staff-action", 200),
     ("staff-action/stats-export.json", "staff-action", 200),

@@ -297,6 +297,19 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         )
         .await;
     }
+    call(
+        staff,
+        "staff-action",
+        event(
+            "POST /v1/staff/reports/{serial}/package",
+            &format!("/v1/staff/reports/{serial}/package"),
+            json!({"serial": serial}),
+            none.clone(),
+            Some(handler()),
+            Some(json!({})),
+        ),
+    )
+    .await;
 
     // rate, and the public board.
     let path = format!("/v1/me/reports/{serial}/rating");
@@ -318,6 +331,19 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         board,
         "public-board",
         event("GET /v1/meta", "/v1/meta", none.clone(), none.clone(), None, None),
+    )
+    .await;
+    call(
+        board,
+        "public-board",
+        event(
+            "GET /v1/public/evidence-key",
+            "/v1/public/evidence-key",
+            none.clone(),
+            none.clone(),
+            None,
+            None,
+        ),
     )
     .await;
     call(

@@ -22,6 +22,7 @@ mod least_privilege;
 mod logs;
 mod notify;
 mod open311;
+mod package;
 mod post_policy;
 mod public_board;
 mod round_trips;

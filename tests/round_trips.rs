@@ -237,6 +237,27 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
         "three photos, a repeat of an earlier report",
         &timeline.take(),
     ));
+    let receipt: Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    let serial = receipt["serial"].as_str().unwrap();
+    let response = dispatch(
+        app,
+        "staff-action",
+        api_event(
+            "POST /v1/staff/reports/{serial}/package",
+            &format!("/v1/staff/reports/{serial}/package"),
+            json!({"serial": serial}),
+            Value::Null,
+            Some(province()),
+            Some(json!({})),
+        ),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 200);
+    rows.push(row(
+        "POST /v1/staff/reports/{serial}/package",
+        "that report's three photos, a province supervisor",
+        &timeline.take(),
+    ));
 
     // A province supervisor's heaviest reads.
     for (route, path, query) in [

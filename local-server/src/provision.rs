@@ -346,3 +346,21 @@ pub async fn create_bucket(client: &aws_sdk_s3::Client, bucket: &str, region: &s
         .map_err(aws)?;
     Ok(())
 }
+
+/// Creates the key that signs evidence packages as the template does (ECC_NIST_P256, sign and
+/// verify); its id. moto keeps keys in memory: each local start has a new one.
+pub async fn create_signing_key(sdk: &aws_config::SdkConfig) -> Result<String, ProvisionError> {
+    use aws_sdk_kms::types::{KeySpec, KeyUsageType};
+    let created = aws_sdk_kms::Client::new(sdk)
+        .create_key()
+        .key_spec(KeySpec::EccNistP256)
+        .key_usage(KeyUsageType::SignVerify)
+        .description("suishoupai local: signs evidence packages")
+        .send()
+        .await
+        .map_err(aws)?;
+    created
+        .key_metadata
+        .map(|m| m.key_id)
+        .ok_or_else(|| ProvisionError::Aws("a created key without its id".into()))
+}

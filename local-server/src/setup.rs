@@ -52,6 +52,7 @@ pub async fn connect() -> Result<LocalAws, BoxError> {
     let sdk = aws::sdk_config(&endpoint).await;
     let table_sdk = aws::sdk_config(&var("AWS_ENDPOINT_URL_DYNAMODB", &endpoint)).await;
     let directory = settings.load_province(&sdk).await?;
+    settings.signing_key = Some(provision::create_signing_key(&sdk).await?);
     let app: &'static App = Box::leak(Box::new(aws::app(&sdk, &table_sdk, settings, directory)));
     let template = std::fs::read_to_string(var("TEMPLATE", "infra/template.yaml"))?;
     provision::create_table(

@@ -2,6 +2,7 @@
 //! directory of regions and agencies, and the settings read from the environment.
 
 use crate::adapters::dynamo::Records;
+use crate::adapters::kms::EvidenceSigner;
 use crate::adapters::s3::EvidenceStore;
 use crate::domain::calendar::Calendar;
 use crate::domain::directory::Directory;
@@ -51,6 +52,9 @@ pub struct Settings {
     /// `EVIDENCE_LOCK_DAYS`: how long S3 Object Lock (governance mode) keeps each sealed file
     /// from change or deletion; unset, sealed files are not locked (the local S3 cannot lock).
     pub evidence_lock_days: Option<u32>,
+    /// `EVIDENCE_SIGNING_KEY`: the KMS key (ECC_NIST_P256) that signs evidence packages; unset,
+    /// packages cannot be made.
+    pub signing_key: Option<String>,
     /// `SIGN_DAYS`, `HANDOFF_DAYS`, `REPLY_DAYS`: working days for each step (1, 2, 15).
     pub deadlines: DeadlineRules,
     /// `SMS_TO_AGENCY`, `SMS_TO_REPORTER`: message texts with `{serial}`, over the catalog's
@@ -113,6 +117,7 @@ impl Settings {
             reporter_data_days: parsed("REPORTER_DATA_RETENTION_DAYS", 365)?,
             upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
             evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
+            signing_key: var("EVIDENCE_SIGNING_KEY"),
             evidence_lock_days: var("EVIDENCE_LOCK_DAYS")
                 .map(|days| {
                     days.parse().map_err(|_| ConfigError::Invalid {
@@ -152,6 +157,7 @@ impl Settings {
             evidence_url_ttl: Duration::from_secs(300),
             // As the template's default retention: sealed files are locked locally too.
             evidence_lock_days: Some(1095),
+            signing_key: None,
             deadlines: DeadlineRules::default(),
             sms_to_agency: None,
             sms_to_reporter: None,
@@ -330,6 +336,8 @@ async fn read_s3(sdk: &aws_config::SdkConfig, uri: &str) -> Result<String, Confi
 pub struct App {
     pub records: Records,
     pub evidence: EvidenceStore,
+    /// Signs evidence packages: `EVIDENCE_SIGNING_KEY`, when set.
+    pub signer: Option<EvidenceSigner>,
     pub directory: &'static Directory,
     pub calendar: &'static Calendar,
     pub settings: Settings,
@@ -361,9 +369,14 @@ impl App {
         let s3_config = aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(settings.s3_path_style)
             .build();
+        let signer = settings
+            .signing_key
+            .as_ref()
+            .map(|key| EvidenceSigner::new(aws_sdk_kms::Config::from(sdk), key.clone()));
         App {
             records: Records::new(dynamo, settings.table.clone()),
             evidence: EvidenceStore::new(s3_config, settings.bucket.clone(), sdk.credentials_provider()),
+            signer,
             directory,
             calendar: Calendar::current(),
             settings,

@@ -72,6 +72,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/v1/public/evidence-key",
+        function: "public-board",
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
         path: "/v1/public/institutions",
         function: "public-board",
         access: Access::Public,
@@ -133,6 +139,12 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/v1/staff/reports/{serial}/actions",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/staff/reports/{serial}/package",
         function: "staff-action",
         access: Access::Staff,
     },

@@ -120,6 +120,7 @@ impl Env {
         } else {
             (aws::sdk_config(&moto).await, aws::sdk_config(&dynamodb).await)
         };
+        settings.signing_key = Some(provision::create_signing_key(&sdk).await.expect("signing key"));
         let app: &'static App = Box::leak(Box::new(aws::app(&sdk, &table_sdk, settings, directory)));
         let definition = provision::table_definition(&read_repo_file("infra/template.yaml")).expect("template table");
         provision::create_table(app.records.client(), app.records.table(), &definition)

@@ -6,6 +6,7 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use lambda_http::request::from_str;
 use serde_json::{Value, json};
 use shared::adapters::dynamo::Records;
+use shared::adapters::kms::EvidenceSigner;
 use shared::adapters::s3::EvidenceStore;
 use shared::app::App;
 
@@ -17,12 +18,19 @@ impl Env {
             .build();
         let s3 = aws_sdk_s3::config::Builder::from(&self.sdk)
             .force_path_style(true)
-            .interceptor(interceptor)
+            .interceptor(interceptor.clone())
             .interceptor(local_server::aws::MotoLockedCopy)
             .build();
+        let signer = self.app.signer.as_ref().map(|signer| {
+            let kms = aws_sdk_kms::config::Builder::from(&self.sdk)
+                .interceptor(interceptor.clone())
+                .build();
+            EvidenceSigner::new(kms, signer.key_id())
+        });
         Box::leak(Box::new(App {
             records: Records::new(aws_sdk_dynamodb::Client::from_conf(dynamo), self.app.records.table()),
             evidence: EvidenceStore::new(s3, self.app.evidence.bucket(), self.sdk.credentials_provider()),
+            signer,
             directory: self.app.directory,
             calendar: self.app.calendar,
             settings: self.app.settings.clone(),

@@ -141,6 +141,8 @@ impl Intercept for Recorder {
                 let key = input.downcast_ref::<PutObjectTaggingInput>().expect("input").key();
                 calls.push(("s3:PutObjectTagging".into(), object_resource(key)));
             }
+            // The stack's one signing key.
+            ("KMS", op) => calls.push((format!("kms:{op}"), "EvidenceSigningKey".into())),
             // SMS to a phone number has no resource ARN.
             ("SNS", op) => calls.push((format!("sns:{op}"), "*".into())),
             (service, op) => calls.push((format!("{service}:{op}"), "(unknown)".into())),

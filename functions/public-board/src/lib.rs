@@ -58,6 +58,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             Ok(json_cached(200, &offices, "public, max-age=300"))
         }
         "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),
+        "GET /v1/public/evidence-key" => Ok(json_cached(200, &evidence_key(app).await?, "public, max-age=3600")),
         "GET /v1/public/institutions" => Ok(json_cached(
             200,
             &suggestions::suggestions(app, request).await?,
@@ -74,6 +75,26 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         }
         _ => Err(ApiError::route_not_found()),
     }
+}
+
+/// The public key that signs evidence packages, for anyone checking one (docs/evidence.md).
+#[derive(Debug, serde::Serialize)]
+struct EvidenceKey {
+    key_id: String,
+    key_spec: &'static str,
+    algorithm: &'static str,
+    public_key_pem: String,
+}
+
+async fn evidence_key(app: &App) -> Result<EvidenceKey, ApiError> {
+    let signer = app.signer.as_ref().ok_or_else(ApiError::route_not_found)?;
+    let der = signer.public_key().await?;
+    Ok(EvidenceKey {
+        key_id: signer.key_id().to_owned(),
+        key_spec: shared::domain::views::package::KEY_SPEC,
+        algorithm: shared::domain::views::package::ALGORITHM,
+        public_key_pem: shared::adapters::kms::pem("PUBLIC KEY", &der),
+    })
 }
 
 async fn board(app: &App, request: &Request) -> Result<Board, ApiError> {

@@ -5,6 +5,7 @@ mod action;
 mod detail;
 mod export;
 mod institutions;
+mod package;
 mod queue;
 mod stats;
 mod stats_export;
@@ -47,6 +48,10 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let serial = path_serial(request)?;
             let body = json_body(request)?;
             Ok(json(200, &action::take_action(app, &staff, &serial, body).await?))
+        }
+        "POST /v1/staff/reports/{serial}/package" => {
+            let serial = path_serial(request)?;
+            Ok(json(200, &package::package(app, &staff, &serial).await?))
         }
         "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
         "GET /v1/staff/stats/export" => stats_export::export(app, &staff, request).await,

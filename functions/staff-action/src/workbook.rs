@@ -64,15 +64,20 @@ pub fn download(bytes: Vec<u8>, name: &str, fallback: &'static str) -> Result<Re
     let headers = response.headers_mut();
     headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(XLSX));
     headers.insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static(NO_STORE));
-    let disposition = format!(
-        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
-        utf8_percent_encode(name, NON_ALPHANUMERIC)
-    );
     headers.insert(
         http::header::CONTENT_DISPOSITION,
-        http::HeaderValue::from_str(&disposition).map_err(|_| ApiError::internal())?,
+        http::HeaderValue::from_str(&attachment(name, fallback)).map_err(|_| ApiError::internal())?,
     );
     Ok(response)
+}
+
+/// `Content-Disposition` saving a file as `name` (RFC 6266: UTF-8 in `filename*`, an ASCII
+/// `fallback` for old clients): header values are ASCII.
+pub fn attachment(name: &str, fallback: &str) -> String {
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, NON_ALPHANUMERIC)
+    )
 }
 
 /// An export (a workbook or a CSV) that could not be written: logged, answered as the server's

@@ -2,6 +2,7 @@
 
 pub mod dynamo;
 pub mod https;
+pub mod kms;
 pub mod post_policy;
 pub mod s3;
 pub mod sdk;

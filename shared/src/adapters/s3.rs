@@ -249,6 +249,54 @@ impl EvidenceStore {
         Ok(request.uri().to_owned())
     }
 
+    /// A sealed file's bytes (its pinned version).
+    pub async fn read_file(&self, file: &EvidenceFile) -> Result<Vec<u8>, StoreError> {
+        let output = self
+            .client()
+            .get_object()
+            .bucket(&self.bucket)
+            .key(&file.key)
+            .version_id(&file.version_id)
+            .send()
+            .await
+            .map_err(|e| StoreError::call("s3", "read_file", e))?;
+        let body = output
+            .body
+            .collect()
+            .await
+            .map_err(|e| StoreError::request("s3", "read_file", e))?;
+        Ok(body.into_bytes().to_vec())
+    }
+
+    /// Stores an evidence package under `packages/` (the lifecycle expires it after a day).
+    pub async fn put_package(&self, key: &str, zip: Vec<u8>) -> Result<(), StoreError> {
+        self.client()
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type("application/zip")
+            .body(zip.into())
+            .send()
+            .await
+            .map_err(|e| StoreError::call("s3", "put_package", e))?;
+        Ok(())
+    }
+
+    /// A GET of a package answered with `disposition` (ASCII: it is a header), valid for `ttl`;
+    /// signed before the package is stored, as it needs nothing of it.
+    pub async fn package_link(&self, key: &str, disposition: &str, ttl: Duration) -> Result<String, StoreError> {
+        let request = self
+            .client()
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_disposition(disposition)
+            .presigned(presigning(ttl)?)
+            .await
+            .map_err(|e| StoreError::call("s3", "package_link", e))?;
+        Ok(request.uri().to_owned())
+    }
+
     /// Short-lived links to every file of a report's evidence.
     pub async fn links(&self, evidence: Option<&Evidence>, ttl: Duration) -> Result<Vec<EvidenceLink>, StoreError> {
         let Some(evidence) = evidence else {

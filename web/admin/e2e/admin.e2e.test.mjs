@@ -124,6 +124,10 @@ test("a report goes from the citizen to the public board through the admin site"
   await custody.locator(".el-collapse-item__header").click();
   await custody.getByText("查看举报人联系方式").first().waitFor();
   await custody.getByText("封存举证材料").waitFor();
+  // 导出证据包: the ZIP downloads under its Chinese name, and the package joins the log.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-package").click()]);
+  assert.equal(download.suggestedFilename(), `证据包-${serial}.zip`);
+  await custody.getByText("导出证据包").first().waitFor();
 
   // 签收, then 回复 with a template.
   await page.locator("[data-test=actions]").getByRole("button", { name: "签收" }).click();

@@ -140,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/evidence-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public key that signs evidence packages (ECDSA P-256), to check a package offline. */
+        get: operations["getEvidenceKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/institutions": {
         parameters: {
             query?: never;
@@ -324,6 +341,26 @@ export interface paths {
         put?: never;
         /** One action (accept, reply, transfer, publish, unpublish, note, urge, reveal_contact, reopen, link_institution) with the version the caller saw. */
         post: operations["actOnReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/reports/{serial}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导出证据包 - the sealed originals, the signed manifest, the custody log and the public key in one ZIP (docs/evidence.md).
+         * @description The package is a custody entry, written first; the ZIP is stored for a day and handed out by a presigned link. Verify it offline with scripts/verify-evidence-package.
+         */
+        post: operations["makeEvidencePackage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1495,6 +1532,34 @@ export interface operations {
             };
         };
     };
+    getEvidenceKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key_id: string;
+                        /** @constant */
+                        key_spec: "ECC_NIST_P256";
+                        /** @constant */
+                        algorithm: "ECDSA_SHA_256";
+                        public_key_pem: string;
+                    };
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
     suggestInstitutions: {
         parameters: {
             query: {
@@ -1840,6 +1905,45 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    makeEvidencePackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 15-digit serial number (流水号).
+                 * @example 221215164056656
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to fetch the package. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description A presigned GET that saves the ZIP. */
+                        url: string;
+                        expires_at: components["schemas"]["Time"];
+                        file_name: string;
+                        size: number;
+                        /** @description SHA-256 of manifest.json */
+                        manifest_sha256: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -94,6 +94,15 @@ impl Look {
         }
     }
 
+    /// An evidence package, by its id.
+    pub fn package(actor: Actor, id: &str) -> Look {
+        Look {
+            action: CustodyAction::Package,
+            actor,
+            subject: format!("package {id}"),
+        }
+    }
+
     pub fn reveal(actor: Actor) -> Look {
         Look {
             action: CustodyAction::Reveal,

@@ -3,6 +3,7 @@
 
 pub mod citizen;
 pub mod open311;
+pub mod package;
 pub mod profile;
 pub mod public;
 pub mod staff;
