@@ -125,8 +125,8 @@ test("a report goes from the citizen to the public board through the admin site"
   await custody.getByText("查看举报人联系方式").first().waitFor();
   await custody.getByText("封存举证材料").waitFor();
   // 导出证据包: the ZIP downloads under its Chinese name, and the package joins the log.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-package").click()]);
-  assert.equal(download.suggestedFilename(), `证据包-${serial}.zip`);
+  const [evidencePackage] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-package").click()]);
+  assert.equal(evidencePackage.suggestedFilename(), `证据包-${serial}.zip`);
   await custody.getByText("导出证据包").first().waitFor();
 
   // 签收, then 回复 with a template.

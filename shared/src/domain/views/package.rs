@@ -202,7 +202,7 @@ mod tests {
         let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
         let manifest = manifest(
             &report,
-            &[seal.clone()],
+            std::slice::from_ref(&seal),
             staff,
             at,
             "key-1",
