@@ -271,15 +271,21 @@ async fn main() {
         cited.push(upload_three(&http, &base, &tokens[i % citizens], &photo).await);
     }
     let cited = Arc::new(cited);
-    let (step, _) = run("POST /v1/reports (3 photos)", with_photos, concurrency, pid.as_deref(), |i| {
-        let mut body = form.clone();
-        body["evidence"] = json!({"kind": "image", "keys": cited[i]});
-        let request = http
-            .post(format!("{base}/v1/reports"))
-            .bearer_auth(&tokens[i % citizens])
-            .json(&body);
-        send(request, 201)
-    })
+    let (step, _) = run(
+        "POST /v1/reports (3 photos)",
+        with_photos,
+        concurrency,
+        pid.as_deref(),
+        |i| {
+            let mut body = form.clone();
+            body["evidence"] = json!({"kind": "image", "keys": cited[i]});
+            let request = http
+                .post(format!("{base}/v1/reports"))
+                .bearer_auth(&tokens[i % citizens])
+                .json(&body);
+            send(request, 201)
+        },
+    )
     .await;
     steps.push(step);
     let serials: Arc<Vec<String>> = Arc::new(

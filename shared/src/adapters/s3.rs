@@ -200,21 +200,33 @@ impl EvidenceStore {
 
     /// The first `bytes` bytes of one version of an object (all of it when shorter).
     pub async fn head_bytes(&self, key: &str, version_id: &str, bytes: u64) -> Result<Vec<u8>, StoreError> {
+        let range = format!("bytes=0-{}", bytes.saturating_sub(1));
+        self.version_bytes("head_bytes", key, version_id, Some(range)).await
+    }
+
+    /// One version of an object, or a range of it.
+    async fn version_bytes(
+        &self,
+        operation: &'static str,
+        key: &str,
+        version_id: &str,
+        range: Option<String>,
+    ) -> Result<Vec<u8>, StoreError> {
         let output = self
             .client()
             .get_object()
             .bucket(&self.bucket)
             .key(key)
             .version_id(version_id)
-            .range(format!("bytes=0-{}", bytes.saturating_sub(1)))
+            .set_range(range)
             .send()
             .await
-            .map_err(|e| StoreError::call("s3", "head_bytes", e))?;
+            .map_err(|e| StoreError::call("s3", operation, e))?;
         let body = output
             .body
             .collect()
             .await
-            .map_err(|e| StoreError::request("s3", "head_bytes", e))?;
+            .map_err(|e| StoreError::request("s3", operation, e))?;
         Ok(body.into_bytes().to_vec())
     }
 
@@ -251,21 +263,7 @@ impl EvidenceStore {
 
     /// A sealed file's bytes (its pinned version).
     pub async fn read_file(&self, file: &EvidenceFile) -> Result<Vec<u8>, StoreError> {
-        let output = self
-            .client()
-            .get_object()
-            .bucket(&self.bucket)
-            .key(&file.key)
-            .version_id(&file.version_id)
-            .send()
-            .await
-            .map_err(|e| StoreError::call("s3", "read_file", e))?;
-        let body = output
-            .body
-            .collect()
-            .await
-            .map_err(|e| StoreError::request("s3", "read_file", e))?;
-        Ok(body.into_bytes().to_vec())
+        self.version_bytes("read_file", &file.key, &file.version_id, None).await
     }
 
     /// Stores an evidence package under `packages/` (the lifecycle expires it after a day).
