@@ -5,7 +5,7 @@
 use serde::Serialize;
 use shared::adapters::dynamo::ReportRecord;
 use shared::app::App;
-use shared::domain::report::custody::{CustodyAction, Look, Tail};
+use shared::domain::report::custody::{Look, Tail};
 use shared::domain::report::serial::Serial;
 use shared::domain::report::timeline::Actor;
 use shared::domain::time::{minute_key, now_cst};
@@ -79,9 +79,7 @@ async fn detail(app: &App, sub: &str, serial: &Serial) -> Result<CitizenDetail, 
         .filter(|record| record.report.reporter.sub == sub)
         .ok_or_else(ApiError::not_found)?;
     let files = report.evidence.iter().flat_map(|e| e.files.iter());
-    let looks = files
-        .map(|f| Look::original(CustodyAction::View, Actor::citizen(), f))
-        .collect();
+    let looks = files.map(|f| Look::view(Actor::citizen(), f)).collect();
     let (links, _) = tokio::try_join!(
         app.evidence
             .links(report.evidence.as_ref(), app.settings.evidence_url_ttl),

@@ -4,7 +4,7 @@ use shared::adapters::dynamo::ReportRecord;
 use shared::app::App;
 use shared::domain::registry::institution::InstitutionView;
 use shared::domain::report::Report;
-use shared::domain::report::custody::{CustodyAction, Look, Tail};
+use shared::domain::report::custody::{Look, Tail};
 use shared::domain::report::repeat::{MAX_LINKED, earliest_serial, latest_serial};
 use shared::domain::report::serial::Serial;
 use shared::domain::staff::Staff;
@@ -13,6 +13,16 @@ use shared::domain::time::now_cst;
 use shared::domain::views::staff::{CustodyView, RepeatView, StaffDetail, repeat_view, staff_detail};
 use shared::http::ApiError;
 
+/// A report with its timeline and custody log, if it is in `staff`'s reach (else 404: not even
+/// its existence is told).
+pub(crate) async fn record_in_reach(app: &App, staff: &Staff, serial: &Serial) -> Result<ReportRecord, ApiError> {
+    app.records
+        .report_record(serial)
+        .await?
+        .filter(|record| staff.can_see(&record.report))
+        .ok_or_else(ApiError::not_found)
+}
+
 /// The detail; `reveal_phone` shows the reporter's contact. Every link to an original issued
 /// here, and the reveal, is a custody entry written before the answer.
 pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: bool) -> Result<StaffDetail, ApiError> {
@@ -20,18 +30,11 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
         report,
         events,
         mut custody,
-    } = app
-        .records
-        .report_record(serial)
-        .await?
-        .filter(|record| staff.can_see(&record.report))
-        .ok_or_else(ApiError::not_found)?;
+    } = record_in_reach(app, staff, serial).await?;
     let now = now_cst();
     let who = actor(staff, app.directory);
     let files = report.evidence.iter().flat_map(|e| e.files.iter());
-    let mut looks: Vec<Look> = files
-        .map(|f| Look::original(CustodyAction::View, who.clone(), f))
-        .collect();
+    let mut looks: Vec<Look> = files.map(|f| Look::view(who.clone(), f)).collect();
     if reveal_phone {
         looks.push(Look::reveal(who));
     }

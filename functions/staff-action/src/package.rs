@@ -3,6 +3,7 @@
 //! manifest, the custody log and the public key (docs/evidence.md). Written to S3 and handed out
 //! by a short link; the package is itself a custody entry, written before anything is built.
 
+use crate::detail::record_in_reach;
 use crate::workbook::attachment;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -39,12 +40,7 @@ pub async fn package(app: &App, staff: &Staff, serial: &Serial) -> Result<Packag
     };
     let ReportRecord {
         report, mut custody, ..
-    } = app
-        .records
-        .report_record(serial)
-        .await?
-        .filter(|record| staff.can_see(&record.report))
-        .ok_or_else(ApiError::not_found)?;
+    } = record_in_reach(app, staff, serial).await?;
     let Some(evidence) = &report.evidence else {
         return Err(Rejection::conflict("no_evidence", "该举报没有举证材料,无法导出证据包").into());
     };

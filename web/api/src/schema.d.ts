@@ -939,7 +939,7 @@ export interface components {
                 seq: number;
                 at: components["schemas"]["Time"];
                 /** @enum {string} */
-                action: "seal" | "view" | "download" | "package" | "reveal";
+                action: "seal" | "view" | "package" | "reveal";
                 action_name: string;
                 actor: {
                     /** @enum {string} */

@@ -8,7 +8,7 @@
 //! docs/evidence.md) without a JSON library's idea of key order or escaping.
 
 use crate::domain::digest::sha256_hex;
-use crate::domain::report::evidence::Evidence;
+use crate::domain::report::evidence::{Evidence, EvidenceFile};
 use crate::domain::report::timeline::Actor;
 use crate::domain::time::format;
 use chrono::{DateTime, FixedOffset};
@@ -24,10 +24,8 @@ const FORMAT: &str = "suishoupai-custody-v1";
 pub enum CustodyAction {
     /// The evidence was sealed (the first entry).
     Seal,
-    /// A link to an original was issued for viewing.
+    /// A link to an original was issued.
     View,
-    /// A link to an original was issued for saving.
-    Download,
     /// An evidence package was made.
     Package,
     /// The reporter's contact was shown to staff.
@@ -39,7 +37,6 @@ impl CustodyAction {
         match self {
             CustodyAction::Seal => "seal",
             CustodyAction::View => "view",
-            CustodyAction::Download => "download",
             CustodyAction::Package => "package",
             CustodyAction::Reveal => "reveal",
         }
@@ -49,7 +46,6 @@ impl CustodyAction {
         match self {
             CustodyAction::Seal => "封存举证材料",
             CustodyAction::View => "查看原件",
-            CustodyAction::Download => "下载原件",
             CustodyAction::Package => "导出证据包",
             CustodyAction::Reveal => "查看举报人联系方式",
         }
@@ -61,7 +57,7 @@ impl CustodyAction {
 pub struct Look {
     pub action: CustodyAction,
     pub actor: Actor,
-    /// The file (`key@version sha256`), the package's digest, or `contact`.
+    /// The file (`key@version sha256`), the package's id, or `contact`.
     pub subject: String,
 }
 
@@ -85,10 +81,10 @@ impl Look {
         }
     }
 
-    /// A link to one original, for viewing or saving.
-    pub fn original(action: CustodyAction, actor: Actor, file: &crate::domain::report::evidence::EvidenceFile) -> Look {
+    /// A link issued to one original.
+    pub fn view(actor: Actor, file: &EvidenceFile) -> Look {
         Look {
-            action,
+            action: CustodyAction::View,
             actor,
             subject: format!("{}@{} sha256={}", file.key, file.version_id, file.sha256),
         }
@@ -259,25 +255,18 @@ pub fn verify(entries: &[CustodyEntry], sealed: bool) -> Result<(), ChainBreak> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::report::evidence::{EvidenceFile, EvidenceKind};
+    use crate::domain::report::evidence::sealed_image;
 
     fn at() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2024-05-01T10:00:00+08:00").unwrap()
     }
 
     fn evidence() -> Evidence {
-        Evidence {
-            kind: EvidenceKind::Image,
-            files: vec![EvidenceFile {
-                key: "evidence/a.jpg".into(),
-                version_id: "v1".into(),
-                content_type: "image/jpeg".into(),
-                size: 5,
-                sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824".into(),
-                sealed_at: at(),
-                device: None,
-            }],
-        }
+        sealed_image(
+            "evidence/a.jpg",
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+            at(),
+        )
     }
 
     fn log() -> Vec<CustodyEntry> {
@@ -286,10 +275,7 @@ mod tests {
         let mut entries = vec![seal_entry("240501100000123", &evidence()).unwrap()];
         entries.extend(Tail::of(&entries).chain(
             "240501100000123",
-            vec![
-                Look::original(CustodyAction::View, staff.clone(), file),
-                Look::reveal(staff),
-            ],
+            vec![Look::view(staff.clone(), file), Look::reveal(staff)],
             at(),
         ));
         entries

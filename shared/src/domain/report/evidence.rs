@@ -316,6 +316,23 @@ pub struct Evidence {
     pub files: Vec<EvidenceFile>,
 }
 
+/// One sealed photo, for tests.
+#[cfg(test)]
+pub(crate) fn sealed_image(key: &str, sha256: &str, sealed_at: DateTime<FixedOffset>) -> Evidence {
+    Evidence {
+        kind: EvidenceKind::Image,
+        files: vec![EvidenceFile {
+            key: key.into(),
+            version_id: "v1".into(),
+            content_type: "image/jpeg".into(),
+            size: 5,
+            sha256: sha256.into(),
+            sealed_at,
+            device: None,
+        }],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,24 +180,13 @@ mod tests {
     use super::*;
     use crate::domain::directory::Directory;
     use crate::domain::report::custody::seal_entry;
-    use crate::domain::report::evidence::Evidence;
+    use crate::domain::report::evidence::sealed_image;
 
     #[test]
     fn the_manifest_names_every_file_and_the_logs_end_and_never_the_reporter() {
         let at = DateTime::parse_from_rfc3339("2024-05-01T10:00:00+08:00").unwrap();
         let mut report = crate::domain::report::tests::sample(true);
-        report.evidence = Some(Evidence {
-            kind: EvidenceKind::Image,
-            files: vec![EvidenceFile {
-                key: "evidence/a.jpg".into(),
-                version_id: "v1".into(),
-                content_type: "image/jpeg".into(),
-                size: 5,
-                sha256: "ab".repeat(32),
-                sealed_at: at,
-                device: None,
-            }],
-        });
+        report.evidence = Some(sealed_image("evidence/a.jpg", &"ab".repeat(32), at));
         let seal = seal_entry(report.serial.as_str(), report.evidence.as_ref().unwrap()).unwrap();
         let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
         let manifest = manifest(

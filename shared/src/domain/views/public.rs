@@ -108,7 +108,7 @@ mod tests {
     use super::*;
     use crate::domain::directory::Directory;
     use crate::domain::report::Report;
-    use crate::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind};
+    use crate::domain::report::evidence::sealed_image;
     use crate::domain::report::tests::{at, sample};
     use crate::domain::report::timeline::Actor;
 
@@ -125,18 +125,7 @@ mod tests {
         let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
         let when = at("2022-12-15T16:40:56+08:00");
         let mut report = sample(true);
-        report.evidence = Some(Evidence {
-            kind: EvidenceKind::Image,
-            files: vec![EvidenceFile {
-                key: "evidence/secret.jpg".into(),
-                version_id: "v1".into(),
-                content_type: "image/jpeg".into(),
-                size: 9,
-                sha256: "ab".repeat(32),
-                sealed_at: when,
-                device: None,
-            }],
-        });
+        report.evidence = Some(sealed_image("evidence/secret.jpg", &"ab".repeat(32), when));
         let (report, _) = report.accept(staff.clone(), when).unwrap();
         let (report, _) = report
             .reply(
