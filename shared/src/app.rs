@@ -142,6 +142,13 @@ impl Settings {
         })
     }
 
+    /// The S3 client's configuration: the SDK's, with path-style addressing where asked for.
+    pub fn s3_config(&self, sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Config {
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(self.s3_path_style)
+            .build()
+    }
+
     /// Settings for a local run or a test: defaults everywhere but the names given.
     pub fn local(table: &str, bucket: &str) -> Settings {
         Settings {
@@ -366,9 +373,7 @@ impl App {
         directory: &'static Directory,
     ) -> App {
         let dynamo = aws_sdk_dynamodb::Client::new(table_sdk);
-        let s3_config = aws_sdk_s3::config::Builder::from(sdk)
-            .force_path_style(settings.s3_path_style)
-            .build();
+        let s3_config = settings.s3_config(sdk);
         let signer = settings
             .signing_key
             .as_ref()

@@ -10,4 +10,5 @@ pub mod app;
 pub mod domain;
 pub mod http;
 pub mod routes;
+pub mod stream;
 pub mod telemetry;

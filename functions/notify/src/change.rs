@@ -3,6 +3,7 @@
 use aws_lambda_events::event::dynamodb::EventRecord;
 use shared::domain::report::Report;
 use shared::domain::report::timeline::EventKind;
+use shared::stream::{image, key_text};
 
 /// What one stream record says about the platform.
 #[derive(Debug)]
@@ -18,31 +19,6 @@ pub enum Change {
     Other,
 }
 
-/// A string key attribute of the changed item.
-pub fn key_text<'a>(record: &'a EventRecord, name: &str) -> Option<&'a str> {
-    match record.change.keys.get(name) {
-        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
-        _ => None,
-    }
-}
-
-/// Every log line of one stream record names it: its event id and, for a report, the serial.
-pub fn record_span(record: &EventRecord) -> tracing::Span {
-    let serial = key_text(record, "pk")
-        .and_then(|pk| pk.strip_prefix("REPORT#"))
-        .unwrap_or_default();
-    tracing::info_span!("record", event_id = %record.event_id, serial)
-}
-
-fn report(item: &serde_dynamo::Item) -> Result<Option<Box<Report>>, String> {
-    if item.is_empty() {
-        return Ok(None);
-    }
-    serde_dynamo::from_item(item.clone())
-        .map(|r| Some(Box::new(r)))
-        .map_err(|e| e.to_string())
-}
-
 /// Reads a record once; an item that cannot be read is an error (the record is retried, then
 /// kept by the stream's on-failure destination), never silently skipped.
 pub fn read(record: &EventRecord) -> Result<Change, String> {
@@ -51,10 +27,10 @@ pub fn read(record: &EventRecord) -> Result<Change, String> {
     }
     let sk = key_text(record, "sk").unwrap_or_default();
     if sk == "REPORT" {
-        let Some(after) = report(&record.change.new_image)? else {
+        let Some(after) = image(&record.change.new_image)? else {
             return Ok(Change::Other);
         };
-        let before = report(&record.change.old_image)?;
+        let before = image(&record.change.old_image)?;
         return Ok(Change::Report { before, after });
     }
     if sk.starts_with("EVENT#") && record.event_name == "INSERT" {

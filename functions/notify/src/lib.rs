@@ -22,7 +22,7 @@ use change::Change;
 pub use messages::{Message, Texts, messages};
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use serde::Deserialize;
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::{Claim, Delivery, Records, SmsClaim};
@@ -30,7 +30,6 @@ use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::app::Settings;
 use shared::domain::directory::Directory;
 use shared::telemetry::metrics::{self, SmsOutcome};
-use tracing::Instrument;
 
 /// How long a claim on a message lasts: five times notify's timeout (60 s), so a live sender is
 /// never overtaken, and a dead one's message waits at most this long.
@@ -180,18 +179,7 @@ impl<S: SmsSender> Notifier<S> {
 
     /// Handles one batch; reports exactly the records that must be retried.
     pub async fn handle(&self, event: Event) -> DynamoDbEventResponse {
-        let mut response = DynamoDbEventResponse::default();
-        for record in &event.records {
-            let span = change::record_span(record);
-            let delivered = self.deliver(record).instrument(span.clone()).await;
-            if let Err(error) = delivered {
-                span.in_scope(|| tracing::error!(%error, "stream record failed; it will be retried"));
-                let mut failure = DynamoDbBatchItemFailure::default();
-                failure.item_identifier = record.change.sequence_number.clone();
-                response.batch_item_failures.push(failure);
-            }
-        }
-        response
+        shared::stream::each_record(&event, |record| self.deliver(record)).await
     }
 
     /// Answers one invocation of either kind.

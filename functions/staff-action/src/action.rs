@@ -96,8 +96,9 @@ pub async fn take_action(
                 let reveal = action == Action::RevealContact;
                 return Ok(Answer::Detail(Box::new(detail(app, staff, serial, reveal).await?)));
             }
-            SaveOutcome::Stale => return Err(stale()),
-            SaveOutcome::Contended => continue,
+            // Read again: a newer version is stale to this caller's form; the same version
+            // means only previews were recorded meanwhile, and the action is tried again.
+            SaveOutcome::Stale | SaveOutcome::Contended => continue,
         }
     }
     Err(ApiError::unavailable())

@@ -104,9 +104,9 @@ pub async fn submit(
         Some(checked) => Some(seal(app, checked).await?),
         None => None,
     };
-    let keys: Vec<String> = checked
+    let keys: Vec<(String, String)> = checked
         .iter()
-        .flat_map(|c| c.files.iter().map(|f| f.upload.key.clone()))
+        .flat_map(|c| c.files.iter().map(|f| (f.upload.key.clone(), f.version_id.clone())))
         .collect();
     let owner = owner_of(&citizen.sub);
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
@@ -135,10 +135,8 @@ pub async fn submit(
         };
         match app.records.create_report(&new).await? {
             CreateOutcome::Created => {
+                // The sealed uploads are deleted by the `evidence` function, off this path.
                 tracing::info!(serial = %report.serial, agency = %report.assignment.agency_id, "report submitted");
-                if let Some(checked) = &checked {
-                    discard_uploads(app, checked).await;
-                }
                 return Ok(receipt(&report));
             }
             CreateOutcome::SerialTaken => continue,
@@ -268,19 +266,4 @@ async fn seal(app: &App, checked: &Checked) -> Result<Evidence, ApiError> {
         kind: checked.kind,
         files,
     })
-}
-
-/// Deletes the sealed uploads' versions. A failure is only logged: the report stands, and an
-/// upload left behind is still tagged pending and expires within a day.
-async fn discard_uploads(app: &App, checked: &Checked) {
-    let discarded = futures_util::future::join_all(
-        checked
-            .files
-            .iter()
-            .map(|file| app.evidence.discard_upload(&file.upload.key, &file.version_id)),
-    )
-    .await;
-    for error in discarded.into_iter().filter_map(Result::err) {
-        tracing::warn!(error = %error, "a sealed upload was not deleted; the lifecycle will expire it");
-    }
 }

@@ -268,16 +268,40 @@ impl EvidenceStore {
 
     /// Stores an evidence package under `packages/` (the lifecycle expires it after a day).
     pub async fn put_package(&self, key: &str, zip: Vec<u8>) -> Result<(), StoreError> {
+        self.put("put_package", key, "application/zip", zip).await
+    }
+
+    /// Stores a preview or thumbnail (JPEG) under `previews/`.
+    pub async fn put_preview(&self, key: &str, jpeg: Vec<u8>) -> Result<(), StoreError> {
+        self.put("put_preview", key, "image/jpeg", jpeg).await
+    }
+
+    async fn put(&self, operation: &'static str, key: &str, content_type: &str, body: Vec<u8>) -> Result<(), StoreError> {
         self.client()
             .put_object()
             .bucket(&self.bucket)
             .key(key)
-            .content_type("application/zip")
-            .body(zip.into())
+            .content_type(content_type)
+            .body(body.into())
             .send()
             .await
-            .map_err(|e| StoreError::call("s3", "put_package", e))?;
+            .map_err(|e| StoreError::call("s3", operation, e))?;
         Ok(())
+    }
+
+    /// A GET of a preview or thumbnail, valid for `ttl`, shown inline as the JPEG it is.
+    pub async fn preview_link(&self, key: &str, ttl: Duration) -> Result<String, StoreError> {
+        let request = self
+            .client()
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_type("image/jpeg")
+            .response_content_disposition("inline")
+            .presigned(presigning(ttl)?)
+            .await
+            .map_err(|e| StoreError::call("s3", "preview_link", e))?;
+        Ok(request.uri().to_owned())
     }
 
     /// A GET of a package answered with `disposition` (ASCII: it is a header), valid for `ttl`;

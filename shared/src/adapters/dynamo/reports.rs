@@ -10,6 +10,7 @@ use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
 use crate::domain::report::custody::CustodyEntry;
+use crate::domain::report::preview::Previews;
 use crate::domain::report::serial::Serial;
 use crate::domain::report::timeline::Event;
 use crate::domain::reporting::stats::{Buckets, delta};
@@ -52,8 +53,9 @@ pub struct NewReport<'a> {
     pub seal: Option<&'a CustodyEntry>,
     /// `(Idempotency-Key, body fingerprint)`.
     pub idempotency: Option<(&'a str, &'a str)>,
-    /// Upload keys the report claims, and the owner they must belong to.
-    pub uploads: &'a [String],
+    /// Uploads the report claims, as `(key, version sealed)`, and the owner they must belong to.
+    /// The claim records the version, for the `evidence` function to delete it.
+    pub uploads: &'a [(String, String)],
     pub owner: &'a str,
     /// `YYYYMMDD` of the submission and the most reports a reporter may submit that day.
     pub quota_day: &'a str,
@@ -146,18 +148,20 @@ impl Records {
             writes.push(self.put_new("create_report", item)?);
         }
         let upload_slots = writes.len()..writes.len() + new.uploads.len();
-        for upload in new.uploads {
+        for (upload, version) in new.uploads {
             let update = Update::builder()
                 .table_name(&self.table)
                 .set_key(Some(key(upload_pk(upload), "UPLOAD")))
-                .update_expression("SET #serial = :serial REMOVE #ttl")
+                .update_expression("SET #serial = :serial, #version = :version REMOVE #ttl")
                 .condition_expression("attribute_exists(pk) AND attribute_not_exists(#serial) AND #owner = :owner")
                 .set_expression_attribute_names(Some(names(&[
                     ("#serial", "serial"),
                     ("#ttl", "ttl"),
                     ("#owner", "owner"),
+                    ("#version", "version_id"),
                 ])))
                 .expression_attribute_values(":serial", text_attr(serial.clone()))
+                .expression_attribute_values(":version", text_attr(version.clone()))
                 .expression_attribute_values(":owner", text_attr(new.owner))
                 .build()
                 .map_err(unbuilt("create_report"))?;
@@ -196,13 +200,18 @@ impl Records {
     }
 
     /// Writes `after` (the next version of `before`), its event and the statistics it changes,
-    /// only if the stored version is still `before`'s.
+    /// only if the stored version is still `before`'s, and previews recorded since `before` was
+    /// read (`record_previews`, which leaves the version alone) would not be overwritten.
     pub async fn save(&self, before: &Report, after: &Report, event: &Event) -> Result<SaveOutcome, StoreError> {
         let serial = after.serial.to_string();
+        let condition = match before.previews {
+            Some(_) => "#version = :expected",
+            None => "#version = :expected AND attribute_not_exists(previews)",
+        };
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(report_item(after)?))
-            .condition_expression("#version = :expected")
+            .condition_expression(condition)
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":expected", number_attr(before.version))
             .build()
@@ -220,6 +229,33 @@ impl Records {
         } else {
             SaveOutcome::Contended
         })
+    }
+
+    /// Records a report's previews, once: a redelivered stream record finds them there and
+    /// changes nothing (`false`). The version is left alone, so that no one's open form goes
+    /// stale because previews arrived; `save` guards them instead.
+    pub async fn record_previews(&self, serial: &Serial, previews: &Previews) -> Result<bool, StoreError> {
+        let value = serde_dynamo::to_attribute_value(previews).map_err(|e| StoreError::Corrupt {
+            key: serial.to_string(),
+            detail: e.to_string(),
+        })?;
+        let written = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(report_pk(serial.as_str()), REPORT_SK)))
+            .update_expression("SET previews = :previews")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(previews)")
+            .expression_attribute_values(":previews", value)
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(true),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(error) => Err(StoreError::call("dynamodb", "record_previews", error)),
+        }
     }
 
     /// One more use (`amount`) of a daily allowance, refused by its condition when it would pass

@@ -139,6 +139,16 @@ pub fn sample_fields() -> Vec<exif::Field> {
     ]
 }
 
+/// An EXIF Orientation field (6: the camera was turned; shown turned 90° clockwise).
+#[cfg(any(test, feature = "testing"))]
+pub fn orientation_field(value: u16) -> exif::Field {
+    exif::Field {
+        tag: Tag::Orientation,
+        ifd_num: In::PRIMARY,
+        value: Value::Short(vec![value]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

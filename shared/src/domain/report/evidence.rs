@@ -115,6 +115,9 @@ pub struct Upload {
     /// The report that cites this file, once one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
+    /// The version that report sealed: the one the `evidence` function then deletes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 /// Who an upload record belongs to: stable, and it does not expose `sub`.
@@ -186,6 +189,7 @@ pub fn plan_uploads(
                 size,
                 created_at: now,
                 serial: None,
+                version_id: None,
             })
         })
         .collect()
@@ -469,6 +473,7 @@ mod tests {
             size: 100,
             created_at: now(),
             serial: None,
+            version_id: None,
         }
     }
 

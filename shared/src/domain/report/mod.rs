@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod idempotency;
 pub mod input;
 pub mod phone;
+pub mod preview;
 pub mod rating;
 pub mod repeat;
 pub mod serial;
@@ -24,6 +25,7 @@ use crate::domain::report::deadlines::{DeadlineRules, Deadlines};
 use crate::domain::report::draft::{Draft, Location};
 use crate::domain::report::evidence::Evidence;
 use crate::domain::report::phone::Phone;
+use crate::domain::report::preview::Previews;
 use crate::domain::report::rating::Stars;
 use crate::domain::report::serial::Serial;
 use crate::domain::report::status::Status;
@@ -148,6 +150,10 @@ pub struct Report {
     /// by staff; `target` keeps what the citizen wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution: Option<InstitutionRef>,
+    /// Staff previews of the evidence, recorded once by the `evidence` function (no version
+    /// change: `Records::save` refuses a write that read the report before they came).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previews: Option<Previews>,
 }
 
 /// Shown on the public board: asked for by the reporter, answered, and published by staff. The
@@ -196,6 +202,7 @@ impl Report {
             reporter_redacted_at: None,
             repeats: Vec::new(),
             institution: None,
+            previews: None,
         };
         let event = Event {
             seq: 1,
