@@ -360,6 +360,8 @@ async fn a_sealed_upload_is_removed_and_the_lifecycle_keeps_sealed_evidence_for_
         .upload(&citizen, "image", &[("image/jpeg", JPEG), ("image/jpeg", JPEG)])
         .await;
     let serial = env.submit(&citizen, citing("image", &keys[..1])).await;
+    assert!(env.holds(&keys[0]).await, "deleted off the request path, not by submit");
+    env.deliver_evidence().await;
     assert!(!env.holds(&keys[0]).await, "the cited upload is removed once sealed");
     assert!(
         env.holds(&keys[1]).await,
@@ -396,6 +398,9 @@ async fn a_sealed_upload_is_removed_and_the_lifecycle_keeps_sealed_evidence_for_
         None,
         "kept for the retention period"
     );
+    let preview = "previews/0b1c-1600.jpg";
+    assert_eq!(lifecycle(rules, preview, retention - 1, retention).as_deref(), Some("STANDARD"));
+    assert_eq!(lifecycle(rules, preview, retention, retention), None, "previews go with the evidence");
 }
 
 #[tokio::test]

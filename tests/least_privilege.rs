@@ -104,7 +104,7 @@ fn covers(grant: &Grant, call: &Grant) -> bool {
 async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     let env = Env::new().await;
     local_server::seed::seed(env.app).await.unwrap();
-    let recorders: BTreeMap<&str, Recorder> = ["submit", "list-mine", "public-board", "rate", "staff-action", "notify"]
+    let recorders: BTreeMap<&str, Recorder> = ["submit", "list-mine", "public-board", "rate", "staff-action", "notify", "evidence"]
         .into_iter()
         .map(|f| (f, Recorder::default()))
         .collect();
@@ -406,6 +406,16 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     // notify's housekeeping, as the schedule invokes it.
     let task: notify::Invocation = serde_json::from_value(json!({"task": "housekeeping"})).unwrap();
     notifier.invoke(task).await.unwrap();
+
+    // evidence: the same stream (the submitted photo's previews, its upload deleted).
+    let evidence_app = app("evidence");
+    let worker = evidence::Worker {
+        records: evidence_app.records.clone(),
+        store: evidence_app.evidence.clone(),
+    };
+    for batch in env.pending_stream().await {
+        assert!(worker.handle(batch).await.batch_item_failures.is_empty());
+    }
 
     let granted = granted();
     for (function, recorder) in &recorders {

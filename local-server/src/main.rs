@@ -29,7 +29,7 @@ async fn main() -> Result<(), BoxError> {
         tracing::info!(written, "demo reports seeded");
     }
 
-    // Lambda's stream event source mapping, locally: the table's stream feeds `notify`.
+    // Lambda's stream event source mappings, locally: the table's stream feeds `notify`.
     // SMS_PROVIDER as in Lambda: SNS (moto) by default; `tencent` with scripts/local's stand-in.
     let notifier: &'static Notifier<Provider> = Box::leak(Box::new(Notifier::new(
         app.records.clone(),
@@ -37,12 +37,20 @@ async fn main() -> Result<(), BoxError> {
         &app.settings,
         notify::provider::from_env(sdk).await?,
     )));
-    let feeder = StreamFeeder::new(
-        aws_sdk_dynamodbstreams::Client::new(&local.table_sdk),
-        app.records.client().clone(),
-        app.records.table(),
-    );
-    tokio::spawn(feeder.run(notifier));
+    let feeder = || {
+        StreamFeeder::new(
+            aws_sdk_dynamodbstreams::Client::new(&local.table_sdk),
+            app.records.client().clone(),
+            app.records.table(),
+        )
+    };
+    tokio::spawn(feeder().run(notifier));
+    // And `evidence`: previews of new reports' photos, claimed uploads deleted.
+    let worker: &'static evidence::Worker = Box::leak(Box::new(evidence::Worker {
+        records: app.records.clone(),
+        store: app.evidence.clone(),
+    }));
+    tokio::spawn(feeder().run(worker));
 
     let secret = std::env::var("DEV_TOKEN_SECRET").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
     // The admin site under the policy CloudFront sends with it (the H5 is hosted by the province).

@@ -1,8 +1,11 @@
-//! The local stand-in for Lambda's stream event source mapping: reads the table's stream from
-//! the local AWS, hands each batch to `notify` as a DynamoDB stream event, and on reported
-//! failures reads again from the first failed record, as Lambda does.
+//! The local stand-in for Lambda's stream event source mappings: reads the table's stream from
+//! the local AWS, hands each batch to a consumer (`notify`, `evidence`) as a DynamoDB stream
+//! event, and on reported failures reads again from the first failed record, as Lambda does.
+//! Each consumer has a feeder of its own, as each mapping keeps its own position. The
+//! template's filters are not applied: both consumers ignore what is not theirs.
 
 use aws_lambda_events::event::dynamodb::Event;
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use aws_sdk_dynamodbstreams::Client as StreamsClient;
 use aws_sdk_dynamodbstreams::types::{AttributeValue, Record, ShardIteratorType};
 use base64::Engine;
@@ -68,7 +71,24 @@ enum Position {
     At(String),
 }
 
-/// Reads a table's stream and feeds `notify`.
+/// A function the stream feeds.
+pub trait Consumer: Sync {
+    fn consume(&self, event: Event) -> impl Future<Output = DynamoDbEventResponse> + Send;
+}
+
+impl<S: SmsSender + Sync> Consumer for Notifier<S> {
+    fn consume(&self, event: Event) -> impl Future<Output = DynamoDbEventResponse> + Send {
+        self.handle(event)
+    }
+}
+
+impl Consumer for evidence::Worker {
+    fn consume(&self, event: Event) -> impl Future<Output = DynamoDbEventResponse> + Send {
+        self.handle(event)
+    }
+}
+
+/// Reads a table's stream and feeds one consumer.
 pub struct StreamFeeder {
     streams: StreamsClient,
     dynamo: aws_sdk_dynamodb::Client,
@@ -142,12 +162,12 @@ impl StreamFeeder {
     }
 
     /// Delivers everything pending once; returns how many records were handed over.
-    pub async fn deliver<S: SmsSender>(&mut self, notifier: &Notifier<S>) -> Result<usize, String> {
+    pub async fn deliver<C: Consumer>(&mut self, consumer: &C) -> Result<usize, String> {
         let mut delivered = 0;
         for (shard, event) in self.pending().await? {
             let last = event.records.last().and_then(|r| r.change.sequence_number.clone());
             delivered += event.records.len();
-            let answer = notifier.handle(event).await;
+            let answer = consumer.consume(event).await;
             let retry_from = answer
                 .batch_item_failures
                 .iter()
@@ -163,10 +183,10 @@ impl StreamFeeder {
         Ok(delivered)
     }
 
-    /// Feeds `notify` for as long as the server runs.
-    pub async fn run<S: SmsSender>(mut self, notifier: &Notifier<S>) {
+    /// Feeds the consumer for as long as the server runs.
+    pub async fn run<C: Consumer>(mut self, consumer: &C) {
         loop {
-            if let Err(error) = self.deliver(notifier).await {
+            if let Err(error) = self.deliver(consumer).await {
                 tracing::warn!(%error, "stream poll failed");
             }
             tokio::time::sleep(Duration::from_millis(500)).await;

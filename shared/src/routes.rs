@@ -144,6 +144,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "POST",
+        path: "/v1/staff/reports/{serial}/evidence/{n}/original",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
         path: "/v1/staff/reports/{serial}/package",
         function: "staff-action",
         access: Access::Staff,

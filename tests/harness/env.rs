@@ -34,6 +34,8 @@ pub struct Env {
     pub table_sdk: aws_config::SdkConfig,
     pub(super) issuer: tokens::Issuer,
     feeder: Mutex<StreamFeeder>,
+    /// The `evidence` function's own position in the stream.
+    evidence_feeder: Mutex<StreamFeeder>,
     /// Duty phones of this environment's agencies (unique to it, so SMS can be told apart).
     pub duty_phones: HashMap<String, String>,
     pub(super) phone_seed: u64,
@@ -139,11 +141,14 @@ impl Env {
             sites: Vec::new(),
         });
         tokio::spawn(async move { axum::serve(listener, router).await });
-        let feeder = StreamFeeder::new(
-            aws_sdk_dynamodbstreams::Client::new(&table_sdk),
-            app.records.client().clone(),
-            app.records.table(),
-        );
+        let feeder = || {
+            StreamFeeder::new(
+                aws_sdk_dynamodbstreams::Client::new(&table_sdk),
+                app.records.client().clone(),
+                app.records.table(),
+            )
+        };
+        let (feeder, evidence_feeder) = (feeder(), feeder());
         Env {
             app,
             base,
@@ -152,6 +157,7 @@ impl Env {
             table_sdk,
             issuer,
             feeder: Mutex::new(feeder),
+            evidence_feeder: Mutex::new(evidence_feeder),
             duty_phones,
             phone_seed: uuid.as_u64_pair().1,
             callers: AtomicU64::new(0),
@@ -265,6 +271,20 @@ impl Env {
     pub async fn deliver_stream(&self) -> usize {
         let notifier = self.notifier(self.sns());
         self.feeder.lock().await.deliver(&notifier).await.expect("stream")
+    }
+
+    /// Hands every stream record not yet delivered to `evidence`, as Lambda would.
+    pub async fn deliver_evidence(&self) -> usize {
+        let worker = self.evidence_worker();
+        self.evidence_feeder.lock().await.deliver(&worker).await.expect("stream")
+    }
+
+    /// The `evidence` function over this environment's table and bucket.
+    pub fn evidence_worker(&self) -> evidence::Worker {
+        evidence::Worker {
+            records: self.app.records.clone(),
+            store: self.app.evidence.clone(),
+        }
     }
 
     /// The stream records not yet delivered, as stream events, without delivering them.

@@ -1,6 +1,7 @@
 //! `GET /v1/staff/reports/{serial}`: everything about one report in the caller's reach.
 
 use shared::adapters::dynamo::ReportRecord;
+use crate::evidence;
 use shared::app::App;
 use shared::domain::registry::institution::InstitutionView;
 use shared::domain::report::Report;
@@ -23,8 +24,8 @@ pub(crate) async fn record_in_reach(app: &App, staff: &Staff, serial: &Serial) -
         .ok_or_else(ApiError::not_found)
 }
 
-/// The detail; `reveal_phone` shows the reporter's contact. Every link to an original issued
-/// here, and the reveal, is a custody entry written before the answer.
+/// The detail; `reveal_phone` shows the reporter's contact, a custody entry written before the
+/// answer.
 pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: bool) -> Result<StaffDetail, ApiError> {
     let ReportRecord {
         report,
@@ -32,23 +33,21 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
         mut custody,
     } = record_in_reach(app, staff, serial).await?;
     let now = now_cst();
-    let who = actor(staff, app.directory);
-    let files = report.evidence.iter().flat_map(|e| e.files.iter());
-    let mut looks: Vec<Look> = files.map(|f| Look::view(who.clone(), f)).collect();
-    if reveal_phone {
-        looks.push(Look::reveal(who));
-    }
+    // Originals are linked on demand (`evidence::original`); the detail shows previews, and
+    // records only the reveal.
+    let looks: Vec<Look> = if reveal_phone {
+        vec![Look::reveal(actor(staff, app.directory))]
+    } else {
+        Vec::new()
+    };
     // Boxed: four reads and a write in one future is large for a debug build's thread stack.
-    let (links, recorded, repeats, (institution, institution_reports)) = Box::pin(async {
+    let (previews, recorded, repeats, (institution, institution_reports)) = Box::pin(async {
         tokio::try_join!(
+            evidence::previews(app, &report),
             async {
-                Ok::<_, ApiError>(
-                    app.evidence
-                        .links(report.evidence.as_ref(), app.settings.evidence_url_ttl)
-                        .await?,
-                )
-            },
-            async {
+                if looks.is_empty() {
+                    return Ok(Vec::new());
+                }
                 let tail = Tail::of(&custody);
                 Ok::<_, ApiError>(app.records.append_custody(serial.as_str(), tail, looks, now).await?)
             },
@@ -61,7 +60,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
     let mut view = staff_detail(
         &report,
         &events,
-        links,
+        previews,
         &app.directory.regions,
         app.calendar,
         &now,

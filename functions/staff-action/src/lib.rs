@@ -6,6 +6,7 @@ mod detail;
 mod export;
 mod institutions;
 mod package;
+mod evidence;
 mod queue;
 mod stats;
 mod stats_export;
@@ -16,7 +17,7 @@ use shared::app::App;
 use shared::domain::directory::templates::templates;
 use shared::domain::time::{format, now_cst};
 use shared::domain::views::profile::staff_profile;
-use shared::http::request::{json_body, path_serial, query_param, route_key};
+use shared::http::request::{json_body, path_param, path_serial, query_param, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
@@ -48,6 +49,11 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let serial = path_serial(request)?;
             let body = json_body(request)?;
             Ok(json(200, &action::take_action(app, &staff, &serial, body).await?))
+        }
+        "POST /v1/staff/reports/{serial}/evidence/{n}/original" => {
+            let serial = path_serial(request)?;
+            let n = path_param(request, "n");
+            Ok(json(200, &evidence::original(app, &staff, &serial, n.as_deref()).await?))
         }
         "POST /v1/staff/reports/{serial}/package" => {
             let serial = path_serial(request)?;

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use shared::adapters::dynamo::QueueFilter;
+use crate::evidence;
 use shared::app::App;
 use shared::domain::directory::catalog::Catalog;
 use shared::domain::registry::institution::is_id;
@@ -83,11 +84,13 @@ pub async fn list(app: &App, staff: &Staff, request: &Request) -> Result<Queue, 
         .queue(&staff.queue(), &filter, limit, cursor.as_deref())
         .await?;
     let now = now_cst();
-    let items = page
-        .items
-        .iter()
-        .map(|r| staff_list_item(r, &app.directory.regions, app.calendar, &now))
-        .collect();
+    let expires_at = evidence::expiry(app);
+    let mut items = Vec::with_capacity(page.items.len());
+    for report in &page.items {
+        let mut item = staff_list_item(report, &app.directory.regions, app.calendar, &now);
+        item.thumbnail = evidence::thumbnail(app, report, &expires_at).await?;
+        items.push(item);
+    }
     Ok(Queue {
         items,
         next_cursor: page.next,

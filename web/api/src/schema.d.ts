@@ -347,6 +347,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff/reports/{serial}/evidence/{n}/original": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看原图 - a short-lived link to a sealed original, pinned to its version; a custody entry, written first. */
+        post: operations["linkEvidenceOriginal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff/reports/{serial}/package": {
         parameters: {
             query?: never;
@@ -753,16 +770,26 @@ export interface components {
             items: components["schemas"]["ListItem"][];
             next_cursor: string | null;
         };
-        /** @description One sealed evidence file (docs/evidence.md). */
-        EvidenceLink: {
+        /** @description What is recorded of one sealed evidence file (docs/evidence.md). */
+        EvidenceFacts: {
             kind: components["schemas"]["EvidenceKind"];
             content_type: string;
             size: number;
             /** @description SHA-256 of the sealed bytes, as `sha256sum` prints it; computed by S3 when the file was sealed. */
             sha256: string;
             sealed_at: components["schemas"]["Time"];
+        };
+        /** @description One sealed evidence file with a link to its original. */
+        EvidenceLink: components["schemas"]["EvidenceFacts"] & {
             /** @description A presigned GET of the sealed version, valid until expires_at; answered with the recorded type, shown inline. */
             url: string;
+            expires_at: components["schemas"]["Time"];
+        };
+        /** @description A presigned GET of a preview or thumbnail (a JPEG without metadata), valid until expires_at. */
+        RenditionLink: {
+            url: string;
+            width: number;
+            height: number;
             expires_at: components["schemas"]["Time"];
         };
         ReplyView: {
@@ -855,6 +882,8 @@ export interface components {
             repeat: boolean;
             /** @description The linked registry institution's name (the detail's `institution` holds all of it). */
             institution_name: string | null;
+            /** @description The first photo's thumbnail, once made (queue rows only). */
+            thumbnail?: components["schemas"]["RenditionLink"];
         };
         RepeatView: {
             serial: components["schemas"]["Serial"];
@@ -912,8 +941,18 @@ export interface components {
                 note?: string | null;
             }[];
         };
-        /** @description A sealed file as staff see it, with what its device recorded (EXIF, read at seal; staff only). */
-        StaffEvidence: components["schemas"]["EvidenceLink"] & {
+        /** @description A sealed file as staff see it: its facts, what its device recorded (EXIF, read at seal; staff only) and its preview. The original is linked on demand by linkEvidenceOriginal, each link a custody entry. */
+        StaffEvidence: components["schemas"]["EvidenceFacts"] & {
+            /** @description The file's number in the report: the original's route names it. */
+            n: number;
+            /** @description The preview (longest side ≤ 1600 px) and thumbnail (≤ 320 px), made after submission by the evidence function. pending in a new report's first minutes; none with the reason in words (a video, HEIC, too large, undecodable, or not made). */
+            preview: {
+                /** @enum {string} */
+                state: "ready" | "pending" | "none";
+                message: string | null;
+                preview: null | components["schemas"]["RenditionLink"];
+                thumbnail: null | components["schemas"]["RenditionLink"];
+            };
             /** @description The device's claim, editable and unchecked; null when the file holds none (无拍摄信息) or is a video. */
             device: null | {
                 /** @description 拍摄时间 as the device wrote it, YYYY-MM-DD HH:MM:SS, no time zone. */
@@ -1905,6 +1944,38 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    linkEvidenceOriginal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 15-digit serial number (流水号).
+                 * @example 221215164056656
+                 */
+                serial: components["parameters"]["serial"];
+                /** @description The file's number in the report, from 1. */
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link, with the file's facts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceLink"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub const PREVIEW_SIDE: u32 = 1600;
 pub const THUMBNAIL_SIDE: u32 = 320;
 
+/// How long after submission a report's previews count as being made; later, as missing.
+pub const PREVIEW_WAIT_MINUTES: i64 = 10;
+
 /// Where the previews live: beside the sealed files, under a prefix of their own.
 pub const PREVIEW_PREFIX: &str = "previews/";
 

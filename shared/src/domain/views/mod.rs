@@ -73,15 +73,34 @@ impl Labels {
     }
 }
 
-/// A short-lived link to one sealed evidence file, with its fingerprint: what the reporter sent
-/// and what staff see can be compared by its SHA-256.
+/// What is recorded of one sealed evidence file: its fingerprint and seal time, so that what the
+/// reporter sent and what staff see can be compared by its SHA-256.
 #[derive(Debug, Clone, Serialize)]
-pub struct EvidenceLink {
+pub struct EvidenceFacts {
     pub kind: EvidenceKind,
     pub content_type: String,
     pub size: u64,
     pub sha256: String,
     pub sealed_at: String,
+}
+
+impl EvidenceFacts {
+    pub fn of(kind: EvidenceKind, file: &EvidenceFile) -> EvidenceFacts {
+        EvidenceFacts {
+            kind,
+            content_type: file.content_type.clone(),
+            size: file.size,
+            sha256: file.sha256.clone(),
+            sealed_at: format(&file.sealed_at),
+        }
+    }
+}
+
+/// A short-lived link to one sealed evidence file (the original), with its facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceLink {
+    #[serde(flatten)]
+    pub facts: EvidenceFacts,
     pub url: String,
     pub expires_at: String,
 }
@@ -89,11 +108,7 @@ pub struct EvidenceLink {
 impl EvidenceLink {
     pub fn new(kind: EvidenceKind, file: &EvidenceFile, url: String, expires_at: String) -> EvidenceLink {
         EvidenceLink {
-            kind,
-            content_type: file.content_type.clone(),
-            size: file.size,
-            sha256: file.sha256.clone(),
-            sealed_at: format(&file.sealed_at),
+            facts: EvidenceFacts::of(kind, file),
             url,
             expires_at,
         }

@@ -12,7 +12,8 @@ use crate::domain::report::timeline::{Actor, Event, EventKind};
 use crate::domain::report::{Finding, Report};
 use crate::domain::staff::mask_name;
 use crate::domain::time::format;
-use crate::domain::views::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view, reply_view};
+use crate::domain::report::preview::{FilePreview, PREVIEW_WAIT_MINUTES, Rendition};
+use crate::domain::views::{AgencyView, EvidenceFacts, Labels, RatingView, ReplyView, rating_view, reply_view};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -81,6 +82,9 @@ pub struct StaffListItem {
     pub repeat: bool,
     /// The linked registry institution's name (the detail's `institution` holds all of it).
     pub institution_name: Option<String>,
+    /// The first photo's thumbnail, once made (in the queue only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<RenditionLink>,
 }
 
 /// A report linked as a repeat, with its outcome.
@@ -129,6 +133,7 @@ pub fn staff_list_item(
         rating_stars: report.rating.as_ref().map(|r| r.stars.get()),
         repeat: !report.repeats.is_empty(),
         institution_name: report.institution.as_ref().map(|i| i.name.clone()),
+        thumbnail: None,
     }
 }
 
@@ -181,13 +186,18 @@ pub struct StaffDetail {
     pub custody: CustodyView,
 }
 
-/// One evidence file as staff see it: the link, and what its device recorded in it.
+/// One evidence file as staff see it: its facts, what its device recorded in it, and its
+/// preview. The original is linked only on demand (`POST …/evidence/{n}/original`), each link a
+/// custody entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct StaffEvidence {
+    /// The file's number in the report, from 1: the original's route names it.
+    pub n: usize,
     #[serde(flatten)]
-    pub link: EvidenceLink,
+    pub facts: EvidenceFacts,
     /// The device's claim (EXIF), never checked and editable; `None`: 无拍摄信息.
     pub device: Option<DeviceView>,
+    pub preview: PreviewView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,14 +212,110 @@ pub struct DeviceView {
     pub distance_m: Option<u64>,
 }
 
-/// Each link with its file's device claim (links are made in the files' order).
-fn staff_evidence(report: &Report, links: Vec<EvidenceLink>) -> Vec<StaffEvidence> {
-    let files = report.evidence.iter().flat_map(|e| e.files.iter());
-    links
-        .into_iter()
-        .zip(files)
-        .map(|(link, file)| StaffEvidence {
-            link,
+/// A short-lived link to a preview or a thumbnail (a JPEG without metadata).
+#[derive(Debug, Clone, Serialize)]
+pub struct RenditionLink {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub expires_at: String,
+}
+
+impl RenditionLink {
+    pub fn new(rendition: &Rendition, url: String, expires_at: String) -> RenditionLink {
+        RenditionLink {
+            url,
+            width: rendition.width,
+            height: rendition.height,
+            expires_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreviewState {
+    Ready,
+    /// Being made (a new report's first minutes).
+    Pending,
+    /// There is none: `message` says why.
+    None,
+}
+
+/// A file's preview as the detail shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewView {
+    pub state: PreviewState,
+    /// In words, when not ready.
+    pub message: Option<&'static str>,
+    pub preview: Option<RenditionLink>,
+    pub thumbnail: Option<RenditionLink>,
+}
+
+impl PreviewView {
+    pub fn ready(preview: RenditionLink, thumbnail: RenditionLink) -> PreviewView {
+        PreviewView {
+            state: PreviewState::Ready,
+            message: None,
+            preview: Some(preview),
+            thumbnail: Some(thumbnail),
+        }
+    }
+
+    fn without(state: PreviewState, message: &'static str) -> PreviewView {
+        PreviewView {
+            state,
+            message: Some(message),
+            preview: None,
+            thumbnail: None,
+        }
+    }
+}
+
+/// What each evidence file's preview needs: links to sign, or a view as it stands.
+#[derive(Debug, Clone)]
+pub enum PreviewPlan<'a> {
+    Link {
+        preview: &'a Rendition,
+        thumbnail: &'a Rendition,
+    },
+    Show(PreviewView),
+}
+
+/// The plan for each of the report's files, in order. Previews not recorded yet are pending
+/// for `PREVIEW_WAIT_MINUTES` after submission; after that something went wrong and staff are
+/// told there is none (the original is always there).
+pub fn preview_plans<'a>(report: &'a Report, now: &DateTime<FixedOffset>) -> Vec<PreviewPlan<'a>> {
+    let Some(evidence) = &report.evidence else {
+        return Vec::new();
+    };
+    let waiting = *now - report.created_at < chrono::Duration::minutes(PREVIEW_WAIT_MINUTES);
+    let recorded = report.previews.as_ref().map(|p| p.files.as_slice());
+    (0..evidence.files.len())
+        .map(|i| match recorded.map(|files| files.get(i)) {
+            Some(Some(FilePreview::Made { preview, thumbnail })) => PreviewPlan::Link { preview, thumbnail },
+            Some(Some(FilePreview::None { reason })) => {
+                PreviewPlan::Show(PreviewView::without(PreviewState::None, reason.message()))
+            }
+            _ if waiting => PreviewPlan::Show(PreviewView::without(PreviewState::Pending, "预览生成中,可先查看原图")),
+            _ => PreviewPlan::Show(PreviewView::without(PreviewState::None, "暂无预览,请查看原图")),
+        })
+        .collect()
+}
+
+/// Each file with its device claim and its preview (previews are in the files' order).
+fn staff_evidence(report: &Report, previews: Vec<PreviewView>) -> Vec<StaffEvidence> {
+    let Some(evidence) = &report.evidence else {
+        return Vec::new();
+    };
+    evidence
+        .files
+        .iter()
+        .zip(previews)
+        .enumerate()
+        .map(|(i, (file, preview))| StaffEvidence {
+            n: i + 1,
+            facts: EvidenceFacts::of(evidence.kind, file),
             device: file.device.as_ref().map(|claim| DeviceView {
                 taken_at: claim.taken_at.clone(),
                 position: claim.position,
@@ -228,6 +334,7 @@ fn staff_evidence(report: &Report, links: Vec<EvidenceLink>) -> Vec<StaffEvidenc
                     .zip(report.location)
                     .map(|(taken, reported)| distance_m(&taken, &reported)),
             }),
+            preview,
         })
         .collect()
 }
@@ -283,7 +390,7 @@ impl CustodyView {
 pub fn staff_detail(
     report: &Report,
     events: &[Event],
-    evidence: Vec<EvidenceLink>,
+    previews: Vec<PreviewView>,
     regions: &Regions,
     calendar: &Calendar,
     now: &DateTime<FixedOffset>,
@@ -310,7 +417,7 @@ pub fn staff_detail(
         public_text: report.public_text.clone(),
         notice_version: report.notice_version.clone(),
         location: report.location,
-        evidence: staff_evidence(report, evidence),
+        evidence: staff_evidence(report, previews),
         signed_at: report.signed_at.as_ref().map(format),
         signed_on_time: report.signed_on_time,
         replied_on_time: report.replied_on_time,
