@@ -24,8 +24,9 @@ async fn the_log_has_one_entry_per_link_issued_and_reveal_chained_from_the_seal(
         );
     }
 
-    // The reporter opens the report once (two links), a handler twice (four), then reveals the
-    // contact (the answer carries two more links, and the reveal).
+    // The reporter opens the report once (two links). A handler reads the detail twice (previews
+    // only: no entry), opens each original once and the first again (three links), then
+    // reveals the contact.
     let handler = env.handler("420106-education");
     assert_eq!(
         env.get_path(format!("/v1/me/reports/{serial}"), Some(&citizen))
@@ -41,14 +42,18 @@ async fn the_log_has_one_entry_per_link_issued_and_reveal_chained_from_the_seal(
             200
         );
     }
+    for n in [1, 2, 1] {
+        let original = env.original(&handler, &serial, n).await;
+        assert_eq!(original.status, 200, "{}", original.text);
+    }
     let revealed = env.act(&handler, &serial, json!({"action": "reveal_contact"})).await;
     assert_eq!(revealed.status, 200, "{}", revealed.text);
 
     let log = env.stored_record(&serial).await.custody;
     let count = |action: CustodyAction| log.iter().filter(|e| e.action == action).count();
-    assert_eq!(count(CustodyAction::View), 2 + 4 + 2);
+    assert_eq!(count(CustodyAction::View), 2 + 3);
     assert_eq!(count(CustodyAction::Reveal), 1);
-    assert_eq!(log.len(), 1 + 8 + 1);
+    assert_eq!(log.len(), 1 + 5 + 1);
     assert_eq!(verify(&log, true), Ok(()));
     let by_reporter = log
         .iter()
@@ -63,23 +68,22 @@ async fn the_log_has_one_entry_per_link_issued_and_reveal_chained_from_the_seal(
     let custody = &revealed.body["custody"];
     assert_eq!(custody["intact"], true);
     assert_eq!(custody["entries"].as_array().unwrap().len(), log.len());
-    assert_eq!(custody["entries"][9]["action_name"], "查看举报人联系方式");
+    assert_eq!(custody["entries"][6]["action_name"], "查看举报人联系方式");
 }
 
 #[tokio::test]
-async fn racing_reads_all_land_in_the_log_without_gaps() {
+async fn racing_looks_all_land_in_the_log_without_gaps() {
     let env = Env::new().await;
     let citizen = env.citizen();
     let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
     let serial = env.submit(&citizen, citing("image", &keys)).await;
     let handler = env.handler("420106-education");
-    let path = format!("/v1/staff/reports/{serial}");
-    let reads = (0..6).map(|_| env.get(&path, Some(&handler)));
+    let reads = (0..6).map(|_| env.original(&handler, &serial, 1));
     for reply in futures::future::join_all(reads).await {
         assert_eq!(reply.status, 200, "{}", reply.text);
     }
     let log = env.stored_record(&serial).await.custody;
-    assert_eq!(log.len(), 1 + 6, "every read's link is an entry");
+    assert_eq!(log.len(), 1 + 6, "every original's link is an entry");
     assert_eq!(verify(&log, true), Ok(()));
 }
 
@@ -119,20 +123,19 @@ async fn the_offline_script_verifies_the_log_staff_read_and_finds_any_change() {
     let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
     let serial = env.submit(&citizen, citing("image", &keys)).await;
     let handler = env.handler("420106-education");
-    env.get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
-        .await;
+    assert_eq!(env.original(&handler, &serial, 1).await.status, 200);
     let answer = env
         .act(&handler, &serial, json!({"action": "reveal_contact"}))
         .await
         .body;
     let (code, output) = verify_offline(&answer);
     assert_eq!(code, 0, "{output}");
-    assert!(output.contains("OK: 4 entries"), "{output}");
+    assert!(output.contains("OK: 3 entries"), "{output}");
 
     let mut renamed = answer.clone();
-    renamed["custody"]["entries"][1]["actor"]["name"] = json!("王五");
+    renamed["custody"]["entries"][2]["actor"]["name"] = json!("王五");
     let mut removed = answer.clone();
-    removed["custody"]["entries"].as_array_mut().unwrap().remove(2);
+    removed["custody"]["entries"].as_array_mut().unwrap().remove(1);
     let mut unsealed = answer.clone();
     unsealed["custody"]["entries"].as_array_mut().unwrap().remove(0);
     for (tampered, why) in [(renamed, "rewritten"), (removed, "missing"), (unsealed, "not the seal")] {

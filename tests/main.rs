@@ -24,6 +24,7 @@ mod notify;
 mod open311;
 mod package;
 mod post_policy;
+mod previews;
 mod public_board;
 mod round_trips;
 mod seed_year;

@@ -127,6 +127,12 @@ impl Env {
         .await
     }
 
+    /// `staff` asks for a link to the original of file `n` (from 1): 查看原图.
+    pub async fn original(&self, staff: &str, serial: impl Display, n: usize) -> Reply {
+        self.post(&format!("/v1/staff/reports/{serial}/evidence/{n}/original"), staff, &json!({}))
+            .await
+    }
+
     /// `staff` takes `action` on the report (at its stored version unless the action names one).
     pub fn act(&self, staff: &str, serial: impl Display, action: Value) -> impl Future<Output = Reply> {
         self.act_on(staff.to_owned(), serial.to_string(), action)
