@@ -8,7 +8,7 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-pub const CASES: [(&str, &str, u16); 27] = [
+pub const CASES: [(&str, &str, u16); 28] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
@@ -31,6 +31,8 @@ pub const CASES: [(&str, &str, u16); 27] = [
     // The demo year's reports carry no evidence: the refusal (a package of real evidence is in
     // round_trips' heavier cases and tests/package.rs).
     ("staff-action/package.json", "staff-action", 409),
+    // The demo report has no evidence: 该举证材料不存在.
+    ("staff-action/original.json", "staff-action", 404),
     ("staff-action/stats.json", "staff-action", 200),
     ("staff-action/export.json", "staff-action", 200),
     ("staff-action/stats-export.json", "staff-action", 200),

@@ -398,8 +398,15 @@ async fn a_sealed_upload_is_removed_and_the_lifecycle_keeps_sealed_evidence_for_
         "kept for the retention period"
     );
     let preview = "previews/0b1c-1600.jpg";
-    assert_eq!(lifecycle(rules, preview, retention - 1, retention).as_deref(), Some("STANDARD"));
-    assert_eq!(lifecycle(rules, preview, retention, retention), None, "previews go with the evidence");
+    assert_eq!(
+        lifecycle(rules, preview, retention - 1, retention).as_deref(),
+        Some("STANDARD")
+    );
+    assert_eq!(
+        lifecycle(rules, preview, retention, retention),
+        None,
+        "previews go with the evidence"
+    );
 }
 
 #[tokio::test]

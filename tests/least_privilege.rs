@@ -104,10 +104,18 @@ fn covers(grant: &Grant, call: &Grant) -> bool {
 async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     let env = Env::new().await;
     local_server::seed::seed(env.app).await.unwrap();
-    let recorders: BTreeMap<&str, Recorder> = ["submit", "list-mine", "public-board", "rate", "staff-action", "notify", "evidence"]
-        .into_iter()
-        .map(|f| (f, Recorder::default()))
-        .collect();
+    let recorders: BTreeMap<&str, Recorder> = [
+        "submit",
+        "list-mine",
+        "public-board",
+        "rate",
+        "staff-action",
+        "notify",
+        "evidence",
+    ]
+    .into_iter()
+    .map(|f| (f, Recorder::default()))
+    .collect();
     let app = |f: &str| env.app_intercepted(recorders[f].clone());
     let none = Value::Null;
 
@@ -194,8 +202,18 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     )
     .await;
 
-    // staff-action: every route, including an action and a detail with evidence; an overdue
-    // report, for the statistics report to read.
+    // evidence: the stream so far (the submitted photo's previews, its upload deleted).
+    let evidence_app = app("evidence");
+    let worker = evidence::Worker {
+        records: evidence_app.records.clone(),
+        store: evidence_app.evidence.clone(),
+    };
+    for batch in env.pending_stream().await {
+        assert!(worker.handle(batch).await.batch_item_failures.is_empty());
+    }
+
+    // staff-action: every route, including an action, a detail with previews and an original;
+    // an overdue report, for the statistics report to read.
     env.old_report(40, "p-old").await;
     let staff = app("staff-action");
     for (route, path, query) in [
@@ -297,6 +315,19 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
         )
         .await;
     }
+    call(
+        staff,
+        "staff-action",
+        event(
+            "POST /v1/staff/reports/{serial}/evidence/{n}/original",
+            &format!("/v1/staff/reports/{serial}/evidence/1/original"),
+            json!({"serial": serial, "n": "1"}),
+            none.clone(),
+            Some(handler()),
+            Some(json!({})),
+        ),
+    )
+    .await;
     call(
         staff,
         "staff-action",
@@ -406,16 +437,6 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
     // notify's housekeeping, as the schedule invokes it.
     let task: notify::Invocation = serde_json::from_value(json!({"task": "housekeeping"})).unwrap();
     notifier.invoke(task).await.unwrap();
-
-    // evidence: the same stream (the submitted photo's previews, its upload deleted).
-    let evidence_app = app("evidence");
-    let worker = evidence::Worker {
-        records: evidence_app.records.clone(),
-        store: evidence_app.evidence.clone(),
-    };
-    for batch in env.pending_stream().await {
-        assert!(worker.handle(batch).await.batch_item_failures.is_empty());
-    }
 
     let granted = granted();
     for (function, recorder) in &recorders {

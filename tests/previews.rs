@@ -51,7 +51,10 @@ async fn previews_carry_no_metadata_and_staff_open_originals_only_on_demand() {
     let citizen = env.citizen();
     let photo = tagged_photo();
     let taken = pillow(&photo);
-    assert!(!taken["exif_tags"].as_array().unwrap().is_empty(), "the peer sees the photo's EXIF: {taken}");
+    assert!(
+        !taken["exif_tags"].as_array().unwrap().is_empty(),
+        "the peer sees the photo's EXIF: {taken}"
+    );
     // A HEIC (no pure-Rust decoder) beside it: 图片 without a preview, in words.
     let keys = env
         .upload(&citizen, "image", &[("image/jpeg", &photo), ("image/heic", JPEG)])
@@ -62,26 +65,50 @@ async fn previews_carry_no_metadata_and_staff_open_originals_only_on_demand() {
 
     let early = env.get_path(path.clone(), Some(&handler)).await;
     assert_eq!(early.body["evidence"][0]["preview"]["state"], "pending");
-    assert!(early.body["evidence"][0].get("url").is_none(), "no original in the detail");
+    assert!(
+        early.body["evidence"][0].get("url").is_none(),
+        "no original in the detail"
+    );
     assert!(env.holds(&keys[0]).await, "the upload waits for the evidence function");
 
     env.deliver_evidence().await;
-    assert!(!env.holds(&keys[0]).await && !env.holds(&keys[1]).await, "claimed uploads deleted");
+    assert!(
+        !env.holds(&keys[0]).await && !env.holds(&keys[1]).await,
+        "claimed uploads deleted"
+    );
     let detail = env.get_path(path.clone(), Some(&handler)).await;
     assert_eq!(detail.status, 200, "{}", detail.text);
     let first = &detail.body["evidence"][0];
     assert_eq!(first["n"], 1);
-    assert_eq!(first["device"]["taken_at"], "2024-05-01 10:00:00", "拍摄时间 from the original");
+    assert_eq!(
+        first["device"]["taken_at"], "2024-05-01 10:00:00",
+        "拍摄时间 from the original"
+    );
     let preview = &first["preview"];
     assert_eq!(preview["state"], "ready", "{preview}");
     // Turned upright as the device said: 1800 × 2400 brought to 1200 × 1600.
-    assert_eq!((preview["preview"]["width"].as_u64(), preview["preview"]["height"].as_u64()), (Some(1200), Some(1600)));
-    assert_eq!((preview["thumbnail"]["width"].as_u64(), preview["thumbnail"]["height"].as_u64()), (Some(240), Some(320)));
+    assert_eq!(
+        (
+            preview["preview"]["width"].as_u64(),
+            preview["preview"]["height"].as_u64()
+        ),
+        (Some(1200), Some(1600))
+    );
+    assert_eq!(
+        (
+            preview["thumbnail"]["width"].as_u64(),
+            preview["thumbnail"]["height"].as_u64()
+        ),
+        (Some(240), Some(320))
+    );
     for (rendition, width, height) in [("preview", 1200, 1600), ("thumbnail", 240, 320)] {
         let bytes = fetch(&env, preview[rendition]["url"].as_str().unwrap()).await;
         let facts = pillow(&bytes);
         assert_eq!(facts["format"], "JPEG");
-        assert_eq!((facts["width"].as_u64(), facts["height"].as_u64()), (Some(width), Some(height)));
+        assert_eq!(
+            (facts["width"].as_u64(), facts["height"].as_u64()),
+            (Some(width), Some(height))
+        );
         assert_eq!(facts["exif_tags"], json!([]), "{rendition}: no EXIF tag at all");
         assert_eq!(facts["metadata"], json!([]), "{rendition}: no metadata block");
     }
@@ -104,17 +131,29 @@ async fn previews_carry_no_metadata_and_staff_open_originals_only_on_demand() {
     assert_eq!(env.stored_record(&serial).await.custody.len(), 1, "the seal alone");
     let original = env.original(&handler, &serial, 1).await;
     assert_eq!(original.status, 200, "{}", original.text);
-    assert_eq!(fetch(&env, original.body["url"].as_str().unwrap()).await, photo, "the original bytes");
+    assert_eq!(
+        fetch(&env, original.body["url"].as_str().unwrap()).await,
+        photo,
+        "the original bytes"
+    );
     assert_eq!(env.stored_record(&serial).await.custody.len(), 2);
     for n in ["3", "0", "x"] {
         let missing = env
-            .post(&format!("/v1/staff/reports/{serial}/evidence/{n}/original"), &handler, &json!({}))
+            .post(
+                &format!("/v1/staff/reports/{serial}/evidence/{n}/original"),
+                &handler,
+                &json!({}),
+            )
             .await;
         assert_eq!(missing.error_code(404), "evidence_not_found", "file {n}");
     }
     let elsewhere = env.handler("420102-education");
     assert_eq!(env.original(&elsewhere, &serial, 1).await.error_code(404), "not_found");
-    assert_eq!(env.stored_record(&serial).await.custody.len(), 2, "refusals are no looks");
+    assert_eq!(
+        env.stored_record(&serial).await.custody.len(),
+        2,
+        "refusals are no looks"
+    );
 }
 
 #[tokio::test]
@@ -128,22 +167,44 @@ async fn previews_are_recorded_once_and_never_overwritten_by_a_staff_action() {
     let recorded = env.stored(&serial).await;
     let previews = recorded.previews.clone().expect("recorded");
     assert!(matches!(previews.files[0], FilePreview::Made { .. }));
-    assert_eq!(recorded.version, before.version, "no one's form goes stale for previews");
+    assert_eq!(
+        recorded.version, before.version,
+        "no one's form goes stale for previews"
+    );
 
     // A write that read the report before the previews came is refused, not allowed to drop them.
-    let staff = Actor::staff("测试工作人员", &before.assignment.agency_id, &before.assignment.agency_name);
+    let staff = Actor::staff(
+        "测试工作人员",
+        &before.assignment.agency_id,
+        &before.assignment.agency_name,
+    );
     let (accepted, event) = before.accept(staff, now_cst()).unwrap();
-    assert_eq!(env.app.records.save(&before, &accepted, &event).await.unwrap(), SaveOutcome::Stale);
+    assert_eq!(
+        env.app.records.save(&before, &accepted, &event).await.unwrap(),
+        SaveOutcome::Stale
+    );
     // Through the API the action is read again and lands, previews kept.
     let handler = env.handler("420106-education");
-    let reply = env.act(&handler, &serial, json!({"action": "accept", "version": before.version})).await;
+    let reply = env
+        .act(
+            &handler,
+            &serial,
+            json!({"action": "accept", "version": before.version}),
+        )
+        .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(env.stored(&serial).await.previews, Some(previews.clone()));
 
     // A redelivered record changes nothing.
     let worker = env.evidence_worker();
     let report = env.stored(&serial).await;
-    assert!(!env.app.records.record_previews(&report.serial, &worker.previews(&report).await.unwrap()).await.unwrap());
+    assert!(
+        !env.app
+            .records
+            .record_previews(&report.serial, &worker.previews(&report).await.unwrap())
+            .await
+            .unwrap()
+    );
     assert_eq!(env.stored(&serial).await.previews, Some(previews));
 }
 
@@ -151,11 +212,15 @@ async fn previews_are_recorded_once_and_never_overwritten_by_a_staff_action() {
 async fn a_video_has_no_preview_and_says_so() {
     let env = Env::new().await;
     let citizen = env.citizen();
-    let keys = env.upload(&citizen, "video", &[("video/mp4", b"\0\0\0\x18ftypmp42")]).await;
+    let keys = env
+        .upload(&citizen, "video", &[("video/mp4", b"\0\0\0\x18ftypmp42")])
+        .await;
     let serial = env.submit(&citizen, citing("video", &keys)).await;
     env.deliver_evidence().await;
     let handler = env.handler("420106-education");
-    let detail = env.get_path(format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
+    let detail = env
+        .get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
+        .await;
     let preview = &detail.body["evidence"][0]["preview"];
     assert_eq!(preview["state"], "none");
     assert_eq!(preview["message"], "视频无预览,请播放原件");

@@ -258,6 +258,25 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
         "that report's three photos, a province supervisor",
         &timeline.take(),
     ));
+    let response = dispatch(
+        app,
+        "staff-action",
+        api_event(
+            "POST /v1/staff/reports/{serial}/evidence/{n}/original",
+            &format!("/v1/staff/reports/{serial}/evidence/3/original"),
+            json!({"serial": serial, "n": "3"}),
+            Value::Null,
+            Some(province()),
+            Some(json!({})),
+        ),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 200);
+    rows.push(row(
+        "POST /v1/staff/reports/{serial}/evidence/{n}/original",
+        "that report's third photo, a province supervisor",
+        &timeline.take(),
+    ));
 
     // A province supervisor's heaviest reads.
     for (route, path, query) in [

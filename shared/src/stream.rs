@@ -29,7 +29,9 @@ pub fn image<T: DeserializeOwned>(item: &serde_dynamo::Item) -> Result<Option<T>
     if item.is_empty() {
         return Ok(None);
     }
-    serde_dynamo::from_item(item.clone()).map(Some).map_err(|e| e.to_string())
+    serde_dynamo::from_item(item.clone())
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// Handles each record of a batch in order; every record whose handling failed is reported as a

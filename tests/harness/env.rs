@@ -276,7 +276,12 @@ impl Env {
     /// Hands every stream record not yet delivered to `evidence`, as Lambda would.
     pub async fn deliver_evidence(&self) -> usize {
         let worker = self.evidence_worker();
-        self.evidence_feeder.lock().await.deliver(&worker).await.expect("stream")
+        self.evidence_feeder
+            .lock()
+            .await
+            .deliver(&worker)
+            .await
+            .expect("stream")
     }
 
     /// The `evidence` function over this environment's table and bucket.

@@ -129,8 +129,12 @@ impl Env {
 
     /// `staff` asks for a link to the original of file `n` (from 1): 查看原图.
     pub async fn original(&self, staff: &str, serial: impl Display, n: usize) -> Reply {
-        self.post(&format!("/v1/staff/reports/{serial}/evidence/{n}/original"), staff, &json!({}))
-            .await
+        self.post(
+            &format!("/v1/staff/reports/{serial}/evidence/{n}/original"),
+            staff,
+            &json!({}),
+        )
+        .await
     }
 
     /// `staff` takes `action` on the report (at its stored version unless the action names one).

@@ -60,7 +60,9 @@ pub fn render(bytes: &[u8], content_type: &str) -> Result<Rendered, NoPreview> {
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|e| no_preview(&e))?;
     // A device that wrote a bad orientation gets its pixels as stored.
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     // Checked before a byte is allocated: a small file may claim a huge picture.
     if decoder.total_bytes() > MAX_DECODED_BYTES {
         return Err(NoPreview::TooLarge);
@@ -108,7 +110,9 @@ mod tests {
     fn photo(width: u32, height: u32) -> Vec<u8> {
         let img: RgbImage = ImageBuffer::from_fn(width, height, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
         let mut bytes = Vec::new();
-        JpegEncoder::new_with_quality(&mut bytes, 90).encode_image(&img).unwrap();
+        JpegEncoder::new_with_quality(&mut bytes, 90)
+            .encode_image(&img)
+            .unwrap();
         bytes
     }
 
@@ -151,8 +155,14 @@ mod tests {
 
     #[test]
     fn what_cannot_be_previewed_says_why() {
-        assert_eq!(render(b"not a photo", "image/jpeg").unwrap_err(), NoPreview::Undecodable);
-        assert_eq!(render(&photo(10, 10), "image/heic").unwrap_err(), NoPreview::Unsupported);
+        assert_eq!(
+            render(b"not a photo", "image/jpeg").unwrap_err(),
+            NoPreview::Undecodable
+        );
+        assert_eq!(
+            render(&photo(10, 10), "image/heic").unwrap_err(),
+            NoPreview::Unsupported
+        );
         // A strip longer than any photo: refused before its pixels are allocated.
         let mut png = Vec::new();
         let strip: RgbImage = ImageBuffer::new(MAX_SIDE + 1, 1);

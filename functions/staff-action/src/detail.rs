@@ -1,7 +1,7 @@
 //! `GET /v1/staff/reports/{serial}`: everything about one report in the caller's reach.
 
-use shared::adapters::dynamo::ReportRecord;
 use crate::evidence;
+use shared::adapters::dynamo::ReportRecord;
 use shared::app::App;
 use shared::domain::registry::institution::InstitutionView;
 use shared::domain::report::Report;

@@ -3,10 +3,10 @@
 
 mod action;
 mod detail;
+mod evidence;
 mod export;
 mod institutions;
 mod package;
-mod evidence;
 mod queue;
 mod stats;
 mod stats_export;
@@ -53,7 +53,10 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "POST /v1/staff/reports/{serial}/evidence/{n}/original" => {
             let serial = path_serial(request)?;
             let n = path_param(request, "n");
-            Ok(json(200, &evidence::original(app, &staff, &serial, n.as_deref()).await?))
+            Ok(json(
+                200,
+                &evidence::original(app, &staff, &serial, n.as_deref()).await?,
+            ))
         }
         "POST /v1/staff/reports/{serial}/package" => {
             let serial = path_serial(request)?;

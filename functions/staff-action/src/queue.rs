@@ -1,9 +1,9 @@
 //! `GET /v1/staff/reports`: the caller's queue, filtered, newest first.
 
+use crate::evidence;
 use chrono::NaiveDate;
 use serde::Serialize;
 use shared::adapters::dynamo::QueueFilter;
-use crate::evidence;
 use shared::app::App;
 use shared::domain::directory::catalog::Catalog;
 use shared::domain::registry::institution::is_id;

@@ -276,7 +276,13 @@ impl EvidenceStore {
         self.put("put_preview", key, "image/jpeg", jpeg).await
     }
 
-    async fn put(&self, operation: &'static str, key: &str, content_type: &str, body: Vec<u8>) -> Result<(), StoreError> {
+    async fn put(
+        &self,
+        operation: &'static str,
+        key: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<(), StoreError> {
         self.client()
             .put_object()
             .bucket(&self.bucket)

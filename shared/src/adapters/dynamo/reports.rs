@@ -251,7 +251,11 @@ impl Records {
             .await;
         match written {
             Ok(_) => Ok(true),
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
                 Ok(false)
             }
             Err(error) => Err(StoreError::call("dynamodb", "record_previews", error)),
