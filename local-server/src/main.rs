@@ -8,7 +8,8 @@
 //! phones), `SEED` (true),
 //! `DEV_TOKEN_SECRET` (random per start), `REPORTS_PER_DAY` (20), `EXPORT_ROWS` (5000), `ADMIN_SITE` (web/admin/dist,
 //! served at /admin/ when built), `CITIZEN_SITE` (web/citizen/dist, served at /h5/ when built),
-//! `SMS_PROVIDER` and `TENCENT_SMS_*` as in notify (scripts/local runs the Tencent stand-in).
+//! `SMS_PROVIDER` and `TENCENT_SMS_*` as in notify (scripts/local runs the Tencent stand-in),
+//! `EVIDENCE_WORKER` (true: the evidence function's previews and upload deletions run here too).
 
 use http::HeaderValue;
 use local_server::gateway::{Local, Site};
@@ -45,12 +46,15 @@ async fn main() -> Result<(), BoxError> {
         )
     };
     tokio::spawn(feeder().run(notifier));
-    // And `evidence`: previews of new reports' photos, claimed uploads deleted.
-    let worker: &'static evidence::Worker = Box::leak(Box::new(evidence::Worker {
-        records: app.records.clone(),
-        store: app.evidence.clone(),
-    }));
-    tokio::spawn(feeder().run(worker));
+    // And `evidence`: previews of new reports' photos, claimed uploads deleted. scripts/bench
+    // turns it off: in Lambda it runs beside submit, not on submit's two cores.
+    if var("EVIDENCE_WORKER", "true") == "true" {
+        let worker: &'static evidence::Worker = Box::leak(Box::new(evidence::Worker {
+            records: app.records.clone(),
+            store: app.evidence.clone(),
+        }));
+        tokio::spawn(feeder().run(worker));
+    }
 
     let secret = std::env::var("DEV_TOKEN_SECRET").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
     // The admin site under the policy CloudFront sends with it (the H5 is hosted by the province).

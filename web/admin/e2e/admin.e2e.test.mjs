@@ -101,6 +101,8 @@ test("a report goes from the citizen to the public board through the admin site"
   await page.getByText("端到端测试教育咨询有限公司").waitFor();
   assert.equal(await page.getByTestId("reporter").innerText(), "张* 138****1234");
   assert.match(await page.getByTestId("notice-version").innerText(), /^版本 [0-9a-f]{12}$/);
+  // The preview is made within seconds of submission; the detail reads again until it is there.
+  await page.getByTestId("evidence-image").waitFor();
   await shot("admin-detail");
   assert.match(await page.getByTestId("evidence-fingerprint").first().innerText(), /SHA-256 [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}…/);
   assert.match(await page.getByTestId("evidence-device").first().innerText(), /无拍摄信息|拍摄时间/);
@@ -108,7 +110,27 @@ test("a report goes from the citizen to the public board through the admin site"
   await page.locator(".el-image-viewer__wrapper").waitFor();
   const viewerImage = page.locator(".el-image-viewer__img");
   await viewerImage.waitFor();
-  assert.ok(await viewerImage.evaluate((img) => img.complete && img.naturalWidth > 0), "the photo loads");
+  assert.ok(await viewerImage.evaluate((img) => img.complete && img.naturalWidth > 0), "the preview loads");
+  assert.match(await viewerImage.getAttribute("src"), /\/previews\//, "the viewer shows the preview, not the original");
+  await page.keyboard.press("Escape");
+  await page.locator(".el-image-viewer__wrapper").waitFor({ state: "detached" });
+
+  // 查看原图: refused once (the screen says so in words), then the sealed original opens and
+  // the look joins the custody log.
+  const originalPath = `**/v1/staff/reports/${serial}/evidence/1/original`;
+  const unavailable = { status: 503, contentType: "application/json", body: JSON.stringify({ code: "unavailable", message: "系统繁忙,请稍后再试" }) };
+  await page.route(originalPath, (route) => route.fulfill(unavailable), { times: 1 });
+  await page.getByTestId("evidence-original").first().click();
+  await page.getByText("原件获取失败:系统繁忙,请稍后再试").waitFor();
+  assert.equal(await page.locator(".el-image-viewer__wrapper").count(), 0, "nothing opened");
+  await page.getByTestId("evidence-original").first().click();
+  await page.locator(".el-image-viewer__wrapper").waitFor();
+  await viewerImage.waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector(".el-image-viewer__img");
+    return img?.complete && img.naturalWidth > 0;
+  });
+  assert.match(await viewerImage.getAttribute("src"), /\/evidence\/.*versionId=/, "the sealed original, pinned to its version");
   await page.locator(".el-image-viewer__actions .el-icon").nth(4).click(); // rotate
   await page.screenshot({ path: `${SHOTS}admin-evidence.png` });
   await page.keyboard.press("Escape");
@@ -123,8 +145,13 @@ test("a report goes from the citizen to the public board through the admin site"
   assert.equal(await custody.getByTestId("custody-intact").innerText(), "记录完整,未被改动");
   await custody.locator(".el-collapse-item__header").click();
   await custody.getByText("查看举报人联系方式").first().waitFor();
+  await custody.getByText("查看原件").first().waitFor();
   await custody.getByText("封存举证材料").waitFor();
-  // 导出证据包: the ZIP downloads under its Chinese name, and the package joins the log.
+  // 导出证据包: refused once (in words, nothing downloaded), then the ZIP downloads under its
+  // Chinese name, and the package joins the log.
+  await page.route(`**/v1/staff/reports/${serial}/package`, (route) => route.fulfill(unavailable), { times: 1 });
+  await page.getByTestId("export-package").click();
+  await page.getByText("系统繁忙,请稍后再试").first().waitFor();
   const [evidencePackage] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-package").click()]);
   assert.equal(evidencePackage.suggestedFilename(), `证据包-${serial}.zip`);
   await custody.getByText("导出证据包").first().waitFor();
@@ -219,8 +246,13 @@ test("a report goes from the citizen to the public board through the admin site"
   assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(
     failedResponses,
-    [`409 /v1/staff/reports/${serial}/actions`, `404 /v1/staff/reports/${serial}`],
-    "only the stale reply and 洪山区's look answered with errors",
+    [
+      `503 /v1/staff/reports/${serial}/evidence/1/original`,
+      `503 /v1/staff/reports/${serial}/package`,
+      `409 /v1/staff/reports/${serial}/actions`,
+      `404 /v1/staff/reports/${serial}`,
+    ],
+    "only the refused original and package, the stale reply and 洪山区's look answered with errors",
   );
   assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
 });
