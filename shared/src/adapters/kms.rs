@@ -14,6 +14,8 @@ pub struct EvidenceSigner {
     client: Arc<OnceLock<Client>>,
     config: aws_sdk_kms::Config,
     key_id: String,
+    /// The public key, read once: an asymmetric KMS key never rotates its key material.
+    public: Arc<OnceLock<Vec<u8>>>,
 }
 
 impl EvidenceSigner {
@@ -22,6 +24,7 @@ impl EvidenceSigner {
             client: Arc::default(),
             config,
             key_id: key_id.into(),
+            public: Arc::default(),
         }
     }
 
@@ -53,8 +56,11 @@ impl EvidenceSigner {
             .ok_or_else(|| StoreError::request("kms", "sign", "a signature without its bytes"))
     }
 
-    /// The public key, DER SubjectPublicKeyInfo.
+    /// The public key, DER SubjectPublicKeyInfo; read from KMS once per process.
     pub async fn public_key(&self) -> Result<Vec<u8>, StoreError> {
+        if let Some(der) = self.public.get() {
+            return Ok(der.clone());
+        }
         let output = self
             .client()
             .get_public_key()
@@ -62,10 +68,11 @@ impl EvidenceSigner {
             .send()
             .await
             .map_err(|e| StoreError::call("kms", "public_key", e))?;
-        output
+        let der = output
             .public_key
             .map(Blob::into_inner)
-            .ok_or_else(|| StoreError::request("kms", "public_key", "a public key without its bytes"))
+            .ok_or_else(|| StoreError::request("kms", "public_key", "a public key without its bytes"))?;
+        Ok(self.public.get_or_init(|| der).clone())
     }
 }
 
