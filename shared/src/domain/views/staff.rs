@@ -440,3 +440,73 @@ pub fn staff_detail(
         custody: CustodyView::of(&[], false),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::report::evidence::sealed_image;
+    use crate::domain::report::preview::{NoPreview, Previews};
+
+    fn rendition(key: &str) -> Rendition {
+        Rendition {
+            key: key.into(),
+            width: 320,
+            height: 240,
+            size: 9000,
+        }
+    }
+
+    fn photo_report(minutes_ago: i64) -> (Report, DateTime<FixedOffset>) {
+        let mut report = crate::domain::report::tests::sample(true);
+        report.evidence = Some(sealed_image("evidence/a.jpg", &"ab".repeat(32), report.created_at));
+        let now = report.created_at + chrono::Duration::minutes(minutes_ago);
+        (report, now)
+    }
+
+    fn state(plan: &PreviewPlan<'_>) -> (PreviewState, Option<&'static str>) {
+        match plan {
+            PreviewPlan::Link { .. } => (PreviewState::Ready, None),
+            PreviewPlan::Show(view) => (view.state, view.message),
+        }
+    }
+
+    #[test]
+    fn a_new_reports_previews_are_pending_then_missing_in_words() {
+        let (report, now) = photo_report(2);
+        assert_eq!(
+            state(&preview_plans(&report, &now)[0]),
+            (PreviewState::Pending, Some("预览生成中,可先查看原图"))
+        );
+        let (report, now) = photo_report(PREVIEW_WAIT_MINUTES);
+        assert_eq!(
+            state(&preview_plans(&report, &now)[0]),
+            (PreviewState::None, Some("暂无预览,请查看原图"))
+        );
+    }
+
+    #[test]
+    fn recorded_previews_are_linked_or_say_why_there_are_none() {
+        let (mut report, now) = photo_report(60);
+        report.previews = Some(Previews {
+            files: vec![FilePreview::Made {
+                preview: rendition("previews/a-1600.jpg"),
+                thumbnail: rendition("previews/a-320.jpg"),
+            }],
+            made_at: now,
+        });
+        let plans = preview_plans(&report, &now);
+        assert!(matches!(plans[0], PreviewPlan::Link { thumbnail, .. } if thumbnail.key == "previews/a-320.jpg"));
+        report.previews = Some(Previews {
+            files: vec![FilePreview::None {
+                reason: NoPreview::TooLarge,
+            }],
+            made_at: now,
+        });
+        assert_eq!(
+            state(&preview_plans(&report, &now)[0]),
+            (PreviewState::None, Some(NoPreview::TooLarge.message()))
+        );
+        report.evidence = None;
+        assert!(preview_plans(&report, &now).is_empty());
+    }
+}
