@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from "vitest";
-import { apiBase, createApi, isPublicPath, toMessage } from "./index";
+import { apiBase, createApi, isPlatformAnswer, isPublicPath, toMessage } from "./index";
 
 function recorder(status = 200, body: unknown = { items: [], next_cursor: null }) {
   const seen: Request[] = [];
@@ -53,6 +53,17 @@ describe("the API client", () => {
     expect(toMessage({ code: "x", message: "举报对象不能为空" })).toBe("举报对象不能为空");
     expect(toMessage(new TypeError("Failed to fetch"))).toBe("网络连接失败,请检查网络后重试");
     expect(toMessage({ message: "internal" })).toBe("操作失败,请稍后重试");
+  });
+
+  test("a gateway's throttle and a server failure say so; the platform's own message wins", () => {
+    // API Gateway's throttle: 429 with its own English body, no code.
+    const throttle = { message: "Too Many Requests" };
+    expect(isPlatformAnswer(throttle)).toBe(false);
+    expect(toMessage(throttle, 429)).toBe("当前访问人数较多,请稍后再试");
+    const quota = { code: "too_many_requests", message: "每人每天最多提交20条举报,请明天再试" };
+    expect(isPlatformAnswer(quota)).toBe(true);
+    expect(toMessage(quota, 429)).toBe("每人每天最多提交20条举报,请明天再试");
+    expect(toMessage({ message: "Internal Server Error" }, 502)).toBe("系统繁忙,请稍后再试");
   });
 });
 

@@ -49,6 +49,6 @@ export function createApi(options: ApiOptions) {
 
 export type Api = ReturnType<typeof createApi>;
 
-export { toMessage } from "./messages";
+export { isPlatformAnswer, toMessage } from "./messages";
 export { useCursorList, type Page, type PageAnswer } from "./cursorList";
 export { shortFingerprint } from "./fingerprint";

@@ -292,3 +292,56 @@ test("a citizen picks the institution from the registry's suggestions, and the a
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(run.failedResponses, [], "no request failed");
 });
+
+test("over the daily limit the form says so in the platform's words and stays editable", async () => {
+  // The demo citizen's day used up through the API (the server allows 20 reports a day).
+  const citizen = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
+  const meta = await api("/v1/meta");
+  const form = {
+    target: "每日上限测试培训班",
+    city: "420100",
+    county: "420106",
+    address: "中南路3号",
+    category: "academic",
+    violation_types: ["unlicensed"],
+    content: "用于测试每日提交上限。",
+    public: false,
+    notice_version: meta.json.notice.version,
+  };
+  let refused = null;
+  for (let i = 0; i < 25 && !refused; i++) {
+    const sent = await api("/v1/reports", { token: citizen, method: "POST", headers: { "idempotency-key": `limit-${RUN}-${i}` }, body: form });
+    if (sent.status === 429) refused = sent.json;
+    else assert.equal(sent.status, 201, sent.text);
+  }
+  assert.equal(refused?.message, "每人每天最多提交20条举报,请明天再试");
+
+  const seen = run.failedResponses.length;
+  await page.goto(`${SITE}#/report`);
+  await page.getByTestId("field-target").locator("input").fill("超出上限仍可修改的举报");
+  await page.getByTestId("field-city").click();
+  await pick("武汉市");
+  await page.getByTestId("field-county").click();
+  await pick("武昌区");
+  await page.getByTestId("field-address").locator("input").fill("中南路4号");
+  await page.getByTestId("field-category").click();
+  await pick("学科类");
+  await page.getByTestId("field-types").click();
+  await page.locator(".van-popup--bottom:visible .van-cell").first().click();
+  await page.getByTestId("types-confirm").click();
+  await page.getByTestId("field-content").locator("textarea").fill("周六上午在小区会所组织培训。");
+  await page.getByTestId("submit").click();
+  const dialog = page.locator(".van-dialog", { hasText: "未能提交" });
+  await dialog.getByText("每人每天最多提交20条举报,请明天再试").waitFor();
+  await shot("h5-daily-limit");
+  await dialog.getByRole("button", { name: "知道了" }).click();
+  // Not locked as an unknown outcome: no notice, and the text can still be changed.
+  assert.equal(await page.getByTestId("pending-notice").count(), 0);
+  const target = page.getByTestId("field-target").locator("input");
+  assert.ok(await target.isEditable());
+  await target.fill("超出上限仍可修改的举报(已修改)");
+  assert.equal(await target.inputValue(), "超出上限仍可修改的举报(已修改)");
+  assert.deepEqual(run.failedResponses.slice(seen), ["429 /v1/reports"], "only the refused submission");
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
+});

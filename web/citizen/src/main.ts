@@ -4,6 +4,7 @@ import App from "./App.vue";
 import { initApi } from "./api";
 import { currentToken, forgetToken, storeToken, takeHandoff } from "./auth/token";
 import { apiBase } from "@suishoupai/api";
+import { nameVantDialogs } from "./a11y";
 import { loadConfig } from "./config";
 import { router } from "./router";
 
@@ -22,6 +23,7 @@ async function start() {
   const app = createApp(App);
   app.use(router);
   app.mount("#app");
+  nameVantDialogs();
 }
 
 start().catch((error) => {

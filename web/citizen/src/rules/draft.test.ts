@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { DRAFT_KEY, isFinalRefusal, loadDraft, saveDraft, submitDraft, type ReportBody, type Sender } from "./draft";
+import { DRAFT_KEY, loadDraft, outcomeOf, saveDraft, submitDraft, type ReportBody, type Sender } from "./draft";
 
 const receipt = (serial: string) => ({
   serial,
@@ -117,8 +117,25 @@ describe("the idempotent submit", () => {
     expect(sent.map((b) => b.institution_id)).toEqual(["N420106ab", null]);
   });
 
-  it("treats timeouts, rate limits and server errors as unknown, other client errors as final", () => {
-    expect([400, 403, 409, 413, 422].every(isFinalRefusal)).toBe(true);
-    expect([408, 429, 500, 503].some(isFinalRefusal)).toBe(false);
+  it("treats the platform's refusals as final, the gateway's throttle as such, timeouts and server errors as unknown", () => {
+    const ours = { code: "invalid_field", message: "举报对象不能为空" };
+    for (const status of [400, 403, 409, 413, 422]) expect(outcomeOf(status, ours)).toBe("refused");
+    const limit = { code: "too_many_requests", message: "每人每天最多提交20条举报,请明天再试" };
+    expect(outcomeOf(429, limit)).toBe("refused");
+    expect(outcomeOf(429, { message: "Too Many Requests" })).toBe("throttled");
+    for (const status of [408, 500, 502, 503]) expect(outcomeOf(status, { message: "x" })).toBe("unknown");
+  });
+
+  it("keeps the draft editable under a new key after the daily limit, and its key after a throttle", async () => {
+    const draft = filled();
+    const first = draft.idempotencyKey;
+    const throttled = await submitDraft(localStorage, draft, "v1", async () => ({ outcome: "throttled" }));
+    expect(throttled.outcome).toBe("throttled");
+    expect(draft.idempotencyKey).toBe(first);
+    expect(draft.pending).not.toBeNull();
+    const limit = { code: "too_many_requests", message: "每人每天最多提交20条举报,请明天再试" };
+    await submitDraft(localStorage, draft, "v1", async () => ({ outcome: "refused", status: 429, error: limit }));
+    expect(draft.pending).toBeNull();
+    expect(draft.idempotencyKey).not.toBe(first);
   });
 });

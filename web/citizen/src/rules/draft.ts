@@ -1,7 +1,7 @@
 // The report draft: kept in local storage until it is submitted, with one Idempotency-Key for
 // its whole life. A double tap or a retry after a dropped connection sends the same key and the
 // same body, so the API answers the first report again instead of making a second one.
-import type { Schemas } from "@suishoupai/api";
+import { isPlatformAnswer, type Schemas } from "@suishoupai/api";
 import { emptyFields, type DraftFields } from "./form";
 import type { Kind, Uploaded } from "./evidence";
 
@@ -65,10 +65,15 @@ export function bodyOf(draft: Draft, noticeVersion: string): ReportBody {
   };
 }
 
-/** How one send ended: created, refused for good (nothing was made), or unknown. */
+/**
+ * How one send ended: created; refused for good (nothing was made: the draft is editable again);
+ * throttled by the gateway (it never reached the platform: sent again as it is, shortly); or
+ * unknown (sent again as it is, the same key answering the first result).
+ */
 export type SendResult =
   | { outcome: "created"; receipt: Receipt }
   | { outcome: "refused"; status: number; error: Schemas["Error"] }
+  | { outcome: "throttled" }
   | { outcome: "unknown" };
 
 export type Sender = (body: ReportBody, idempotencyKey: string) => Promise<SendResult>;
@@ -97,7 +102,14 @@ export async function submitDraft(
   return result;
 }
 
-/** Which answers say nothing was created: a client error other than a timeout or rate limit. */
-export function isFinalRefusal(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+/**
+ * What an error answer to a submission means. A client error says nothing was created, and so
+ * does the platform's own 429 (the daily limit: a retry under the same key would have answered
+ * the first report, which is checked before the limit). A 429 without the platform's body is API
+ * Gateway's throttle; a timeout or a server error leaves the outcome unknown.
+ */
+export function outcomeOf(status: number, error: unknown): "refused" | "throttled" | "unknown" {
+  if (status === 429) return isPlatformAnswer(error) ? "refused" : "throttled";
+  if (status >= 400 && status < 500 && status !== 408) return "refused";
+  return "unknown";
 }
