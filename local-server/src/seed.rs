@@ -1,5 +1,6 @@
 //! Demo data for a local run: a few answered, published reports on 武汉市's public board, written
-//! through the same domain steps and store calls as real ones. Seeding twice changes nothing.
+//! through the same domain steps and store calls as real ones (one with a photo, sealed as
+//! submit seals one). Seeding twice changes nothing.
 
 use crate::demo_registry::{DEMO_INSTITUTIONS, demo_name, demo_registry};
 use chrono::{DateTime, FixedOffset};
@@ -9,12 +10,16 @@ use shared::app::App;
 use shared::domain::Rejection;
 use shared::domain::directory::catalog::Catalog;
 use shared::domain::registry::institution::Institution;
+use shared::domain::report::custody::{CustodyEntry, seal_entry};
 use shared::domain::report::deadlines::Deadlines;
+use shared::domain::report::device::read_claim;
+use shared::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind, UPLOAD_PREFIX, Upload};
 use shared::domain::report::input::{ReportInput, validate};
 use shared::domain::report::phone::Phone;
 use shared::domain::report::serial::Serial;
 use shared::domain::report::timeline::{Actor, Event};
 use shared::domain::report::{Finding, Report, Reporter};
+use shared::domain::time::now_cst;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -37,6 +42,9 @@ struct Demo {
     violation: &'static str,
     /// The demo registry institution it names (`registry::DEMO_INSTITUTIONS`), if any.
     institution: Option<usize>,
+    /// It carries `DEMO_PHOTO`, sealed: the staff detail's preview, 查看原图 and 导出证据包 have
+    /// something to show locally, and the OpenAPI contract reaches an original.
+    photo: bool,
     finding: Finding,
     reply: &'static str,
     replied: &'static str,
@@ -51,6 +59,7 @@ const DEMOS: [Demo; 4] = [
         category: "academic",
         violation: "unlicensed",
         institution: Some(0),
+        photo: false,
         finding: Finding::Substantiated,
         reply: "经核查投诉属实,已于2022-12-15进行查处",
         replied: "2022-12-15T18:20:00+08:00",
@@ -62,6 +71,7 @@ const DEMOS: [Demo; 4] = [
         category: "academic",
         violation: "disguised",
         institution: Some(2),
+        photo: false,
         finding: Finding::Partly,
         reply: "经核查,该托管班存在部分学科类培训内容,已责令整改",
         replied: "2022-12-19T10:00:00+08:00",
@@ -73,6 +83,7 @@ const DEMOS: [Demo; 4] = [
         category: "arts",
         violation: "prepayment",
         institution: None,
+        photo: false,
         finding: Finding::Unsubstantiated,
         reply: "经核查,该机构已通过监管账户收费,投诉不属实",
         replied: "2022-12-21T16:30:00+08:00",
@@ -84,6 +95,7 @@ const DEMOS: [Demo; 4] = [
         category: "sports",
         violation: "holiday",
         institution: None,
+        photo: true,
         finding: Finding::Substantiated,
         reply: "经核查投诉属实,已依法责令停止违规培训并予以警告",
         replied: "2022-12-22T11:00:00+08:00",
@@ -94,12 +106,60 @@ fn at(text: &str) -> Result<DateTime<FixedOffset>, SeedError> {
     DateTime::parse_from_rfc3339(text).map_err(|_| SeedError::Write(text.to_owned()))
 }
 
+/// The demo photo (64 × 48, no EXIF).
+const DEMO_PHOTO: &[u8] = include_bytes!("../data/demo-photo.jpg");
+
+/// Uploads the demo photo as a citizen would and seals it as submit does (copy, SHA-256, lock).
+async fn demo_evidence(app: &App, serial: &str, at: DateTime<FixedOffset>) -> Result<Evidence, SeedError> {
+    let key = format!("{UPLOAD_PREFIX}demo-{serial}.jpg");
+    let put = app
+        .evidence
+        .client()
+        .put_object()
+        .bucket(app.evidence.bucket())
+        .key(&key)
+        .content_type("image/jpeg")
+        .body(DEMO_PHOTO.to_vec().into())
+        .send()
+        .await
+        .map_err(|e| StoreError::call("s3", "put_object", e))?;
+    let version = put.version_id().ok_or_else(|| SeedError::Write(key.clone()))?;
+    let retain_until = app
+        .settings
+        .evidence_lock_days
+        .map(|days| now_cst() + chrono::Duration::days(i64::from(days)));
+    let copy = app
+        .evidence
+        .seal(&key, version, retain_until)
+        .await?
+        .ok_or_else(|| SeedError::Write(key.clone()))?;
+    let upload = Upload {
+        key,
+        owner: String::new(),
+        kind: EvidenceKind::Image,
+        content_type: "image/jpeg".into(),
+        size: DEMO_PHOTO.len() as u64,
+        created_at: at,
+        serial: None,
+        version_id: None,
+    };
+    Ok(Evidence {
+        kind: EvidenceKind::Image,
+        files: vec![EvidenceFile::sealed(&upload, copy, read_claim(DEMO_PHOTO), at)],
+    })
+}
+
 /// A demo report's first write: no idempotency key, no uploads, no daily limit.
-pub(crate) fn demo_report<'a>(report: &'a Report, event: &'a Event, quota_day: &'a str) -> NewReport<'a> {
+pub(crate) fn demo_report<'a>(
+    report: &'a Report,
+    event: &'a Event,
+    seal: Option<&'a CustodyEntry>,
+    quota_day: &'a str,
+) -> NewReport<'a> {
     NewReport {
         report,
         event,
-        seal: None,
+        seal,
         idempotency: None,
         uploads: &[],
         owner: "",
@@ -160,9 +220,20 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
         let submitted = at(demo.submitted)?;
         let serial = Serial::parse(demo.serial).ok_or_else(|| SeedError::Write(demo.serial.into()))?;
         let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &submitted, submitted);
-        let (mut report, event) = Report::submit(serial, draft, reporter.clone(), None, deadlines, submitted);
+        // Sealed only for a report not written yet: a second start seals nothing more.
+        let evidence = if demo.photo && app.records.report(&serial).await?.is_none() {
+            Some(demo_evidence(app, demo.serial, submitted).await?)
+        } else {
+            None
+        };
+        let (mut report, event) = Report::submit(serial, draft, reporter.clone(), evidence, deadlines, submitted);
         report.institution = institution.map(Institution::reference);
-        match app.records.create_report(&demo_report(&report, &event, "demo")).await? {
+        let seal = report.evidence.as_ref().and_then(|e| seal_entry(demo.serial, e));
+        match app
+            .records
+            .create_report(&demo_report(&report, &event, seal.as_ref(), "demo"))
+            .await?
+        {
             CreateOutcome::Created => {}
             CreateOutcome::SerialTaken => continue,
             _ => return Err(SeedError::Write(demo.serial.into())),

@@ -253,7 +253,7 @@ async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
         report.institution = life.institution.clone();
         match app
             .records
-            .create_report(&demo_report(&report, &event, &stamp[..6]))
+            .create_report(&demo_report(&report, &event, None, &stamp[..6]))
             .await?
         {
             CreateOutcome::Created => return Ok(Some(report)),

@@ -345,3 +345,40 @@ test("over the daily limit the form says so in the platform's words and stays ed
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
 });
+
+test("every screen that reads shows what failed with 重试, and recovers when the read succeeds", async () => {
+  const citizen = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
+  const mine = (await api("/v1/me/reports?limit=1", { token: citizen })).json.items[0].serial;
+  const published = (await api("/v1/public/reports?city=420100&limit=1")).json.items[0].serial;
+  const busy = { status: 503, contentType: "application/json", body: JSON.stringify({ code: "unavailable", message: "系统繁忙,请稍后再试" }) };
+  const seen = run.failedResponses.length;
+  // `path` on a fresh page load (the form's choices are read once a load), its `request` failing once.
+  const screens = [
+    { name: "介绍页", path: "#/", request: "**/v1/meta", ready: () => page.getByTestId("notice").waitFor() },
+    { name: "首页", path: "#/home", request: "**/v1/public/reports?*", ready: () => page.getByTestId("home-board-item").first().waitFor() },
+    { name: "线索上报", path: "#/report", request: "**/v1/meta", ready: () => page.getByTestId("field-target").waitFor() },
+    { name: "处理公开栏", path: "#/board", request: "**/v1/meta", ready: () => page.getByTestId("board-item").first().waitFor() },
+    { name: "公开详情", path: `#/board/${published}`, request: `**/v1/public/reports/${published}`, ready: () => page.getByText("回复信息").waitFor() },
+    { name: "详情", path: `#/mine/${mine}`, request: `**/v1/me/reports/${mine}`, ready: () => page.getByText("签收信息").waitFor() },
+    { name: "服务评价", path: `#/mine/${mine}/rate`, request: "**/v1/meta", ready: () => page.getByTestId("rate-stars").waitFor() },
+  ];
+  for (const screen of screens) {
+    await page.goto("about:blank");
+    await page.route(screen.request, (route) => route.fulfill(busy), { times: 1 });
+    await page.goto(`${SITE}${screen.path}`);
+    const failed = page.getByTestId("load-failed");
+    await failed.getByText("系统繁忙,请稍后再试").waitFor();
+    if (screen.name === "线索上报") await shot("h5-load-failed");
+    await failed.getByTestId("retry").click();
+    await screen.ready();
+    assert.equal(await page.getByTestId("load-failed").count(), 0, `${screen.name} recovered`);
+  }
+  // 我的投诉's list says so at its end, and reads again when tapped.
+  await page.route("**/v1/me/reports?*", (route) => route.fulfill(busy), { times: 1 });
+  await page.goto(`${SITE}#/mine`);
+  await page.getByText("加载失败,点击重试").click();
+  await page.getByTestId("mine-item").first().waitFor();
+  assert.equal(run.failedResponses.length - seen, screens.length + 1, "each screen's failure, once");
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
+});

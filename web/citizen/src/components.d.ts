@@ -14,6 +14,7 @@ declare module 'vue' {
     EvidenceList: typeof import('./components/EvidenceList.vue')['default']
     EvidencePicker: typeof import('./components/EvidencePicker.vue')['default']
     EvidenceQueue: typeof import('./components/EvidenceQueue.vue')['default']
+    LoadFailed: typeof import('./components/LoadFailed.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
     VanButton: typeof import('vant/es')['Button']
