@@ -382,3 +382,35 @@ test("every screen that reads shows what failed with 重试, and recovers when t
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
 });
+
+test("a handed-over token never stays in the address bar, and another person's token asks first", async () => {
+  const zhang = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
+  const li = await token({ role: "citizen", sub: "h5-e2e-lisi", name: "李四", phone: "13912341234" });
+  // Every form of the handoff a host may use: the route's query, the bare fragment, the page's query.
+  for (const url of [`${SITE}#/mine?access_token=${zhang}`, `${SITE}#access_token=${zhang}`, `${SITE}?access_token=${zhang}#/mine`]) {
+    await page.goto("about:blank");
+    await page.goto(url);
+    await page.getByTestId("signed-in").or(page.getByTestId("notice")).first().waitFor();
+    assert.ok(!page.url().includes("access_token"), `${url} left ${page.url()}`);
+    assert.equal(await page.evaluate(() => window.history.length > 0 && !window.location.href.includes("access_token")), true);
+  }
+  await page.goto(`${SITE}#/mine`);
+  await page.getByTestId("signed-in").filter({ hasText: "当前用户:张*" }).waitFor();
+
+  // 李四's link on 张三's page: asked first; kept as 张三 when the citizen says so.
+  const dialog = page.locator(".van-dialog", { hasText: "切换用户" });
+  await page.goto("about:blank");
+  await page.goto(`${SITE}#/mine?access_token=${li}`);
+  await dialog.getByText("本页面已由张*登录,链接中的身份是李*").waitFor();
+  await shot("h5-switch-user");
+  await dialog.getByRole("button", { name: "继续使用张*" }).click();
+  await page.getByTestId("signed-in").filter({ hasText: "当前用户:张*" }).waitFor();
+  assert.ok(!page.url().includes("access_token"));
+  await page.goto("about:blank");
+  await page.goto(`${SITE}#/mine?access_token=${li}`);
+  await dialog.getByRole("button", { name: "切换", exact: true }).click();
+  await page.getByTestId("signed-in").filter({ hasText: "当前用户:李*" }).waitFor();
+  assert.ok(!page.url().includes("access_token"));
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
+});

@@ -17,6 +17,7 @@ declare module 'vue' {
     LoadFailed: typeof import('./components/LoadFailed.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    SignedInAs: typeof import('./components/SignedInAs.vue')['default']
     VanButton: typeof import('vant/es')['Button']
     VanCell: typeof import('vant/es')['Cell']
     VanCellGroup: typeof import('vant/es')['CellGroup']

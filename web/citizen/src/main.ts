@@ -2,19 +2,23 @@ import "./style.css";
 import { createApp } from "vue";
 import App from "./App.vue";
 import { initApi } from "./api";
-import { currentToken, forgetToken, storeToken, takeHandoff } from "./auth/token";
+import { receiveToken } from "./auth/handoff";
+import { currentToken, forgetToken, takeHandoff } from "./auth/token";
 import { apiBase } from "@suishoupai/api";
 import { nameVantDialogs } from "./a11y";
 import { loadConfig } from "./config";
-import { router } from "./router";
+import { makeRouter } from "./router";
 
 async function start() {
+  // Before anything can open a dialog (the handoff may ask who is to be signed in).
+  nameVantDialogs();
   // The host app's handoff (#access_token=…) is taken before the router reads the hash.
   const { token, cleaned } = takeHandoff(window.location.href);
   if (token) {
-    storeToken(window.sessionStorage, token);
     window.history.replaceState(null, "", cleaned);
+    await receiveToken(token);
   }
+  const router = makeRouter();
   const config = await loadConfig();
   initApi(apiBase(config.api_url, window.location.origin), () => currentToken(window.sessionStorage), () => {
     forgetToken(window.sessionStorage);
@@ -23,7 +27,6 @@ async function start() {
   const app = createApp(App);
   app.use(router);
   app.mount("#app");
-  nameVantDialogs();
 }
 
 start().catch((error) => {

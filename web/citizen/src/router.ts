@@ -1,5 +1,6 @@
 // One explicit route table; every screen is its own lazy chunk, so the first load is 首页 alone.
-import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
+import { createRouter, createWebHashHistory, type RouteRecordRaw, type Router } from "vue-router";
+import { receiveToken } from "./auth/handoff";
 import { currentToken } from "./auth/token";
 
 const routes: RouteRecordRaw[] = [
@@ -16,15 +17,34 @@ const routes: RouteRecordRaw[] = [
   { path: "/:rest(.*)", redirect: "/" },
 ];
 
-export const router = createRouter({ history: createWebHashHistory(), routes });
+/**
+ * The router, made once the address bar is clean (`main.ts` takes the handoff first): the hash
+ * history reads the location when it is made, and would otherwise open the handed-over route.
+ */
+export function makeRouter(): Router {
+  const router = createRouter({ history: createWebHashHistory(), routes });
+  guard(router);
+  return router;
+}
 
-router.beforeEach((to) => {
-  if (to.meta.citizen && !currentToken(window.sessionStorage)) {
-    return { name: "sign-in", query: { redirect: to.fullPath } };
-  }
-  return true;
-});
+function guard(router: Router) {
+  router.beforeEach(async (to) => {
+    // `#/route?access_token=…`: the token is kept (or refused) and the route opened without it, the
+    // history entry replaced, so that it stays neither in the address bar nor in a `redirect`.
+    const handed = to.query.access_token;
+    if (typeof handed === "string" && handed) {
+      await receiveToken(handed);
+      const query = { ...to.query };
+      delete query.access_token;
+      return { path: to.path, query, hash: to.hash, replace: true };
+    }
+    if (to.meta.citizen && !currentToken(window.sessionStorage)) {
+      return { name: "sign-in", query: { redirect: to.fullPath } };
+    }
+    return true;
+  });
 
-router.afterEach((to) => {
-  document.title = typeof to.meta.title === "string" ? to.meta.title : "违规校外培训随手拍";
-});
+  router.afterEach((to) => {
+    document.title = typeof to.meta.title === "string" ? to.meta.title : "违规校外培训随手拍";
+  });
+}
