@@ -291,3 +291,38 @@ test("a city supervisor imports the registry: a bad file lists every error and i
   assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
 });
+
+test("a clerk whose session expires mid-reply signs in again and finds the reply as typed", async () => {
+  const seen = failedResponses.length;
+  const serial = await submitReport();
+  await signInAs("武昌区教育局 受理人员 王科员");
+  await page.goto(`${SITE}#/reports/${serial}`);
+  await page.locator("[data-test=actions]").getByRole("button", { name: "签收" }).click();
+  await page.getByRole("button", { name: "确定" }).click();
+  await page.locator(".el-page-header").getByText("处理中").waitFor();
+  await page.locator("[data-test=actions]").getByRole("button", { name: "回复" }).click();
+  const dialog = page.getByTestId("action-dialog");
+  await dialog.getByText("属实", { exact: true }).click();
+  const typed = "经核查属实,已责令该机构停止培训(会话过期后仍保留)。";
+  await dialog.getByLabel("回复内容").fill(typed);
+  // The session has run out by the time 提交 is pressed.
+  const expired = { status: 401, contentType: "application/json", body: JSON.stringify({ code: "unauthorized", message: "请先登录" }) };
+  await page.route(`**/v1/staff/reports/${serial}/actions`, (route) => route.fulfill(expired), { times: 1 });
+  await dialog.getByRole("button", { name: "提交" }).click();
+  await page.getByTestId("session-expired").waitFor();
+  assert.match(await page.getByTestId("session-expired").innerText(), /登录已过期,请重新登录[\s\S]*内容已保留/);
+  await shot("admin-session-expired");
+  await page.getByRole("button", { name: "武昌区教育局 受理人员 王科员" }).click();
+  await page.waitForURL(new RegExp(`#/reports/${serial}\\?dialog=reply`));
+  const again = page.getByTestId("action-dialog");
+  await again.getByLabel("回复内容").waitFor();
+  assert.equal(await again.getByLabel("回复内容").inputValue(), typed, "the typed reply is back");
+  await again.getByRole("button", { name: "提交" }).click();
+  await page.locator(".el-page-header").getByText("已回复").waitFor();
+  await page.getByText(typed, { exact: true }).waitFor();
+  await signOut();
+
+  assert.deepEqual(failedResponses.slice(seen), [`401 /v1/staff/reports/${serial}/actions`], "only the expired session's answer");
+  assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
+});

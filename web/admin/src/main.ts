@@ -15,7 +15,7 @@ async function start() {
   const session = useSession();
   const config = await loadConfig();
   const base = apiBase(config.api_url, window.location.origin);
-  const toSignIn = (returnTo: string) => void router.replace({ name: "login", query: { redirect: returnTo } });
+  const toSignIn = (returnTo: string) => void router.replace({ name: "login", query: { redirect: returnTo, expired: "1" } });
   let auth: Authenticator;
   let landing: string | null = null;
   if (isLocalBuild) {

@@ -1,5 +1,5 @@
 import { flushPromises, mount } from "@vue/test-utils";
-import { describe, expect, test, vi } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import ActionDialog from "./ActionDialog.vue";
 
 const templates = vi.fn(async (_path: string, options: { params: { query: { violation_type: string } } }) => ({
@@ -16,7 +16,7 @@ const report = {
 
 async function dialog(action: string | null) {
   const wrapper = mount(ActionDialog, {
-    props: { action: action as never, report, transferTargets: [], busy: false, conflict: null, error: null },
+    props: { action: action as never, serial: "261125100000001", report, transferTargets: [], busy: false, conflict: null, error: null },
     global: { stubs: { transition: false } },
   });
   await flushPromises();
@@ -24,6 +24,22 @@ async function dialog(action: string | null) {
 }
 
 describe("ActionDialog", () => {
+  beforeEach(() => sessionStorage.clear());
+
+  test("a reply typed before the session expired comes back when the page opens it again", async () => {
+    const first = await dialog("reply");
+    await first.find('input[type="radio"][value="substantiated"]').setValue(true);
+    await first.find("textarea").setValue("经核查属实,已责令停止培训");
+    first.unmount(); // the page left for 登录
+    const again = await dialog("reply");
+    expect((again.find("textarea").element as HTMLTextAreaElement).value).toBe("经核查属实,已责令停止培训");
+    await again.findAll("button").find((b) => b.text() === "提交")!.trigger("click");
+    expect(again.emitted("submit")).toEqual([[{ finding: "substantiated", text: "经核查属实,已责令停止培训" }]]);
+    (again.vm as unknown as { clear: () => void }).clear();
+    await flushPromises();
+    expect(sessionStorage.length).toBe(0);
+  });
+
   test("a reply sends the finding and the text typed", async () => {
     const wrapper = await dialog("reply");
     await wrapper.find('input[type="radio"][value="partly"]').setValue(true);
