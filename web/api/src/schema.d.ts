@@ -806,6 +806,10 @@ export interface components {
             rated_at: components["schemas"]["Time"];
         };
         Detail: components["schemas"]["Labels"] & {
+            /** @description What the status means, in a line (详情). */
+            status_help: string;
+            /** @description When the reply is due (working days from the province's deadlines); null once replied. */
+            reply_due_by: null | components["schemas"]["Time"];
             serial: components["schemas"]["Serial"];
             target: string;
             address: string;

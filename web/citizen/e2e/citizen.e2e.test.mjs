@@ -180,6 +180,12 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await row.waitFor();
   assert.equal(await row.getByTestId("mine-status").innerText(), "待受理");
   await shot("h5-mine");
+  // 详情 says what 待受理 means and when the reply is due.
+  await row.getByTestId("to-detail").click();
+  assert.match(await page.getByTestId("detail-status-help").innerText(), /等待受理部门签收/);
+  assert.match(await page.getByTestId("detail-reply-due").innerText(), /预计回复时间\s*\d{4}-\d{2}-\d{2} 前/);
+  await page.goBack();
+  await row.waitFor();
 
   // The agency signs, replies and publishes (through the API, as the admin site does).
   const staff = await token({ role: "staff", sub: "h5-e2e-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
@@ -195,6 +201,7 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await row.getByTestId("to-detail").click();
   await page.getByTestId("reply-text").filter({ hasText: REPLY }).waitFor();
   assert.equal(await page.getByTestId("detail-status").innerText(), "已回复");
+  assert.equal(await page.getByTestId("detail-reply-due").count(), 0, "due no more once replied");
   const images = page.getByTestId("evidence-image").locator("img");
   await images.nth(1).waitFor();
   await page.waitForFunction(() => [...document.querySelectorAll("[data-test=evidence-image] img")].every((img) => img.complete && img.naturalWidth > 0));

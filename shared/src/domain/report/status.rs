@@ -29,6 +29,15 @@ impl Status {
             Status::Replied => "已回复",
         }
     }
+
+    /// What the status means to the reporter, in a line (the 详情 screen shows it).
+    pub fn help(self) -> &'static str {
+        match self {
+            Status::Pending => "举报已提交,等待受理部门签收。",
+            Status::Processing => "受理部门已签收,正在核查处理。",
+            Status::Replied => "受理部门已回复处理结果,您可以对回复进行评价。",
+        }
+    }
 }
 
 #[cfg(test)]

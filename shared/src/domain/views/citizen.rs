@@ -63,6 +63,10 @@ pub struct CitizenDetail {
     pub rating: Option<RatingView>,
     pub can_rate: bool,
     pub timeline: Vec<TimelineEntry>,
+    /// What the status means, in a line.
+    pub status_help: &'static str,
+    /// When the reply is due (working days from the catalog's deadlines); none once replied.
+    pub reply_due_by: Option<String>,
 }
 
 pub fn citizen_detail(
@@ -97,6 +101,8 @@ pub fn citizen_detail(
         rating: rating_view(report),
         can_rate: can_rate(report),
         timeline,
+        status_help: report.status.help(),
+        reply_due_by: (report.status != Status::Replied).then(|| format(&report.deadlines.reply_by)),
     }
 }
 
@@ -140,5 +146,20 @@ mod tests {
         assert!(!text.contains("李四") && !text.contains("内部"), "{text}");
         assert_eq!(detail.labels.status_name, "处理中");
         assert!(!detail.can_rate);
+        assert_eq!(detail.status_help, "受理部门已签收,正在核查处理。");
+        assert_eq!(detail.reply_due_by, Some(format(&report.deadlines.reply_by)));
+    }
+
+    #[test]
+    fn a_replied_report_says_so_and_is_due_no_more() {
+        let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
+        let when = at("2022-12-16T09:00:00+08:00");
+        let (accepted, _) = sample(false).accept(staff.clone(), when).unwrap();
+        let (replied, _) = accepted
+            .reply(staff, crate::domain::report::Finding::Substantiated, "已查处", when)
+            .unwrap();
+        let detail = citizen_detail(&replied, &[], vec![], &Directory::hubei().regions);
+        assert_eq!(detail.status_help, "受理部门已回复处理结果,您可以对回复进行评价。");
+        assert_eq!(detail.reply_due_by, None);
     }
 }

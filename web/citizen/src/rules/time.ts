@@ -2,3 +2,8 @@
 export function second(time: string): string {
   return time.slice(0, 19).replace("T", " ");
 }
+
+/** The day of a time: 2022-12-15. */
+export function day(time: string): string {
+  return time.slice(0, 10);
+}
