@@ -368,6 +368,7 @@ test("every screen that reads shows what failed with 重试, and recovers when t
     { name: "公开详情", path: `#/board/${published}`, request: `**/v1/public/reports/${published}`, ready: () => page.getByText("回复信息").waitFor() },
     { name: "详情", path: `#/mine/${mine}`, request: `**/v1/me/reports/${mine}`, ready: () => page.getByText("签收信息").waitFor() },
     { name: "服务评价", path: `#/mine/${mine}/rate`, request: "**/v1/meta", ready: () => page.getByTestId("rate-stars").waitFor() },
+    { name: "咨询电话", path: "#/phones?county=420106&category=arts", request: "**/v1/public/agencies?*", ready: () => page.getByTestId("phones-category").first().waitFor() },
   ];
   for (const screen of screens) {
     await page.goto("about:blank");
@@ -380,6 +381,11 @@ test("every screen that reads shows what failed with 重试, and recovers when t
     await screen.ready();
     assert.equal(await page.getByTestId("load-failed").count(), 0, `${screen.name} recovered`);
   }
+  // 咨询电话 from a report: its category first, with the county's office and the city's.
+  const first = page.getByTestId("phones-category").first();
+  assert.match(await first.innerText(), /武昌区文化和旅游局[\s\S]*区县主管部门[\s\S]*武汉市文化和旅游局[\s\S]*市级主管部门/);
+  assert.match(await page.getByTestId("phones-county").innerText(), /武汉市武昌区/);
+  await shot("h5-phones");
   // 我的投诉's list says so at its end, and reads again when tapped.
   await page.route("**/v1/me/reports?*", (route) => route.fulfill(busy), { times: 1 });
   await page.goto(`${SITE}#/mine`);

@@ -13,6 +13,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/mine/:serial/rate", name: "rate", component: () => import("./views/RateReport.vue"), meta: { title: "服务评价", citizen: true } },
   { path: "/board", name: "board", component: () => import("./views/PublicBoard.vue"), meta: { title: "处理公开栏" } },
   { path: "/board/:serial", name: "board-detail", component: () => import("./views/PublicDetail.vue"), meta: { title: "公开详情" } },
+  { path: "/phones", name: "phones", component: () => import("./views/ContactPhones.vue"), meta: { title: "咨询电话" } },
   { path: "/sign-in", name: "sign-in", component: () => import("./views/SignIn.vue"), meta: { title: "登录" } },
   { path: "/:rest(.*)", redirect: "/" },
 ];
