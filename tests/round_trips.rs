@@ -239,44 +239,26 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
     ));
     let receipt: Value = serde_json::from_slice(response.body().as_ref()).unwrap();
     let serial = receipt["serial"].as_str().unwrap();
-    let response = dispatch(
-        app,
-        "staff-action",
-        api_event(
+    // That report's package, and its third photo's original, as a province supervisor.
+    for (route, path, params, case) in [
+        (
             "POST /v1/staff/reports/{serial}/package",
-            &format!("/v1/staff/reports/{serial}/package"),
+            format!("/v1/staff/reports/{serial}/package"),
             json!({"serial": serial}),
-            Value::Null,
-            Some(province()),
-            Some(json!({})),
+            "that report's three photos, a province supervisor",
         ),
-    )
-    .await;
-    assert_eq!(response.status().as_u16(), 200);
-    rows.push(row(
-        "POST /v1/staff/reports/{serial}/package",
-        "that report's three photos, a province supervisor",
-        &timeline.take(),
-    ));
-    let response = dispatch(
-        app,
-        "staff-action",
-        api_event(
+        (
             "POST /v1/staff/reports/{serial}/evidence/{n}/original",
-            &format!("/v1/staff/reports/{serial}/evidence/3/original"),
+            format!("/v1/staff/reports/{serial}/evidence/3/original"),
             json!({"serial": serial, "n": "3"}),
-            Value::Null,
-            Some(province()),
-            Some(json!({})),
+            "that report's third photo, a province supervisor",
         ),
-    )
-    .await;
-    assert_eq!(response.status().as_u16(), 200);
-    rows.push(row(
-        "POST /v1/staff/reports/{serial}/evidence/{n}/original",
-        "that report's third photo, a province supervisor",
-        &timeline.take(),
-    ));
+    ] {
+        let event = api_event(route, &path, params, Value::Null, Some(province()), Some(json!({})));
+        let response = dispatch(app, "staff-action", event).await;
+        assert_eq!(response.status().as_u16(), 200, "{route}");
+        rows.push(row(route, case, &timeline.take()));
+    }
 
     // A province supervisor's heaviest reads.
     for (route, path, query) in [

@@ -16,6 +16,7 @@ use crate::domain::time::{format, now_cst};
 use crate::domain::views::EvidenceLink;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_s3::Client;
+use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{ChecksumAlgorithm, ObjectLockMode, TaggingDirective};
 use chrono::{DateTime, FixedOffset};
@@ -48,6 +49,15 @@ pub struct Presigned {
 
 fn presigning(ttl: Duration) -> Result<PresigningConfig, StoreError> {
     PresigningConfig::expires_in(ttl).map_err(|e| StoreError::request("s3", "presigning", e))
+}
+
+/// The URL of `get` presigned for `ttl` (computed locally: no call to S3).
+async fn signed_get(operation: &'static str, get: GetObjectFluentBuilder, ttl: Duration) -> Result<String, StoreError> {
+    let request = get
+        .presigned(presigning(ttl)?)
+        .await
+        .map_err(|e| StoreError::call("s3", operation, e))?;
+    Ok(request.uri().to_owned())
 }
 
 impl EvidenceStore {
@@ -213,10 +223,7 @@ impl EvidenceStore {
         range: Option<String>,
     ) -> Result<Vec<u8>, StoreError> {
         let output = self
-            .client()
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
+            .get(key)
             .version_id(version_id)
             .set_range(range)
             .send()
@@ -247,18 +254,17 @@ impl EvidenceStore {
     /// A GET of one sealed file's version, valid for `ttl`, answered with its recorded type and
     /// shown inline (never as a page of the bucket's origin, whatever the bytes are).
     pub async fn presign_file(&self, file: &EvidenceFile, ttl: Duration) -> Result<String, StoreError> {
-        let request = self
-            .client()
-            .get_object()
-            .bucket(&self.bucket)
-            .key(&file.key)
+        let get = self
+            .get(&file.key)
             .version_id(&file.version_id)
             .response_content_type(&file.content_type)
-            .response_content_disposition("inline")
-            .presigned(presigning(ttl)?)
-            .await
-            .map_err(|e| StoreError::call("s3", "presign_file", e))?;
-        Ok(request.uri().to_owned())
+            .response_content_disposition("inline");
+        signed_get("presign_file", get, ttl).await
+    }
+
+    /// A GET of `key` in the bucket, to be signed.
+    fn get(&self, key: &str) -> GetObjectFluentBuilder {
+        self.client().get_object().bucket(&self.bucket).key(key)
     }
 
     /// A sealed file's bytes (its pinned version).
@@ -297,32 +303,18 @@ impl EvidenceStore {
 
     /// A GET of a preview or thumbnail, valid for `ttl`, shown inline as the JPEG it is.
     pub async fn preview_link(&self, key: &str, ttl: Duration) -> Result<String, StoreError> {
-        let request = self
-            .client()
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
+        let get = self
+            .get(key)
             .response_content_type("image/jpeg")
-            .response_content_disposition("inline")
-            .presigned(presigning(ttl)?)
-            .await
-            .map_err(|e| StoreError::call("s3", "preview_link", e))?;
-        Ok(request.uri().to_owned())
+            .response_content_disposition("inline");
+        signed_get("preview_link", get, ttl).await
     }
 
     /// A GET of a package answered with `disposition` (ASCII: it is a header), valid for `ttl`;
     /// signed before the package is stored, as it needs nothing of it.
     pub async fn package_link(&self, key: &str, disposition: &str, ttl: Duration) -> Result<String, StoreError> {
-        let request = self
-            .client()
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .response_content_disposition(disposition)
-            .presigned(presigning(ttl)?)
-            .await
-            .map_err(|e| StoreError::call("s3", "package_link", e))?;
-        Ok(request.uri().to_owned())
+        let get = self.get(key).response_content_disposition(disposition);
+        signed_get("package_link", get, ttl).await
     }
 
     /// Short-lived links to every file of a report's evidence.
