@@ -51,7 +51,9 @@ pub fn router(local: Local) -> Router {
         .route("/dev/token", post(dev_token))
         .route("/dev/health", get(|| async { "ok" }))
         .route("/dev/sms", get(dev_sms))
-        .route("/dev/staff", get(dev_staff));
+        .route("/dev/staff", get(dev_staff))
+        .route("/dev/host-sign-in", get(crate::host_sign_in::page))
+        .route("/h5/config.json", get(crate::host_sign_in::citizen_config));
     for site in &local.sites {
         // The sites route by URL hash, so every path under a site is a file or its index.html.
         let files = ServeDir::new(&site.dir).fallback(ServeFile::new(site.dir.join("index.html")));

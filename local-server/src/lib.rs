@@ -6,6 +6,7 @@ pub mod aws;
 pub mod demo_registry;
 pub mod demo_staff;
 pub mod gateway;
+pub mod host_sign_in;
 pub mod provision;
 pub mod seed;
 pub mod setup;

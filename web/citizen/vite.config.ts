@@ -5,7 +5,8 @@ import AutoImport from "unplugin-auto-import/vite";
 import Components from "unplugin-vue-components/vite";
 import { defineConfig } from "vite";
 
-// `vite build --mode demo` adds the demo sign-in of scripts/local; a plain build has no trace of it.
+// `vite build --mode demo` is the build scripts/local serves (its config.json may leave api_url
+// empty: the API on the same origin); a plain build is the production one.
 export default defineConfig({
   // Relative asset paths: the same files serve at /h5/ locally and at any path of the host's domain.
   base: "./",
@@ -16,8 +17,9 @@ export default defineConfig({
     Components({ resolvers: [VantResolver()], dts: "src/components.d.ts" }),
   ],
   build: { outDir: "dist", emptyOutDir: true },
-  // The workspace (hoisted packages) and docs/, whose mini-program snippets the tests run.
-  server: { fs: { allow: ["..", "../../docs"] } },
+  // The workspace (hoisted packages), docs/ (whose mini-program snippets the tests run) and the
+  // provinces' regions files (whose seats the tests use).
+  server: { fs: { allow: ["..", "../../docs", "../../shared/data", "../../provinces"] } },
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],

@@ -1,21 +1,42 @@
 //! `GET /v1/meta`: everything a client needs to draw the notice and the form, by code with
-//! Chinese names: regions, categories, violation types, statuses, evidence limits, rating levels.
+//! Chinese names: regions (with their seats), categories, violation types, statuses, evidence
+//! limits, rating levels, and the province's own names (`site`), so one H5 build serves any
+//! province.
 
 use serde::Serialize;
 use shared::app::App;
-use shared::domain::directory::catalog::{Catalog, Category, Named, Notice};
-use shared::domain::directory::regions::NamedRegion;
+use shared::domain::directory::catalog::{Catalog, Category, Named, Notice, Site};
+use shared::domain::directory::regions::{NamedRegion, Region, Regions as Divisions, Seat};
 use shared::domain::report::evidence::EvidenceKind;
 use shared::domain::report::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
 use shared::domain::report::rating::MAX_COMMENT_CHARS;
+
+/// A county with its seat, from which the H5 finds the nearest one (使用当前位置).
+#[derive(Debug, Serialize)]
+pub struct County {
+    pub code: String,
+    pub name: String,
+    pub seat: Option<Seat>,
+}
+
+impl From<&Region> for County {
+    fn from(region: &Region) -> County {
+        County {
+            code: region.code.clone(),
+            name: region.name.clone(),
+            seat: region.seat(),
+        }
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct City {
     pub code: String,
     pub name: String,
+    pub seat: Option<Seat>,
     /// 省直管: the city is also its own (only) county.
     pub directly_administered: bool,
-    pub counties: Vec<NamedRegion>,
+    pub counties: Vec<County>,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,6 +90,7 @@ pub struct FormLimits {
 
 #[derive(Debug, Serialize)]
 pub struct Meta<'a> {
+    pub site: SiteView<'a>,
     pub regions: Regions,
     pub categories: &'a [Category],
     pub violation_types: &'a [Named],
@@ -78,6 +100,33 @@ pub struct Meta<'a> {
     pub rating: RatingRules<'a>,
     pub limits: FormLimits,
     pub links: Links,
+}
+
+/// The province's names, and the city the board opens on when nothing else is known.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub issuer: &'a str,
+    pub host_app: &'a str,
+    pub identity_provider: &'a str,
+    /// The catalog's capital, if it is one of the cities served; else the first city.
+    pub capital: String,
+}
+
+impl<'a> SiteView<'a> {
+    fn new(site: &'a Site, regions: &Divisions) -> SiteView<'a> {
+        let capital = regions
+            .cities()
+            .find(|city| city.code == site.capital)
+            .or_else(|| regions.cities().next())
+            .map(|city| city.code.clone())
+            .unwrap_or_default();
+        SiteView {
+            issuer: &site.issuer,
+            host_app: &site.host_app,
+            identity_provider: &site.identity_provider,
+            capital,
+        }
+    }
 }
 
 /// Where the rest of the public information is.
@@ -95,8 +144,9 @@ pub fn meta(app: &App) -> Meta<'static> {
         .map(|city| City {
             code: city.code.clone(),
             name: city.name.clone(),
+            seat: city.seat(),
             directly_administered: regions.is_directly_administered(city),
-            counties: regions.counties_of(city).into_iter().map(NamedRegion::from).collect(),
+            counties: regions.counties_of(city).into_iter().map(County::from).collect(),
         })
         .collect();
     let rule = |kind: EvidenceKind| EvidenceRule {
@@ -106,6 +156,7 @@ pub fn meta(app: &App) -> Meta<'static> {
         content_types: kind.content_types(),
     };
     Meta {
+        site: SiteView::new(&catalog.site, regions),
         regions: Regions {
             province: NamedRegion::from(regions.province()),
             cities,

@@ -532,13 +532,29 @@ export interface components {
             violation_type_names: string[];
         };
         Meta: {
+            /** @description The province's own names (its catalog's `site`), so that one H5 build serves any province. */
+            site: {
+                /** @description Who issues the notice and runs the platform (湖北省教育厅). */
+                issuer: string;
+                /** @description The host app citizens sign in with (鄂汇办). */
+                host_app: string;
+                /** @description Whose accounts sign citizens in (湖北省统一身份认证平台). */
+                identity_provider: string;
+                /** @description The city code the board opens on when nothing else is known. */
+                capital: string;
+            };
             regions: {
                 province: components["schemas"]["Named"];
                 cities: {
                     code: string;
                     name: string;
+                    seat: components["schemas"]["Seat"];
                     directly_administered: boolean;
-                    counties: components["schemas"]["Named"][];
+                    counties: {
+                        code: string;
+                        name: string;
+                        seat: components["schemas"]["Seat"];
+                    }[];
                 }[];
             };
             categories: {
@@ -587,6 +603,11 @@ export interface components {
                 agencies: "/v1/public/agencies";
             };
         };
+        /** @description Where a division's people's government sits (WGS-84), if the province's regions file says. */
+        Seat: {
+            lat: number;
+            lng: number;
+        } | null;
         Open311Service: {
             service_code: string;
             service_name: string;

@@ -34,6 +34,16 @@ before(async () => {
     geolocation: { latitude: 30.52, longitude: 114.35 },
     permissions: ["geolocation", "clipboard-read", "clipboard-write"],
   });
+  // Counts the page's requests for the position: only a tap on 定位 or 使用当前位置 may ask.
+  await page.addInitScript(() => {
+    window.positionAsked = 0;
+    const geolocation = navigator.geolocation;
+    const ask = geolocation.getCurrentPosition.bind(geolocation);
+    geolocation.getCurrentPosition = (...args) => {
+      window.positionAsked += 1;
+      return ask(...args);
+    };
+  });
   page.on("request", (request) => {
     if (request.method() !== "POST") return;
     const url = new URL(request.url());
@@ -79,16 +89,21 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await page.getByTestId("agree").click();
   await page.getByTestId("proceed").click();
 
-  // 首页: the newest 3 of 武汉市's board (the device is in 武昌区).
+  // 首页: the newest 3 of 武汉市's board (the capital: nothing asks for the position on load).
   await page.getByText("处理公开栏 · 武汉市").waitFor();
   await page.getByTestId("home-board-item").first().waitFor();
   assert.ok((await page.getByTestId("home-board-item").count()) <= 3);
   await shot("h5-home");
 
-  // 线索上报 needs the citizen's identity: locally a demo sign-in stands in for the host app.
+  // 线索上报 needs the citizen's identity: 登录/注册 opens the host's sign-in (config.json's hook;
+  // locally a stand-in page) with the way back, and the host hands the token to the form.
   await page.getByTestId("to-report").click();
+  await shot("h5-sign-in");
+  await page.getByTestId("host-sign-in").click();
+  await page.waitForURL(/\/dev\/host-sign-in\?return=/);
   await page.getByRole("button", { name: "演示用户 张三" }).click();
-  await page.waitForURL(/#\/report/);
+  await page.waitForURL(/#\/report$/);
+  await page.getByTestId("signed-in").filter({ hasText: "当前用户:张*" }).waitFor();
   const citizen = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
   const mineBefore = (await api("/v1/me/reports?limit=50", { token: citizen })).json.items.length;
 
@@ -242,6 +257,14 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await page.getByText("暂无公开信息").or(page.getByTestId("board-item").first()).waitFor();
   assert.equal(await page.getByTestId("board-item").filter({ hasText: REPLY }).count(), 0);
   assert.equal(await page.evaluate(() => localStorage.getItem("suishoupai.board-city")), "420500");
+  await page.reload();
+  await page.locator(".van-dropdown-menu__title", { hasText: "宜昌市" }).waitFor();
+  // 定位, asked for only now: the device is in 武昌区, so 武汉市's board.
+  assert.equal(await page.evaluate(() => window.positionAsked), 0, "no screen asked for the position on its own");
+  await page.getByTestId("board-locate").click();
+  await page.locator(".van-dropdown-menu__title", { hasText: "武汉市" }).waitFor();
+  await page.getByTestId("board-item").filter({ hasText: REPLY }).waitFor();
+  assert.equal(await page.evaluate(() => window.positionAsked), 1);
 
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(run.failedResponses, [], "no request failed");
@@ -423,6 +446,20 @@ test("a handed-over token never stays in the address bar, and another person's t
   await page.goto(`${SITE}#/mine?access_token=${li}`);
   await dialog.getByRole("button", { name: "切换", exact: true }).click();
   await page.getByTestId("signed-in").filter({ hasText: "当前用户:李*" }).waitFor();
+  assert.ok(!page.url().includes("access_token"));
+
+  // A token the platform no longer accepts (expired there, or revoked): 登录已过期, and 登录/注册
+  // goes through the host's sign-in and back to the page the citizen was on.
+  const refused = `${zhang.split(".").slice(0, 2).join(".")}.bm90LXNpZ25lZA`;
+  await page.evaluate((t) => window.sessionStorage.setItem("suishoupai.citizen-token", t), refused);
+  await page.goto("about:blank");
+  await page.goto(`${SITE}#/mine`);
+  await page.getByTestId("expired").getByText("登录已过期").waitFor();
+  await shot("h5-sign-in-expired");
+  await page.getByTestId("host-sign-in").click();
+  await page.getByRole("button", { name: "演示用户 张三" }).click();
+  await page.waitForURL(/#\/mine$/);
+  await page.getByTestId("signed-in").filter({ hasText: "当前用户:张*" }).waitFor();
   assert.ok(!page.url().includes("access_token"));
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");

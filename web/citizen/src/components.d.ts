@@ -10,7 +10,6 @@ declare module 'vue' {
   export interface GlobalComponents {
     BoardItem: typeof import('./components/BoardItem.vue')['default']
     ChoiceField: typeof import('./components/ChoiceField.vue')['default']
-    DemoSignIn: typeof import('./components/DemoSignIn.vue')['default']
     EvidenceList: typeof import('./components/EvidenceList.vue')['default']
     EvidencePicker: typeof import('./components/EvidencePicker.vue')['default']
     EvidenceQueue: typeof import('./components/EvidenceQueue.vue')['default']

@@ -22,7 +22,8 @@ async function start() {
   const config = await loadConfig();
   initApi(apiBase(config.api_url, window.location.origin), () => currentToken(window.sessionStorage), () => {
     forgetToken(window.sessionStorage);
-    void router.replace({ name: "sign-in", query: { redirect: router.currentRoute.value.fullPath } });
+    const from = router.currentRoute.value;
+    if (from.name !== "sign-in") void router.replace({ name: "sign-in", query: { redirect: from.fullPath, expired: "1" } });
   });
   const app = createApp(App);
   app.use(router);

@@ -40,6 +40,20 @@ pub struct Notice {
     pub agree_label: String,
 }
 
+/// Who runs the platform and where citizens sign in: the words the H5 shows in place of any one
+/// province's name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Site {
+    /// The agency that issues the notice and runs the platform (湖北省教育厅).
+    pub issuer: String,
+    /// The host app citizens come from (鄂汇办).
+    pub host_app: String,
+    /// Whose accounts sign citizens in (湖北省统一身份认证平台).
+    pub identity_provider: String,
+    /// The city the board opens on when nothing else is known (the province capital).
+    pub capital: String,
+}
+
 #[derive(Debug, Deserialize)]
 struct Rating {
     level_names_inferred: Vec<String>,
@@ -59,6 +73,7 @@ struct CatalogFile {
     violation_types: Vec<Named>,
     rating: Rating,
     sms: Sms,
+    site: Site,
 }
 
 /// Every fixed list the platform knows, by code.
@@ -73,6 +88,7 @@ pub struct Catalog {
     pub notice: Notice,
     pub sms_to_reporter: String,
     pub sms_to_agency: String,
+    pub site: Site,
 }
 
 /// The deployment's catalog: a province's, once installed at start, else the embedded one.
@@ -126,6 +142,7 @@ impl Catalog {
             notice,
             sms_to_reporter: file.sms.to_reporter_on_reply_verbatim,
             sms_to_agency: file.sms.to_agency_on_new_report,
+            site: file.site,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Administrative divisions (GB/T 2260): a province, its cities (市/州) and their counties (县/区).
 //! Directly administered county-level units (仙桃, 潜江, 天门, 神农架林区) are cities with no
-//! counties below them: they act as both city and county.
+//! counties below them: they act as both city and county. Each division may give its seat (the
+//! position of its people's government), from which the H5 picks the nearest county.
 
 use crate::domain::Rejection;
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,28 @@ pub struct Region {
     pub name: String,
     pub level: Level,
     pub parent_code: Option<String>,
+    /// The seat's latitude and longitude (WGS-84), optional columns `lat,lng`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lng: Option<f64>,
+}
+
+/// Where a division's people's government sits (WGS-84 degrees).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Seat {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+impl Region {
+    /// The seat, when the file gives one.
+    pub fn seat(&self) -> Option<Seat> {
+        Some(Seat {
+            lat: self.lat?,
+            lng: self.lng?,
+        })
+    }
 }
 
 #[derive(Debug, Error)]
@@ -35,6 +58,8 @@ pub enum RegionsError {
         parent: String,
         expected: Level,
     },
+    #[error("region {0}: lat and lng must both be given, within -90..90 and -180..180")]
+    Seat(String),
 }
 
 /// Where a report is: the three levels, each a region code.
@@ -76,6 +101,14 @@ impl Regions {
         for row in reader.deserialize::<Region>() {
             let mut region = row?;
             region.parent_code = region.parent_code.filter(|p| !p.is_empty());
+            let in_range = match (region.lat, region.lng) {
+                (Some(lat), Some(lng)) => (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng),
+                (None, None) => true,
+                _ => false,
+            };
+            if !in_range {
+                return Err(RegionsError::Seat(region.code));
+            }
             ordered.push(region);
         }
         let provinces: Vec<usize> = ordered
@@ -267,6 +300,35 @@ mod tests {
     fn a_county_under_a_missing_city_is_refused() {
         let text = "code,name,level,parent_code\n420000,湖北省,province,\n420106,武昌区,county,420100\n";
         assert!(matches!(Regions::from_csv(text), Err(RegionsError::Parent { .. })));
+    }
+
+    #[test]
+    fn every_hubei_division_has_a_seat_in_the_province() {
+        let regions = hubei();
+        for city in regions.cities() {
+            for region in std::iter::once(city).chain(regions.counties_of(city)) {
+                let seat = region.seat().unwrap_or_else(|| panic!("{} has no seat", region.code));
+                assert!(
+                    (29.0..33.3).contains(&seat.lat) && (108.3..116.2).contains(&seat.lng),
+                    "{}",
+                    region.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn seats_are_optional_but_whole_and_in_range() {
+        let head = "code,name,level,parent_code,lat,lng\n320000,江苏省,province,,,\n";
+        assert!(Regions::from_csv(&format!("{head}320400,常州市,city,320000,31.81,119.97\n")).is_ok());
+        assert!(Regions::from_csv(&format!("{head}320400,常州市,city,320000,,\n")).is_ok());
+        for bad in ["31.81,", "91,119.97", "31.81,200"] {
+            let text = format!("{head}320400,常州市,city,320000,{bad}\n");
+            assert!(
+                matches!(Regions::from_csv(&text), Err(RegionsError::Seat(code)) if code == "320400"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

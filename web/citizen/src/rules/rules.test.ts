@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { refusal, type EvidenceRules } from "./evidence";
 import { checkFields, emptyFields, fieldOf } from "./form";
-import { CAPITAL, SEATS, defaultCity, distanceKm, nearestCity } from "./nearest";
+import hubeiCsv from "../../../../shared/data/hubei-regions.csv?raw";
+import changzhouCsv from "../../../../provinces/changzhou/regions.csv?raw";
+import { defaultCity, distanceKm, nearestCounty, type SeatedCity } from "./nearest";
 
 const MB = 1024 * 1024;
 const rules: EvidenceRules = {
@@ -71,31 +73,46 @@ describe("form rules", () => {
   });
 });
 
-describe("nearest city seat", () => {
-  const known = SEATS.map((s) => s.code);
-  it("knows the province's 17 city seats", () => {
-    expect(SEATS).toHaveLength(17);
-    expect(CAPITAL).toBe("420100");
-  });
+describe("nearest county seat", () => {
+  // The provinces' own regions files, as /v1/meta serves them.
+  function citiesOf(text: string): SeatedCity[] {
+    const rows = text.trim().split("\n").slice(1).map((line) => line.split(","));
+    const seat = (r: string[]) => ({ lat: Number(r[4]), lng: Number(r[5]) });
+    return rows
+      .filter((r) => r[2] === "city")
+      .map((city) => {
+        const below = rows.filter((r) => r[2] === "county" && r[3] === city[0]);
+        const counties = (below.length ? below : [city]).map((r) => ({ code: r[0]!, seat: seat(r) }));
+        return { code: city[0]!, seat: seat(city), counties };
+      });
+  }
+  const hubei = citiesOf(hubeiCsv);
+  const changzhou = citiesOf(changzhouCsv);
   it("measures great-circle distances (Wuhan to Yichang is about 290 km)", () => {
-    const wuhan = SEATS.find((s) => s.code === "420100")!;
-    const yichang = SEATS.find((s) => s.code === "420500")!;
+    const wuhan = hubei.find((c) => c.code === "420100")!.seat!;
+    const yichang = hubei.find((c) => c.code === "420500")!.seat!;
     expect(distanceKm(wuhan, yichang)).toBeGreaterThan(270);
     expect(distanceKm(wuhan, yichang)).toBeLessThan(310);
   });
-  it("picks the nearest seat to the device", () => {
-    expect(nearestCity({ lat: 30.52, lng: 114.35 })).toBe("420100"); // Wuchang
-    expect(nearestCity({ lat: 30.7, lng: 111.3 })).toBe("420500"); // Yichang
-    expect(nearestCity({ lat: 32.05, lng: 112.14 })).toBe("420600"); // Xiangyang
-    expect(nearestCity({ lat: 30.37, lng: 113.44 })).toBe("429004"); // Xiantao
+  it("picks the county whose seat is nearest, with its city", () => {
+    expect(nearestCounty({ lat: 30.54, lng: 114.33 }, hubei)).toEqual({ city: "420100", county: "420106" }); // 武昌区
+    expect(nearestCounty({ lat: 30.7, lng: 111.3 }, hubei)).toEqual({ city: "420500", county: "420502" }); // 西陵区
+    expect(nearestCounty({ lat: 31.7, lng: 119.94 }, changzhou)).toEqual({ city: "320400", county: "320412" }); // 武进区
+    expect(nearestCounty({ lat: 31.43, lng: 119.47 }, changzhou)).toEqual({ city: "320400", county: "320481" }); // 溧阳市
   });
-  it("ignores a position outside the province", () => {
-    expect(nearestCity({ lat: 39.9, lng: 116.4 })).toBeNull(); // Beijing
+  it("treats a directly administered city as its own county", () => {
+    expect(nearestCounty({ lat: 30.37, lng: 113.44 }, hubei)).toEqual({ city: "429004", county: "429004" }); // 仙桃
   });
-  it("falls back to the last city chosen, then the capital", () => {
-    expect(defaultCity({ lat: 30.7, lng: 111.3 }, "420600", known)).toBe("420500");
-    expect(defaultCity(null, "420600", known)).toBe("420600");
-    expect(defaultCity({ lat: 39.9, lng: 116.4 }, null, known)).toBe("420100");
-    expect(defaultCity(null, "999999", known)).toBe("420100");
+  it("finds nothing outside the province or without seats", () => {
+    expect(nearestCounty({ lat: 39.9, lng: 116.4 }, hubei)).toBeNull(); // Beijing
+    expect(nearestCounty({ lat: 30.55, lng: 114.32 }, changzhou)).toBeNull(); // Wuhan, for Changzhou
+    expect(nearestCounty({ lat: 30.55, lng: 114.32 }, [{ code: "420100", seat: null, counties: [{ code: "420106", seat: null }] }])).toBeNull();
+  });
+  it("opens the board on the last city chosen, else the capital", () => {
+    const known = hubei.map((c) => c.code);
+    expect(defaultCity("420600", "420100", known)).toBe("420600");
+    expect(defaultCity(null, "420100", known)).toBe("420100");
+    expect(defaultCity("999999", "420100", known)).toBe("420100");
+    expect(defaultCity(null, "999999", known)).toBe(known[0]);
   });
 });
