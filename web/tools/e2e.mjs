@@ -53,15 +53,18 @@ export function createRun(base) {
       return run.page;
     },
 
-    /** A screenshot into docs/screenshots/NAME.png, and an axe run over the screen. */
-    async shot(name) {
+    /**
+     * A screenshot into docs/screenshots/NAME.png, and an axe run over the screen; with
+     * `{ save: false }` the axe run alone (a screen checked in several modes keeps one picture).
+     */
+    async shot(name, { save = true } = {}) {
       const page = run.page;
       await page.waitForLoadState("networkidle");
       // Transient toasts and messages (Vant's, Element Plus's) are not part of a screen, and a
       // colour measured mid-fade is not the colour shown: wait for both to settle.
       await page.waitForFunction(() => ![...document.querySelectorAll(".van-toast, .el-message")].some((t) => t.checkVisibility()));
       await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
-      await page.screenshot({ path: `${SHOTS}${name}.png` });
+      if (save) await page.screenshot({ path: `${SHOTS}${name}.png` });
       // Evaluated through DevTools, not as an inline <script>: the sites' CSP forbids those.
       await page.evaluate(axe.source);
       const result = await page.evaluate(async () => {

@@ -53,8 +53,8 @@ test("Changzhou's H5 speaks of Changzhou throughout, and 使用当前位置 find
   await page.getByTestId("field-target").locator("input").waitFor();
   await page.getByTestId("use-position").click();
   await page.locator(".van-toast", { hasText: "已定位到常州市武进区" }).waitFor();
-  assert.equal(await page.getByTestId("field-city").locator("input").inputValue(), "常州市");
-  assert.equal(await page.getByTestId("field-county").locator("input").inputValue(), "武进区");
+  assert.equal(await page.getByTestId("field-city").locator("textarea").inputValue(), "常州市");
+  assert.equal(await page.getByTestId("field-county").locator("textarea").inputValue(), "武进区");
   await noHubei("线索上报");
   await run.shot("h5-changzhou-form");
 

@@ -116,7 +116,7 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await pick("武汉市");
   await page.getByTestId("field-county").click();
   await pick("武昌区");
-  await page.getByTestId("field-address").locator("input").fill("中南路1号3楼");
+  await page.getByTestId("field-address").locator("textarea").fill("中南路1号3楼");
   await page.getByTestId("field-category").click();
   await pick("学科类");
   await page.getByTestId("field-types").click();
@@ -291,7 +291,7 @@ test("a citizen picks the institution from the registry's suggestions, and the a
   await page.getByTestId("chosen-institution").getByText("启智教育咨询有限公司(演示)").waitFor();
   assert.equal(await page.getByTestId("field-target").locator("input").inputValue(), "启智教育咨询有限公司(演示)");
   assert.equal(await page.getByTestId("suggestions").count(), 0, "the list closes once one is chosen");
-  await page.getByTestId("field-address").locator("input").fill("中南路2号");
+  await page.getByTestId("field-address").locator("textarea").fill("中南路2号");
   await page.getByTestId("field-category").click();
   await pick("学科类");
   await page.getByTestId("field-types").click();
@@ -353,7 +353,7 @@ test("over the daily limit the form says so in the platform's words and stays ed
   await pick("武汉市");
   await page.getByTestId("field-county").click();
   await pick("武昌区");
-  await page.getByTestId("field-address").locator("input").fill("中南路4号");
+  await page.getByTestId("field-address").locator("textarea").fill("中南路4号");
   await page.getByTestId("field-category").click();
   await pick("学科类");
   await page.getByTestId("field-types").click();
@@ -463,4 +463,128 @@ test("a handed-over token never stays in the address bar, and another person's t
   assert.ok(!page.url().includes("access_token"));
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
+});
+
+/**
+ * What breaks a screen when its text is large: sideways scrolling, text cut at the right edge or
+ * overlapping other text, a label wrapped one character per line, a placeholder cut in its field.
+ */
+function layoutProblems() {
+  const problems = [];
+  const width = document.documentElement.clientWidth;
+  if (document.scrollingElement.scrollWidth > width + 1) problems.push(`scrolls sideways (${document.scrollingElement.scrollWidth} > ${width})`);
+  const boxes = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const element = node.parentElement;
+    if (!text || !element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+    const style = getComputedStyle(element);
+    const clip = style.overflow === "visible" ? null : element.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = [...range.getClientRects()]
+      .map((r) => (clip ? { left: Math.max(r.left, clip.left), right: Math.min(r.right, clip.right), top: Math.max(r.top, clip.top), bottom: Math.min(r.bottom, clip.bottom) } : r))
+      .filter((r) => r.right - r.left > 0.5 && r.bottom - r.top > 0.5);
+    const size = parseFloat(style.fontSize);
+    if ([...text].length >= 3 && rects.length >= 3 && rects.every((r) => r.right - r.left < size * 1.6)) problems.push(`one character per line: ${text}`);
+    for (const r of rects) {
+      if (r.right > width + 1) problems.push(`cut at the right: ${text}`);
+      boxes.push({ text, element, r });
+    }
+  }
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      if (a.element === b.element || a.element.contains(b.element) || b.element.contains(a.element)) continue;
+      const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (x > 2 && y > 2) problems.push(`overlap: ${a.text} / ${b.text}`);
+    }
+  }
+  const measure = document.createElement("canvas").getContext("2d");
+  for (const field of document.querySelectorAll("input[placeholder], textarea[placeholder]")) {
+    if (!field.placeholder || field.value || !field.checkVisibility()) continue;
+    const style = getComputedStyle(field);
+    measure.font = `${style.fontSize} ${style.fontFamily}`;
+    const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (field.tagName === "INPUT" && measure.measureText(field.placeholder).width > room + 1) problems.push(`placeholder cut: ${field.placeholder}`);
+  }
+  return [...new Set(problems)];
+}
+
+/** In 长辈版: body text under 18 px, and tap targets under 48 px (a control counts with its clickable cell). */
+function elderProblems() {
+  const problems = [];
+  const visible = (el) => el.checkVisibility({ visibilityProperty: true, opacityProperty: true });
+  for (const el of document.querySelectorAll(".van-cell__title > span, .van-cell__value, .van-field__control, p:not(.muted):not(.hint), .van-button__text, .van-nav-bar__title")) {
+    if (visible(el) && el.textContent.trim() && parseFloat(getComputedStyle(el).fontSize) < 17.9) problems.push(`text under 18 px: ${el.textContent.trim().slice(0, 20)}`);
+  }
+  for (const el of document.querySelectorAll(".van-button, .van-cell--clickable, [role=radio], [role=switch], [role=checkbox], a[href], .van-nav-bar__left, .van-dropdown-menu__item, .van-uploader__upload")) {
+    if (!visible(el)) continue;
+    const target = el.closest(".van-cell--clickable, .van-field") ?? el;
+    const { height } = target.getBoundingClientRect();
+    if (height < 47.5) problems.push(`tap target under 48 px (${Math.round(height)}): ${(el.getAttribute("aria-label") ?? el.textContent).trim().slice(0, 20)}`);
+  }
+  return [...new Set(problems)];
+}
+
+test("every screen stays whole with text at 200 %, and 长辈版 makes text and tap targets large", async () => {
+  const citizen = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
+  const mine = (await api("/v1/me/reports?limit=1", { token: citizen })).json.items[0].serial;
+  const published = (await api("/v1/public/reports?city=420100&limit=1")).json.items[0].serial;
+  const screens = [
+    { name: "介绍页", path: "#/", ready: () => page.getByTestId("notice").waitFor() },
+    { name: "首页", path: "#/home", ready: () => page.getByTestId("home-board-item").first().waitFor() },
+    { name: "线索上报", path: "#/report", ready: () => page.getByTestId("field-content").waitFor() },
+    { name: "我的投诉", path: "#/mine", ready: () => page.getByTestId("mine-item").first().waitFor() },
+    { name: "详情", path: `#/mine/${mine}`, ready: () => page.getByText("签收信息").waitFor() },
+    { name: "服务评价", path: `#/mine/${mine}/rate`, ready: () => page.getByText("服务评价").first().waitFor() },
+    { name: "处理公开栏", path: "#/board", ready: () => page.getByTestId("board-item").first().waitFor() },
+    { name: "公开详情", path: `#/board/${published}`, ready: () => page.getByText("回复信息").waitFor() },
+    { name: "咨询电话", path: "#/phones?county=420106&category=arts", ready: () => page.getByTestId("phones-category").first().waitFor() },
+  ];
+  // Signed in (a handoff) and the notice agreed to, whatever the tests before left.
+  const version = (await api("/v1/meta")).json.notice.version;
+  await page.goto(`${SITE}#/home?access_token=${citizen}`);
+  await page.evaluate((v) => window.localStorage.setItem("suishoupai.agreed-notice", v), version);
+  async function visit(screen) {
+    await page.goto("about:blank");
+    await page.goto(`${SITE}${screen.path}`);
+    await screen.ready();
+    await page.waitForLoadState("networkidle");
+  }
+  // Radio and checkbox names are their words, without the icon font's glyphs.
+  await visit(screens[2]);
+  for (const name of ["公开", "不公开", "图片上传", "视频上传"]) assert.equal(await page.getByRole("radio", { name, exact: true }).count(), 1, name);
+
+  // Text at 200 %, as a web view's text zoom or the browser's font size setting makes it.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Page.enable");
+  await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32, fixed: 26 } });
+  for (const screen of screens) {
+    await visit(screen);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "32px", "the text follows the browser's size");
+    assert.deepEqual(await page.evaluate(layoutProblems), [], `${screen.name} at 200 %`);
+    await shot(screen.name === "线索上报" ? "h5-text-200-form" : `h5-text-200-${screen.path}`, { save: screen.name === "线索上报" });
+  }
+  await cdp.send("Page.setFontSizes", { fontSizes: { standard: 16, fixed: 13 } });
+
+  // 长辈版, switched on 首页 and kept for the next visit.
+  await visit(screens[1]);
+  await page.getByRole("switch", { name: "长辈版" }).click();
+  await page.waitForFunction(() => document.documentElement.classList.contains("elder"));
+  for (const screen of screens) {
+    await visit(screen);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "18px", `${screen.name}: 长辈版 kept`);
+    assert.deepEqual(await page.evaluate(elderProblems), [], `${screen.name} in 长辈版`);
+    assert.deepEqual(await page.evaluate(layoutProblems), [], `${screen.name} in 长辈版`);
+    const save = screen.name === "首页" || screen.name === "线索上报";
+    await shot(save ? `h5-elder-${screen.name === "首页" ? "home" : "form"}` : `h5-elder-${screen.path}`, { save });
+  }
+  await visit(screens[1]);
+  await page.getByRole("switch", { name: "长辈版" }).click();
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "16px");
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings in either mode");
 });

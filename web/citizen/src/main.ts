@@ -8,10 +8,12 @@ import { apiBase } from "@suishoupai/api";
 import { nameVantDialogs } from "./a11y";
 import { loadConfig } from "./config";
 import { makeRouter } from "./router";
+import { startTextSize } from "./textSize";
 
 async function start() {
   // Before anything can open a dialog (the handoff may ask who is to be signed in).
   nameVantDialogs();
+  startTextSize(window.location.href, document.documentElement, window.localStorage);
   // The host app's handoff (#access_token=…) is taken before the router reads the hash.
   const { token, cleaned } = takeHandoff(window.location.href);
   if (token) {
