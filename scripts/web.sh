@@ -21,5 +21,6 @@ ensure_chromium() {
 build_web_demo() {
   log "building the admin site and the citizen H5 (web/*/dist, demo sign-in)"
   (cd "$ROOT/web/admin" && npx vite build --mode demo --logLevel error)
-  (cd "$ROOT/web/citizen" && npx vite build --mode demo --logLevel error)
+  # The H5's production build: scripts/local serves it the config.json of a local deployment.
+  (cd "$ROOT/web/citizen" && npx vite build --logLevel error)
 }

@@ -19,6 +19,7 @@ use shared::http::ApiError;
 use shared::routes::{self, Access, Route};
 use std::collections::HashMap;
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -57,7 +58,9 @@ pub fn router(local: Local) -> Router {
     for site in &local.sites {
         // The sites route by URL hash, so every path under a site is a file or its index.html.
         let files = ServeDir::new(&site.dir).fallback(ServeFile::new(site.dir.join("index.html")));
-        let mut files = Router::new().fallback_service(files);
+        // Compressed as CloudFront compresses them (`Compress: true`), so that page-load figures
+        // (scripts/lighthouse) are those of the deployed sites.
+        let mut files = Router::new().fallback_service(files).layer(CompressionLayer::new());
         if let Some(policy) = &site.policy {
             files = files.layer(SetResponseHeaderLayer::overriding(
                 CONTENT_SECURITY_POLICY,

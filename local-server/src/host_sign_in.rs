@@ -6,12 +6,16 @@
 
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
+use http::HeaderMap;
+use http::header::HOST;
 use serde_json::json;
 
-/// The H5's `config.json`: the API on the same origin, sign-in through the page below.
-pub async fn citizen_config() -> Response {
+/// The H5's `config.json`: the API on the origin the page was loaded from (so that a production
+/// build runs here too), sign-in through the page below.
+pub async fn citizen_config(headers: HeaderMap) -> Response {
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     Json(json!({
-        "api_url": "",
+        "api_url": format!("http://{host}"),
         "sign_in": { "kind": "url", "url": "/dev/host-sign-in?return={return}" },
     }))
     .into_response()

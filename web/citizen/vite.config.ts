@@ -5,8 +5,7 @@ import AutoImport from "unplugin-auto-import/vite";
 import Components from "unplugin-vue-components/vite";
 import { defineConfig } from "vite";
 
-// `vite build --mode demo` is the build scripts/local serves (its config.json may leave api_url
-// empty: the API on the same origin); a plain build is the production one.
+// One build for every deployment and province: config.json and /v1/meta say the rest.
 export default defineConfig({
   // Relative asset paths: the same files serve at /h5/ locally and at any path of the host's domain.
   base: "./",

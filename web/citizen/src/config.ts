@@ -1,16 +1,14 @@
-// Where the API lives and how citizens sign in. A deployed H5 reads config.json beside it
-// (written at publication, docs/deploy.md); the local demo's is served by scripts/local, with the
-// API on the page's own origin and its stand-in for the host's sign-in.
+// Where the API lives and how citizens sign in: config.json beside the page, written at
+// publication (scripts/build-citizen-h5); scripts/local serves its own, naming itself and its
+// stand-in for the host's sign-in.
 import { isHook, type SignInHook } from "./auth/signIn";
 
 export interface SiteConfig {
-  /** The API's origin; empty means the page's own origin (the local demo only). */
+  /** The API's origin. */
   api_url: string;
   /** The host app's sign-in (docs/mini-program.md); absent: the page says where to sign in. */
   sign_in: SignInHook | null;
 }
-
-export const isDemoBuild = import.meta.env.MODE === "demo";
 
 let loaded: SiteConfig = { api_url: "", sign_in: null };
 
@@ -18,7 +16,7 @@ export async function loadConfig(): Promise<SiteConfig> {
   const response = await fetch("config.json", { cache: "no-cache" });
   if (!response.ok) throw new Error(`config.json: ${response.status}`);
   const config = (await response.json()) as { api_url?: unknown; sign_in?: unknown };
-  if (typeof config.api_url !== "string" || (!config.api_url && !isDemoBuild)) throw new Error("config.json lacks api_url");
+  if (typeof config.api_url !== "string" || !config.api_url) throw new Error("config.json lacks api_url");
   if (config.sign_in !== undefined && config.sign_in !== null && !isHook(config.sign_in)) throw new Error("config.json: sign_in is not a hook");
   loaded = { api_url: config.api_url, sign_in: (config.sign_in as SignInHook | undefined) ?? null };
   return loaded;
