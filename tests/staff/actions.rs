@@ -181,15 +181,22 @@ async fn a_reply_is_reopened_only_once_its_reporter_is_dissatisfied() {
 }
 
 #[tokio::test]
-async fn only_supervisors_reopen_a_reply() {
+async fn the_agency_or_supervisors_send_a_dissatisfied_reply_back_and_only_supervisors_order_a_redo() {
     let env = Env::new().await;
     let (reporter, serial) = replied_unsubstantiated(&env).await;
     rate(&env, &reporter, &serial, 1).await;
+    let back = json!({"action": "reopen", "reason": "复查"});
+    let other = env.handler("420111-education");
+    assert_eq!(env.act(&other, &serial, back.clone()).await.status, 404, "out of reach");
     let handler = env.handler("420106-education");
-    let reopened = env
-        .act(&handler, &serial, json!({"action": "reopen", "reason": "复查"}))
-        .await;
-    assert_eq!(reopened.error_code(403), "forbidden");
+    let redo = json!({"action": "order_redo", "reason": "答复未回应诉求"});
+    assert_eq!(
+        env.act(&handler, &serial, redo.clone()).await.error_code(403),
+        "forbidden"
+    );
+    let close = json!({"action": "close", "reason": "诉求超出职责范围"});
+    assert_eq!(env.act(&handler, &serial, close).await.error_code(403), "forbidden");
+    assert_eq!(env.act(&handler, &serial, back).await.status, 200);
 }
 
 #[tokio::test]
@@ -214,6 +221,20 @@ async fn a_reopened_report_is_in_hand_again_for_staff_and_its_reporter() {
         mine.body["timeline"].as_array().unwrap().last().unwrap()["kind"],
         "reopened"
     );
+    // The earlier answer is kept as round 1, with its rating; the citizen sees why it went back
+    // (the cause), never the reason staff wrote.
+    assert_eq!(
+        (mine.body["round"].as_u64(), mine.body["can_rate"].as_bool()),
+        (Some(2), Some(false))
+    );
+    let round = &mine.body["rounds"][0];
+    assert_eq!(
+        (round["round"].as_u64(), round["rating"]["stars"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(round["reply"]["text"], "经核查不属实");
+    assert_eq!(round["reopened"]["cause_name"], "退回重办");
+    assert!(round["reopened"].get("reason").is_none() && !mine.text.contains("重新核查"));
 }
 
 /// A report answered by its agency; `public` as the reporter asked.

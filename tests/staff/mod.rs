@@ -6,4 +6,5 @@ mod actions;
 mod audit;
 mod queue;
 mod repeats;
+mod rounds;
 mod stats;

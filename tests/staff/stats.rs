@@ -18,6 +18,7 @@ fn brute_force(reports: &[Report]) -> Value {
     let mut distribution = [0i64; 5];
     let (mut sign_ok, mut sign_late, mut reply_ok, mut reply_late, mut overdue) = (0, 0, 0, 0, 0);
     let (mut ratings, mut stars, mut satisfied) = (0i64, 0i64, 0i64);
+    let (mut reopened, mut reopenings, mut dissatisfied_open) = (0i64, 0i64, 0i64);
     let now = shared::domain::time::now_cst();
     for r in reports {
         *by_status.get_mut(r.status.code()).unwrap() += 1;
@@ -44,6 +45,14 @@ fn brute_force(reports: &[Report]) -> Value {
         if late_sign || late_reply {
             overdue += 1;
         }
+        if !r.rounds.is_empty() {
+            reopened += 1;
+            reopenings += r.rounds.len() as i64;
+        }
+        let latest_poor = r.rating.as_ref().is_some_and(|x| x.stars.get() <= 2);
+        if r.status == Status::Replied && latest_poor && r.closure.is_none() {
+            dissatisfied_open += 1;
+        }
         if let Some(rating) = &r.rating {
             ratings += 1;
             stars += i64::from(rating.stars.get());
@@ -63,6 +72,7 @@ fn brute_force(reports: &[Report]) -> Value {
         "signed_on_time": sign_ok, "signed_late": sign_late,
         "replied_on_time": reply_ok, "replied_late": reply_late,
         "overdue_now": overdue,
+        "reopened": reopened, "reopenings": reopenings, "dissatisfied_open": dissatisfied_open,
         "rating": {
             "count": ratings,
             "average": if ratings > 0 { json!(stars as f64 / ratings as f64) } else { Value::Null },

@@ -52,11 +52,13 @@ pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter
     {
         return Err(ApiError::invalid("category", "所属分类不存在"));
     }
-    let overdue = match query_param(request, "overdue").as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(ApiError::invalid("overdue", "overdue 只能是 true 或 false")),
+    let flag = |name: &'static str| match query_param(request, name).as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid(name, format!("{name} 只能是 true 或 false"))),
     };
+    let overdue = flag("overdue")?;
+    let dissatisfied = flag("dissatisfied")?;
     let institution = query_param(request, "institution");
     if let Some(id) = &institution
         && !is_id(id)
@@ -69,6 +71,7 @@ pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter
         county,
         category,
         overdue_at: overdue.then(|| format(&now_cst())),
+        dissatisfied,
         from_serial,
         to_serial,
         institution,

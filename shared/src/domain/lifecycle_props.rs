@@ -43,6 +43,9 @@ enum Kind {
     Urge,
     Reveal,
     Reopen,
+    OrderRedo,
+    FollowUp,
+    Close,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +89,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Kind::Urge),
         1 => Just(Kind::Reveal),
         2 => Just(Kind::Reopen),
+        1 => Just(Kind::OrderRedo),
+        1 => Just(Kind::FollowUp),
+        1 => Just(Kind::Close),
     ];
     prop_oneof![
         1 => (0..COUNTIES.len(), 0..CATEGORIES.len(), any::<bool>())
@@ -170,6 +176,17 @@ fn action(kind: Kind, report: &Report) -> Action {
         Kind::Reopen => Action::Reopen {
             reason: "不满意".into(),
         },
+        Kind::OrderRedo => Action::OrderRedo {
+            reason: "答复不充分".into(),
+        },
+        Kind::FollowUp => Action::FollowUp {
+            called_at: report.reply.as_ref().map_or(report.created_at, |r| r.replied_at),
+            outcome: crate::domain::report::rounds::FollowUpOutcome::Dissatisfied,
+            note: None,
+        },
+        Kind::Close => Action::Close {
+            reason: "诉求超出职责范围".into(),
+        },
     }
 }
 
@@ -184,6 +201,9 @@ fn expected_kind(action: &Action) -> EventKind {
         Action::Urge { .. } => EventKind::Urged,
         Action::RevealContact => EventKind::ContactRevealed,
         Action::Reopen { .. } => EventKind::Reopened,
+        Action::OrderRedo { .. } => EventKind::RedoOrdered,
+        Action::FollowUp { .. } => EventKind::FollowedUp,
+        Action::Close { .. } => EventKind::Concluded,
         Action::Link { .. } => EventKind::InstitutionLinked,
     }
 }
@@ -199,6 +219,7 @@ fn allowed(before: Status, after: Status, kind: EventKind) -> bool {
                 | (Processing, Replied, EventKind::Replied)
                 | (Processing, Pending, EventKind::Transferred)
                 | (Replied, Processing, EventKind::Reopened)
+                | (Replied, Processing, EventKind::RedoOrdered)
         )
 }
 
@@ -261,6 +282,24 @@ impl World {
         );
         assert_eq!(after.serial, before.serial);
         assert_eq!(after.reporter, before.reporter, "nobody changes who reported");
+        // Rounds only grow, each keeps its reply, and ratings reopen at most twice.
+        assert!(
+            after.rounds.starts_with(&before.rounds),
+            "earlier rounds are never rewritten"
+        );
+        assert!(after.rounds.len() <= before.rounds.len() + 1);
+        assert!(after.reopens_by_rating() <= crate::domain::report::rounds::MAX_REOPENS_BY_RATING);
+        if after.rounds.len() > before.rounds.len() {
+            assert_eq!(
+                after.rounds.last().map(|r| &r.reply),
+                before.reply.as_ref(),
+                "the reply closes its round"
+            );
+            assert!(
+                after.rating.is_none() && after.reply.is_none(),
+                "a new round starts unanswered, unrated"
+            );
+        }
         add(&mut self.counters, delta(Some(before), &after));
         self.reports[i] = after;
         self.timelines[i].push(event);
@@ -291,7 +330,10 @@ impl World {
             let own = staff.role == StaffRole::Handler && staff.agency_id == report.assignment.agency_id;
             match action {
                 Action::Accept | Action::Reply { .. } => assert!(own, "{action:?} by {caller:?}"),
-                Action::Urge { .. } | Action::Reopen { .. } => assert!(staff.is_supervisor(), "{action:?}"),
+                Action::Urge { .. } | Action::OrderRedo { .. } | Action::Close { .. } => {
+                    assert!(staff.is_supervisor(), "{action:?}")
+                }
+                Action::Reopen { .. } | Action::FollowUp { .. } => assert!(own || staff.is_supervisor(), "{action:?}"),
                 _ => {}
             }
             self.commit(i, after, event, expected_kind(&action), ActorRole::Staff);

@@ -64,6 +64,7 @@ declare module 'vue' {
     InstitutionPicker: typeof import('./components/InstitutionPicker.vue')['default']
     LinkedReports: typeof import('./components/LinkedReports.vue')['default']
     PublicPreview: typeof import('./components/PublicPreview.vue')['default']
+    ReplyRounds: typeof import('./components/ReplyRounds.vue')['default']
     ReportFilters: typeof import('./components/ReportFilters.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']

@@ -339,7 +339,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** One action (accept, reply, transfer, publish, unpublish, note, urge, reveal_contact, reopen, link_institution) with the version the caller saw. */
+        /** One action (accept, reply, transfer, publish, unpublish, note, urge, reveal_contact, reopen, order_redo, follow_up, close, link_institution) with the version the caller saw. */
         post: operations["actOnReport"];
         delete?: never;
         options?: never;
@@ -826,7 +826,41 @@ export interface components {
             comment: string | null;
             rated_at: components["schemas"]["Time"];
         };
+        /** @description 回访, a call to the reporter about an answer (staff only). */
+        FollowUp: {
+            called_at: components["schemas"]["Time"];
+            caller: string;
+            agency: string;
+            /** @enum {string} */
+            outcome: "satisfied" | "dissatisfied" | "unreachable";
+            /** @enum {string} */
+            outcome_name: "满意" | "不满意" | "未接通";
+            note: string | null;
+        };
+        /** @description An earlier reply round, closed by sending the report back. */
+        Round: {
+            round: number;
+            reply: components["schemas"]["ReplyView"];
+            rating: null | components["schemas"]["RatingView"];
+            reopened: {
+                /** @enum {string} */
+                cause: "rating" | "supervisor";
+                /** @enum {string} */
+                cause_name: "退回重办" | "督导重办";
+                at: components["schemas"]["Time"];
+                /** @description The agency or supervisors' office; never a person. */
+                by: string;
+                /** @description Staff only. */
+                reason?: string;
+            };
+            /** @description Staff only. */
+            follow_ups?: components["schemas"]["FollowUp"][];
+        };
         Detail: components["schemas"]["Labels"] & {
+            /** @description Which reply round this is; reply, rating and can_rate are the current round's. */
+            round: number;
+            /** @description Earlier rounds */
+            rounds: components["schemas"]["Round"][];
             /** @description What the status means, in a line (详情). */
             status_help: string;
             /** @description When the reply is due (working days from the province's deadlines); null once replied. */
@@ -902,7 +936,12 @@ export interface components {
             urges: number;
             transfers: number;
             published: boolean;
+            /** @description The current round's rating. */
             rating_stars: number | null;
+            /** @description Which reply round the report is in (1 until it is sent back). */
+            round: number;
+            /** @description 不满意: the current round rated 1–2★, neither reopened nor closed with a reason. */
+            dissatisfied: boolean;
             /** @description 重复举报: it repeats earlier reports (same county, same target or address normalised, within 90 days). */
             repeat: boolean;
             /** @description The linked registry institution's name (the detail's `institution` holds all of it). */
@@ -924,6 +963,18 @@ export interface components {
             next_cursor: string | null;
         };
         StaffDetail: components["schemas"]["StaffListItem"] & {
+            /** @description The current round's follow-up calls (回访). */
+            follow_ups: components["schemas"]["FollowUp"][];
+            /** @description 办结说明: the current round closed dissatisfied, and why; null otherwise. */
+            closure: null | {
+                reason: string;
+                at: components["schemas"]["Time"];
+                by: string;
+            };
+            /** @description Earlier rounds, oldest first, with why each was sent back and its calls. */
+            rounds: components["schemas"]["Round"][];
+            /** @description How many more times a 1–2★ rating may send it back (退回重办). */
+            reopens_by_rating_left: number;
             custody: components["schemas"]["Custody"];
             /** @description The linked registry institution, as the registry says now; null when none is linked. */
             institution: null | components["schemas"]["Institution"];
@@ -1072,10 +1123,32 @@ export interface components {
             /** @description An institution of the report's county (`/v1/staff/institutions`; another county's answers 409); null, empty or absent unlinks. */
             institution_id?: string | null;
         } | {
-            /** @enum {string} */
-            action: "urge" | "reopen";
+            /**
+             * @description urge 督办 (supervisors, open reports); reopen 退回重办 (the agency or supervisors, the current round rated 1–2★, at most twice by rating); order_redo 督导重办 (supervisors, any replied report); close 办结说明 (supervisors, a dissatisfied round closed without another).
+             * @enum {string}
+             */
+            action: "urge" | "reopen" | "order_redo" | "close";
             version: components["schemas"]["Version"];
             reason: string;
+        } | {
+            /**
+             * @description 回访 (the agency or supervisors, a replied report): a call to the reporter about the current answer.
+             * @constant
+             */
+            action: "follow_up";
+            version: components["schemas"]["Version"];
+            /**
+             * Format: date-time
+             * @description When the call was made: after the current reply, not in the future (409 otherwise).
+             */
+            called_at: string;
+            /**
+             * @description 满意, 不满意, 未接通
+             * @enum {string}
+             */
+            outcome: "satisfied" | "dissatisfied" | "unreachable";
+            /** @description What was said (回访记录); optional. */
+            text?: string;
         };
         BareAction: {
             /** @enum {string} */
@@ -1117,6 +1190,12 @@ export interface components {
             replied_on_time: number;
             replied_late: number;
             overdue_now: number;
+            /** @description Reports sent back at least once (退回重办 or 督导重办); each report counts with its latest round's rating. */
+            reopened: number;
+            /** @description How often reports were sent back in all. */
+            reopenings: number;
+            /** @description 不满意: reports whose latest round is rated 1–2★, neither reopened nor closed with a reason. */
+            dissatisfied_open: number;
             rating: {
                 count: number;
                 average: number | null;
@@ -1876,6 +1955,8 @@ export interface operations {
                 category?: "academic" | "technology" | "arts" | "sports" | "";
                 /** @description Empty means false. */
                 overdue?: "true" | "false" | "";
+                /** @description 不满意: replied reports whose current round is rated 1–2★, neither reopened nor closed with a reason. Empty means false. */
+                dissatisfied?: "true" | "false" | "";
                 /** @description First day of submission; empty means no bound. A range given backwards is read the right way round. */
                 from?: components["schemas"]["DayOrEmpty"];
                 /** @description Last day of submission; empty means no bound. */
@@ -2118,6 +2199,8 @@ export interface operations {
                 category?: "academic" | "technology" | "arts" | "sports" | "";
                 /** @description Empty means false. */
                 overdue?: "true" | "false" | "";
+                /** @description 不满意: replied reports whose current round is rated 1–2★, neither reopened nor closed with a reason. Empty means false. */
+                dissatisfied?: "true" | "false" | "";
                 /** @description First day of submission; empty means no bound. A range given backwards is read the right way round. */
                 from?: components["schemas"]["DayOrEmpty"];
                 /** @description Last day of submission; empty means no bound. */

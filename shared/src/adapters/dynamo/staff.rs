@@ -7,6 +7,8 @@ use super::pages::{all_pages, count_all, first_items};
 use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_INSTITUTION, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
+use crate::domain::report::rounds::DISSATISFIED_UP_TO;
+use crate::domain::report::status::Status;
 use crate::domain::reporting::stats::Counters;
 use crate::domain::staff::Queue;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
@@ -24,6 +26,9 @@ pub struct QueueFilter {
     pub category: Option<String>,
     /// Only reports whose open deadline is before this time (RFC 3339, CST): the overdue ones.
     pub overdue_at: Option<String>,
+    /// Only 不满意 reports: replied, the current round rated 1–2★, not closed with a reason
+    /// (`Report::awaits_redress`).
+    pub dissatisfied: bool,
     /// Serial bounds (a serial starts with its submission time, so these are time bounds).
     pub from_serial: Option<String>,
     pub to_serial: Option<String>,
@@ -114,6 +119,16 @@ impl Records {
             query = query
                 .expression_attribute_names("#open", "open_deadline")
                 .expression_attribute_values(":now", text_attr(now));
+        }
+        if filter.dissatisfied {
+            conditions.push("#st = :replied AND #rating.#stars <= :dissatisfied AND attribute_not_exists(#closure)");
+            query = query
+                .expression_attribute_names("#st", "status")
+                .expression_attribute_names("#rating", "rating")
+                .expression_attribute_names("#stars", "stars")
+                .expression_attribute_names("#closure", "closure")
+                .expression_attribute_values(":replied", text_attr(Status::Replied.code()))
+                .expression_attribute_values(":dissatisfied", AttributeValue::N(DISSATISFIED_UP_TO.to_string()));
         }
         query = query.key_condition_expression(key);
         if !conditions.is_empty() {

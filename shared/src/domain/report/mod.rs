@@ -13,6 +13,7 @@ pub mod phone;
 pub mod preview;
 pub mod rating;
 pub mod repeat;
+pub mod rounds;
 pub mod serial;
 pub mod status;
 pub mod timeline;
@@ -27,6 +28,9 @@ use crate::domain::report::evidence::Evidence;
 use crate::domain::report::phone::Phone;
 use crate::domain::report::preview::Previews;
 use crate::domain::report::rating::Stars;
+use crate::domain::report::rounds::{
+    Closure, FollowUp, FollowUpOutcome, MAX_REOPENS_BY_RATING, ReopenCause, Reopening, Round, is_dissatisfied,
+};
 use crate::domain::report::serial::Serial;
 use crate::domain::report::status::Status;
 use crate::domain::report::timeline::{Actor, Event, EventKind};
@@ -120,10 +124,20 @@ pub struct Report {
     pub created_at: DateTime<FixedOffset>,
     #[serde(with = "crate::domain::time::rfc3339")]
     pub updated_at: DateTime<FixedOffset>,
+    /// The current round's reply and rating (`rounds` holds the earlier, reopened ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<Reply>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
+    /// The current round's follow-up calls (回访).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUp>,
+    /// The current round closed dissatisfied, with a reason (办结说明).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure: Option<Closure>,
+    /// Earlier rounds, oldest first, each closed by a reopening.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<Round>,
     /// Staff published it on the public board (only possible when `public`).
     #[serde(default)]
     pub published: bool,
@@ -196,6 +210,9 @@ impl Report {
             updated_at: at,
             reply: None,
             rating: None,
+            follow_ups: Vec::new(),
+            closure: None,
+            rounds: Vec::new(),
             published: false,
             public_text: None,
             notice_version: Some(draft.notice_version),
@@ -395,30 +412,200 @@ impl Report {
         self.next(EventKind::ContactRevealed, actor, None, at, |_| {})
     }
 
-    /// 重新办理: a replied report the reporter rated 不满意 or worse goes back to 处理中; the old
-    /// reply stays in the timeline, the board no longer shows it.
-    pub fn reopen(&self, actor: Actor, reason: &str, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+    /// Which round this is: 1 until the first reopening.
+    pub fn round(&self) -> usize {
+        self.rounds.len() + 1
+    }
+
+    /// How often a poor rating sent this report back.
+    pub fn reopens_by_rating(&self) -> usize {
+        self.rounds
+            .iter()
+            .filter(|r| r.reopened.cause == ReopenCause::Rating)
+            .count()
+    }
+
+    /// 不满意: replied, the current round rated 1–2★, neither reopened nor closed with a reason.
+    pub fn awaits_redress(&self) -> bool {
+        self.status == Status::Replied && is_dissatisfied(self.rating.as_ref()) && self.closure.is_none()
+    }
+
+    /// 退回重办: a replied report whose current round the reporter rated 不满意 or worse goes back
+    /// to 处理中 for another round, at most `MAX_REOPENS_BY_RATING` times.
+    pub fn reopen(
+        &self,
+        actor: Actor,
+        reason: &str,
+        rules: &DeadlineRules,
+        calendar: &Calendar,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
         if self.status != Status::Replied {
             return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以重新办理"));
         }
-        if self.rating.as_ref().is_none_or(|r| r.stars.get() > 2) {
+        if !is_dissatisfied(self.rating.as_ref()) {
             return Err(Rejection::conflict(
                 "not_dissatisfied",
-                "只有评价为不满意或非常不满意的举报可以重新办理",
+                "只有评价为不满意或非常不满意的举报可以退回重办",
             ));
         }
+        if self.closure.is_some() {
+            return Err(Rejection::conflict(
+                "closed",
+                "该不满意件已办结说明,如需再次办理请由督导人员督导重办",
+            ));
+        }
+        if self.reopens_by_rating() >= MAX_REOPENS_BY_RATING {
+            return Err(Rejection::conflict(
+                "reopen_limit",
+                format!(
+                    "该举报已因不满意评价退回重办{MAX_REOPENS_BY_RATING}次,如需再次办理请由市、省级督导人员督导重办"
+                ),
+            ));
+        }
+        Ok(self.next_round(
+            EventKind::Reopened,
+            ReopenCause::Rating,
+            actor,
+            reason,
+            rules,
+            calendar,
+            at,
+        ))
+    }
+
+    /// 督导重办: a supervisor sends a replied report back for another round, whatever its rating.
+    pub fn order_redo(
+        &self,
+        actor: Actor,
+        reason: &str,
+        rules: &DeadlineRules,
+        calendar: &Calendar,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以督导重办"));
+        }
+        Ok(self.next_round(
+            EventKind::RedoOrdered,
+            ReopenCause::Supervisor,
+            actor,
+            reason,
+            rules,
+            calendar,
+            at,
+        ))
+    }
+
+    /// Closes the current round and opens the next: 处理中 again, with a reply deadline counted
+    /// from now; the old reply, rating and calls stay in `rounds` and the timeline, and the board
+    /// no longer shows the report.
+    #[allow(clippy::too_many_arguments)]
+    fn next_round(
+        &self,
+        kind: EventKind,
+        cause: ReopenCause,
+        actor: Actor,
+        reason: &str,
+        rules: &DeadlineRules,
+        calendar: &Calendar,
+        at: DateTime<FixedOffset>,
+    ) -> (Report, Event) {
         let old = self
             .reply
             .as_ref()
             .map(|r| format!("原回复({}):{}", r.finding.name(), r.text))
             .unwrap_or_default();
         let note = format!("{};{old}", reason.trim());
-        Ok(self.next(EventKind::Reopened, actor, Some(note), at, |r| {
+        let by = actor.agency_name.clone().unwrap_or_default();
+        let reopening = Reopening {
+            cause,
+            reason: reason.trim().to_owned(),
+            at,
+            by,
+        };
+        let deadlines = Deadlines::new(rules, calendar, &at, at);
+        self.next(kind, actor, Some(note), at, |r| {
+            if let Some(reply) = r.reply.take() {
+                r.rounds.push(Round {
+                    reply,
+                    rating: r.rating.take(),
+                    follow_ups: std::mem::take(&mut r.follow_ups),
+                    reopened: reopening,
+                });
+            }
+            r.closure = None;
             r.status = Status::Processing;
-            r.reply = None;
             r.replied_on_time = None;
             r.published = false;
+            // Signed for already: only the reply is due again.
+            r.deadlines.reply_by = deadlines.reply_by;
+        })
+    }
+
+    /// 回访: a follow-up call about the current answer, recorded with what it found.
+    pub fn follow_up(
+        &self,
+        actor: Actor,
+        called_at: DateTime<FixedOffset>,
+        outcome: FollowUpOutcome,
+        note: Option<String>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if self.status != Status::Replied {
+            return Err(Rejection::conflict("wrong_status", "只有已回复的举报可以记录回访"));
+        }
+        // A time the form could hold but the report's history cannot: a conflict with it.
+        if called_at > at {
+            return Err(Rejection::conflict("called_at_out_of_range", "回访时间不能晚于现在"));
+        }
+        if self.reply.as_ref().is_some_and(|r| called_at < r.replied_at) {
+            return Err(Rejection::conflict(
+                "called_at_out_of_range",
+                "回访时间不能早于本轮回复时间",
+            ));
+        }
+        let follow_up = FollowUp {
+            called_at,
+            caller: actor.name.clone().unwrap_or_default(),
+            agency_name: actor.agency_name.clone().unwrap_or_default(),
+            outcome,
+            note: note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+            recorded_at: at,
+        };
+        let text = match &follow_up.note {
+            Some(note) => format!("{}:{note}", outcome.name()),
+            None => outcome.name().to_owned(),
+        };
+        Ok(self.next(EventKind::FollowedUp, actor, Some(text), at, |r| {
+            r.follow_ups.push(follow_up)
         }))
+    }
+
+    /// 办结说明: a supervisor closes a dissatisfied round without another, saying why; it leaves
+    /// the 不满意 list.
+    pub fn close_dissatisfied(
+        &self,
+        actor: Actor,
+        reason: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        if !self.awaits_redress() {
+            return Err(Rejection::conflict(
+                "not_dissatisfied",
+                "只有评价为不满意且未重办、未办结的举报可以办结说明",
+            ));
+        }
+        let closure = Closure {
+            reason: reason.trim().to_owned(),
+            at,
+            by: actor.agency_name.clone().unwrap_or_default(),
+        };
+        Ok(
+            self.next(EventKind::Concluded, actor, Some(closure.reason.clone()), at, |r| {
+                r.closure = Some(closure)
+            }),
+        )
     }
 
     /// 删除举报人信息: a replied report past the retention period keeps everything but its
@@ -616,26 +803,159 @@ pub(crate) mod tests {
         );
     }
 
+    fn rules() -> (&'static DeadlineRules, &'static Calendar) {
+        static RULES: DeadlineRules = DeadlineRules {
+            sign: 1,
+            handoff: 2,
+            reply: 15,
+        };
+        (&RULES, Calendar::china())
+    }
+
     #[test]
-    fn only_a_dissatisfied_reply_can_be_reopened() {
+    fn only_a_dissatisfied_reply_is_sent_back_and_its_round_is_kept() {
+        let (rules, calendar) = rules();
         let when = at("2022-12-21T09:00:00+08:00");
         let (r, _) = sample(true).accept(staff(), when).unwrap();
         let (r, _) = r.reply(staff(), Finding::Unsubstantiated, "不属实", when).unwrap();
         let (r, _) = r.publish(staff(), None, when).unwrap();
         assert!(matches!(
-            r.reopen(staff(), "复查", when),
+            r.reopen(staff(), "复查", rules, calendar, when),
             Err(Rejection::Conflict {
                 code: "not_dissatisfied",
                 ..
             })
         ));
         let (satisfied, _) = r.rate(Stars::new(3).unwrap(), None, when).unwrap();
-        assert!(satisfied.reopen(staff(), "复查", when).is_err());
+        assert!(satisfied.reopen(staff(), "复查", rules, calendar, when).is_err());
         let (unhappy, _) = r.rate(Stars::new(2).unwrap(), None, when).unwrap();
-        let (reopened, event) = unhappy.reopen(staff(), "群众不满意,重新核查", when).unwrap();
-        assert_eq!(reopened.status, Status::Processing);
-        assert!(reopened.reply.is_none() && !reopened.published && reopened.rating.is_some());
+        assert!(unhappy.awaits_redress());
+        let (reopened, event) = unhappy
+            .reopen(staff(), "群众不满意,重新核查", rules, calendar, when)
+            .unwrap();
+        assert_eq!((reopened.status, reopened.round()), (Status::Processing, 2));
+        assert!(reopened.reply.is_none() && reopened.rating.is_none() && !reopened.published);
+        assert!(!reopened.awaits_redress());
+        let earlier = &reopened.rounds[0];
+        assert_eq!(earlier.reply.text, "不属实");
+        assert_eq!(earlier.rating.as_ref().map(|r| r.stars.get()), Some(2));
+        assert_eq!(earlier.reopened.cause, ReopenCause::Rating);
         assert!(event.note.unwrap().contains("原回复(不属实):不属实"));
+        // The new round has its own reply deadline: 15 working days from the reopening on
+        // 21 Dec 2022, over New Year's Day (2 Jan 2023 off).
+        assert_eq!(reopened.deadlines.reply_by, at("2023-01-11T23:59:59+08:00"));
+    }
+
+    /// reply → rating → 退回重办, `times` over; the report as it stands after the last reply and rating.
+    fn rounds_rated(stars: &[u8]) -> Result<Report, Rejection> {
+        let (rules, calendar) = rules();
+        let when = at("2022-12-21T09:00:00+08:00");
+        let (mut r, _) = sample(false).accept(staff(), when).unwrap();
+        for (i, &s) in stars.iter().enumerate() {
+            if i > 0 {
+                r = r.reopen(staff(), "不满意", rules, calendar, when)?.0;
+            }
+            r = r
+                .reply(staff(), Finding::Partly, &format!("第{}轮回复", i + 1), when)?
+                .0;
+            r = r.rate(Stars::new(s).unwrap(), None, when)?.0;
+        }
+        Ok(r)
+    }
+
+    #[test]
+    fn each_round_is_rated_once_and_ratings_reopen_at_most_twice() {
+        let r = rounds_rated(&[2, 4]).unwrap();
+        assert_eq!((r.round(), r.rating.as_ref().map(|x| x.stars.get())), (2, Some(4)));
+        assert!(!r.awaits_redress());
+        let r = rounds_rated(&[1, 2, 2]).unwrap();
+        assert_eq!((r.round(), r.reopens_by_rating()), (3, 2));
+        assert!(r.awaits_redress(), "still dissatisfied: on the 不满意 list");
+        let (rules, calendar) = rules();
+        let when = at("2022-12-22T09:00:00+08:00");
+        assert!(matches!(
+            r.reopen(staff(), "再次不满意", rules, calendar, when),
+            Err(Rejection::Conflict {
+                code: "reopen_limit",
+                ..
+            })
+        ));
+        // Only a supervisor's own decision starts a fourth round.
+        let (redo, event) = r.order_redo(staff(), "答复未回应诉求", rules, calendar, when).unwrap();
+        assert_eq!(
+            (redo.round(), redo.status, event.kind),
+            (4, Status::Processing, EventKind::RedoOrdered)
+        );
+        assert_eq!(redo.rounds[2].reopened.cause, ReopenCause::Supervisor);
+        assert_eq!(redo.reopens_by_rating(), 2);
+    }
+
+    #[test]
+    fn a_dissatisfied_round_closes_with_a_reason_and_leaves_the_list() {
+        let (rules, calendar) = rules();
+        let r = rounds_rated(&[1]).unwrap();
+        let when = at("2022-12-22T09:00:00+08:00");
+        let (closed, event) = r.close_dissatisfied(staff(), "诉求超出职责范围,已解释", when).unwrap();
+        assert_eq!(event.kind, EventKind::Concluded);
+        assert!(!closed.awaits_redress());
+        assert!(closed.close_dissatisfied(staff(), "again", when).is_err());
+        assert!(matches!(
+            closed.reopen(staff(), "x", rules, calendar, when),
+            Err(Rejection::Conflict { code: "closed", .. })
+        ));
+        assert!(
+            rounds_rated(&[5])
+                .unwrap()
+                .close_dissatisfied(staff(), "x", when)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_follow_up_call_is_recorded_after_the_reply_and_moves_with_its_round() {
+        let (rules, calendar) = rules();
+        let r = rounds_rated(&[2]).unwrap();
+        let replied = r.reply.as_ref().unwrap().replied_at;
+        let now = at("2022-12-23T10:00:00+08:00");
+        assert!(
+            r.follow_up(
+                staff(),
+                now + chrono::Duration::hours(1),
+                FollowUpOutcome::Satisfied,
+                None,
+                now
+            )
+            .is_err()
+        );
+        assert!(
+            r.follow_up(
+                staff(),
+                replied - chrono::Duration::hours(1),
+                FollowUpOutcome::Satisfied,
+                None,
+                now
+            )
+            .is_err()
+        );
+        let (called, event) = r
+            .follow_up(
+                staff(),
+                at("2022-12-23T09:30:00+08:00"),
+                FollowUpOutcome::Dissatisfied,
+                Some("仍在上课".into()),
+                now,
+            )
+            .unwrap();
+        assert_eq!(event.note.as_deref(), Some("不满意:仍在上课"));
+        assert_eq!(called.follow_ups.len(), 1);
+        let (reopened, _) = called.reopen(staff(), "回访不满意", rules, calendar, now).unwrap();
+        assert!(reopened.follow_ups.is_empty());
+        assert_eq!(reopened.rounds[0].follow_ups.len(), 1);
+        assert!(
+            sample(false)
+                .follow_up(staff(), now, FollowUpOutcome::Unreachable, None, now)
+                .is_err()
+        );
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum EventKind {
     Reopened,
     ReporterRedacted,
     InstitutionLinked,
+    RedoOrdered,
+    FollowedUp,
+    Concluded,
 }
 
 impl EventKind {
@@ -36,9 +39,12 @@ impl EventKind {
             EventKind::Noted => "内部备注",
             EventKind::Urged => "督办",
             EventKind::ContactRevealed => "查看举报人联系方式",
-            EventKind::Reopened => "重新办理",
+            EventKind::Reopened => "退回重办",
             EventKind::ReporterRedacted => "举报人信息已按期删除",
             EventKind::InstitutionLinked => "关联机构",
+            EventKind::RedoOrdered => "督导重办",
+            EventKind::FollowedUp => "回访",
+            EventKind::Concluded => "办结说明",
         }
     }
 
@@ -58,6 +64,9 @@ impl EventKind {
             EventKind::Reopened => "reopened",
             EventKind::ReporterRedacted => "reporter_redacted",
             EventKind::InstitutionLinked => "institution_linked",
+            EventKind::RedoOrdered => "redo_ordered",
+            EventKind::FollowedUp => "followed_up",
+            EventKind::Concluded => "concluded",
         }
     }
 
@@ -164,6 +173,9 @@ mod tests {
             Reopened,
             ReporterRedacted,
             InstitutionLinked,
+            RedoOrdered,
+            FollowedUp,
+            Concluded,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
         }

@@ -62,6 +62,17 @@ pub fn counters(report: &Report) -> Counters {
     if let Some(on_time) = report.replied_on_time {
         add(if on_time { "reply_ok" } else { "reply_late" }.into(), 1);
     }
+    // Rounds: a reopened report counts once, with its latest round's rating only.
+    if !report.rounds.is_empty() {
+        add("reopened".into(), 1);
+        add(
+            "reopenings".into(),
+            i64::try_from(report.rounds.len()).unwrap_or(i64::MAX),
+        );
+    }
+    if report.awaits_redress() {
+        add("dissatisfied_open".into(), 1);
+    }
     if let Some(rating) = &report.rating {
         add("rating_count".into(), 1);
         let stars = rating.stars.get();
@@ -143,6 +154,11 @@ pub struct Summary {
     pub replied_late: i64,
     pub overdue_now: i64,
     pub rating: RatingSummary,
+    /// Reports sent back at least once (退回重办 or 督导重办), and how often in all.
+    pub reopened: i64,
+    pub reopenings: i64,
+    /// Reports whose latest round is rated 1–2★, neither reopened nor closed with a reason (不满意).
+    pub dissatisfied_open: i64,
     /// The most reported registry institutions, most first (names filled in by the caller).
     pub institutions: Vec<InstitutionCount>,
 }
@@ -206,6 +222,9 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
     summary.signed_late = get("sign_late");
     summary.replied_on_time = get("reply_ok");
     summary.replied_late = get("reply_late");
+    summary.reopened = get("reopened");
+    summary.reopenings = get("reopenings");
+    summary.dissatisfied_open = get("dissatisfied_open");
     let count = get("rating_count");
     summary.rating = RatingSummary {
         count,
@@ -241,6 +260,52 @@ mod tests {
         assert_eq!(city["status_pending"], 1);
         assert_eq!(city["county_420106"], 1);
         assert_eq!(city["category_academic"], 1);
+    }
+
+    #[test]
+    fn a_reopened_report_counts_its_latest_rating_once_and_its_rounds() {
+        let rules = DeadlineRules::default();
+        let when = at("2022-12-16T09:00:00+08:00");
+        let submitted = sample(false);
+        let mut counters = delta(None, &submitted);
+        let mut report = submitted;
+        fn step(report: &mut Report, counters: &mut Buckets, change: impl FnOnce(&Report) -> Report) {
+            let next = change(report);
+            for (bucket, values) in delta(Some(report), &next) {
+                let entry = counters.entry(bucket).or_default();
+                for (name, value) in values {
+                    *entry.entry(name).or_insert(0) += value;
+                }
+            }
+            *report = next;
+        }
+        let city = |counters: &Buckets| counters[&("CITY#420100".to_owned(), "2022-12".to_owned())].clone();
+        step(&mut report, &mut counters, |r| r.accept(staff(), when).unwrap().0);
+        step(&mut report, &mut counters, |r| {
+            r.reply(staff(), Finding::Partly, "第一次", when).unwrap().0
+        });
+        step(&mut report, &mut counters, |r| {
+            r.rate(Stars::new(2).unwrap(), None, when).unwrap().0
+        });
+        let dissatisfied = summarize(&[("2022-12".into(), city(&counters))], 0);
+        assert_eq!((dissatisfied.dissatisfied_open, dissatisfied.reopened), (1, 0));
+        step(&mut report, &mut counters, |r| {
+            r.reopen(staff(), "不满意", &rules, Calendar::china(), when).unwrap().0
+        });
+        step(&mut report, &mut counters, |r| {
+            r.reply(staff(), Finding::Substantiated, "第二次", when).unwrap().0
+        });
+        step(&mut report, &mut counters, |r| {
+            r.rate(Stars::new(4).unwrap(), None, when).unwrap().0
+        });
+        let summary = summarize(&[("2022-12".into(), city(&counters))], 0);
+        assert_eq!(summary.total, 1);
+        assert_eq!(summary.rating.count, 1, "the 4★ counts once, the 2★ no more");
+        assert_eq!(summary.rating.distribution, [0, 0, 0, 1, 0]);
+        assert_eq!(
+            (summary.reopened, summary.reopenings, summary.dissatisfied_open),
+            (1, 1, 0)
+        );
     }
 
     #[test]

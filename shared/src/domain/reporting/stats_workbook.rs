@@ -214,6 +214,14 @@ impl StatsWorkbook<'_> {
             Cell::Number(None),
             Cell::Percent(rating.satisfied_share),
         ]);
+        // Each report counts with its latest round's rating; these say how many rounds there were.
+        for (label, n) in [
+            ("退回重办的举报件", self.summary.reopened),
+            ("重办次数", self.summary.reopenings),
+            ("待处理的不满意件", self.summary.dissatisfied_open),
+        ] {
+            rows.push(vec![Cell::text(label), Cell::count(n), Cell::Number(None)]);
+        }
         sheet("满意度", self.title("满意度"), COLUMNS, rows)
     }
 

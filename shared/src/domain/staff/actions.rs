@@ -8,6 +8,7 @@ use crate::domain::directory::{Assignment, Directory, Placement};
 use crate::domain::registry::institution::{Institution, is_id};
 use crate::domain::report::deadlines::DeadlineRules;
 use crate::domain::report::input::text;
+use crate::domain::report::rounds::FollowUpOutcome;
 use crate::domain::report::timeline::{Actor, Event};
 use crate::domain::report::{Finding, Report};
 use crate::domain::staff::{Staff, StaffRole};
@@ -31,6 +32,9 @@ pub struct ActionInput {
     pub public_text: Option<String>,
     /// `link_institution`: the registry id, or none to unlink.
     pub institution_id: Option<String>,
+    /// `follow_up`: when the call was made (RFC 3339) and what it found.
+    pub called_at: Option<String>,
+    pub outcome: Option<String>,
 }
 
 /// Where a transfer goes.
@@ -63,7 +67,22 @@ pub enum Action {
         reason: String,
     },
     RevealContact,
+    /// 退回重办, after a 1–2★ rating.
     Reopen {
+        reason: String,
+    },
+    /// 督导重办, a supervisor's own decision.
+    OrderRedo {
+        reason: String,
+    },
+    /// 回访.
+    FollowUp {
+        called_at: DateTime<FixedOffset>,
+        outcome: FollowUpOutcome,
+        note: Option<String>,
+    },
+    /// 办结说明 of a dissatisfied round.
+    Close {
         reason: String,
     },
     /// Link to a registry institution (`None`: unlink). The id is looked up by the caller, who
@@ -85,6 +104,9 @@ impl Action {
             Action::Urge { .. } => "urge",
             Action::RevealContact => "reveal_contact",
             Action::Reopen { .. } => "reopen",
+            Action::OrderRedo { .. } => "order_redo",
+            Action::FollowUp { .. } => "follow_up",
+            Action::Close { .. } => "close",
             Action::Link { .. } => "link_institution",
         }
     }
@@ -140,6 +162,24 @@ pub fn read_action(input: &ActionInput) -> Result<(Action, u64), Rejection> {
         Some("urge") => Action::Urge { reason: reason()? },
         Some("reveal_contact") => Action::RevealContact,
         Some("reopen") => Action::Reopen { reason: reason()? },
+        Some("order_redo") => Action::OrderRedo { reason: reason()? },
+        Some("close") => Action::Close { reason: reason()? },
+        Some("follow_up") => Action::FollowUp {
+            called_at: input
+                .called_at
+                .as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
+                .ok_or_else(|| Rejection::invalid("called_at", "请填写回访时间"))?,
+            outcome: input
+                .outcome
+                .as_deref()
+                .and_then(FollowUpOutcome::parse)
+                .ok_or_else(|| Rejection::invalid("outcome", "请选择回访结果(满意、不满意或未接通)"))?,
+            note: match input.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(t) => Some(text("text", "回访记录", Some(t), MAX_REASON_CHARS)?),
+                None => None,
+            },
+        },
         Some("link_institution") => Action::Link {
             institution_id: match input.institution_id.as_deref().map(str::trim) {
                 None | Some("") => None,
@@ -245,8 +285,30 @@ pub fn apply(
         }
         Action::RevealContact => Ok(report.reveal_contact(actor, at)),
         Action::Reopen { reason } => {
-            needs(staff.is_supervisor(), "只有市、省级督导人员可以重新交办")?;
-            report.reopen(actor, reason, at)
+            needs(
+                own_agency || staff.is_supervisor(),
+                "只有受理机构或督导人员可以退回重办",
+            )?;
+            report.reopen(actor, reason, rules, calendar, at)
+        }
+        Action::OrderRedo { reason } => {
+            needs(staff.is_supervisor(), "只有市、省级督导人员可以督导重办")?;
+            report.order_redo(actor, reason, rules, calendar, at)
+        }
+        Action::FollowUp {
+            called_at,
+            outcome,
+            note,
+        } => {
+            needs(
+                own_agency || staff.is_supervisor(),
+                "只有受理机构或督导人员可以记录回访",
+            )?;
+            report.follow_up(actor, *called_at, *outcome, note.clone(), at)
+        }
+        Action::Close { reason } => {
+            needs(staff.is_supervisor(), "只有市、省级督导人员可以办结说明")?;
+            report.close_dissatisfied(actor, reason, at)
         }
         Action::Link { institution_id: None } => link(report, staff, directory, None, at),
         // An id names nothing until the caller has read it from the registry.

@@ -1,7 +1,7 @@
 //! What a citizen sees of their own reports: the list of 我的投诉 and the detail screen
 //! (签收信息, 提交信息, 举证材料, the reply, the rating, and a timeline without staff names).
 
-use super::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, rating_view, reply_view};
+use super::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, RoundView, rating_view, reply_view, rounds_view};
 use crate::domain::directory::regions::Regions;
 use crate::domain::report::Report;
 use crate::domain::report::draft::Location;
@@ -59,9 +59,13 @@ pub struct CitizenDetail {
     pub agency: AgencyView,
     pub created_at: String,
     pub evidence: Vec<EvidenceLink>,
+    /// The current round's reply and rating; `can_rate` is for this reply.
     pub reply: Option<ReplyView>,
     pub rating: Option<RatingView>,
     pub can_rate: bool,
+    /// Which round this is (1 until the report is sent back), and the earlier ones.
+    pub round: usize,
+    pub rounds: Vec<RoundView>,
     pub timeline: Vec<TimelineEntry>,
     /// What the status means, in a line.
     pub status_help: &'static str,
@@ -100,6 +104,8 @@ pub fn citizen_detail(
         reply: reply_view(report),
         rating: rating_view(report),
         can_rate: can_rate(report),
+        round: report.round(),
+        rounds: rounds_view(report, false),
         timeline,
         status_help: report.status.help(),
         reply_due_by: (report.status != Status::Replied).then(|| format(&report.deadlines.reply_by)),

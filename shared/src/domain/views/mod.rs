@@ -12,8 +12,9 @@ use crate::domain::directory::Assignment;
 use crate::domain::directory::catalog::Catalog;
 use crate::domain::directory::regions::Regions;
 use crate::domain::report::evidence::{EvidenceFile, EvidenceKind};
+use crate::domain::report::rounds::{FollowUp, FollowUpOutcome, ReopenCause};
 use crate::domain::report::status::Status;
-use crate::domain::report::{Finding, Report};
+use crate::domain::report::{Finding, Rating, Reply, Report};
 use crate::domain::time::format;
 use serde::Serialize;
 
@@ -149,17 +150,25 @@ impl From<&Assignment> for AgencyView {
 }
 
 pub fn reply_view(report: &Report) -> Option<ReplyView> {
-    report.reply.as_ref().map(|r| ReplyView {
+    report.reply.as_ref().map(reply_of)
+}
+
+fn reply_of(r: &Reply) -> ReplyView {
+    ReplyView {
         finding: r.finding,
         finding_name: r.finding.name(),
         text: r.text.clone(),
         replied_at: format(&r.replied_at),
         agency: r.agency_name.clone(),
-    })
+    }
 }
 
 pub fn rating_view(report: &Report) -> Option<RatingView> {
-    report.rating.as_ref().map(|r| RatingView {
+    report.rating.as_ref().map(rating_of)
+}
+
+fn rating_of(r: &Rating) -> RatingView {
+    RatingView {
         stars: r.stars.get(),
         level_name: Catalog::get()
             .rating_level(r.stars.get())
@@ -167,5 +176,76 @@ pub fn rating_view(report: &Report) -> Option<RatingView> {
             .to_owned(),
         comment: r.comment.clone(),
         rated_at: format(&r.rated_at),
-    })
+    }
+}
+
+/// How an earlier round ended: sent back, by whom (an office, never a person) and when.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReopeningView {
+    pub cause: ReopenCause,
+    pub cause_name: &'static str,
+    pub at: String,
+    pub by: String,
+    /// Why, for staff; citizens see the cause only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// 回访, for staff.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpView {
+    pub called_at: String,
+    pub caller: String,
+    pub agency: String,
+    pub outcome: FollowUpOutcome,
+    pub outcome_name: &'static str,
+    pub note: Option<String>,
+}
+
+pub fn follow_up_views(follow_ups: &[FollowUp]) -> Vec<FollowUpView> {
+    follow_ups
+        .iter()
+        .map(|f| FollowUpView {
+            called_at: format(&f.called_at),
+            caller: f.caller.clone(),
+            agency: f.agency_name.clone(),
+            outcome: f.outcome,
+            outcome_name: f.outcome.name(),
+            note: f.note.clone(),
+        })
+        .collect()
+}
+
+/// An earlier round: its reply, its rating and how it was reopened (`round` from 1).
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundView {
+    pub round: usize,
+    pub reply: ReplyView,
+    pub rating: Option<RatingView>,
+    pub reopened: ReopeningView,
+    /// Staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_ups: Option<Vec<FollowUpView>>,
+}
+
+/// The earlier rounds, oldest first; `for_staff` adds the reasons and the follow-up calls.
+pub fn rounds_view(report: &Report, for_staff: bool) -> Vec<RoundView> {
+    report
+        .rounds
+        .iter()
+        .enumerate()
+        .map(|(i, round)| RoundView {
+            round: i + 1,
+            reply: reply_of(&round.reply),
+            rating: round.rating.as_ref().map(rating_of),
+            reopened: ReopeningView {
+                cause: round.reopened.cause,
+                cause_name: round.reopened.cause.name(),
+                at: format(&round.reopened.at),
+                by: round.reopened.by.clone(),
+                reason: for_staff.then(|| round.reopened.reason.clone()),
+            },
+            follow_ups: for_staff.then(|| follow_up_views(&round.follow_ups)),
+        })
+        .collect()
 }

@@ -8,12 +8,16 @@ use crate::domain::registry::institution::InstitutionView;
 use crate::domain::report::custody::{self, CustodyAction, CustodyEntry};
 use crate::domain::report::deadlines::Deadlines;
 use crate::domain::report::preview::{FilePreview, PREVIEW_WAIT_MINUTES, Rendition};
+use crate::domain::report::rounds::MAX_REOPENS_BY_RATING;
 use crate::domain::report::status::Status;
 use crate::domain::report::timeline::{Actor, Event, EventKind};
 use crate::domain::report::{Finding, Report};
 use crate::domain::staff::mask_name;
 use crate::domain::time::format;
-use crate::domain::views::{AgencyView, EvidenceFacts, Labels, RatingView, ReplyView, rating_view, reply_view};
+use crate::domain::views::{
+    AgencyView, EvidenceFacts, FollowUpView, Labels, RatingView, ReplyView, RoundView, follow_up_views, rating_view,
+    reply_view, rounds_view,
+};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -78,6 +82,10 @@ pub struct StaffListItem {
     pub transfers: u32,
     pub published: bool,
     pub rating_stars: Option<u8>,
+    /// Which round it is in (1 until sent back).
+    pub round: usize,
+    /// 不满意: the current round rated 1–2★, neither reopened nor closed with a reason.
+    pub dissatisfied: bool,
     /// 重复举报: it repeats earlier reports (same county, same target or address, 90 days).
     pub repeat: bool,
     /// The linked registry institution's name (the detail's `institution` holds all of it).
@@ -131,6 +139,8 @@ pub fn staff_list_item(
         transfers: report.transfers,
         published: report.published,
         rating_stars: report.rating.as_ref().map(|r| r.stars.get()),
+        round: report.round(),
+        dissatisfied: report.awaits_redress(),
         repeat: !report.repeats.is_empty(),
         institution_name: report.institution.as_ref().map(|i| i.name.clone()),
         thumbnail: None,
@@ -157,6 +167,14 @@ pub struct StaffTimelineEntry {
     pub note: Option<String>,
 }
 
+/// 办结说明 of a dissatisfied round.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosureView {
+    pub reason: String,
+    pub at: String,
+    pub by: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StaffDetail {
     #[serde(flatten)]
@@ -175,6 +193,13 @@ pub struct StaffDetail {
     pub replied_on_time: Option<bool>,
     pub reply: Option<ReplyView>,
     pub rating: Option<RatingView>,
+    /// The current round's follow-up calls (回访) and, if it was closed dissatisfied, why.
+    pub follow_ups: Vec<FollowUpView>,
+    pub closure: Option<ClosureView>,
+    /// Earlier rounds, oldest first, with why each was sent back.
+    pub rounds: Vec<RoundView>,
+    /// How many more times a poor rating may send it back (退回重办).
+    pub reopens_by_rating_left: usize,
     pub timeline: Vec<StaffTimelineEntry>,
     /// The reports in the caller's reach that this one repeats or that repeat it, newest first.
     pub repeats: Vec<RepeatView>,
@@ -423,6 +448,14 @@ pub fn staff_detail(
         replied_on_time: report.replied_on_time,
         reply: reply_view(report),
         rating: rating_view(report),
+        follow_ups: follow_up_views(&report.follow_ups),
+        closure: report.closure.as_ref().map(|c| ClosureView {
+            reason: c.reason.clone(),
+            at: format(&c.at),
+            by: c.by.clone(),
+        }),
+        rounds: rounds_view(report, true),
+        reopens_by_rating_left: MAX_REOPENS_BY_RATING.saturating_sub(report.reopens_by_rating()),
         timeline: events
             .iter()
             .map(|e| StaffTimelineEntry {

@@ -4,7 +4,7 @@ import type { Schemas } from "@suishoupai/api";
 
 export type ActionName = Schemas["ActionForm"]["action"];
 type Profile = Pick<Schemas["StaffProfile"], "role" | "agency">;
-type Detail = Pick<Schemas["StaffDetail"], "status" | "agency" | "public" | "published" | "rating"> & {
+type Detail = Pick<Schemas["StaffDetail"], "status" | "agency" | "public" | "published" | "rating" | "closure" | "reopens_by_rating_left"> & {
   reporter: { phone_revealed: boolean };
 };
 
@@ -18,6 +18,9 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   urge: "督办",
   reveal_contact: "查看联系方式",
   reopen: "退回重办",
+  order_redo: "督导重办",
+  follow_up: "回访",
+  close: "办结说明",
   link_institution: "关联机构",
 };
 
@@ -25,7 +28,9 @@ export function availableActions(profile: Profile, report: Detail): ActionName[]
   const supervisor = profile.role === "city" || profile.role === "province";
   const ownAgency = profile.role === "handler" && profile.agency?.id === report.agency.id;
   const open = report.status !== "replied";
-  const stars = report.rating?.stars;
+  const replied = report.status === "replied";
+  // 不满意: the current round rated 1–2★ and neither sent back nor closed with a reason.
+  const dissatisfied = replied && report.rating !== null && report.rating.stars <= 2 && report.closure === null;
   const allowed: [ActionName, boolean][] = [
     ["accept", ownAgency && report.status === "pending"],
     ["reply", ownAgency && report.status === "processing"],
@@ -33,7 +38,10 @@ export function availableActions(profile: Profile, report: Detail): ActionName[]
     ["publish", (ownAgency || supervisor) && report.status === "replied" && report.public && !report.published],
     ["unpublish", (ownAgency || supervisor) && report.published],
     ["urge", supervisor && open],
-    ["reopen", supervisor && report.status === "replied" && stars !== undefined && stars <= 2],
+    ["reopen", (ownAgency || supervisor) && dissatisfied && report.reopens_by_rating_left > 0],
+    ["order_redo", supervisor && replied],
+    ["close", supervisor && dissatisfied],
+    ["follow_up", (ownAgency || supervisor) && replied],
     ["note", true],
     ["link_institution", ownAgency || supervisor],
     ["reveal_contact", !report.reporter.phone_revealed],

@@ -16,6 +16,8 @@ function report(status: "pending" | "processing" | "replied", extra: Record<stri
     public: true,
     published: false,
     rating: null,
+    closure: null,
+    reopens_by_rating_left: 2,
     reporter: { phone_revealed: false },
     ...extra,
   };
@@ -48,13 +50,18 @@ describe("actions offered", () => {
   });
   test("supervisors urge open reports and publish replied ones the reporter wanted public", () => {
     expect(availableActions(city, report("processing"))).toEqual(["transfer", "urge", "note", "link_institution", "reveal_contact"]);
-    expect(availableActions(city, report("replied"))).toEqual(["publish", "note", "link_institution", "reveal_contact"]);
-    expect(availableActions(city, report("replied", { public: false }))).toEqual(["note", "link_institution", "reveal_contact"]);
+    expect(availableActions(city, report("replied"))).toEqual(["publish", "order_redo", "follow_up", "note", "link_institution", "reveal_contact"]);
+    expect(availableActions(city, report("replied", { public: false }))).toEqual(["order_redo", "follow_up", "note", "link_institution", "reveal_contact"]);
     expect(availableActions(city, report("replied", { published: true }))).toContain("unpublish");
   });
-  test("退回重办 only after a dissatisfied rating; contact shown once revealed", () => {
-    expect(availableActions(city, report("replied", { rating: { stars: 2 } }))).toContain("reopen");
+  test("退回重办 and 办结说明 only after a dissatisfied rating, twice at most; contact shown once revealed", () => {
+    const poor = { rating: { stars: 2 } };
+    expect(availableActions(city, report("replied", poor))).toEqual(expect.arrayContaining(["reopen", "close", "order_redo"]));
+    expect(availableActions(handler, report("replied", poor))).toEqual(expect.arrayContaining(["reopen", "follow_up"]));
+    expect(availableActions(handler, report("replied", poor))).not.toContain("close");
     expect(availableActions(city, report("replied", { rating: { stars: 4 } }))).not.toContain("reopen");
+    expect(availableActions(city, report("replied", { ...poor, reopens_by_rating_left: 0 }))).not.toContain("reopen");
+    expect(availableActions(city, report("replied", { ...poor, closure: { reason: "x", at: "", by: "" } }))).not.toContain("close");
     expect(availableActions(handler, report("replied", { reporter: { phone_revealed: true } }))).not.toContain("reveal_contact");
   });
 });
