@@ -326,3 +326,60 @@ test("a clerk whose session expires mid-reply signs in again and finds the reply
   assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
 });
+
+test("a dissatisfied reply is on the 不满意 list, gets a 回访, goes back for a second round, and both rounds show", async () => {
+  const seen = failedResponses.length;
+  const serial = await submitReport();
+  const citizen = await token({ role: "citizen", sub: "e2e-citizen", name: "张三", phone: "13812341234" });
+  const handler = await token({ role: "staff", sub: "e2e-rounds", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const act = async (body) => {
+    const current = await api(`/v1/staff/reports/${serial}`, { token: handler });
+    const done = await api(`/v1/staff/reports/${serial}/actions`, { token: handler, method: "POST", body: { ...body, version: current.json.version } });
+    assert.equal(done.status, 200, done.text);
+  };
+  await act({ action: "accept" });
+  await act({ action: "reply", finding: "unsubstantiated", text: "经核查未发现违规培训。" });
+  const rated = await api(`/v1/me/reports/${serial}/rating`, { token: citizen, method: "POST", body: { stars: 1, comment: "培训仍在进行" } });
+  assert.equal(rated.status, 201, rated.text);
+
+  // The city supervisor finds it with 不满意.
+  await signInAs("武汉市 市级督导 李督导");
+  await page.getByTestId("filter-dissatisfied").click();
+  const row = page.locator(".el-table__row", { hasText: serial });
+  await row.getByText("不满意").waitFor();
+  await shot("admin-dissatisfied");
+  await row.click();
+  await page.waitForURL(new RegExp(`#/reports/${serial}`));
+
+  // 回访, recorded with its time and outcome.
+  await page.locator("[data-test=actions]").getByRole("button", { name: "回访" }).click();
+  const dialog = page.getByTestId("action-dialog");
+  await dialog.getByLabel("回访时间").fill(await page.evaluate(() => {
+    const d = new Date(Date.now() + 8 * 3600 * 1000);
+    return d.toISOString().slice(0, 19).replace("T", " ");
+  }));
+  await dialog.getByLabel("回访时间").press("Enter");
+  await dialog.getByText("不满意", { exact: true }).click();
+  await dialog.getByLabel("回访记录").fill("举报人称周末仍有学生上课");
+  await dialog.getByRole("button", { name: "提交" }).click();
+  await page.getByTestId("reply-rounds").getByText("举报人称周末仍有学生上课").waitFor();
+
+  // 退回重办: the first round folds away with its rating; the agency answers round 2.
+  await page.locator("[data-test=actions]").getByRole("button", { name: "退回重办" }).click();
+  await dialog.getByLabel("原因").fill("回访不满意,请重新核查");
+  await dialog.getByRole("button", { name: "提交" }).click();
+  await page.locator(".el-page-header").getByText("处理中").waitFor();
+  await act({ action: "reply", finding: "substantiated", text: "经复查属实,已责令停止培训。" });
+  await page.reload();
+  const rounds = page.getByTestId("reply-rounds");
+  await rounds.getByText("第2轮").waitFor();
+  const earlier = page.getByTestId("earlier-rounds");
+  await earlier.getByText("第1轮:不属实 · 1星 · 退回重办").click();
+  await earlier.getByText("回访不满意,请重新核查").waitFor();
+  await shot("admin-rounds");
+  await signOut();
+
+  assert.deepEqual(failedResponses.slice(seen), [], "no request failed");
+  assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
+});
