@@ -62,6 +62,19 @@ fn brute_force(reports: &[Report]) -> Value {
             }
         }
     }
+    // Every month from the first report's to this one is listed, empty ones as zeros.
+    if let Some(first) = by_month.keys().next().cloned() {
+        let this_month = now.format("%Y-%m").to_string();
+        let mut month = chrono::NaiveDate::parse_from_str(&format!("{first}-01"), "%Y-%m-%d").unwrap();
+        while month.format("%Y-%m").to_string() <= this_month {
+            let key = month.format("%Y-%m").to_string();
+            by_month.entry(key.clone()).or_default();
+            by_month_status
+                .entry(key)
+                .or_insert_with(|| BTreeMap::from([("pending", 0), ("processing", 0), ("replied", 0)]));
+            month = month.checked_add_months(chrono::Months::new(1)).unwrap();
+        }
+    }
     json!({
         "total": reports.len(),
         "by_status": by_status,

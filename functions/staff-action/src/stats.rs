@@ -5,7 +5,9 @@
 use serde::Serialize;
 use shared::app::App;
 use shared::domain::directory::regions::Level;
-use shared::domain::reporting::stats::{Summary, agency_scope, city_scope, county_scope, province_scope, summarize};
+use shared::domain::reporting::stats::{
+    Summary, agency_scope, city_scope, county_scope, fill_months, province_scope, summarize,
+};
 use shared::domain::staff::{Queue, Staff, StaffRole};
 use shared::domain::time::{format, now_cst};
 use shared::http::request::query_param;
@@ -131,6 +133,13 @@ pub async fn summary(app: &App, scope: &Scope, period: &Period, now: &str) -> Re
             .count_overdue(province, &scope.queue, scope.county.as_deref(), now),
     )?;
     let mut summary = summarize(&months, overdue);
+    // `now` is RFC 3339 in China time: its first seven characters are this month.
+    fill_months(
+        &mut summary,
+        period.from.as_deref(),
+        period.to.as_deref(),
+        now.get(..7).unwrap_or(LATEST),
+    );
     // The most reported institutions' names, as the registry has them now (read together).
     let names = futures_util::future::try_join_all(
         summary

@@ -235,6 +235,43 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
     summary
 }
 
+/// The months from `from` to `to` (`YYYY-MM`), both included; empty when either is not a month.
+fn months_between(from: &str, to: &str) -> Vec<String> {
+    let parse = |m: &str| -> Option<i32> {
+        let (y, mo) = m.split_once('-')?;
+        let (y, mo): (i32, i32) = (y.parse().ok()?, mo.parse().ok()?);
+        (1..=12).contains(&mo).then_some(y * 12 + mo - 1)
+    };
+    let (Some(a), Some(b)) = (parse(from), parse(to)) else {
+        return Vec::new();
+    };
+    (a..=b).map(|n| format!("{:04}-{:02}", n / 12, n % 12 + 1)).collect()
+}
+
+/// At most this many months are listed one by one (ten years): a wider period keeps its latest.
+pub const MAX_LISTED_MONTHS: usize = 120;
+
+/// Every month of the period in `by_month` and `by_month_status`, empty ones as zeros, so that a
+/// chart's axis runs through the months nothing was reported in. The period is the one asked for;
+/// an open start is the first month with reports, an open end `this_month` (or a later month with
+/// reports). Nothing to list without reports and without a start.
+pub fn fill_months(summary: &mut Summary, from: Option<&str>, to: Option<&str>, this_month: &str) {
+    let first = summary.by_month.keys().next().cloned();
+    let last = summary.by_month.keys().next_back().cloned();
+    let Some(start) = from.map(str::to_owned).or(first) else {
+        return;
+    };
+    let end = to.map(str::to_owned).unwrap_or_else(|| {
+        last.filter(|l| l.as_str() > this_month)
+            .unwrap_or_else(|| this_month.to_owned())
+    });
+    let months = months_between(&start, &end);
+    for month in months.iter().skip(months.len().saturating_sub(MAX_LISTED_MONTHS)) {
+        summary.by_month.entry(month.clone()).or_insert(0);
+        summary.by_month_status.entry(month.clone()).or_default();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +343,39 @@ mod tests {
             (summary.reopened, summary.reopenings, summary.dissatisfied_open),
             (1, 1, 0)
         );
+    }
+
+    #[test]
+    fn every_month_of_the_period_is_listed_empty_ones_as_zeros() {
+        let mut summary = Summary::default();
+        summary.by_month.insert("2022-12".into(), 3);
+        summary.by_month.insert("2023-03".into(), 1);
+        let mut open = summary.clone();
+        fill_months(&mut open, None, None, "2023-04");
+        assert_eq!(
+            open.by_month
+                .iter()
+                .map(|(m, n)| format!("{m}:{n}"))
+                .collect::<Vec<_>>(),
+            ["2022-12:3", "2023-01:0", "2023-02:0", "2023-03:1", "2023-04:0"]
+        );
+        assert_eq!(open.by_month_status["2023-01"], ByStatus::default());
+        let mut asked = summary.clone();
+        fill_months(&mut asked, Some("2022-11"), Some("2023-01"), "2026-12");
+        assert_eq!(asked.by_month.keys().next().map(String::as_str), Some("2022-11"));
+        assert_eq!(
+            asked.by_month.len(),
+            4,
+            "the period's three months, and the report's March kept"
+        );
+        let mut nothing = Summary::default();
+        fill_months(&mut nothing, None, None, "2026-12");
+        assert!(nothing.by_month.is_empty());
+        let mut wide = Summary::default();
+        fill_months(&mut wide, Some("1438-11"), None, "2026-12");
+        assert_eq!(wide.by_month.len(), MAX_LISTED_MONTHS);
+        assert_eq!(wide.by_month.keys().next_back().map(String::as_str), Some("2026-12"));
+        assert!(months_between("2023-13", "2024-01").is_empty());
     }
 
     #[test]
