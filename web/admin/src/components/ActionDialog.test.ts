@@ -58,6 +58,14 @@ describe("ActionDialog", () => {
     expect(wrapper.find('[aria-label="回复模板"]').exists()).toBe(true);
   });
 
+  test("a reply asks for the finding before it offers that finding's templates", async () => {
+    const wrapper = await dialog("reply");
+    expect(wrapper.text()).toContain("请先选择处理结论");
+    await wrapper.find('input[type="radio"][value="substantiated"]').setValue(true);
+    await flushPromises();
+    expect(wrapper.text()).not.toContain("请先选择处理结论");
+  });
+
   test("what was typed stays when another person acted first", async () => {
     const wrapper = await dialog("note");
     await wrapper.find("textarea").setValue("已电话联系举报人");
