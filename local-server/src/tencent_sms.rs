@@ -23,7 +23,7 @@ pub struct Account {
     pub secret_key: String,
     pub app_id: String,
     pub sign_name: String,
-    /// Registered templates: id → text with `{1}` for the parameter.
+    /// Registered templates: id → text with `{1}`, `{2}`, … for the parameters.
     pub templates: HashMap<String, String>,
     /// How many messages one phone may get in 30 seconds, and in a day.
     pub per_phone_30s: usize,
@@ -113,12 +113,21 @@ async fn send_sms(State(stand): State<Arc<Stand>>, headers: HeaderMap, body: Byt
             "the template is not approved",
         );
     };
-    let [param] = request.template_param_set.as_slice() else {
+    // As many parameters as the template has placeholders, `{1}`, `{2}`, …
+    let wanted = (1..=9).take_while(|n| template.contains(&format!("{{{n}}}"))).count();
+    if request.template_param_set.len() != wanted {
         return error(
             "InvalidParameterValue.TemplateParameterFormatError",
-            "the template takes one parameter",
+            "the parameters do not match the template's",
         );
-    };
+    }
+    let filled = request
+        .template_param_set
+        .iter()
+        .enumerate()
+        .fold(template.clone(), |text, (i, param)| {
+            text.replace(&format!("{{{}}}", i + 1), param)
+        });
     let mut statuses = Vec::new();
     let mut sent = stand.sent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     for phone in &request.phone_number_set {
@@ -137,7 +146,7 @@ async fn send_sms(State(stand): State<Arc<Stand>>, headers: HeaderMap, body: Byt
             "Ok"
         };
         if code == "Ok" {
-            let message = format!("【{}】{}", account.sign_name, template.replace("{1}", param));
+            let message = format!("【{}】{}", account.sign_name, filled);
             sent.push((
                 now,
                 Sent {

@@ -213,7 +213,10 @@ async fn changzhou_runs_from_its_folder() {
         .collect();
     assert!(disposition.contains(&encoded), "{disposition}");
 
-    let expected = format!("【常州教育】您提交的违规校外培训举报(流水号为:{serial})已处理完成");
+    // Changzhou sends the 受理 text with the expected reply date (its catalog has one), once,
+    // then the reply's.
+    let accepted = format!("【常州教育】您提交的违规校外培训举报(流水号为:{serial})已受理,预计于");
+    let replied = format!("【常州教育】您提交的违规校外培训举报(流水号为:{serial})已处理完成");
     for _ in 0..200 {
         let sms = server.get("/dev/sms", None).await;
         let texts: Vec<&str> = sms["items"]
@@ -222,7 +225,10 @@ async fn changzhou_runs_from_its_folder() {
             .iter()
             .filter_map(|m| m["message"].as_str())
             .collect();
-        if texts.iter().any(|t| t.starts_with(&expected)) {
+        if texts.iter().any(|t| t.starts_with(&replied)) {
+            let acks: Vec<&&str> = texts.iter().filter(|t| t.starts_with(&accepted)).collect();
+            assert_eq!(acks.len(), 1, "{texts:?}");
+            assert!(acks[0].contains("日前答复"), "{}", acks[0]);
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -29,6 +29,7 @@ use shared::adapters::dynamo::{Claim, Delivery, Records, SmsClaim};
 use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::app::Settings;
 use shared::domain::directory::Directory;
+use shared::domain::directory::catalog::Catalog;
 use shared::telemetry::metrics::{self, SmsOutcome};
 
 /// How long a claim on a message lasts: five times notify's timeout (60 s), so a live sender is
@@ -88,6 +89,7 @@ impl<S: SmsSender> Notifier<S> {
             texts: Texts {
                 to_agency: settings.agency_sms_text(),
                 to_reporter: settings.reporter_sms_text(),
+                on_accept: Catalog::get().sms_on_accept.clone(),
             },
             sender,
             lease_seconds: SMS_LEASE_SECONDS,
@@ -121,7 +123,7 @@ impl<S: SmsSender> Notifier<S> {
         let outgoing = Outgoing {
             phone: message.phone.reveal(),
             kind: message.kind,
-            serial: &message.serial,
+            params: &message.params,
             text: &message.text,
         };
         match self.sender.send(&outgoing).await {

@@ -28,8 +28,10 @@ pub struct Summary {
 }
 
 fn message<S>(notifier: &Notifier<S>, unsent: UnsentSms) -> Message {
+    let (kind, params) = notifier.texts.kind_of(&unsent.text, &unsent.serial);
     Message {
-        kind: notifier.texts.kind_of(&unsent.text, &unsent.serial),
+        kind,
+        params,
         key: unsent.key,
         serial: unsent.serial,
         phone: Phone::new(unsent.phone),

@@ -16,6 +16,8 @@ pub enum TextKind {
     ToAgency,
     /// The report was answered.
     ToReporter,
+    /// An agency signed for the report (受理), with the expected reply date.
+    Accepted,
 }
 
 /// One message: the whole text (for providers that send text) and what it was filled from (for
@@ -25,7 +27,8 @@ pub struct Outgoing<'a> {
     /// E.164.
     pub phone: &'a str,
     pub kind: TextKind,
-    pub serial: &'a str,
+    /// The template's parameters in order: the serial, then (受理) the reply date.
+    pub params: &'a [String],
     pub text: &'a str,
 }
 

@@ -28,9 +28,11 @@ pub struct TencentConfig {
     pub app_id: String,
     /// The registered signature (签名), e.g. `湖北省政务服务`.
     pub sign_name: String,
-    /// Template ids of the two texts; each template has one parameter, `{1}`: the serial.
+    /// Template ids of the texts: `{1}` is the serial, and the 受理 text's `{2}` the reply date.
     pub template_to_agency: String,
     pub template_to_reporter: String,
+    /// Only where the province sends a 受理 text.
+    pub template_on_accept: Option<String>,
 }
 
 /// An API key pair (read from Secrets Manager at cold start).
@@ -109,7 +111,10 @@ fn failure(code: &str, message: &str, request_id: Option<&str>) -> StoreError {
 pub fn template_text(catalog_text: &str) -> Option<(String, String)> {
     let rest = catalog_text.strip_prefix('【')?;
     let (sign, body) = rest.split_once('】')?;
-    Some((sign.to_owned(), body.replace("{serial}", "{1}")))
+    Some((
+        sign.to_owned(),
+        body.replace("{serial}", "{1}").replace("{reply_by}", "{2}"),
+    ))
 }
 
 impl TencentSms {
@@ -136,25 +141,35 @@ impl TencentSms {
     }
 
     /// The JSON body of one message.
-    pub fn payload(&self, sms: &Outgoing<'_>) -> String {
+    /// The JSON body of one message; none for a text no template was registered for.
+    pub fn payload(&self, sms: &Outgoing<'_>) -> Option<String> {
         let template = match sms.kind {
             TextKind::ToAgency => &self.config.template_to_agency,
             TextKind::ToReporter => &self.config.template_to_reporter,
+            TextKind::Accepted => self.config.template_on_accept.as_ref()?,
         };
-        json!({
-            "PhoneNumberSet": [sms.phone],
-            "SmsSdkAppId": self.config.app_id,
-            "SignName": self.config.sign_name,
-            "TemplateId": template,
-            "TemplateParamSet": [sms.serial],
-        })
-        .to_string()
+        Some(
+            json!({
+                "PhoneNumberSet": [sms.phone],
+                "SmsSdkAppId": self.config.app_id,
+                "SignName": self.config.sign_name,
+                "TemplateId": template,
+                "TemplateParamSet": sms.params,
+            })
+            .to_string(),
+        )
     }
 }
 
 impl SmsSender for TencentSms {
     async fn send(&self, sms: &Outgoing<'_>) -> Result<(), StoreError> {
-        let payload = self.payload(sms);
+        let payload = self.payload(sms).ok_or_else(|| {
+            StoreError::request(
+                SERVICE,
+                "send_sms",
+                "no template registered for the 受理 text (TENCENT_SMS_TEMPLATE_ON_ACCEPT)",
+            )
+        })?;
         let timestamp = chrono::Utc::now().timestamp();
         let credentials = &self.credentials;
         let authorization = tc3::authorization(
@@ -217,6 +232,7 @@ mod tests {
                 sign_name: "湖北省政务服务".into(),
                 template_to_agency: "100001".into(),
                 template_to_reporter: "100002".into(),
+                template_on_accept: Some("100003".into()),
             },
             TencentCredentials {
                 secret_id: "id".into(),
@@ -228,13 +244,14 @@ mod tests {
 
     #[test]
     fn a_message_is_its_template_and_the_serial() {
+        let params = ["221215164056656".to_owned()];
         let sms = Outgoing {
             phone: "+8613800000000",
             kind: TextKind::ToReporter,
-            serial: "221215164056656",
+            params: &params,
             text: "ignored: the template holds the words",
         };
-        let body: serde_json::Value = serde_json::from_str(&sender().payload(&sms)).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&sender().payload(&sms).unwrap()).unwrap();
         assert_eq!(
             body,
             json!({
@@ -246,6 +263,16 @@ mod tests {
             })
         );
         assert_eq!(sender().host, "127.0.0.1:9");
+        // 受理: its own template, with the reply date as the second parameter.
+        let params = ["221215164056656".to_owned(), "2023年1月11日".to_owned()];
+        let accepted = Outgoing {
+            kind: TextKind::Accepted,
+            params: &params,
+            ..sms
+        };
+        let body: serde_json::Value = serde_json::from_str(&sender().payload(&accepted).unwrap()).unwrap();
+        assert_eq!(body["TemplateId"], "100003");
+        assert_eq!(body["TemplateParamSet"], json!(["221215164056656", "2023年1月11日"]));
     }
 
     #[test]

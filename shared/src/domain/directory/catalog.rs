@@ -63,6 +63,10 @@ struct Rating {
 struct Sms {
     to_reporter_on_reply_verbatim: String,
     to_agency_on_new_report: String,
+    /// The 受理 text to the reporter when an agency signs for the report, with `{serial}` and
+    /// `{reply_by}`; absent, none is sent (Hubei's manual names only the reply's).
+    #[serde(default)]
+    to_reporter_on_accept: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,6 +92,8 @@ pub struct Catalog {
     pub notice: Notice,
     pub sms_to_reporter: String,
     pub sms_to_agency: String,
+    /// The 受理 text, if the province sends one.
+    pub sms_on_accept: Option<String>,
     pub site: Site,
 }
 
@@ -142,6 +148,7 @@ impl Catalog {
             notice,
             sms_to_reporter: file.sms.to_reporter_on_reply_verbatim,
             sms_to_agency: file.sms.to_agency_on_new_report,
+            sms_on_accept: file.sms.to_reporter_on_accept,
             site: file.site,
         })
     }
