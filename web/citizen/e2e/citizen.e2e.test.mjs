@@ -465,6 +465,51 @@ test("a handed-over token never stays in the address bar, and another person's t
   assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
 });
 
+test("a reply sent back after a poor rating is answered again: the citizen rates the new one and sees the first folded", async () => {
+  const seen = run.failedResponses.length;
+  const citizen = await token({ role: "citizen", sub: "h5-e2e-rounds", name: "王五", phone: "13712345678" });
+  const handler = await token({ role: "staff", sub: "h5-e2e-rounds-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const meta = await api("/v1/meta");
+  const made = await api("/v1/reports", {
+    token: citizen,
+    method: "POST",
+    headers: { "idempotency-key": `rounds-${RUN}` },
+    body: { target: "二轮答复测试培训班", city: "420100", county: "420106", address: "中南路5号", category: "academic", violation_types: ["unlicensed"], content: "周日上午在居民楼内上课。", public: false, notice_version: meta.json.notice.version },
+  });
+  assert.equal(made.status, 201, made.text);
+  const serial = made.json.serial;
+  await staffAct(handler, serial, { action: "accept" });
+  await staffAct(handler, serial, { action: "reply", finding: "unsubstantiated", text: "经核查未发现违规培训。" });
+  const poor = await api(`/v1/me/reports/${serial}/rating`, { token: citizen, method: "POST", body: { stars: 1 } });
+  assert.equal(poor.status, 201, poor.text);
+  await staffAct(handler, serial, { action: "reopen", reason: "举报人不满意,重新核查" });
+  await staffAct(handler, serial, { action: "reply", finding: "substantiated", text: "经复查属实,已责令停止培训。" });
+
+  await page.goto(SITE);
+  await page.evaluate(() => window.sessionStorage.clear()); // 张三 signed in before
+  await page.goto("about:blank");
+  await page.goto(`${SITE}#/mine/${serial}?access_token=${citizen}`);
+  // A cell group's title sits outside the group.
+  await page.getByText("回复信息(第2次回复)").waitFor();
+  const rounds = page.getByTestId("detail-rounds");
+  await rounds.getByText("第1次回复 · 退回重办").click();
+  await rounds.getByText("经核查未发现违规培训。").waitFor();
+  await rounds.getByText("我的评价:1星(非常不满意)").waitFor();
+  assert.ok(!(await page.locator("main").innerText()).includes("重新核查"), "the reason staff wrote is theirs");
+  await shot("h5-rounds");
+  // The new answer is rated on its own.
+  await page.getByTestId("detail-rate").click();
+  await page.getByTestId("rate-stars").locator(".van-rate__item").nth(4).click();
+  await page.getByTestId("rate-submit").click();
+  await page.getByTestId("detail-rating").waitFor();
+  const detail = await api(`/v1/me/reports/${serial}`, { token: citizen });
+  assert.equal(detail.json.rating.stars, 5);
+  assert.equal(detail.json.rounds[0].rating.stars, 1);
+  assert.deepEqual(run.failedResponses.slice(seen), [], "no request failed");
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
+});
+
 /**
  * What breaks a screen when its text is large: sideways scrolling, text cut at the right edge or
  * overlapping other text, a label wrapped one character per line, a placeholder cut in its field.
@@ -546,6 +591,9 @@ test("every screen stays whole with text at 200 %, and 长辈版 makes text and 
   ];
   // Signed in (a handoff) and the notice agreed to, whatever the tests before left.
   const version = (await api("/v1/meta")).json.notice.version;
+  await page.goto(SITE);
+  await page.evaluate(() => window.sessionStorage.clear()); // whoever signed in before
+  await page.goto("about:blank");
   await page.goto(`${SITE}#/home?access_token=${citizen}`);
   await page.evaluate((v) => window.localStorage.setItem("suishoupai.agreed-notice", v), version);
   async function visit(screen) {
