@@ -69,6 +69,10 @@ test("Changzhou's H5 speaks of Changzhou throughout, and 使用当前位置 find
   await page.goto(`${SITE}#/phones`);
   await page.getByTestId("phones-category").first().waitFor();
   await noHubei("咨询电话");
+  // 咨询电话's 使用当前位置: 武进区's offices.
+  await page.getByTestId("phones-locate").click();
+  await page.getByTestId("phones-county").getByText("常州市武进区").waitFor();
+  await page.getByTestId("phones-category").first().getByText("武进区", { exact: false }).first().waitFor();
 
   assert.deepEqual(run.failedResponses, [], "no request failed");
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
