@@ -18,6 +18,7 @@ use shared::domain::directory::catalog::Catalog;
 use shared::domain::registry::institution::{Institution, InstitutionRef};
 use shared::domain::report::deadlines::Deadlines;
 use shared::domain::report::input::{ReportInput, validate};
+use shared::domain::report::measures::Measure;
 use shared::domain::report::phone::Phone;
 use shared::domain::report::rating::Stars;
 use shared::domain::report::serial::Serial;
@@ -328,6 +329,16 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
             Action::Reply {
                 finding,
                 text: text.into(),
+                // A substantiated report's training was ordered to stop (处理措施).
+                measures: if finding == Finding::Substantiated {
+                    vec![Measure {
+                        code: "stop".into(),
+                        amount: None,
+                        to: None,
+                    }]
+                } else {
+                    Vec::new()
+                },
             },
             at(after),
         )?;

@@ -4,6 +4,7 @@
 
 mod actions;
 mod audit;
+mod measures;
 mod queue;
 mod repeats;
 mod rounds;

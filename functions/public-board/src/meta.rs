@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 use shared::app::App;
-use shared::domain::directory::catalog::{Catalog, Category, Named, Notice, Site};
+use shared::domain::directory::catalog::{Catalog, Category, MeasureKind, Named, Notice, Site};
 use shared::domain::directory::regions::{NamedRegion, Region, Regions as Divisions, Seat};
+use shared::domain::report::Finding;
 use shared::domain::report::evidence::EvidenceKind;
 use shared::domain::report::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
 use shared::domain::report::rating::MAX_COMMENT_CHARS;
@@ -99,7 +100,22 @@ pub struct Meta<'a> {
     pub evidence: EvidenceRules,
     pub rating: RatingRules<'a>,
     pub limits: FormLimits,
+    pub reply: ReplyOptions<'a>,
     pub links: Links,
+}
+
+/// The findings and measures (处理措施) a reply may record in this province, for the admin
+/// site's reply form and for reading replies.
+#[derive(Debug, Serialize)]
+pub struct ReplyOptions<'a> {
+    pub findings: Vec<FindingOption>,
+    pub measures: &'a [MeasureKind],
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingOption {
+    pub code: Finding,
+    pub name: &'static str,
 }
 
 /// The province's names, and the city the board opens on when nothing else is known.
@@ -184,6 +200,22 @@ pub fn meta(app: &App) -> Meta<'static> {
             address_max_chars: MAX_ADDRESS_CHARS,
             content_max_chars: MAX_CONTENT_CHARS,
             reports_per_day: app.settings.reports_per_day,
+        },
+        reply: ReplyOptions {
+            findings: [
+                Finding::Substantiated,
+                Finding::Partly,
+                Finding::Unsubstantiated,
+                Finding::Unverifiable,
+            ]
+            .into_iter()
+            .filter(|f| *f != Finding::Unverifiable || catalog.reply.unverifiable)
+            .map(|code| FindingOption {
+                code,
+                name: code.name(),
+            })
+            .collect(),
+            measures: &catalog.reply.measures,
         },
         links: Links {
             agencies: "/v1/public/agencies",

@@ -157,6 +157,11 @@ fn action(kind: Kind, report: &Report) -> Action {
         Kind::Reply => Action::Reply {
             finding: Finding::Partly,
             text: "已核查处理".into(),
+            measures: vec![crate::domain::report::measures::Measure {
+                code: "refund".into(),
+                amount: Some(3000),
+                to: None,
+            }],
         },
         Kind::TransferTo(i) => Action::Transfer {
             to: Target::Agency(format!("{}-{}", COUNTIES[i], report.assignment.department)),

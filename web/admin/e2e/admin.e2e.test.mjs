@@ -165,6 +165,10 @@ test("a report goes from the citizen to the public board through the admin site"
   await page.locator("[data-test=actions]").getByRole("button", { name: "回复" }).click();
   const dialog = page.getByTestId("action-dialog");
   await dialog.getByText("属实", { exact: true }).click();
+  // 处理措施 for a substantiated finding: the order to stop, and a refund with its amount.
+  await dialog.getByTestId("measures").getByText("责令停止违规培训").click();
+  await dialog.getByTestId("measures").getByText("责令退费").click();
+  await dialog.getByLabel("责令退费金额(元)").fill("3000");
   await dialog.getByLabel("回复模板").click({ force: true });
   await page.locator(".el-select-dropdown__item:visible").first().click();
   const textarea = dialog.getByLabel("回复内容");
@@ -187,6 +191,7 @@ test("a report goes from the citizen to the public board through the admin site"
   await dialog.getByRole("button", { name: "提交" }).click();
   await page.locator(".el-page-header").getByText("已回复").waitFor();
   await page.getByText(REPLY, { exact: true }).waitFor(); // the reply; its timeline step reads 属实:…
+  await page.getByTestId("measures-shown").getByText("责令停止违规培训;责令退费3000元").waitFor();
   await signOut();
 
   // 洪山区's handler cannot see it.
@@ -213,6 +218,7 @@ test("a report goes from the citizen to the public board through the admin site"
   const board = await api("/v1/public/reports?city=420100&limit=50");
   const entry = board.json.items.find((i) => i.serial === serial);
   assert.equal(entry?.public_text, publicText);
+  assert.deepEqual(entry.reply.measures.map((m) => m.text), ["责令停止违规培训", "责令退费3000元"], "the board shows the measures");
   assert.ok(!JSON.stringify(entry).includes("13812341234") && !JSON.stringify(entry).includes("张三"));
 
   // The export downloads a CSV with the report.

@@ -511,8 +511,25 @@ export interface components {
         Serial: string;
         /** @enum {string} */
         Status: "pending" | "processing" | "replied";
-        /** @enum {string} */
-        Finding: "substantiated" | "partly" | "unsubstantiated";
+        /**
+         * @description 属实, 部分属实, 不属实, 无法核实 (only where the province's catalog offers it: `/v1/meta` reply.findings; elsewhere 409 finding_not_offered).
+         * @enum {string}
+         */
+        Finding: "substantiated" | "partly" | "unsubstantiated" | "unverifiable";
+        /** @description A measure taken (处理措施), by code and in words. */
+        Measure: {
+            /** @enum {string} */
+            code: "stop" | "refund" | "fine" | "refer" | "blacklist" | "platform";
+            name: string;
+            /** @description Yuan (责令退费 */
+            amount: number | null;
+            /** @description To whom (移送). */
+            to: string | null;
+            /** @example 责令退费3000元 */
+            text: string;
+        };
+        /** @description 处理措施 recorded with the reply; null on replies made before they were recorded (未记录). */
+        Measures: null | components["schemas"]["Measure"][];
         /** @enum {string} */
         EvidenceKind: "image" | "video";
         Named: {
@@ -594,6 +611,22 @@ export interface components {
                 address_max_chars: number;
                 content_max_chars: number;
                 reports_per_day: number;
+            };
+            /** @description The findings and measures (处理措施) a reply may record in this province. */
+            reply: {
+                findings: {
+                    code: components["schemas"]["Finding"];
+                    name: string;
+                }[];
+                measures: {
+                    code: string;
+                    name: string;
+                    /**
+                     * @description What the measure records besides itself: an amount in yuan, or to whom.
+                     * @enum {string}
+                     */
+                    detail: "none" | "amount" | "to";
+                }[];
             };
             links: {
                 /**
@@ -678,6 +711,7 @@ export interface components {
                 finding: components["schemas"]["Finding"];
                 finding_name: string;
                 text: string;
+                measures: components["schemas"]["Measures"];
                 replied_at: components["schemas"]["Time"];
             };
             created_at: components["schemas"]["Time"];
@@ -817,6 +851,7 @@ export interface components {
             finding: components["schemas"]["Finding"];
             finding_name: string;
             text: string;
+            measures: components["schemas"]["Measures"];
             replied_at: components["schemas"]["Time"];
             agency: string;
         };
@@ -1086,6 +1121,24 @@ export interface components {
             version: components["schemas"]["Version"];
             finding: components["schemas"]["Finding"];
             text: string;
+            /** @description 处理措施, with a finding of substantiated or partly only, each once and offered by the province's catalog (`/v1/meta` reply.measures); 409 otherwise. */
+            measures?: ({
+                /** @enum {string} */
+                code: "stop" | "blacklist" | "platform";
+                amount?: never;
+                to?: never;
+            } | {
+                /** @enum {string} */
+                code: "refund" | "fine";
+                /** @description Yuan. */
+                amount: number;
+                to?: never;
+            } | {
+                /** @constant */
+                code: "refer";
+                amount?: never;
+                to: string;
+            })[];
         } | {
             /** @constant */
             action: "transfer";

@@ -207,7 +207,7 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   const detail = await api(`/v1/staff/reports/${serial}`, { token: staff });
   assert.match(detail.json.notice_version, /^[0-9a-f]{12}$/, "the agreed notice version is recorded");
   await staffAct(staff, serial, { action: "accept" });
-  await staffAct(staff, serial, { action: "reply", finding: "substantiated", text: REPLY });
+  await staffAct(staff, serial, { action: "reply", finding: "substantiated", text: REPLY, measures: [{ code: "stop" }, { code: "refund", amount: 3000 }] });
   await staffAct(staff, serial, { action: "publish", public_text: PUBLIC_TEXT });
 
   // 已回复, the reply and the evidence in the detail.
@@ -215,6 +215,7 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await row.getByText("已回复").waitFor();
   await row.getByTestId("to-detail").click();
   await page.getByTestId("reply-text").filter({ hasText: REPLY }).waitFor();
+  await page.getByTestId("reply-measures").filter({ hasText: "责令停止违规培训;责令退费3000元" }).waitFor();
   assert.equal(await page.getByTestId("detail-status").innerText(), "已回复");
   assert.equal(await page.getByTestId("detail-reply-due").count(), 0, "due no more once replied");
   const images = page.getByTestId("evidence-image").locator("img");
@@ -244,6 +245,7 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await shot("h5-board");
   await entry.click();
   await page.getByTestId("public-reply").filter({ hasText: REPLY }).waitFor();
+  await page.getByTestId("reply-measures").filter({ hasText: "责令停止违规培训;责令退费3000元" }).waitFor();
   const publicPage = await page.locator("main").innerText();
   assert.ok(publicPage.includes(PUBLIC_TEXT));
   for (const secret of ["张三", "13812341234", "周末在居民楼内组织初中数学培训"]) assert.ok(!publicPage.includes(secret), secret);

@@ -54,6 +54,37 @@ pub struct Site {
     pub capital: String,
 }
 
+/// What a measure records besides itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureDetail {
+    #[default]
+    None,
+    /// An amount in yuan (责令退费, 罚款).
+    Amount,
+    /// To whom (移送).
+    To,
+}
+
+/// A measure the province records with replies (处理措施).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MeasureKind {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub detail: MeasureDetail,
+}
+
+/// What a reply may record beyond its finding and text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReplyRules {
+    /// Whether 无法核实 is a finding here.
+    #[serde(default)]
+    pub unverifiable: bool,
+    #[serde(default)]
+    pub measures: Vec<MeasureKind>,
+}
+
 #[derive(Debug, Deserialize)]
 struct Rating {
     level_names_inferred: Vec<String>,
@@ -78,6 +109,8 @@ struct CatalogFile {
     rating: Rating,
     sms: Sms,
     site: Site,
+    #[serde(default)]
+    reply: ReplyRules,
 }
 
 /// Every fixed list the platform knows, by code.
@@ -95,6 +128,7 @@ pub struct Catalog {
     /// The 受理 text, if the province sends one.
     pub sms_on_accept: Option<String>,
     pub site: Site,
+    pub reply: ReplyRules,
 }
 
 /// The deployment's catalog: a province's, once installed at start, else the embedded one.
@@ -150,6 +184,7 @@ impl Catalog {
             sms_to_agency: file.sms.to_agency_on_new_report,
             sms_on_accept: file.sms.to_reporter_on_accept,
             site: file.site,
+            reply: file.reply,
         })
     }
 
@@ -159,6 +194,11 @@ impl Catalog {
 
     pub fn department(&self, code: &str) -> Option<&Department> {
         self.departments.iter().find(|d| d.code == code)
+    }
+
+    /// A measure the province records, by code.
+    pub fn measure(&self, code: &str) -> Option<&MeasureKind> {
+        self.reply.measures.iter().find(|m| m.code == code)
     }
 
     pub fn violation_type(&self, code: &str) -> Option<&Named> {

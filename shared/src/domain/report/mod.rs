@@ -9,6 +9,7 @@ pub mod draft;
 pub mod evidence;
 pub mod idempotency;
 pub mod input;
+pub mod measures;
 pub mod phone;
 pub mod preview;
 pub mod rating;
@@ -25,6 +26,7 @@ use crate::domain::registry::institution::InstitutionRef;
 use crate::domain::report::deadlines::{DeadlineRules, Deadlines};
 use crate::domain::report::draft::{Draft, Location};
 use crate::domain::report::evidence::Evidence;
+use crate::domain::report::measures::Measure;
 use crate::domain::report::phone::Phone;
 use crate::domain::report::preview::Previews;
 use crate::domain::report::rating::Stars;
@@ -52,6 +54,8 @@ pub enum Finding {
     Substantiated,
     Partly,
     Unsubstantiated,
+    /// 无法核实, where the province's catalog offers it.
+    Unverifiable,
 }
 
 impl Finding {
@@ -60,6 +64,7 @@ impl Finding {
             Finding::Substantiated => "属实",
             Finding::Partly => "部分属实",
             Finding::Unsubstantiated => "不属实",
+            Finding::Unverifiable => "无法核实",
         }
     }
 }
@@ -68,6 +73,9 @@ impl Finding {
 pub struct Reply {
     pub finding: Finding,
     pub text: String,
+    /// 处理措施; none on replies made before they were recorded (shown as 未记录).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measures: Option<Vec<Measure>>,
     #[serde(with = "crate::domain::time::rfc3339")]
     pub replied_at: DateTime<FixedOffset>,
     pub agency_id: String,
@@ -270,12 +278,24 @@ impl Report {
         }))
     }
 
-    /// 回复: 处理中 → 已回复, with a finding and the reply text.
+    /// 回复: 处理中 → 已回复, with a finding and the reply text (no measures taken).
     pub fn reply(
         &self,
         actor: Actor,
         finding: Finding,
         text: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
+        self.reply_with(actor, finding, text, Vec::new(), at)
+    }
+
+    /// 回复 with the measures taken (checked by `measures::checked`).
+    pub fn reply_with(
+        &self,
+        actor: Actor,
+        finding: Finding,
+        text: &str,
+        measures: Vec<Measure>,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
         if self.status != Status::Processing {
@@ -285,15 +305,21 @@ impl Report {
         if text.is_empty() {
             return Err(Rejection::invalid("text", "回复内容不能为空"));
         }
+        let described: Vec<String> = measures.iter().map(measures::describe).collect();
         let reply = Reply {
             finding,
             text: text.to_owned(),
+            measures: Some(measures),
             replied_at: at,
             agency_id: self.assignment.agency_id.clone(),
             agency_name: self.assignment.agency_name.clone(),
         };
         // The timeline keeps every reply's text: a reopened report's reply is replaced, never lost.
-        let note = format!("{}:{}", finding.name(), reply.text);
+        let note = if described.is_empty() {
+            format!("{}:{}", finding.name(), reply.text)
+        } else {
+            format!("{}:{}(处理措施:{})", finding.name(), reply.text, described.join(";"))
+        };
         Ok(self.next(EventKind::Replied, actor, Some(note), at, |r| {
             r.status = Status::Replied;
             r.replied_on_time = Some(at <= r.deadlines.reply_by);

@@ -3,11 +3,13 @@
 
 use crate::domain::Rejection;
 use crate::domain::calendar::Calendar;
+use crate::domain::directory::catalog::Catalog;
 use crate::domain::directory::regions::Level;
 use crate::domain::directory::{Assignment, Directory, Placement};
 use crate::domain::registry::institution::{Institution, is_id};
 use crate::domain::report::deadlines::DeadlineRules;
 use crate::domain::report::input::text;
+use crate::domain::report::measures::{self, Measure, MeasureInput};
 use crate::domain::report::rounds::FollowUpOutcome;
 use crate::domain::report::timeline::{Actor, Event};
 use crate::domain::report::{Finding, Report};
@@ -35,6 +37,8 @@ pub struct ActionInput {
     /// `follow_up`: when the call was made (RFC 3339) and what it found.
     pub called_at: Option<String>,
     pub outcome: Option<String>,
+    /// `reply`: the measures taken (处理措施).
+    pub measures: Option<Vec<MeasureInput>>,
 }
 
 /// Where a transfer goes.
@@ -51,6 +55,7 @@ pub enum Action {
     Reply {
         finding: Finding,
         text: String,
+        measures: Vec<Measure>,
     },
     Transfer {
         to: Target,
@@ -117,6 +122,9 @@ fn finding(text: Option<&str>) -> Result<Finding, Rejection> {
         Some("substantiated") => Ok(Finding::Substantiated),
         Some("partly") => Ok(Finding::Partly),
         Some("unsubstantiated") => Ok(Finding::Unsubstantiated),
+        // A finding the API knows that this province's catalog does not use.
+        Some("unverifiable") if Catalog::get().reply.unverifiable => Ok(Finding::Unverifiable),
+        Some("unverifiable") => Err(Rejection::conflict("finding_not_offered", "本省不使用“无法核实”结论")),
         _ => Err(Rejection::invalid("finding", "请选择处理结论(属实、部分属实或不属实)")),
     }
 }
@@ -129,10 +137,14 @@ pub fn read_action(input: &ActionInput) -> Result<(Action, u64), Rejection> {
     let reason = || text("reason", "原因", input.reason.as_deref(), MAX_REASON_CHARS);
     let action = match input.action.as_deref() {
         Some("accept") => Action::Accept,
-        Some("reply") => Action::Reply {
-            finding: finding(input.finding.as_deref())?,
-            text: text("text", "回复内容", input.text.as_deref(), MAX_REPLY_CHARS)?,
-        },
+        Some("reply") => {
+            let finding = finding(input.finding.as_deref())?;
+            Action::Reply {
+                finding,
+                text: text("text", "回复内容", input.text.as_deref(), MAX_REPLY_CHARS)?,
+                measures: measures::checked(finding, input.measures.as_deref().unwrap_or_default())?,
+            }
+        }
         Some("transfer") => {
             let to = match (
                 input.to_agency.as_deref().map(str::trim).filter(|a| !a.is_empty()),
@@ -261,9 +273,13 @@ pub fn apply(
             needs(own_agency, "只有受理机构可以签收")?;
             report.accept(actor, at)
         }
-        Action::Reply { finding, text } => {
+        Action::Reply {
+            finding,
+            text,
+            measures,
+        } => {
             needs(own_agency, "只有受理机构可以回复")?;
-            report.reply(actor, *finding, text, at)
+            report.reply_with(actor, *finding, text, measures.clone(), at)
         }
         Action::Transfer { to, reason } => {
             needs(own_agency || staff.is_supervisor(), "无权转办")?;

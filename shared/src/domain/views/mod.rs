@@ -12,6 +12,7 @@ use crate::domain::directory::Assignment;
 use crate::domain::directory::catalog::Catalog;
 use crate::domain::directory::regions::Regions;
 use crate::domain::report::evidence::{EvidenceFile, EvidenceKind};
+use crate::domain::report::measures::describe;
 use crate::domain::report::rounds::{FollowUp, FollowUpOutcome, ReopenCause};
 use crate::domain::report::status::Status;
 use crate::domain::report::{Finding, Rating, Reply, Report};
@@ -121,6 +122,8 @@ pub struct ReplyView {
     pub finding: Finding,
     pub finding_name: &'static str,
     pub text: String,
+    /// 处理措施; null on a reply made before measures were recorded (未记录).
+    pub measures: Option<Vec<MeasureView>>,
     pub replied_at: String,
     pub agency: String,
 }
@@ -153,11 +156,41 @@ pub fn reply_view(report: &Report) -> Option<ReplyView> {
     report.reply.as_ref().map(reply_of)
 }
 
+/// A measure taken, by code and in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureView {
+    pub code: String,
+    pub name: String,
+    pub amount: Option<u64>,
+    pub to: Option<String>,
+    /// 责令退费3000元, 移送至区市场监管局.
+    pub text: String,
+}
+
+/// A reply's measures as every audience sees them; none when they were not recorded.
+pub fn measure_views(reply: &Reply) -> Option<Vec<MeasureView>> {
+    reply.measures.as_ref().map(|taken| {
+        taken
+            .iter()
+            .map(|m| MeasureView {
+                code: m.code.clone(),
+                name: Catalog::get()
+                    .measure(&m.code)
+                    .map_or_else(|| m.code.clone(), |k| k.name.clone()),
+                amount: m.amount,
+                to: m.to.clone(),
+                text: describe(m),
+            })
+            .collect()
+    })
+}
+
 fn reply_of(r: &Reply) -> ReplyView {
     ReplyView {
         finding: r.finding,
         finding_name: r.finding.name(),
         text: r.text.clone(),
+        measures: measure_views(r),
         replied_at: format(&r.replied_at),
         agency: r.agency_name.clone(),
     }

@@ -101,7 +101,7 @@ pub fn request_of(report: &PublicReport) -> ServiceRequest {
     ServiceRequest {
         service_request_id: report.serial.clone(),
         status: "closed",
-        status_notes: format!("{}:{}", report.reply.finding_name, report.reply.text),
+        status_notes: status_notes(&report.reply),
         service_name: subject.category_name.clone(),
         service_code: subject.category.clone(),
         description: {
@@ -194,6 +194,16 @@ pub fn render_error(format: Format, error: &Open311Error) -> String {
     render(format, "errors", "error", std::slice::from_ref(error))
 }
 
+/// The finding, the reply and, when recorded, the measures taken.
+fn status_notes(reply: &super::public::PublicReply) -> String {
+    let measures: Vec<&str> = reply.measures.iter().flatten().map(|m| m.text.as_str()).collect();
+    if measures.is_empty() {
+        format!("{}:{}", reply.finding_name, reply.text)
+    } else {
+        format!("{}:{}(处理措施:{})", reply.finding_name, reply.text, measures.join(";"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +262,7 @@ mod tests {
                 finding: Finding::Substantiated,
                 finding_name: "属实",
                 text: "已查处 <依法> & 整改".into(),
+                measures: None,
                 replied_at: "2022-12-15T18:20:00+08:00".into(),
             },
             created_at: "2022-12-15T16:40:56+08:00".into(),
@@ -280,6 +291,19 @@ mod tests {
         assert_eq!(request.status, "closed");
         assert_eq!(request.status_notes, "属实:已查处 <依法> & 整改");
         assert_eq!(request.address, "武汉市武昌区");
+        // The measures taken follow the reply when they were recorded.
+        let mut measured = report();
+        measured.reply.measures = Some(vec![crate::domain::views::MeasureView {
+            code: "fine".into(),
+            name: "罚款".into(),
+            amount: Some(5000),
+            to: None,
+            text: "罚款5000元".into(),
+        }]);
+        assert_eq!(
+            request_of(&measured).status_notes,
+            "属实:已查处 <依法> & 整改(处理措施:罚款5000元)"
+        );
         assert_eq!(request.description, "无证无照");
         assert_eq!((request.lat, request.long, request.media_url), (None, None, None));
     }

@@ -7,7 +7,7 @@ use crate::domain::registry::institution::InstitutionRef;
 use crate::domain::report::serial::Serial;
 use crate::domain::report::status::Status;
 use crate::domain::report::{Finding, Reply, on_public_board};
-use crate::domain::views::Subject;
+use crate::domain::views::{MeasureView, Subject, measure_views};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,8 @@ pub struct PublicReply {
     pub finding: Finding,
     pub finding_name: &'static str,
     pub text: String,
+    /// 处理措施, shown with the finding; null when not recorded.
+    pub measures: Option<Vec<MeasureView>>,
     pub replied_at: String,
 }
 
@@ -97,6 +99,7 @@ pub fn public_view(record: &PublicRecord, regions: &Regions) -> Option<PublicRep
             finding: reply.finding,
             finding_name: reply.finding.name(),
             text: reply.text.clone(),
+            measures: measure_views(reply),
             replied_at: crate::domain::time::format(&reply.replied_at),
         },
         created_at: crate::domain::time::format(&record.created_at),
