@@ -79,6 +79,7 @@ pub async fn assert_report_matches_stats(env: &Env, token: &str, query: &str, sc
             "按月份",
             "及时率",
             "满意度",
+            "查实与处理措施",
             "名录机构",
             "超期举报件"
         ]
@@ -175,6 +176,28 @@ pub async fn assert_report_matches_stats(env: &Env, token: &str, query: &str, sc
         Some(share) => close(number(&rating[7][2]), &json!(share), "satisfied"),
         None => assert_eq!(rating[7][2], Data::Empty),
     }
+
+    // 查实与处理措施: the 合计 row holds the replies, the substantiated and the measures.
+    let found = rows(&sheet(&mut book, "查实与处理措施"));
+    let total = found.iter().find(|row| text(&row[0]) == "合计").expect("合计");
+    let f = &stats["findings"];
+    let replied: i64 = ["substantiated", "partly", "unsubstantiated", "unverifiable"]
+        .iter()
+        .map(|k| f[k].as_i64().unwrap())
+        .sum();
+    close(number(&total[1]), &json!(replied), "replied");
+    close(
+        number(&total[2]),
+        &json!(f["substantiated"].as_i64().unwrap() + f["partly"].as_i64().unwrap()),
+        "found",
+    );
+    let taken: i64 = stats["measures"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    close(number(&total[4]), &json!(taken), "measures");
 
     let institutions = rows(&sheet(&mut book, "名录机构"));
     let expected = stats["institutions"].as_array().unwrap();

@@ -19,6 +19,15 @@ fn brute_force(reports: &[Report]) -> Value {
     let (mut sign_ok, mut sign_late, mut reply_ok, mut reply_late, mut overdue) = (0, 0, 0, 0, 0);
     let (mut ratings, mut stars, mut satisfied) = (0i64, 0i64, 0i64);
     let (mut reopened, mut reopenings, mut dissatisfied_open) = (0i64, 0i64, 0i64);
+    let mut findings = BTreeMap::from([
+        ("substantiated", 0i64),
+        ("partly", 0),
+        ("unsubstantiated", 0),
+        ("unverifiable", 0),
+    ]);
+    let mut measures: BTreeMap<String, i64> = BTreeMap::new();
+    // (replied, found, measures) per county and per category.
+    let mut found_by: [BTreeMap<String, (i64, i64, i64)>; 2] = Default::default();
     let now = shared::domain::time::now_cst();
     for r in reports {
         *by_status.get_mut(r.status.code()).unwrap() += 1;
@@ -53,6 +62,19 @@ fn brute_force(reports: &[Report]) -> Value {
         if r.status == Status::Replied && latest_poor && r.closure.is_none() {
             dissatisfied_open += 1;
         }
+        if let (Status::Replied, Some(reply)) = (r.status, &r.reply) {
+            let code = serde_json::to_value(reply.finding).unwrap();
+            *findings.get_mut(code.as_str().unwrap()).unwrap() += 1;
+            let found = i64::from(matches!(code.as_str(), Some("substantiated" | "partly")));
+            let taken = reply.measures.as_ref().map_or(0, |m| m.len() as i64);
+            for m in reply.measures.iter().flatten() {
+                *measures.entry(m.code.clone()).or_default() += 1;
+            }
+            for (by, key) in found_by.iter_mut().zip([&r.assignment.county, &r.category]) {
+                let entry = by.entry(key.clone()).or_default();
+                *entry = (entry.0 + 1, entry.1 + found, entry.2 + taken);
+            }
+        }
         if let Some(rating) = &r.rating {
             ratings += 1;
             stars += i64::from(rating.stars.get());
@@ -75,6 +97,12 @@ fn brute_force(reports: &[Report]) -> Value {
             month = month.checked_add_months(chrono::Months::new(1)).unwrap();
         }
     }
+    let replied: i64 = findings.values().sum();
+    let finding_rate = if replied > 0 {
+        json!((findings["substantiated"] + findings["partly"]) as f64 / replied as f64)
+    } else {
+        Value::Null
+    };
     json!({
         "total": reports.len(),
         "by_status": by_status,
@@ -86,6 +114,14 @@ fn brute_force(reports: &[Report]) -> Value {
         "replied_on_time": reply_ok, "replied_late": reply_late,
         "overdue_now": overdue,
         "reopened": reopened, "reopenings": reopenings, "dissatisfied_open": dissatisfied_open,
+        "findings": {
+            "substantiated": findings["substantiated"], "partly": findings["partly"],
+            "unsubstantiated": findings["unsubstantiated"], "unverifiable": findings["unverifiable"],
+            "rate": finding_rate,
+        },
+        "measures": measures,
+        "found_by_county": found_json(&found_by[0]),
+        "found_by_category": found_json(&found_by[1]),
         "rating": {
             "count": ratings,
             "average": if ratings > 0 { json!(stars as f64 / ratings as f64) } else { Value::Null },
@@ -93,6 +129,15 @@ fn brute_force(reports: &[Report]) -> Value {
             "distribution": distribution,
         },
     })
+}
+
+fn found_json(by: &BTreeMap<String, (i64, i64, i64)>) -> Value {
+    by.iter()
+        .map(|(k, (replied, found, measures))| {
+            (k.clone(), json!({"replied": replied, "found": found, "rate": *found as f64 / *replied as f64, "measures": measures}))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// Which reports a region's figures cover.
@@ -151,13 +196,17 @@ async fn the_stats_agree_with_a_brute_force_count() {
             assert_eq!(moved.status, 200, "{}", moved.text);
             continue;
         }
-        let replied = env
-            .act(
-                &handler,
-                serial,
-                json!({"action": "reply", "finding": "partly", "text": "已处理"}),
-            )
-            .await;
+        // Findings and measures vary, so that 查实率 and the measure counts have something to count.
+        let reply = match n % 3 {
+            0 => {
+                json!({"action": "reply", "finding": "substantiated", "text": "已处理", "measures": [{"code": "stop"}, {"code": "fine", "amount": 5000}]})
+            }
+            1 => {
+                json!({"action": "reply", "finding": "partly", "text": "已处理", "measures": [{"code": "refund", "amount": 1200}]})
+            }
+            _ => json!({"action": "reply", "finding": "unsubstantiated", "text": "已处理"}),
+        };
+        let replied = env.act(&handler, serial, reply).await;
         assert_eq!(replied.status, 200, "{}", replied.text);
         let stars = [5, 2, 4, 1, 3][n % 5];
         let rated = env

@@ -1249,6 +1249,24 @@ export interface components {
             reopenings: number;
             /** @description 不满意: reports whose latest round is rated 1–2★, neither reopened nor closed with a reason. */
             dissatisfied_open: number;
+            /** @description The current replies' findings, and 查实率 (substantiated and partly over replied; null without replies). */
+            findings: {
+                substantiated: number;
+                partly: number;
+                unsubstantiated: number;
+                unverifiable: number;
+                rate: number | null;
+            };
+            /** @description How often each measure (处理措施) was taken, by code. */
+            measures: {
+                [key: string]: number;
+            };
+            found_by_county: {
+                [key: string]: components["schemas"]["FoundCount"];
+            };
+            found_by_category: {
+                [key: string]: components["schemas"]["FoundCount"];
+            };
             rating: {
                 count: number;
                 average: number | null;
@@ -1262,7 +1280,18 @@ export interface components {
                 county: string;
                 name: string;
                 count: number;
+                /** @description Its replied reports substantiated in whole or part (查实). */
+                found: number;
+                /** @description The measures taken about it. */
+                measures: number;
             }[];
+        };
+        /** @description 查实 of a county or category: replied reports, those substantiated in whole or part, the rate, and the measures taken. */
+        FoundCount: {
+            replied: number;
+            found: number;
+            rate: number | null;
+            measures: number;
         };
         /** @description A registry institution as staff see it. */
         Institution: {

@@ -67,6 +67,21 @@ impl Finding {
             Finding::Unverifiable => "无法核实",
         }
     }
+
+    /// The stored name (`substantiated` …), as counters and exports carry it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Finding::Substantiated => "substantiated",
+            Finding::Partly => "partly",
+            Finding::Unsubstantiated => "unsubstantiated",
+            Finding::Unverifiable => "unverifiable",
+        }
+    }
+
+    /// 查实: substantiated in whole or in part.
+    pub fn is_found(self) -> bool {
+        matches!(self, Finding::Substantiated | Finding::Partly)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

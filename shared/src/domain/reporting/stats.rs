@@ -14,6 +14,11 @@ pub type Buckets = BTreeMap<(String, String), Counters>;
 
 /// A counter per linked institution: `institution_{county}_{id}`.
 const INSTITUTION_PREFIX: &str = "institution_";
+/// Per linked institution: its substantiated reports and the measures taken about it.
+const INSTITUTION_FOUND: &str = "inst_found_";
+const INSTITUTION_MEASURES: &str = "inst_measures_";
+/// Per measure code: how often it was taken.
+const TAKEN_PREFIX: &str = "taken_";
 /// The most reported institutions a summary lists.
 pub const TOP_INSTITUTIONS: usize = 10;
 
@@ -72,6 +77,33 @@ pub fn counters(report: &Report) -> Counters {
     }
     if report.awaits_redress() {
         add("dissatisfied_open".into(), 1);
+    }
+    // Findings and measures of the current reply (查实率: 属实 and 部分属实 over replied), overall
+    // and per county, category and linked institution.
+    if let (Status::Replied, Some(reply)) = (report.status, &report.reply) {
+        let county = &report.assignment.county;
+        let category = &report.category;
+        let found = i64::from(reply.finding.is_found());
+        let taken = reply.measures.as_ref().map_or(0, Vec::len) as i64;
+        add(format!("finding_{}", reply.finding.code()), 1);
+        for (scope, key) in [("county", county), ("cat", category)] {
+            add(format!("replied_{scope}_{key}"), 1);
+            add(format!("found_{scope}_{key}"), found);
+            add(format!("measures_{scope}_{key}"), taken);
+        }
+        if let Some(institution) = &report.institution {
+            add(
+                format!("{INSTITUTION_FOUND}{}_{}", institution.county, institution.id),
+                found,
+            );
+            add(
+                format!("{INSTITUTION_MEASURES}{}_{}", institution.county, institution.id),
+                taken,
+            );
+        }
+        for measure in reply.measures.iter().flatten() {
+            add(format!("{TAKEN_PREFIX}{}", measure.code), 1);
+        }
     }
     if let Some(rating) = &report.rating {
         add("rating_count".into(), 1);
@@ -159,6 +191,12 @@ pub struct Summary {
     pub reopenings: i64,
     /// Reports whose latest round is rated 1–2★, neither reopened nor closed with a reason (不满意).
     pub dissatisfied_open: i64,
+    pub findings: FindingSummary,
+    /// How often each measure was taken, by code.
+    pub measures: BTreeMap<String, i64>,
+    /// 查实 per county and per category.
+    pub found_by_county: BTreeMap<String, FoundCount>,
+    pub found_by_category: BTreeMap<String, FoundCount>,
     /// The most reported registry institutions, most first (names filled in by the caller).
     pub institutions: Vec<InstitutionCount>,
 }
@@ -169,6 +207,31 @@ pub struct InstitutionCount {
     pub county: String,
     pub name: String,
     pub count: i64,
+    /// Of its replied reports, those substantiated in whole or part, and the measures taken.
+    pub found: i64,
+    pub measures: i64,
+}
+
+/// 查实 for a region or category: replied reports, those substantiated in whole or part, and
+/// the measures taken.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FoundCount {
+    pub replied: i64,
+    pub found: i64,
+    /// found / replied; none without replies.
+    pub rate: Option<f64>,
+    pub measures: i64,
+}
+
+/// The current replies' findings, and 查实率 over them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FindingSummary {
+    pub substantiated: i64,
+    pub partly: i64,
+    pub unsubstantiated: i64,
+    pub unverifiable: i64,
+    /// (substantiated + partly) / replied; none without replies.
+    pub rate: Option<f64>,
 }
 
 fn by_status(count: &dyn Fn(&str) -> i64) -> ByStatus {
@@ -206,12 +269,30 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
         } else if let Some(category) = name.strip_prefix("category_") {
             summary.by_category.insert(category.to_owned(), *value);
         } else if let Some((county, id)) = name.strip_prefix(INSTITUTION_PREFIX).and_then(|r| r.split_once('_')) {
+            let of = |prefix: &str| sum.get(&format!("{prefix}{county}_{id}")).copied().unwrap_or(0);
             summary.institutions.push(InstitutionCount {
                 id: id.to_owned(),
                 county: county.to_owned(),
                 name: String::new(),
                 count: *value,
+                found: of(INSTITUTION_FOUND),
+                measures: of(INSTITUTION_MEASURES),
             });
+        } else if let Some(code) = name.strip_prefix(TAKEN_PREFIX) {
+            summary.measures.insert(code.to_owned(), *value);
+        } else if let Some(rest) = name.strip_prefix("replied_") {
+            let (scope, key) = rest.split_once('_').unwrap_or((rest, ""));
+            let of = |what: &str| sum.get(&format!("{what}_{scope}_{key}")).copied().unwrap_or(0);
+            let count = FoundCount {
+                replied: *value,
+                found: of("found"),
+                rate: Some(of("found") as f64 / *value as f64),
+                measures: of("measures"),
+            };
+            match scope {
+                "county" => summary.found_by_county.insert(key.to_owned(), count),
+                _ => summary.found_by_category.insert(key.to_owned(), count),
+            };
         }
     }
     summary
@@ -225,6 +306,20 @@ pub fn summarize(months: &[(String, Counters)], overdue_now: i64) -> Summary {
     summary.reopened = get("reopened");
     summary.reopenings = get("reopenings");
     summary.dissatisfied_open = get("dissatisfied_open");
+    let findings = [
+        get("finding_substantiated"),
+        get("finding_partly"),
+        get("finding_unsubstantiated"),
+        get("finding_unverifiable"),
+    ];
+    let replied: i64 = findings.iter().sum();
+    summary.findings = FindingSummary {
+        substantiated: findings[0],
+        partly: findings[1],
+        unsubstantiated: findings[2],
+        unverifiable: findings[3],
+        rate: (replied > 0).then(|| (findings[0] + findings[1]) as f64 / replied as f64),
+    };
     let count = get("rating_count");
     summary.rating = RatingSummary {
         count,
@@ -376,6 +471,44 @@ mod tests {
         assert_eq!(wide.by_month.len(), MAX_LISTED_MONTHS);
         assert_eq!(wide.by_month.keys().next_back().map(String::as_str), Some("2026-12"));
         assert!(months_between("2023-13", "2024-01").is_empty());
+    }
+
+    #[test]
+    fn findings_and_measures_count_per_county_and_category() {
+        use crate::domain::report::measures::Measure;
+        let when = at("2022-12-16T09:00:00+08:00");
+        let (accepted, _) = sample(true).accept(staff(), when).unwrap();
+        let measure = |code: &str, amount: Option<u64>| Measure {
+            code: code.into(),
+            amount,
+            to: None,
+        };
+        let (replied, _) = accepted
+            .reply_with(
+                staff(),
+                Finding::Partly,
+                "部分属实",
+                vec![measure("stop", None), measure("refund", Some(3000))],
+                when,
+            )
+            .unwrap();
+        let counters = contributions(&replied)[&("CITY#420100".to_owned(), "2022-12".to_owned())].clone();
+        let summary = summarize(&[("2022-12".into(), counters)], 0);
+        assert_eq!((summary.findings.partly, summary.findings.rate), (1, Some(1.0)));
+        assert_eq!(
+            summary.measures,
+            BTreeMap::from([("refund".to_owned(), 1), ("stop".to_owned(), 1)])
+        );
+        let county = &summary.found_by_county["420106"];
+        assert_eq!((county.replied, county.found, county.measures), (1, 1, 2));
+        assert_eq!(summary.found_by_category["academic"].rate, Some(1.0));
+        // Before the reply nothing of this is counted.
+        let open = summarize(&[("2022-12".into(), counters_of(&accepted))], 0);
+        assert_eq!((open.findings.rate, open.found_by_county.len()), (None, 0));
+    }
+
+    fn counters_of(report: &Report) -> Counters {
+        counters(report)
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::domain::directory::regions::{Level, Regions};
 use crate::domain::report::Report;
 use crate::domain::report::status::Status;
 use crate::domain::reporting::spreadsheet::{Cell, Column, Sheet, column};
-use crate::domain::reporting::stats::{ByStatus, Summary};
+use crate::domain::reporting::stats::{ByStatus, FoundCount, Summary};
 use crate::domain::views::Subject;
 use chrono::{DateTime, FixedOffset};
 
@@ -84,6 +84,7 @@ impl StatsWorkbook<'_> {
             self.by_month(),
             self.on_time(),
             self.satisfaction(),
+            self.findings(regions),
             self.institutions(regions),
             self.overdue(regions, calendar, now),
         ]
@@ -223,6 +224,59 @@ impl StatsWorkbook<'_> {
             rows.push(vec![Cell::text(label), Cell::count(n), Cell::Number(None)]);
         }
         sheet("满意度", self.title("满意度"), COLUMNS, rows)
+    }
+
+    /// 查实与处理措施: 查实率 per county and category, then each measure's count.
+    fn findings(&self, regions: &Regions) -> Sheet {
+        const COLUMNS: &[Column] = &[
+            column("项目", 22.0),
+            column("已回复", 10.0),
+            column("查实(含部分属实)", 16.0),
+            column("查实率", 10.0),
+            column("处理措施(项)", 14.0),
+        ];
+        let catalog = Catalog::get();
+        let row = |label: String, c: &FoundCount| {
+            vec![
+                Cell::Text(label),
+                Cell::count(c.replied),
+                Cell::count(c.found),
+                share(c.found, c.replied),
+                Cell::count(c.measures),
+            ]
+        };
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for (county, count) in &self.summary.found_by_county {
+            let name = regions.get(county).map_or(county.as_str(), |r| r.name.as_str());
+            rows.push(row(format!("区县:{name}"), count));
+        }
+        for (category, count) in &self.summary.found_by_category {
+            let name = catalog
+                .category(category)
+                .map_or(category.as_str(), |c| c.name.as_str());
+            rows.push(row(format!("分类:{name}"), count));
+        }
+        let f = &self.summary.findings;
+        let replied = f.substantiated + f.partly + f.unsubstantiated + f.unverifiable;
+        let taken: i64 = self.summary.measures.values().sum();
+        rows.push(vec![
+            Cell::text("合计"),
+            Cell::count(replied),
+            Cell::count(f.substantiated + f.partly),
+            share(f.substantiated + f.partly, replied),
+            Cell::count(taken),
+        ]);
+        for (code, n) in &self.summary.measures {
+            let name = catalog.measure(code).map_or(code.as_str(), |m| m.name.as_str());
+            rows.push(vec![
+                Cell::Text(format!("措施:{name}")),
+                Cell::Number(None),
+                Cell::Number(None),
+                Cell::Number(None),
+                Cell::count(*n),
+            ]);
+        }
+        sheet("查实与处理措施", self.title("查实与处理措施"), COLUMNS, rows)
     }
 
     fn institutions(&self, regions: &Regions) -> Sheet {
@@ -374,6 +428,7 @@ mod tests {
                 "按月份",
                 "及时率",
                 "满意度",
+                "查实与处理措施",
                 "名录机构",
                 "超期举报件"
             ]
@@ -401,7 +456,7 @@ mod tests {
         assert_eq!(cell(on_time, 0, 4), &Cell::Percent(None), "nothing signed: no rate");
         let rating = &sheets[5];
         assert_eq!(cell(rating, 4, 0), &Cell::text("5星(非常满意)"));
-        let overdue = &sheets[7];
+        let overdue = &sheets[8];
         assert_eq!(cell(overdue, 0, 0), &Cell::Text(report.overdue[0].serial.to_string()));
         assert!(matches!(cell(overdue, 0, 7), Cell::Time(Some(_))));
         assert!(matches!(cell(overdue, 0, 8), Cell::Number(Some(days)) if *days > 0.0));
@@ -423,7 +478,7 @@ mod tests {
         };
         let now = at("2023-01-20T09:00:00+08:00");
         let sheets = report.sheets(&directory.regions, crate::domain::calendar::Calendar::china(), &now);
-        let rows = &sheets[7].rows;
+        let rows = &sheets[8].rows;
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1], [Cell::text("另有2件未列出,请在举报件列表按“超期”筛选后导出")]);
     }
