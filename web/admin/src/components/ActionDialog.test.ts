@@ -5,7 +5,11 @@ import ActionDialog from "./ActionDialog.vue";
 const templates = vi.fn(async (_path: string, options: { params: { query: { violation_type: string } } }) => ({
   data: { items: [{ violation_type: options.params.query.violation_type, finding: "substantiated", text: "经核查属实,已责令停止" }] },
 }));
-vi.mock("../api", () => ({ api: () => ({ GET: templates }) }));
+// /v1/meta (the findings and measures) answers nothing here: the dialog falls back to the three findings.
+const get = vi.fn(async (path: string, options?: { params: { query: { violation_type: string } } }) =>
+  path === "/v1/meta" || !options ? { data: null } : templates(path, options),
+);
+vi.mock("../api", () => ({ api: () => ({ GET: get }) }));
 
 const report = {
   serial: "221215170850330",
