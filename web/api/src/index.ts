@@ -52,3 +52,4 @@ export type Api = ReturnType<typeof createApi>;
 export { isPlatformAnswer, toMessage } from "./messages";
 export { useCursorList, type Page, type PageAnswer } from "./cursorList";
 export { shortFingerprint } from "./fingerprint";
+export { measuresText } from "./measures";

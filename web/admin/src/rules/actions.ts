@@ -4,7 +4,7 @@ import type { Schemas } from "@suishoupai/api";
 
 export type ActionName = Schemas["ActionForm"]["action"];
 type Profile = Pick<Schemas["StaffProfile"], "role" | "agency">;
-type Detail = Pick<Schemas["StaffDetail"], "status" | "agency" | "public" | "published" | "rating" | "closure" | "reopens_by_rating_left"> & {
+type Detail = Pick<Schemas["StaffDetail"], "status" | "agency" | "public" | "published" | "dissatisfied" | "reopens_by_rating_left"> & {
   reporter: { phone_revealed: boolean };
 };
 
@@ -29,8 +29,8 @@ export function availableActions(profile: Profile, report: Detail): ActionName[]
   const ownAgency = profile.role === "handler" && profile.agency?.id === report.agency.id;
   const open = report.status !== "replied";
   const replied = report.status === "replied";
-  // 不满意: the current round rated 1–2★ and neither sent back nor closed with a reason.
-  const dissatisfied = replied && report.rating !== null && report.rating.stars <= 2 && report.closure === null;
+  // 不满意 as the API says it: the current round rated 1–2★, neither sent back nor closed.
+  const { dissatisfied } = report;
   const allowed: [ActionName, boolean][] = [
     ["accept", ownAgency && report.status === "pending"],
     ["reply", ownAgency && report.status === "processing"],

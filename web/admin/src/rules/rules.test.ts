@@ -15,8 +15,7 @@ function report(status: "pending" | "processing" | "replied", extra: Record<stri
     agency: { id: "420106-education", name: "武昌区教育局" },
     public: true,
     published: false,
-    rating: null,
-    closure: null,
+    dissatisfied: false,
     reopens_by_rating_left: 2,
     reporter: { phone_revealed: false },
     ...extra,
@@ -55,13 +54,15 @@ describe("actions offered", () => {
     expect(availableActions(city, report("replied", { published: true }))).toContain("unpublish");
   });
   test("退回重办 and 办结说明 only after a dissatisfied rating, twice at most; contact shown once revealed", () => {
-    const poor = { rating: { stars: 2 } };
+    const poor = { rating: { stars: 2 }, dissatisfied: true };
     expect(availableActions(city, report("replied", poor))).toEqual(expect.arrayContaining(["reopen", "close", "order_redo"]));
     expect(availableActions(handler, report("replied", poor))).toEqual(expect.arrayContaining(["reopen", "follow_up"]));
     expect(availableActions(handler, report("replied", poor))).not.toContain("close");
     expect(availableActions(city, report("replied", { rating: { stars: 4 } }))).not.toContain("reopen");
+    expect(availableActions(city, report("replied", { rating: { stars: 4 } }))).not.toContain("close");
     expect(availableActions(city, report("replied", { ...poor, reopens_by_rating_left: 0 }))).not.toContain("reopen");
-    expect(availableActions(city, report("replied", { ...poor, closure: { reason: "x", at: "", by: "" } }))).not.toContain("close");
+    // Closed with a reason: the API no longer calls it dissatisfied.
+    expect(availableActions(city, report("replied", { ...poor, dissatisfied: false }))).not.toContain("close");
     expect(availableActions(handler, report("replied", { reporter: { phone_revealed: true } }))).not.toContain("reveal_contact");
   });
 });

@@ -1,9 +1,11 @@
 // The device's position, asked for only when the citizen acts (使用当前位置, 定位): asking on load
 // would put a permission prompt before anything is read.
+import { ref } from "vue";
 import { nearestCounty } from "../rules/nearest";
 import type { Meta } from "./useMeta";
 
-export type Located = { city: string; county: string } | { failed: string };
+export type Place = { city: string; county: string };
+export type Located = Place | { failed: string };
 
 /** The device's position within a few seconds, or why there is none (in words). */
 function position(timeoutMs = 8000): Promise<{ lat: number; lng: number } | string> {
@@ -30,4 +32,24 @@ export async function locate(meta: Meta): Promise<Located> {
   if (typeof where === "string") return { failed: `${where},请手动选择` };
   const place = nearestCounty(where, meta.regions.cities);
   return place ?? { failed: `当前位置不在${meta.regions.province.name}范围内,请手动选择` };
+}
+
+/**
+ * A 使用当前位置 / 定位 button's behaviour: one request at a time (`locating` drives its spinner),
+ * the reason in a toast when there is no place, else `found` with the county and its city.
+ */
+export function useLocate() {
+  const locating = ref(false);
+  async function locateThen(meta: Meta | null, found: (place: Place) => void | Promise<void>) {
+    if (!meta || locating.value) return;
+    locating.value = true;
+    try {
+      const place = await locate(meta);
+      if ("failed" in place) showToast(place.failed);
+      else await found(place);
+    } finally {
+      locating.value = false;
+    }
+  }
+  return { locating, locateThen };
 }

@@ -116,12 +116,3 @@ describe("nearest county seat", () => {
     expect(defaultCity(null, "999999", known)).toBe(known[0]);
   });
 });
-
-describe("measures in words", () => {
-  it("joins what was taken, says 无 when nothing was and 未记录 for replies from before", async () => {
-    const { measuresText } = await import("./measures");
-    expect(measuresText([{ text: "责令停止违规培训" }, { text: "责令退费3000元" }])).toBe("责令停止违规培训;责令退费3000元");
-    expect(measuresText([])).toBe("无");
-    expect(measuresText(null)).toBe("未记录");
-  });
-});
