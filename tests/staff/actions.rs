@@ -1,6 +1,7 @@
 //! What staff do to a report: hand it on, reveal the reporter's phone, urge and reopen, publish,
 //! reply with a template; and what they may not do (bad input, stale versions).
 
+use super::rate;
 use crate::harness::{Caller, Env};
 use serde_json::{Value, json};
 use shared::domain::report::serial::Serial;
@@ -156,14 +157,6 @@ async fn replied_unsubstantiated(env: &Env) -> (Caller, Serial) {
     let reply = json!({"action": "reply", "finding": "unsubstantiated", "text": "经核查不属实"});
     assert_eq!(env.act(&handler, &serial, reply).await.status, 200);
     (reporter, serial)
-}
-
-async fn rate(env: &Env, reporter: &Caller, serial: &Serial, stars: u8) {
-    let path = format!("/v1/me/reports/{serial}/rating");
-    let rated = env
-        .post(&path, reporter, &json!({"stars": stars, "comment": "没有处理"}))
-        .await;
-    assert_eq!(rated.status, 201, "{}", rated.text);
 }
 
 #[tokio::test]

@@ -9,3 +9,19 @@ mod queue;
 mod repeats;
 mod rounds;
 mod stats;
+
+use crate::harness::{Caller, Env};
+use serde_json::json;
+use shared::domain::report::serial::Serial;
+
+/// The reporter rates the report's current answer; it must be taken.
+async fn rate(env: &Env, reporter: &Caller, serial: &Serial, stars: u8) {
+    let rated = env
+        .post(
+            &format!("/v1/me/reports/{serial}/rating"),
+            reporter,
+            &json!({"stars": stars}),
+        )
+        .await;
+    assert_eq!(rated.status, 201, "{}", rated.text);
+}

@@ -2,26 +2,15 @@
 //! most twice, supervisors keep the 不满意 list and record follow-up calls, and the statistics
 //! count each report once with its latest round.
 
+use super::rate;
 use crate::harness::{Caller, Env};
-use serde_json::{Value, json};
+use serde_json::json;
 use shared::domain::report::serial::Serial;
 
 async fn reply(env: &Env, handler: &Caller, serial: &Serial, text: &str) {
     let answer = json!({"action": "reply", "finding": "partly", "text": text});
     let replied = env.act(handler, serial, answer).await;
     assert_eq!(replied.status, 200, "{}", replied.text);
-}
-
-async fn rate(env: &Env, reporter: &Caller, serial: &Serial, stars: u8) -> Value {
-    let rated = env
-        .post(
-            &format!("/v1/me/reports/{serial}/rating"),
-            reporter,
-            &json!({"stars": stars}),
-        )
-        .await;
-    assert_eq!(rated.status, 201, "{}", rated.text);
-    rated.body
 }
 
 /// The serials of a queue filtered to 不满意, as `who` sees it.
