@@ -50,6 +50,7 @@ async fn tencent(env: &Env, endpoint: &str, key: &str) -> Provider {
             sign_name: account(1).sign_name,
             template_to_agency: "2001".into(),
             template_to_reporter: "2002".into(),
+            template_on_question: "2004".into(),
             template_on_accept: None,
         },
         secret,

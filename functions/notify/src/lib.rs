@@ -1,7 +1,8 @@
 //! `notify`: the table stream's consumer. A new report, or one handed to another agency, texts
 //! that agency's duty phones; a reply texts the reporter. Every change also counts toward the
 //! business metrics. A quarter-hourly schedule runs the housekeeping: the overdue sample, SMS
-//! that were never sent, and the retention rule for reporters' data.
+//! that were never sent, the retention rule for reporters' data, and questions to reporters that
+//! passed their limit unanswered.
 //!
 //! Streams deliver at least once. Each message has a record keyed by serial + event + phone,
 //! claimed with a lease before sending, so a redelivered record sends nothing twice, and a
@@ -12,6 +13,7 @@
 //! sent; `scripts/resend-sms` resends them and replays the kept batches; claims make both safe.
 
 mod change;
+mod lapses;
 mod messages;
 mod observe;
 pub mod provider;
@@ -77,7 +79,8 @@ pub enum Invocation {
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Task {
-    /// The overdue sample, the SMS no sender finished, and the retention rule for reporters' data.
+    /// The overdue sample, the SMS no sender finished, the retention rule for reporters' data and
+    /// the questions to reporters past their limit.
     Housekeeping,
 }
 
@@ -90,6 +93,7 @@ impl<S: SmsSender> Notifier<S> {
                 to_agency: settings.agency_sms_text(),
                 to_reporter: settings.reporter_sms_text(),
                 on_accept: Catalog::get().sms_on_accept.clone(),
+                on_question: Catalog::get().sms_on_question.clone(),
             },
             sender,
             lease_seconds: SMS_LEASE_SECONDS,
@@ -194,6 +198,7 @@ impl<S: SmsSender> Notifier<S> {
                 observe::sample_overdue(&self.records, self.directory).await?;
                 resend::housekeeping(self).await?;
                 retention::redact_due(&self.records, self.directory, self.reporter_data_days).await?;
+                lapses::record_lapses(&self.records, self.directory).await?;
                 Ok(DynamoDbEventResponse::default())
             }
         }

@@ -1,6 +1,7 @@
 //! Which SMS a change of a report calls for: a report arriving at an agency (new, or handed on)
 //! texts its duty phones; a reply texts the reporter; where the province sends one, the first
-//! signing for it (受理) texts the reporter the expected reply date.
+//! signing for it (受理) texts the reporter the expected reply date; a question to the reporter
+//! (补充材料) texts them to answer it.
 
 use shared::adapters::dynamo::sms_pk;
 use shared::adapters::sms::{TextKind, e164};
@@ -30,6 +31,8 @@ pub struct Texts {
     pub to_reporter: String,
     /// None: the province sends no 受理 text.
     pub on_accept: Option<String>,
+    /// The 补充材料 text.
+    pub on_question: String,
 }
 
 /// The 受理 text's version in its key: one per report, whichever agency signs first or again.
@@ -41,6 +44,7 @@ impl Texts {
         match kind {
             TextKind::ToAgency => (self.to_agency.replace("{serial}", serial), vec![serial.to_owned()]),
             TextKind::ToReporter => (self.to_reporter.replace("{serial}", serial), vec![serial.to_owned()]),
+            TextKind::Question => (self.on_question.replace("{serial}", serial), vec![serial.to_owned()]),
             TextKind::Accepted => {
                 let template = self.on_accept.as_deref().unwrap_or_default();
                 let text = template.replace("{serial}", serial).replace("{reply_by}", reply_by);
@@ -53,6 +57,9 @@ impl Texts {
     pub fn kind_of(&self, text: &str, serial: &str) -> (TextKind, Vec<String>) {
         if text == self.to_reporter.replace("{serial}", serial) {
             return (TextKind::ToReporter, vec![serial.to_owned()]);
+        }
+        if text == self.on_question.replace("{serial}", serial) {
+            return (TextKind::Question, vec![serial.to_owned()]);
         }
         // The 受理 text around its date: what lies between the words before and after it.
         if let Some((before, after)) = self.on_accept.as_deref().and_then(|t| {
@@ -126,6 +133,11 @@ pub fn messages(directory: &Directory, texts: &Texts, before: Option<&Report>, a
             ACCEPTED_KEY_VERSION,
         );
     }
+    // Asked: one text per question (keyed by the version that asked it).
+    let asked = after.questions.len() > before.map_or(0, |b| b.questions.len());
+    if asked {
+        to(vec![after.reporter.phone.clone()], TextKind::Question, after.version);
+    }
     let answered = after.status == Status::Replied && before.is_some_and(|b| b.status != Status::Replied);
     if answered {
         to(vec![after.reporter.phone.clone()], TextKind::ToReporter, after.version);
@@ -149,6 +161,7 @@ mod tests {
             to_agency: "【测试】新举报{serial}".into(),
             to_reporter: "【测试】已处理{serial}".into(),
             on_accept: on_accept.then(|| "【测试】{serial}已受理,预计于{reply_by}前答复。".into()),
+            on_question: "【测试】请补充{serial}的材料".into(),
         }
     }
 
@@ -215,5 +228,21 @@ mod tests {
         assert_eq!(sent.len(), 1);
         assert_eq!((sent[0].kind, sent[0].params.len()), (TextKind::ToReporter, 1));
         assert!(messages(Directory::hubei(), &texts(true), Some(&replied), &replied).is_empty());
+    }
+
+    #[test]
+    fn a_question_texts_the_reporter_once_and_its_answer_nothing() {
+        let (_, accepted) = signed();
+        let staff = Actor::staff("王科员", "420106-education", "武昌区教育局");
+        let at = accepted.updated_at;
+        let (asked, _) = accepted.ask(staff, "请补充楼层", 5, Calendar::china(), at).unwrap();
+        let sent = messages(Directory::hubei(), &texts(false), Some(&accepted), &asked);
+        let [text] = sent.as_slice() else { panic!("{sent:?}") };
+        let serial = asked.serial.to_string();
+        assert_eq!((text.kind, text.text.clone()), (TextKind::Question, format!("【测试】请补充{serial}的材料")));
+        assert_eq!(text.key, sms_pk(&serial, asked.version, "+8613812341234"));
+        assert_eq!(texts(false).kind_of(&text.text, &serial).0, TextKind::Question);
+        let (answered, _) = asked.answer("3楼", None, 5, Calendar::china(), at).unwrap();
+        assert!(messages(Directory::hubei(), &texts(false), Some(&asked), &answered).is_empty());
     }
 }

@@ -67,6 +67,7 @@ impl SmsSettings {
                     sign_name: required("TENCENT_SMS_SIGN_NAME")?,
                     template_to_agency: required("TENCENT_SMS_TEMPLATE_TO_AGENCY")?,
                     template_to_reporter: required("TENCENT_SMS_TEMPLATE_TO_REPORTER")?,
+                    template_on_question: required("TENCENT_SMS_TEMPLATE_ON_QUESTION")?,
                     // Only a province with a 受理 text registers a third template.
                     template_on_accept: var("TENCENT_SMS_TEMPLATE_ON_ACCEPT"),
                 },

@@ -1,7 +1,8 @@
 //! `tencent-sms-local`: the Tencent Cloud SMS stand-in on 127.0.0.1 (`scripts/local` starts it
 //! with `SMS_PROVIDER=tencent`). Environment: `PORT` (5125), `TENCENT_SMS_SECRET_ID`,
 //! `TENCENT_SMS_SECRET_KEY`, `TENCENT_SMS_APP_ID`, `TENCENT_SMS_TEMPLATE_TO_AGENCY`,
-//! `TENCENT_SMS_TEMPLATE_TO_REPORTER`, `TENCENT_SMS_TEMPLATE_ON_ACCEPT` (the account as
+//! `TENCENT_SMS_TEMPLATE_TO_REPORTER`, `TENCENT_SMS_TEMPLATE_ON_ACCEPT`,
+//! `TENCENT_SMS_TEMPLATE_ON_QUESTION` (the account as
 //! "registered"); the signature name and the
 //! templates' words come from the catalog's SMS texts, as docs/deploy.md says to register them.
 
@@ -25,9 +26,11 @@ async fn main() -> Result<(), BoxError> {
     };
     let (sign_name, to_agency) = template_text(&catalog.sms_to_agency).ok_or("the agency text has no 【signature】")?;
     let (_, to_reporter) = template_text(&catalog.sms_to_reporter).ok_or("the reporter text has no 【signature】")?;
+    let (_, on_question) = template_text(&catalog.sms_on_question).ok_or("the 补充材料 text has no 【signature】")?;
     let mut templates = HashMap::from([
         (var("TENCENT_SMS_TEMPLATE_TO_AGENCY", "2001"), to_agency),
         (var("TENCENT_SMS_TEMPLATE_TO_REPORTER", "2002"), to_reporter),
+        (var("TENCENT_SMS_TEMPLATE_ON_QUESTION", "2004"), on_question),
     ]);
     if let Some(on_accept) = &catalog.sms_on_accept {
         let (_, text) = template_text(on_accept).ok_or("the 受理 text has no 【signature】")?;

@@ -46,6 +46,8 @@ enum Kind {
     OrderRedo,
     FollowUp,
     Close,
+    Ask,
+    Withdraw,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +66,12 @@ enum Op {
     Rate {
         report: usize,
         stars: u8,
+    },
+    /// The reporter answers the open question; or, with `lapse`, the housekeeping records an
+    /// unanswered one.
+    Answer {
+        report: usize,
+        lapse: bool,
     },
     Wait {
         hours: u16,
@@ -92,6 +100,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Kind::OrderRedo),
         1 => Just(Kind::FollowUp),
         1 => Just(Kind::Close),
+        2 => Just(Kind::Ask),
+        1 => Just(Kind::Withdraw),
     ];
     prop_oneof![
         1 => (0..COUNTIES.len(), 0..CATEGORIES.len(), any::<bool>())
@@ -100,6 +110,7 @@ fn op() -> impl Strategy<Value = Op> {
         8 => (0..3usize, caller, kind, prop::bool::weighted(0.15))
             .prop_map(|(report, caller, kind, stale)| Op::Act { report, caller, kind, stale }),
         2 => (0..3usize, 1..=5u8).prop_map(|(report, stars)| Op::Rate { report, stars }),
+        2 => (0..3usize, any::<bool>()).prop_map(|(report, lapse)| Op::Answer { report, lapse }),
         1 => (1..200u16).prop_map(|hours| Op::Wait { hours }),
     ]
 }
@@ -192,6 +203,10 @@ fn action(kind: Kind, report: &Report) -> Action {
         Kind::Close => Action::Close {
             reason: "诉求超出职责范围".into(),
         },
+        Kind::Ask => Action::Ask {
+            text: "请补充具体楼层".into(),
+        },
+        Kind::Withdraw => Action::WithdrawQuestion,
     }
 }
 
@@ -210,6 +225,8 @@ fn expected_kind(action: &Action) -> EventKind {
         Action::FollowUp { .. } => EventKind::FollowedUp,
         Action::Close { .. } => EventKind::Concluded,
         Action::Link { .. } => EventKind::InstitutionLinked,
+        Action::Ask { .. } => EventKind::Asked,
+        Action::WithdrawQuestion => EventKind::QuestionWithdrawn,
     }
 }
 
@@ -334,7 +351,9 @@ impl World {
             // Who may do what (the API answers 403 otherwise).
             let own = staff.role == StaffRole::Handler && staff.agency_id == report.assignment.agency_id;
             match action {
-                Action::Accept | Action::Reply { .. } => assert!(own, "{action:?} by {caller:?}"),
+                Action::Accept | Action::Reply { .. } | Action::Ask { .. } | Action::WithdrawQuestion => {
+                    assert!(own, "{action:?} by {caller:?}")
+                }
                 Action::Urge { .. } | Action::OrderRedo { .. } | Action::Close { .. } => {
                     assert!(staff.is_supervisor(), "{action:?}")
                 }
@@ -352,6 +371,24 @@ impl World {
             assert_eq!(report.status, Status::Replied, "only a replied report is rated");
             assert!(report.rating.is_none(), "rated once");
             self.commit(i, after, event, EventKind::Rated, ActorRole::Citizen);
+        }
+    }
+
+    fn answer(&mut self, i: usize, lapse: bool) {
+        let report = self.reports[i].clone();
+        let (limit, calendar) = (5, Calendar::china());
+        if lapse {
+            if let Ok((after, event)) = report.lapse_question(limit, calendar, self.now) {
+                assert_eq!(
+                    after.deadlines.reply_by, report.deadlines.reply_by,
+                    "a lapse leaves the deadline where the question put it"
+                );
+                self.commit(i, after, event, EventKind::QuestionLapsed, ActorRole::System);
+            }
+        } else if let Ok((after, event)) = report.answer("在3楼", None, limit, calendar, self.now) {
+            assert!(report.open_question(&self.now).is_some(), "only an open question is answered");
+            assert!(after.deadlines.reply_by <= report.deadlines.reply_by, "an answer gives back unused days");
+            self.commit(i, after, event, EventKind::Answered, ActorRole::Citizen);
         }
     }
 
@@ -395,6 +432,15 @@ impl World {
             assert_eq!(report.transfers as usize, transfers, "every hand-on is in the timeline");
             let urges = timeline.iter().filter(|e| e.kind == EventKind::Urged).count();
             assert_eq!(report.urges as usize, urges, "every urge is in the timeline");
+            let asked = timeline.iter().filter(|e| e.kind == EventKind::Asked).count();
+            assert_eq!(report.questions.len(), asked, "every question is in the timeline");
+            assert!(
+                report.questions.iter().rev().skip(1).all(|q| q.ended.is_some()),
+                "only the last question may be unended"
+            );
+            if report.open_question(&self.now).is_some() {
+                assert_eq!(report.status, Status::Processing, "a question waits only on a report in hand");
+            }
         }
         assert_eq!(self.counters, recount, "statistics counters equal a recount");
     }
@@ -418,6 +464,10 @@ proptest! {
                 Op::Rate { report, stars } => {
                     let i = report % world.reports.len();
                     world.rate(i, stars);
+                }
+                Op::Answer { report, lapse } => {
+                    let i = report % world.reports.len();
+                    world.answer(i, lapse);
                 }
                 Op::Wait { hours } => world.now += Duration::hours(i64::from(hours)),
             }

@@ -57,6 +57,10 @@ pub fn pii_pk(province: &str) -> String {
     format!("PII#{province}")
 }
 
+pub fn ask_pk(province: &str) -> String {
+    format!("ASK#{province}")
+}
+
 pub fn open_pk(province: &str) -> String {
     format!("OPEN#{province}")
 }
@@ -123,6 +127,11 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
         // Only replied reports still holding their reporter's data: the retention rule's work.
         item.insert("pii_pk".into(), text_attr(pii_pk(&a.province)));
         item.insert("pii_since".into(), text_attr(format(&since)));
+    }
+    if let Some(question) = report.questions.last().filter(|q| q.ended.is_none()) {
+        // Only reports with a question not ended: the housekeeping finds those past their limit.
+        item.insert("ask_pk".into(), text_attr(ask_pk(&a.province)));
+        item.insert("ask_until".into(), text_attr(format(&question.open_until)));
     }
     if let Some(institution) = &report.institution {
         // Only linked reports: the sparse `by_institution` index holds an institution's reports.

@@ -26,7 +26,9 @@
 //! `reporter_data` (`pii_pk` = `PII#{province}`, `pii_since` = the reply's time) holds only replied
 //! reports that still hold their reporter's name and phone. The sparse `by_institution`
 //! (`institution_pk` = `INSTITUTION#{id}`, `serial_sk`) holds only reports linked to a registry
-//! institution: its earlier reports, and the queue filtered by it.
+//! institution: its earlier reports, and the queue filtered by it. The sparse `awaiting_reporter`
+//! (`ask_pk` = `ASK#{province}`, `ask_until` = the question's limit) holds only reports whose
+//! question to the reporter has not ended, so the housekeeping finds those past their limit.
 
 mod audit;
 mod batch;
@@ -67,6 +69,7 @@ pub const INDEX_OPEN_BY_DEADLINE: &str = "open_by_deadline";
 pub const INDEX_UNSENT_SMS: &str = "unsent_sms";
 pub const INDEX_REPORTER_DATA: &str = "reporter_data";
 pub const INDEX_BY_INSTITUTION: &str = "by_institution";
+pub const INDEX_AWAITING_REPORTER: &str = "awaiting_reporter";
 
 /// The platform's records in its one table.
 #[derive(Debug, Clone)]

@@ -18,6 +18,8 @@ pub enum TextKind {
     ToReporter,
     /// An agency signed for the report (受理), with the expected reply date.
     Accepted,
+    /// The agency asks the reporter for more (补充材料).
+    Question,
 }
 
 /// One message: the whole text (for providers that send text) and what it was filled from (for

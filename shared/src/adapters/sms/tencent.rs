@@ -31,6 +31,8 @@ pub struct TencentConfig {
     /// Template ids of the texts: `{1}` is the serial, and the 受理 text's `{2}` the reply date.
     pub template_to_agency: String,
     pub template_to_reporter: String,
+    /// The 补充材料 text's (one parameter, the serial).
+    pub template_on_question: String,
     /// Only where the province sends a 受理 text.
     pub template_on_accept: Option<String>,
 }
@@ -146,6 +148,7 @@ impl TencentSms {
         let template = match sms.kind {
             TextKind::ToAgency => &self.config.template_to_agency,
             TextKind::ToReporter => &self.config.template_to_reporter,
+            TextKind::Question => &self.config.template_on_question,
             TextKind::Accepted => self.config.template_on_accept.as_ref()?,
         };
         Some(
@@ -232,6 +235,7 @@ mod tests {
                 sign_name: "湖北省政务服务".into(),
                 template_to_agency: "100001".into(),
                 template_to_reporter: "100002".into(),
+                template_on_question: "100004".into(),
                 template_on_accept: Some("100003".into()),
             },
             TencentCredentials {

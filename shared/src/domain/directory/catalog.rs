@@ -3,6 +3,7 @@
 //! a province's own (`Catalog::install`, from its folder: docs/province.md).
 
 use crate::domain::digest::hex;
+use crate::domain::report::questions::QuestionRules;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -98,6 +99,8 @@ struct Sms {
     /// `{reply_by}`; absent, none is sent (Hubei's manual names only the reply's).
     #[serde(default)]
     to_reporter_on_accept: Option<String>,
+    /// The text to the reporter when an agency asks for more (补充材料), with `{serial}`.
+    to_reporter_on_question: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +114,8 @@ struct CatalogFile {
     site: Site,
     #[serde(default)]
     reply: ReplyRules,
+    #[serde(default)]
+    questions: QuestionRules,
 }
 
 /// Every fixed list the platform knows, by code.
@@ -127,9 +132,16 @@ pub struct Catalog {
     pub sms_to_agency: String,
     /// The 受理 text, if the province sends one.
     pub sms_on_accept: Option<String>,
+    /// The 补充材料 text.
+    pub sms_on_question: String,
     pub site: Site,
     pub reply: ReplyRules,
+    /// How long a question to the reporter may pause the clock, and the ready-made ones.
+    pub questions: QuestionRules,
 }
+
+/// The longest a question to the reporter may pause the reply deadline, in working days.
+const MAX_QUESTION_DAYS: u32 = 20;
 
 /// The deployment's catalog: a province's, once installed at start, else the embedded one.
 static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -171,6 +183,11 @@ impl Catalog {
 
     fn parse(catalog: &str, notice: &str) -> Result<Catalog, serde_json::Error> {
         let file: CatalogFile = serde_json::from_str(catalog)?;
+        if !(1..=MAX_QUESTION_DAYS).contains(&file.questions.limit_days) {
+            return Err(serde::de::Error::custom(format!(
+                "questions.limit_days must be 1 to {MAX_QUESTION_DAYS} working days"
+            )));
+        }
         let mut notice: Notice = serde_json::from_str(notice)?;
         notice.version = notice_version(&notice, &file.violation_types);
         Ok(Catalog {
@@ -183,8 +200,10 @@ impl Catalog {
             sms_to_reporter: file.sms.to_reporter_on_reply_verbatim,
             sms_to_agency: file.sms.to_agency_on_new_report,
             sms_on_accept: file.sms.to_reporter_on_accept,
+            sms_on_question: file.sms.to_reporter_on_question,
             site: file.site,
             reply: file.reply,
+            questions: file.questions,
         })
     }
 

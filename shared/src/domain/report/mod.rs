@@ -12,6 +12,7 @@ pub mod input;
 pub mod measures;
 pub mod phone;
 pub mod preview;
+pub mod questions;
 pub mod rating;
 pub mod repeat;
 pub mod rounds;
@@ -29,6 +30,7 @@ use crate::domain::report::evidence::Evidence;
 use crate::domain::report::measures::Measure;
 use crate::domain::report::phone::Phone;
 use crate::domain::report::preview::Previews;
+use crate::domain::report::questions::Question;
 use crate::domain::report::rating::Stars;
 use crate::domain::report::rounds::{
     Closure, FollowUp, FollowUpOutcome, MAX_REOPENS_BY_RATING, ReopenCause, Reopening, Round, is_dissatisfied,
@@ -161,6 +163,9 @@ pub struct Report {
     /// Earlier rounds, oldest first, each closed by a reopening.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rounds: Vec<Round>,
+    /// Questions to the reporter (补充材料), oldest first; only the last may be open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
     /// Staff published it on the public board (only possible when `public`).
     #[serde(default)]
     pub published: bool,
@@ -236,6 +241,7 @@ impl Report {
             follow_ups: Vec::new(),
             closure: None,
             rounds: Vec::new(),
+            questions: Vec::new(),
             published: false,
             public_text: None,
             notice_version: Some(draft.notice_version),
@@ -316,6 +322,7 @@ impl Report {
         if self.status != Status::Processing {
             return Err(Rejection::conflict("wrong_status", "只有处理中的举报可以回复"));
         }
+        self.no_open_question(&at)?;
         let text = text.trim();
         if text.is_empty() {
             return Err(Rejection::invalid("text", "回复内容不能为空"));
@@ -386,6 +393,7 @@ impl Report {
         if self.status == Status::Replied {
             return Err(Rejection::conflict("wrong_status", "已回复的举报不能转办"));
         }
+        self.no_open_question(&at)?;
         if to.agency_id == self.assignment.agency_id {
             // A state the caller did not see, like a stale version: the report is already there.
             return Err(Rejection::conflict("same_agency", "该举报已在此受理机构"));

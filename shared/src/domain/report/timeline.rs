@@ -23,6 +23,12 @@ pub enum EventKind {
     RedoOrdered,
     FollowedUp,
     Concluded,
+    /// 请举报人补充材料.
+    Asked,
+    /// 举报人补充材料.
+    Answered,
+    QuestionWithdrawn,
+    QuestionLapsed,
 }
 
 impl EventKind {
@@ -45,6 +51,10 @@ impl EventKind {
             EventKind::RedoOrdered => "督导重办",
             EventKind::FollowedUp => "回访",
             EventKind::Concluded => "办结说明",
+            EventKind::Asked => "请举报人补充材料",
+            EventKind::Answered => "举报人已补充材料",
+            EventKind::QuestionWithdrawn => "撤回补充请求",
+            EventKind::QuestionLapsed => "举报人未补充",
         }
     }
 
@@ -67,6 +77,10 @@ impl EventKind {
             EventKind::RedoOrdered => "redo_ordered",
             EventKind::FollowedUp => "followed_up",
             EventKind::Concluded => "concluded",
+            EventKind::Asked => "asked",
+            EventKind::Answered => "answered",
+            EventKind::QuestionWithdrawn => "question_withdrawn",
+            EventKind::QuestionLapsed => "question_lapsed",
         }
     }
 
@@ -176,6 +190,10 @@ mod tests {
             RedoOrdered,
             FollowedUp,
             Concluded,
+            Asked,
+            Answered,
+            QuestionWithdrawn,
+            QuestionLapsed,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
         }

@@ -19,6 +19,8 @@ use serde::Deserialize;
 
 pub const MAX_REPLY_CHARS: usize = 2000;
 pub const MAX_REASON_CHARS: usize = 500;
+/// A question to the reporter (补充材料).
+pub const MAX_QUESTION_CHARS: usize = 200;
 
 /// The body of `POST /v1/staff/reports/{serial}/actions`.
 #[derive(Debug, Clone, Deserialize)]
@@ -90,6 +92,12 @@ pub enum Action {
     Close {
         reason: String,
     },
+    /// 补充材料: a question to the reporter.
+    Ask {
+        text: String,
+    },
+    /// 撤回 the open question.
+    WithdrawQuestion,
     /// Link to a registry institution (`None`: unlink). The id is looked up by the caller, who
     /// then applies it with `link`.
     Link {
@@ -113,6 +121,8 @@ impl Action {
             Action::FollowUp { .. } => "follow_up",
             Action::Close { .. } => "close",
             Action::Link { .. } => "link_institution",
+            Action::Ask { .. } => "ask",
+            Action::WithdrawQuestion => "withdraw_question",
         }
     }
 }
@@ -192,6 +202,10 @@ pub fn read_action(input: &ActionInput) -> Result<(Action, u64), Rejection> {
                 None => None,
             },
         },
+        Some("ask") => Action::Ask {
+            text: text("text", "补充材料的问题", input.text.as_deref(), MAX_QUESTION_CHARS)?,
+        },
+        Some("withdraw_question") => Action::WithdrawQuestion,
         Some("link_institution") => Action::Link {
             institution_id: match input.institution_id.as_deref().map(str::trim) {
                 None | Some("") => None,
@@ -325,6 +339,14 @@ pub fn apply(
         Action::Close { reason } => {
             needs(staff.is_supervisor(), "只有市、省级督导人员可以办结说明")?;
             report.close_dissatisfied(actor, reason, at)
+        }
+        Action::Ask { text } => {
+            needs(own_agency, "只有受理机构可以请举报人补充材料")?;
+            report.ask(actor, text, Catalog::get().questions.limit_days, calendar, at)
+        }
+        Action::WithdrawQuestion => {
+            needs(own_agency, "只有受理机构可以撤回补充请求")?;
+            report.withdraw_question(actor, Catalog::get().questions.limit_days, calendar, at)
         }
         Action::Link { institution_id: None } => link(report, staff, directory, None, at),
         // An id names nothing until the caller has read it from the registry.
