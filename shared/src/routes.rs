@@ -114,6 +114,12 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "POST",
+        path: "/v1/me/reports/{serial}/answer",
+        function: "submit",
+        access: Access::Citizen,
+    },
+    Route {
+        method: "POST",
         path: "/v1/me/reports/{serial}/rating",
         function: "rate",
         access: Access::Citizen,

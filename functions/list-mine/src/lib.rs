@@ -35,7 +35,8 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
                 Ok(app.records.reports_of(&citizen.sub, limit, cursor.as_deref()).await?)
             })?;
             let regions = &app.directory.regions;
-            let items = page.items.iter().map(|r| list_item(r, regions)).collect();
+            let now = now_cst();
+            let items = page.items.iter().map(|r| list_item(r, regions, &now)).collect();
             Ok(json(
                 200,
                 &MyReports {
@@ -86,5 +87,11 @@ async fn detail(app: &App, sub: &str, serial: &Serial) -> Result<CitizenDetail, 
         app.records
             .append_custody(serial.as_str(), Tail::of(&custody), looks, now_cst())
     )?;
-    Ok(citizen_detail(&report, &events, links, &app.directory.regions))
+    Ok(citizen_detail(
+        &report,
+        &events,
+        links,
+        &app.directory.regions,
+        &now_cst(),
+    ))
 }

@@ -239,7 +239,10 @@ mod tests {
         let sent = messages(Directory::hubei(), &texts(false), Some(&accepted), &asked);
         let [text] = sent.as_slice() else { panic!("{sent:?}") };
         let serial = asked.serial.to_string();
-        assert_eq!((text.kind, text.text.clone()), (TextKind::Question, format!("【测试】请补充{serial}的材料")));
+        assert_eq!(
+            (text.kind, text.text.clone()),
+            (TextKind::Question, format!("【测试】请补充{serial}的材料"))
+        );
         assert_eq!(text.key, sms_pk(&serial, asked.version, "+8613812341234"));
         assert_eq!(texts(false).kind_of(&text.text, &serial).0, TextKind::Question);
         let (answered, _) = asked.answer("3楼", None, 5, Calendar::china(), at).unwrap();

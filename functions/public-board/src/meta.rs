@@ -10,6 +10,7 @@ use shared::domain::directory::regions::{NamedRegion, Region, Regions as Divisio
 use shared::domain::report::Finding;
 use shared::domain::report::evidence::EvidenceKind;
 use shared::domain::report::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
+use shared::domain::report::questions::QuestionRules;
 use shared::domain::report::rating::MAX_COMMENT_CHARS;
 
 /// A county with its seat, from which the H5 finds the nearest one (使用当前位置).
@@ -101,6 +102,8 @@ pub struct Meta<'a> {
     pub rating: RatingRules<'a>,
     pub limits: FormLimits,
     pub reply: ReplyOptions<'a>,
+    /// Questions to the reporter (补充材料): the limit and the ready-made ones.
+    pub questions: &'a QuestionRules,
     pub links: Links,
 }
 
@@ -217,6 +220,7 @@ pub fn meta(app: &App) -> Meta<'static> {
             .collect(),
             measures: &catalog.reply.measures,
         },
+        questions: &catalog.questions,
         links: Links {
             agencies: "/v1/public/agencies",
         },

@@ -54,16 +54,17 @@ pub(crate) async fn thumbnail(app: &App, report: &Report, expires_at: &str) -> R
 }
 
 /// `POST /v1/staff/reports/{serial}/evidence/{n}/original`: a link to the sealed original of
-/// file `n` (from 1), pinned to its version; the look is in the custody log before the answer.
+/// file `n` (from 1, numbered as `Report::evidence_files`), pinned to its version; the look is in the custody log before the answer.
 pub async fn original(app: &App, staff: &Staff, serial: &Serial, n: Option<&str>) -> Result<EvidenceLink, ApiError> {
     let ReportRecord { report, custody, .. } = record_in_reach(app, staff, serial).await?;
     let missing = || ApiError::new(404, "evidence_not_found", "该举证材料不存在");
-    let evidence = report.evidence.as_ref().ok_or_else(missing)?;
     let index = n
         .and_then(|n| n.parse::<usize>().ok())
         .and_then(|n| n.checked_sub(1))
         .ok_or_else(missing)?;
-    let file = evidence.files.get(index).ok_or_else(missing)?;
+    // The report's own files, then those the reporter sent with answers (补充材料).
+    let files = report.evidence_files();
+    let (kind, file) = *files.get(index).ok_or_else(missing)?;
     let look = Look::view(actor(staff, app.directory), file);
     let (url, _) = tokio::try_join!(
         async { Ok::<_, ApiError>(app.evidence.presign_file(file, app.settings.evidence_url_ttl).await?) },
@@ -76,5 +77,5 @@ pub async fn original(app: &App, staff: &Staff, serial: &Serial, n: Option<&str>
         }
     )?;
     tracing::info!(%serial, n = index + 1, staff = %staff.sub, "original linked");
-    Ok(EvidenceLink::new(evidence.kind, file, url, expiry(app)))
+    Ok(EvidenceLink::new(kind, file, url, expiry(app)))
 }

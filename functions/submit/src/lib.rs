@@ -1,13 +1,17 @@
-//! `submit`: presigned uploads for evidence and the creation of reports.
+//! `submit`: presigned uploads for evidence, the creation of reports and the reporter's answers.
 //!
 //! - `POST /v1/uploads`: one presigned S3 PUT per declared file.
 //! - `POST /v1/reports`: checks, dispatches and stores a report; honours `Idempotency-Key`.
+//! - `POST /v1/me/reports/{serial}/answer`: the reporter's answer to the agency's question
+//!   (补充材料), its evidence sealed as a report's.
 
+mod answer;
+mod evidence;
 mod report;
 mod uploads;
 
 use shared::app::App;
-use shared::http::request::{header, json_body, route_key};
+use shared::http::request::{header, json_body, path_serial, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
@@ -30,6 +34,12 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let body = json_body(request)?;
             let receipt = report::submit(app, &citizen, body, key.as_deref()).await?;
             Ok(json(201, &receipt))
+        }
+        "POST /v1/me/reports/{serial}/answer" => {
+            let citizen = identity::citizen(request)?;
+            let serial = path_serial(request)?;
+            let body = json_body(request)?;
+            Ok(json(200, &answer::answer(app, &citizen, &serial, body).await?))
         }
         _ => Err(ApiError::route_not_found()),
     }

@@ -1,5 +1,6 @@
 //! Creating a report: check the form and its evidence, pick a serial, write it all at once.
 
+use crate::evidence::{check_evidence, evidence_in_use, seal};
 use serde::Serialize;
 use shared::adapters::dynamo::{CreateOutcome, NewReport, REPORTS_COUNTED};
 use shared::app::App;
@@ -7,9 +8,8 @@ use shared::domain::Rejection;
 use shared::domain::registry::institution::InstitutionRef;
 use shared::domain::report::custody::seal_entry;
 use shared::domain::report::deadlines::Deadlines;
-use shared::domain::report::device::{EXIF_HEAD_BYTES, read_claim};
 use shared::domain::report::draft::Draft;
-use shared::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind, Upload, check_upload, owner_of};
+use shared::domain::report::evidence::owner_of;
 use shared::domain::report::idempotency::{check_key, fingerprint};
 use shared::domain::report::input::{ReportInput, validate};
 use shared::domain::report::repeat::{MAX_LINKED, earliest_serial};
@@ -84,7 +84,7 @@ pub async fn submit(
     let day = day_key(&now);
     let (replayed, evidence, repeats, institution, made_today) = tokio::join!(
         replayed,
-        check_evidence(app, citizen, &draft),
+        check_evidence(app, citizen, draft.evidence.as_ref()),
         async { Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?) },
         chosen_institution(app, &draft),
         app.records.allowance_used(&citizen.sub, &day, REPORTS_COUNTED)
@@ -104,10 +104,7 @@ pub async fn submit(
         Some(checked) => Some(seal(app, checked).await?),
         None => None,
     };
-    let keys: Vec<(String, String)> = checked
-        .iter()
-        .flat_map(|c| c.files.iter().map(|f| (f.upload.key.clone(), f.version_id.clone())))
-        .collect();
+    let keys = checked.as_ref().map(|c| c.claims()).unwrap_or_default();
     let owner = owner_of(&citizen.sub);
     let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
     for attempt in 0..MAX_ATTEMPTS {
@@ -155,10 +152,6 @@ pub async fn submit(
     Err(ApiError::unavailable())
 }
 
-fn evidence_in_use() -> ApiError {
-    Rejection::conflict("evidence_in_use", "该举证材料已被其他举报引用").into()
-}
-
 fn daily_limit_reached(app: &App) -> ApiError {
     Rejection::Quota {
         message: format!("每人每天最多提交{}条举报,请明天再试", app.settings.reports_per_day),
@@ -193,77 +186,4 @@ async fn chosen_institution(app: &App, draft: &Draft) -> Result<Option<Instituti
         .await?
         .ok_or_else(|| ApiError::invalid("institution_id", "所选机构不存在"))?;
     Ok(Some(found.reference()))
-}
-
-/// Cited uploads as checked: each upload's record and the version of it S3 held.
-struct Checked {
-    kind: EvidenceKind,
-    files: Vec<CheckedFile>,
-}
-
-struct CheckedFile {
-    upload: Upload,
-    version_id: String,
-}
-
-/// Each cited upload must be the caller's, unclaimed, in S3 and as declared.
-async fn check_evidence(app: &App, citizen: &Reporter, draft: &Draft) -> Result<Option<Checked>, ApiError> {
-    let Some((kind, keys)) = &draft.evidence else {
-        return Ok(None);
-    };
-    // The records and every cited object at once: one round trip, not two.
-    let (records, objects) = tokio::try_join!(
-        app.records.uploads(keys),
-        futures_util::future::try_join_all(keys.iter().map(|key| app.evidence.head(key)))
-    )?;
-    let mut files = Vec::with_capacity(keys.len());
-    for ((i, key), object) in keys.iter().enumerate().zip(objects) {
-        let field = format!("evidence.keys[{i}]");
-        let record = records.get(key);
-        check_upload(&field, *kind, &citizen.sub, record, object.as_ref())?;
-        let version_id = object.and_then(|o| o.version_id);
-        if let (Some(upload), Some(version_id)) = (record, version_id) {
-            files.push(CheckedFile {
-                upload: upload.clone(),
-                version_id,
-            });
-        } else {
-            tracing::error!(key = %key, "an upload without a version: is the bucket versioned?");
-            return Err(ApiError::internal());
-        }
-    }
-    Ok(Some(Checked { kind: *kind, files }))
-}
-
-/// Seals every checked file at once, reading each photo's EXIF beside its copy.
-async fn seal(app: &App, checked: &Checked) -> Result<Evidence, ApiError> {
-    let now = now_cst();
-    let retain_until = app
-        .settings
-        .evidence_lock_days
-        .map(|days| now + chrono::Duration::days(i64::from(days)));
-    let sealed = futures_util::future::try_join_all(checked.files.iter().map(|file| async move {
-        let (key, version) = (&file.upload.key, &file.version_id);
-        let device = async {
-            if checked.kind != EvidenceKind::Image {
-                return Ok(None);
-            }
-            let head = app.evidence.head_bytes(key, version, EXIF_HEAD_BYTES).await?;
-            Ok::<_, ApiError>(read_claim(&head))
-        };
-        let (copy, device) = tokio::try_join!(
-            async { Ok::<_, ApiError>(app.evidence.seal(key, version, retain_until).await?) },
-            device
-        )?;
-        Ok::<_, ApiError>(copy.map(|copy| EvidenceFile::sealed(&file.upload, copy, device, now)))
-    }))
-    .await?;
-    let files = sealed
-        .into_iter()
-        .map(|file| file.ok_or_else(evidence_in_use))
-        .collect::<Result<_, _>>()?;
-    Ok(Evidence {
-        kind: checked.kind,
-        files,
-    })
 }

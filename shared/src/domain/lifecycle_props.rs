@@ -386,8 +386,14 @@ impl World {
                 self.commit(i, after, event, EventKind::QuestionLapsed, ActorRole::System);
             }
         } else if let Ok((after, event)) = report.answer("在3楼", None, limit, calendar, self.now) {
-            assert!(report.open_question(&self.now).is_some(), "only an open question is answered");
-            assert!(after.deadlines.reply_by <= report.deadlines.reply_by, "an answer gives back unused days");
+            assert!(
+                report.open_question(&self.now).is_some(),
+                "only an open question is answered"
+            );
+            assert!(
+                after.deadlines.reply_by <= report.deadlines.reply_by,
+                "an answer gives back unused days"
+            );
             self.commit(i, after, event, EventKind::Answered, ActorRole::Citizen);
         }
     }
@@ -439,7 +445,11 @@ impl World {
                 "only the last question may be unended"
             );
             if report.open_question(&self.now).is_some() {
-                assert_eq!(report.status, Status::Processing, "a question waits only on a report in hand");
+                assert_eq!(
+                    report.status,
+                    Status::Processing,
+                    "a question waits only on a report in hand"
+                );
             }
         }
         assert_eq!(self.counters, recount, "statistics counters equal a recount");

@@ -49,7 +49,8 @@ pub use audit::AuditEntry;
 pub use cursor::{ListError, Page};
 pub use institutions::ImportCount;
 pub use reports::{
-    Allowance, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED, ReportRecord, SaveOutcome, UPLOADS_COUNTED,
+    Allowance, AnswerEvidence, AnswerOutcome, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED,
+    ReportRecord, SaveOutcome, UPLOADS_COUNTED,
 };
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;

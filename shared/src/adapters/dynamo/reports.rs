@@ -79,6 +79,26 @@ pub enum CreateOutcome {
     Contended,
 }
 
+/// What an answer's transaction writes beside the report: the seal of its evidence and the
+/// uploads it claims (`(key, version)`), the owner's.
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerEvidence<'a> {
+    pub seal: Option<&'a CustodyEntry>,
+    pub uploads: &'a [(String, String)],
+    pub owner: &'a str,
+}
+
+/// How an answer's transaction ended; every outcome but `Saved` wrote nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerOutcome {
+    Saved,
+    /// The report or its custody log changed since they were read.
+    Stale,
+    /// One of the uploads is cited already, or is not the owner's.
+    EvidenceTaken,
+    Contended,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveOutcome {
     Saved,
@@ -149,23 +169,7 @@ impl Records {
         }
         let upload_slots = writes.len()..writes.len() + new.uploads.len();
         for (upload, version) in new.uploads {
-            let update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(upload_pk(upload), "UPLOAD")))
-                .update_expression("SET #serial = :serial, #version = :version REMOVE #ttl")
-                .condition_expression("attribute_exists(pk) AND attribute_not_exists(#serial) AND #owner = :owner")
-                .set_expression_attribute_names(Some(names(&[
-                    ("#serial", "serial"),
-                    ("#ttl", "ttl"),
-                    ("#owner", "owner"),
-                    ("#version", "version_id"),
-                ])))
-                .expression_attribute_values(":serial", text_attr(serial.clone()))
-                .expression_attribute_values(":version", text_attr(version.clone()))
-                .expression_attribute_values(":owner", text_attr(new.owner))
-                .build()
-                .map_err(unbuilt("create_report"))?;
-            writes.push(TransactWriteItem::builder().update(update).build());
+            writes.push(self.upload_claim("create_report", upload, version, &serial, new.owner)?);
         }
         // The keys later reports find this one by (`repeat`); the report's own write guards them.
         for marker in self.repeat_markers(new.report, new.now_epoch) {
@@ -199,11 +203,77 @@ impl Records {
         })
     }
 
-    /// Writes `after` (the next version of `before`), its event and the statistics it changes,
-    /// only if the stored version is still `before`'s, and previews recorded since `before` was
-    /// read (`record_previews`, which leaves the version alone) would not be overwritten.
-    pub async fn save(&self, before: &Report, after: &Report, event: &Event) -> Result<SaveOutcome, StoreError> {
+    /// Claims an upload for the report `serial`: only the owner's, only once (its `ttl` goes: a
+    /// claimed upload no longer expires, and the `evidence` function deletes the sealed version).
+    fn upload_claim(
+        &self,
+        operation: &'static str,
+        upload: &str,
+        version: &str,
+        serial: &str,
+        owner: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(upload_pk(upload), "UPLOAD")))
+            .update_expression("SET #serial = :serial, #version = :version REMOVE #ttl")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(#serial) AND #owner = :owner")
+            .set_expression_attribute_names(Some(names(&[
+                ("#serial", "serial"),
+                ("#ttl", "ttl"),
+                ("#owner", "owner"),
+                ("#version", "version_id"),
+            ])))
+            .expression_attribute_values(":serial", text_attr(serial))
+            .expression_attribute_values(":version", text_attr(version))
+            .expression_attribute_values(":owner", text_attr(owner))
+            .build()
+            .map_err(unbuilt(operation))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Writes a reporter's answer (补充材料): the report as `save` does, with the seal of the
+    /// answer's evidence in the custody log and the claims on its uploads, or nothing.
+    pub async fn save_answer(
+        &self,
+        before: &Report,
+        after: &Report,
+        event: &Event,
+        evidence: &AnswerEvidence<'_>,
+    ) -> Result<AnswerOutcome, StoreError> {
         let serial = after.serial.to_string();
+        let mut writes = vec![self.report_put("save_answer", before, after)?];
+        writes.push(self.put_new("save_answer", event_item(&serial, event)?)?);
+        let seal_slot = writes.len();
+        if let Some(seal) = evidence.seal {
+            writes.push(self.put_new("save_answer", custody_item(seal)?)?);
+        }
+        let upload_slots = writes.len()..writes.len() + evidence.uploads.len();
+        for (upload, version) in evidence.uploads {
+            writes.push(self.upload_claim("save_answer", upload, version, &serial, evidence.owner)?);
+        }
+        writes.extend(self.stats_updates("save_answer", &delta(Some(before), after))?);
+        let Some(codes) = self.transact("save_answer", writes).await? else {
+            return Ok(AnswerOutcome::Saved);
+        };
+        let failed = |i: usize| codes.get(i).is_some_and(|c| c == CONDITION_FAILED);
+        Ok(if upload_slots.clone().any(failed) {
+            AnswerOutcome::EvidenceTaken
+        } else if failed(0) || (evidence.seal.is_some() && failed(seal_slot)) {
+            // The report or its custody log moved on since it was read.
+            AnswerOutcome::Stale
+        } else {
+            AnswerOutcome::Contended
+        })
+    }
+
+    /// The conditional put of the next version of a report (see `save`).
+    fn report_put(
+        &self,
+        operation: &'static str,
+        before: &Report,
+        after: &Report,
+    ) -> Result<TransactWriteItem, StoreError> {
         let condition = match before.previews {
             Some(_) => "#version = :expected",
             None => "#version = :expected AND attribute_not_exists(previews)",
@@ -215,9 +285,17 @@ impl Records {
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":expected", number_attr(before.version))
             .build()
-            .map_err(unbuilt("save_report"))?;
+            .map_err(unbuilt(operation))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Writes `after` (the next version of `before`), its event and the statistics it changes,
+    /// only if the stored version is still `before`'s, and previews recorded since `before` was
+    /// read (`record_previews`, which leaves the version alone) would not be overwritten.
+    pub async fn save(&self, before: &Report, after: &Report, event: &Event) -> Result<SaveOutcome, StoreError> {
+        let serial = after.serial.to_string();
         let mut writes = vec![
-            TransactWriteItem::builder().put(put).build(),
+            self.report_put("save_report", before, after)?,
             self.put_new("save_report", event_item(&serial, event)?)?,
         ];
         writes.extend(self.stats_updates("save_report", &delta(Some(before), after))?);

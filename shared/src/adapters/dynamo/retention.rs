@@ -2,7 +2,7 @@
 //! reports whose reporter's name and phone the retention rule removes (`reporter_data`), and the
 //! questions to reporters past their limit (`awaiting_reporter`).
 
-use super::items::{PK, Item, ask_pk, pii_pk, text_attr};
+use super::items::{Item, PK, ask_pk, pii_pk, text_attr};
 use super::pages::all_pages;
 use super::{INDEX_AWAITING_REPORTER, INDEX_REPORTER_DATA, Records};
 use crate::adapters::StoreError;
@@ -31,7 +31,12 @@ impl Records {
 
     /// Reports of `province` whose question to the reporter is still unended and was open only
     /// until before `now` (RFC 3339), oldest limit first, at most `limit`.
-    pub async fn questions_past_limit(&self, province: &str, now: &str, limit: usize) -> Result<Vec<Serial>, StoreError> {
+    pub async fn questions_past_limit(
+        &self,
+        province: &str,
+        now: &str,
+        limit: usize,
+    ) -> Result<Vec<Serial>, StoreError> {
         let query = self
             .client
             .query()

@@ -64,20 +64,19 @@ pub struct Look {
 impl Look {
     /// The seal: every file with its version, type, size and SHA-256.
     pub fn seal(evidence: &Evidence) -> Look {
-        let files: Vec<String> = evidence
-            .files
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}@{} {} {} sha256={}",
-                    f.key, f.version_id, f.content_type, f.size, f.sha256
-                )
-            })
-            .collect();
         Look {
             action: CustodyAction::Seal,
             actor: Actor::system(),
-            subject: files.join("; "),
+            subject: sealed_files(evidence),
+        }
+    }
+
+    /// The seal of the files the reporter sent with answer `number` (补充材料), after the report's.
+    pub fn seal_answer(number: usize, evidence: &Evidence) -> Look {
+        Look {
+            action: CustodyAction::Seal,
+            actor: Actor::citizen(),
+            subject: format!("answer {number}: {}", sealed_files(evidence)),
         }
     }
 
@@ -106,6 +105,21 @@ impl Look {
             subject: "contact".into(),
         }
     }
+}
+
+/// Every file with its version, type, size and SHA-256.
+fn sealed_files(evidence: &Evidence) -> String {
+    let files: Vec<String> = evidence
+        .files
+        .iter()
+        .map(|f| {
+            format!(
+                "{}@{} {} {} sha256={}",
+                f.key, f.version_id, f.content_type, f.size, f.sha256
+            )
+        })
+        .collect();
+    files.join("; ")
 }
 
 /// One entry of the log, as stored and as exported.

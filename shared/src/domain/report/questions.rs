@@ -8,10 +8,10 @@
 
 use crate::domain::Rejection;
 use crate::domain::calendar::Calendar;
-use crate::domain::report::evidence::Evidence;
+use crate::domain::report::Report;
+use crate::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind};
 use crate::domain::report::status::Status;
 use crate::domain::report::timeline::{Actor, Event, EventKind};
-use crate::domain::report::Report;
 use chrono::{DateTime, Days, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +95,12 @@ impl Question {
 /// Working days a question stayed open from `asked` to `ended`: those after the day it was asked,
 /// up to and including the day it ended (as `Calendar::deadline` counts), never more than `limit`.
 /// Asked and answered the same day, or over a weekend, the clock loses nothing.
-pub fn paused_days(calendar: &Calendar, asked: &DateTime<FixedOffset>, ended: &DateTime<FixedOffset>, limit: u32) -> u32 {
+pub fn paused_days(
+    calendar: &Calendar,
+    asked: &DateTime<FixedOffset>,
+    ended: &DateTime<FixedOffset>,
+    limit: u32,
+) -> u32 {
     let cst = crate::domain::time::cst();
     let (mut day, last) = (
         asked.with_timezone(&cst).date_naive(),
@@ -112,7 +117,7 @@ pub fn paused_days(calendar: &Calendar, asked: &DateTime<FixedOffset>, ended: &D
 }
 
 /// What the catalog says of questions: how long one may stay open and the ready-made ones.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionRules {
     /// Working days a question may pause the reply deadline.
     #[serde(default = "default_limit")]
@@ -140,6 +145,18 @@ fn open_question() -> Rejection {
 }
 
 impl Report {
+    /// Every sealed file of the report, numbered from 1: the report's own, then each answer's.
+    pub fn evidence_files(&self) -> Vec<(EvidenceKind, &EvidenceFile)> {
+        let own = self.evidence.iter();
+        let answers = self
+            .questions
+            .iter()
+            .filter_map(|q| q.answer.as_ref()?.evidence.as_ref());
+        own.chain(answers)
+            .flat_map(|e| e.files.iter().map(move |f| (e.kind, f)))
+            .collect()
+    }
+
     /// The question open at `now`, if one is.
     pub fn open_question(&self, now: &DateTime<FixedOffset>) -> Option<&Question> {
         self.questions.last().filter(|q| q.is_open(now))
@@ -169,7 +186,10 @@ impl Report {
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
         if self.status != Status::Processing {
-            return Err(Rejection::conflict("wrong_status", "只有处理中的举报可以请举报人补充材料"));
+            return Err(Rejection::conflict(
+                "wrong_status",
+                "只有处理中的举报可以请举报人补充材料",
+            ));
         }
         if self.open_question(&at).is_some() {
             return Err(Rejection::conflict(
@@ -206,6 +226,20 @@ impl Report {
         }))
     }
 
+    /// Whether the reporter may answer now: a question is open.
+    pub fn answerable(&self, at: &DateTime<FixedOffset>) -> Result<(), Rejection> {
+        let Some(question) = self.questions.last() else {
+            return Err(Rejection::conflict("no_question", "受理部门没有请您补充材料"));
+        };
+        if question.ended.is_some() {
+            return Err(Rejection::conflict("no_question", "该补充请求已结束,无需再补充"));
+        }
+        if question.has_lapsed(at) {
+            return Err(Rejection::conflict("question_lapsed", "补充期限已过,无法再补充"));
+        }
+        Ok(())
+    }
+
     /// The reporter's answer to the open question, with evidence already sealed.
     pub fn answer(
         &self,
@@ -215,15 +249,7 @@ impl Report {
         calendar: &Calendar,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
-        let Some(question) = self.questions.last() else {
-            return Err(Rejection::conflict("no_question", "受理部门没有请您补充材料"));
-        };
-        if question.ended.is_some() {
-            return Err(Rejection::conflict("no_question", "该补充请求已结束,无需再补充"));
-        }
-        if question.has_lapsed(&at) {
-            return Err(Rejection::conflict("question_lapsed", "补充期限已过,无法再补充"));
-        }
+        self.answerable(&at)?;
         let text = text.trim().to_owned();
         if text.is_empty() && evidence.is_none() {
             return Err(Rejection::invalid("text", "请填写补充说明或上传举证材料"));
@@ -269,21 +295,30 @@ impl Report {
 
     /// 举报人未补充: records a question that passed its limit unanswered (the deadline moved by
     /// the whole limit when it was asked and stays there).
-    pub fn lapse_question(&self, limit: u32, calendar: &Calendar, at: DateTime<FixedOffset>) -> Result<(Report, Event), Rejection> {
+    pub fn lapse_question(
+        &self,
+        limit: u32,
+        calendar: &Calendar,
+        at: DateTime<FixedOffset>,
+    ) -> Result<(Report, Event), Rejection> {
         let Some(question) = self.lapsed_question(&at) else {
             return Err(Rejection::conflict("no_question", "没有已过期限的补充请求"));
         };
         let note = format!("补充期限{}已过", format_day(&question.open_until));
-        Ok(self.next(EventKind::QuestionLapsed, Actor::system(), Some(note), at, |r| {
-            if let Some(last) = r.questions.last_mut() {
-                end(last, QuestionEnd::Lapsed, at, limit, calendar);
-            }
-        }))
+        Ok(
+            self.next(EventKind::QuestionLapsed, Actor::system(), Some(note), at, |r| {
+                if let Some(last) = r.questions.last_mut() {
+                    end(last, QuestionEnd::Lapsed, at, limit, calendar);
+                }
+            }),
+        )
     }
 }
 
 fn format_day(at: &DateTime<FixedOffset>) -> String {
-    at.with_timezone(&crate::domain::time::cst()).format("%Y-%m-%d").to_string()
+    at.with_timezone(&crate::domain::time::cst())
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// Ends `question` now (`Lapsed`: at its limit), counting the working days it paused the clock.
@@ -330,12 +365,36 @@ mod tests {
     #[test]
     fn the_pause_counts_the_working_days_after_the_day_asked_up_to_the_day_it_ended() {
         let days = |a: &str, b: &str| paused_days(china(), &at(a), &at(b), 5);
-        assert_eq!(days("2025-09-22T09:00:00+08:00", "2025-09-22T18:00:00+08:00"), 0, "same day");
-        assert_eq!(days("2025-09-19T16:00:00+08:00", "2025-09-21T10:00:00+08:00"), 0, "over a weekend");
-        assert_eq!(days("2025-09-19T16:00:00+08:00", "2025-09-22T10:00:00+08:00"), 1, "Friday to Monday");
-        assert_eq!(days("2025-09-26T16:00:00+08:00", "2025-09-28T10:00:00+08:00"), 1, "a make-up Sunday");
-        assert_eq!(days("2025-09-30T10:00:00+08:00", "2025-10-09T10:00:00+08:00"), 1, "over National Day");
-        assert_eq!(days("2025-09-01T10:00:00+08:00", "2025-09-30T10:00:00+08:00"), 5, "never past the limit");
+        assert_eq!(
+            days("2025-09-22T09:00:00+08:00", "2025-09-22T18:00:00+08:00"),
+            0,
+            "same day"
+        );
+        assert_eq!(
+            days("2025-09-19T16:00:00+08:00", "2025-09-21T10:00:00+08:00"),
+            0,
+            "over a weekend"
+        );
+        assert_eq!(
+            days("2025-09-19T16:00:00+08:00", "2025-09-22T10:00:00+08:00"),
+            1,
+            "Friday to Monday"
+        );
+        assert_eq!(
+            days("2025-09-26T16:00:00+08:00", "2025-09-28T10:00:00+08:00"),
+            1,
+            "a make-up Sunday"
+        );
+        assert_eq!(
+            days("2025-09-30T10:00:00+08:00", "2025-10-09T10:00:00+08:00"),
+            1,
+            "over National Day"
+        );
+        assert_eq!(
+            days("2025-09-01T10:00:00+08:00", "2025-09-30T10:00:00+08:00"),
+            5,
+            "never past the limit"
+        );
     }
 
     #[test]
@@ -354,7 +413,10 @@ mod tests {
         let (answered, event) = open
             .answer("在3楼301室", None, 5, china(), at("2025-10-09T20:00:00+08:00"))
             .unwrap();
-        assert_eq!((event.kind, event.actor.role), (EventKind::Answered, crate::domain::report::timeline::ActorRole::Citizen));
+        assert_eq!(
+            (event.kind, event.actor.role),
+            (EventKind::Answered, crate::domain::report::timeline::ActorRole::Citizen)
+        );
         let q = &answered.questions[0];
         assert_eq!((q.ended, q.paused_days), (Some(QuestionEnd::Answered), Some(1)));
         // One working day after Friday 10 Oct is the make-up Saturday 11 Oct.
@@ -381,17 +443,29 @@ mod tests {
         // 23, 24, 25, 26 and the make-up Sunday 28 Sep.
         let limit = at("2025-09-28T23:59:59+08:00");
         assert_eq!(open.questions[0].open_until, limit);
-        assert!(open.lapse_question(5, china(), limit).is_err(), "still open to the last second");
+        assert!(
+            open.lapse_question(5, china(), limit).is_err(),
+            "still open to the last second"
+        );
         let late = at("2025-09-29T00:00:01+08:00");
         assert!(matches!(
             open.answer("补充", None, 5, china(), late),
-            Err(Rejection::Conflict { code: "question_lapsed", .. })
+            Err(Rejection::Conflict {
+                code: "question_lapsed",
+                ..
+            })
         ));
         assert!(open.open_question(&late).is_none() && open.lapsed_question(&late).is_some());
         let (lapsed, event) = open.lapse_question(5, china(), late).unwrap();
-        assert_eq!((event.kind, event.note.as_deref()), (EventKind::QuestionLapsed, Some("补充期限2025-09-28已过")));
+        assert_eq!(
+            (event.kind, event.note.as_deref()),
+            (EventKind::QuestionLapsed, Some("补充期限2025-09-28已过"))
+        );
         let q = &lapsed.questions[0];
-        assert_eq!((q.ended, q.paused_days, q.ended_at), (Some(QuestionEnd::Lapsed), Some(5), Some(limit)));
+        assert_eq!(
+            (q.ended, q.paused_days, q.ended_at),
+            (Some(QuestionEnd::Lapsed), Some(5), Some(limit))
+        );
         assert_eq!(lapsed.deadlines.reply_by, moved, "the whole limit, as set when asked");
         assert_eq!(format(&moved), "2025-10-16T23:59:59+08:00");
         assert!(lapsed.lapsed_question(&late).is_none());
@@ -404,11 +478,17 @@ mod tests {
         let later = at("2025-09-23T09:00:00+08:00");
         assert!(matches!(
             open.ask(staff(), "再问", 5, china(), later),
-            Err(Rejection::Conflict { code: "question_open", .. })
+            Err(Rejection::Conflict {
+                code: "question_open",
+                ..
+            })
         ));
         assert!(matches!(
             open.reply(staff(), Finding::Partly, "已处理", later),
-            Err(Rejection::Conflict { code: "question_open", .. })
+            Err(Rejection::Conflict {
+                code: "question_open",
+                ..
+            })
         ));
         let (withdrawn, event) = open.withdraw_question(staff(), 5, china(), later).unwrap();
         assert_eq!(event.kind, EventKind::QuestionWithdrawn);
@@ -417,10 +497,16 @@ mod tests {
         assert!(withdrawn.withdraw_question(staff(), 5, china(), later).is_err());
         assert!(matches!(
             withdrawn.answer("迟到的补充", None, 5, china(), later),
-            Err(Rejection::Conflict { code: "no_question", .. })
+            Err(Rejection::Conflict {
+                code: "no_question",
+                ..
+            })
         ));
         assert!(withdrawn.reply(staff(), Finding::Partly, "已处理", later).is_ok());
-        assert!(sample(false).ask(staff(), "x", 5, china(), later).is_err(), "not signed for yet");
+        assert!(
+            sample(false).ask(staff(), "x", 5, china(), later).is_err(),
+            "not signed for yet"
+        );
     }
 
     #[test]
@@ -433,7 +519,11 @@ mod tests {
             .unwrap();
         assert_eq!(again.questions[0].ended, Some(QuestionEnd::Lapsed));
         assert_eq!(again.questions[1].number, 2);
-        assert!(open.answer("", None, 5, china(), at("2025-09-23T09:00:00+08:00")).is_err(), "empty");
+        assert!(
+            open.answer("", None, 5, china(), at("2025-09-23T09:00:00+08:00"))
+                .is_err(),
+            "empty"
+        );
     }
 
     fn photo() -> Evidence {

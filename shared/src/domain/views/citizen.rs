@@ -1,6 +1,7 @@
 //! What a citizen sees of their own reports: the list of 我的投诉 and the detail screen
 //! (签收信息, 提交信息, 举证材料, the reply, the rating, and a timeline without staff names).
 
+use super::questions::{QuestionView, question_views};
 use super::{AgencyView, EvidenceLink, Labels, RatingView, ReplyView, RoundView, rating_view, reply_view, rounds_view};
 use crate::domain::directory::regions::Regions;
 use crate::domain::report::Report;
@@ -8,6 +9,7 @@ use crate::domain::report::draft::Location;
 use crate::domain::report::status::Status;
 use crate::domain::report::timeline::{Event, EventKind};
 use crate::domain::time::format;
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 fn can_rate(report: &Report) -> bool {
@@ -23,15 +25,18 @@ pub struct CitizenListItem {
     pub target: String,
     pub created_at: String,
     pub can_rate: bool,
+    /// 待补充: the agency asked a question the reporter can still answer.
+    pub can_answer: bool,
 }
 
-pub fn list_item(report: &Report, regions: &Regions) -> CitizenListItem {
+pub fn list_item(report: &Report, regions: &Regions, now: &DateTime<FixedOffset>) -> CitizenListItem {
     CitizenListItem {
         serial: report.serial.to_string(),
         labels: Labels::of(report, regions),
         target: report.target.clone(),
         created_at: format(&report.created_at),
         can_rate: can_rate(report),
+        can_answer: report.open_question(now).is_some(),
     }
 }
 
@@ -70,7 +75,11 @@ pub struct CitizenDetail {
     /// What the status means, in a line.
     pub status_help: &'static str,
     /// When the reply is due (working days from the catalog's deadlines); none once replied.
+    /// While a question waits for the reporter, the latest it can be (the clock is paused).
     pub reply_due_by: Option<String>,
+    /// Questions from the agency (补充材料), oldest first; `can_answer` for the open one.
+    pub questions: Vec<QuestionView>,
+    pub can_answer: bool,
 }
 
 pub fn citizen_detail(
@@ -78,6 +87,7 @@ pub fn citizen_detail(
     events: &[Event],
     evidence: Vec<EvidenceLink>,
     regions: &Regions,
+    now: &DateTime<FixedOffset>,
 ) -> CitizenDetail {
     let timeline = events
         .iter()
@@ -109,6 +119,8 @@ pub fn citizen_detail(
         timeline,
         status_help: report.status.help(),
         reply_due_by: (report.status != Status::Replied).then(|| format(&report.deadlines.reply_by)),
+        questions: question_views(report, now),
+        can_answer: report.open_question(now).is_some(),
     }
 }
 
@@ -144,6 +156,7 @@ mod tests {
             &[submitted, accepted, note],
             vec![],
             &Directory::hubei().regions,
+            &when,
         );
         let kinds: Vec<_> = detail.timeline.iter().map(|t| t.kind).collect();
         assert_eq!(kinds, [EventKind::Submitted, EventKind::Accepted]);
@@ -164,7 +177,7 @@ mod tests {
         let (replied, _) = accepted
             .reply(staff, crate::domain::report::Finding::Substantiated, "已查处", when)
             .unwrap();
-        let detail = citizen_detail(&replied, &[], vec![], &Directory::hubei().regions);
+        let detail = citizen_detail(&replied, &[], vec![], &Directory::hubei().regions, &when);
         assert_eq!(detail.status_help, "受理部门已回复处理结果,您可以对回复进行评价。");
         assert_eq!(detail.reply_due_by, None);
     }

@@ -6,6 +6,7 @@ pub mod open311;
 pub mod package;
 pub mod profile;
 pub mod public;
+pub mod questions;
 pub mod staff;
 
 use crate::domain::directory::Assignment;

@@ -1,6 +1,7 @@
 //! What staff see: the queue rows and the full detail, with deadlines, the whole timeline with
 //! staff names, and the reporter's phone masked unless revealed (which is recorded).
 
+use super::questions::{QuestionView, question_views};
 use crate::domain::calendar::Calendar;
 use crate::domain::directory::regions::Regions;
 use crate::domain::geo::{Location, distance_m};
@@ -90,6 +91,8 @@ pub struct StaffListItem {
     pub repeat: bool,
     /// The linked registry institution's name (the detail's `institution` holds all of it).
     pub institution_name: Option<String>,
+    /// 等待举报人补充: a question to the reporter is open, the reply deadline paused.
+    pub awaiting_reporter: bool,
     /// The first photo's thumbnail, once made (in the queue only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<RenditionLink>,
@@ -143,6 +146,7 @@ pub fn staff_list_item(
         dissatisfied: report.awaits_redress(),
         repeat: !report.repeats.is_empty(),
         institution_name: report.institution.as_ref().map(|i| i.name.clone()),
+        awaiting_reporter: report.open_question(now).is_some(),
         thumbnail: None,
     }
 }
@@ -200,6 +204,8 @@ pub struct StaffDetail {
     pub rounds: Vec<RoundView>,
     /// How many more times a poor rating may send it back (退回重办).
     pub reopens_by_rating_left: usize,
+    /// Questions to the reporter (补充材料), oldest first.
+    pub questions: Vec<QuestionView>,
     pub timeline: Vec<StaffTimelineEntry>,
     /// The reports in the caller's reach that this one repeats or that repeat it, newest first.
     pub repeats: Vec<RepeatView>,
@@ -455,6 +461,7 @@ pub fn staff_detail(
             by: c.by.clone(),
         }),
         rounds: rounds_view(report, true),
+        questions: question_views(report, now),
         reopens_by_rating_left: MAX_REOPENS_BY_RATING.saturating_sub(report.reopens_by_rating()),
         timeline: events
             .iter()
