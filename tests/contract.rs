@@ -134,7 +134,8 @@ fn the_local_table_is_the_templates_table() {
             "open_by_deadline",
             "reporter_data",
             "unsent_sms",
-            "by_institution"
+            "by_institution",
+            "awaiting_reporter"
         ]
     );
     assert_eq!(
@@ -148,6 +149,7 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_REPORTER_DATA,
             shared::adapters::dynamo::INDEX_UNSENT_SMS,
             shared::adapters::dynamo::INDEX_BY_INSTITUTION,
+            shared::adapters::dynamo::INDEX_AWAITING_REPORTER,
         ],
         indexes[..]
     );

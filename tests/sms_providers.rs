@@ -43,7 +43,7 @@ async fn tencent(env: &Env, endpoint: &str, key: &str) -> Provider {
         .secret(&json!({"SecretId": SECRET_ID, "SecretKey": key}).to_string())
         .await;
     let settings = SmsSettings::Tencent {
-        config: TencentConfig {
+        config: Box::new(TencentConfig {
             endpoint: format!("{endpoint}/"),
             region: "ap-guangzhou".into(),
             app_id: "1400000001".into(),
@@ -52,7 +52,7 @@ async fn tencent(env: &Env, endpoint: &str, key: &str) -> Provider {
             template_to_reporter: "2002".into(),
             template_on_question: "2004".into(),
             template_on_accept: None,
-        },
+        }),
         secret,
     };
     settings.build(&env.sdk).await.expect("provider")

@@ -38,7 +38,7 @@ pub enum SmsSettings {
     /// Tencent's settings (`TENCENT_SMS_*`) and the secret holding its API key
     /// (`TENCENT_SMS_SECRET_ARN`: JSON `{"SecretId": …, "SecretKey": …}`).
     Tencent {
-        config: TencentConfig,
+        config: Box<TencentConfig>,
         secret: String,
     },
 }
@@ -60,7 +60,7 @@ impl SmsSettings {
             "sns" => Ok(SmsSettings::Sns),
             "none" => Ok(SmsSettings::Off),
             "tencent" => Ok(SmsSettings::Tencent {
-                config: TencentConfig {
+                config: Box::new(TencentConfig {
                     endpoint: var("TENCENT_SMS_ENDPOINT").unwrap_or_else(|| ENDPOINT.to_owned()),
                     region: var("TENCENT_SMS_REGION").unwrap_or_else(|| "ap-guangzhou".to_owned()),
                     app_id: required("TENCENT_SMS_APP_ID")?,
@@ -70,7 +70,7 @@ impl SmsSettings {
                     template_on_question: required("TENCENT_SMS_TEMPLATE_ON_QUESTION")?,
                     // Only a province with a 受理 text registers a third template.
                     template_on_accept: var("TENCENT_SMS_TEMPLATE_ON_ACCEPT"),
-                },
+                }),
                 secret: required("TENCENT_SMS_SECRET_ARN")?,
             }),
             other => Err(format!("SMS_PROVIDER must be none, sns or tencent, not {other:?}")),
@@ -93,7 +93,7 @@ impl SmsSettings {
                     serde_json::from_str(value.secret_string().unwrap_or_default())
                         .map_err(|e| format!("{secret} must hold {{\"SecretId\", \"SecretKey\"}}: {e}"))?;
                 Ok(Provider::Tencent(Box::new(TencentSms::new(
-                    config.clone(),
+                    (**config).clone(),
                     credentials,
                 )?)))
             }

@@ -5,12 +5,12 @@
 
 use serde::Serialize;
 use shared::app::App;
+use shared::domain::directory::catalog::QuestionRules;
 use shared::domain::directory::catalog::{Catalog, Category, MeasureKind, Named, Notice, Site};
 use shared::domain::directory::regions::{NamedRegion, Region, Regions as Divisions, Seat};
 use shared::domain::report::Finding;
 use shared::domain::report::evidence::EvidenceKind;
 use shared::domain::report::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
-use shared::domain::report::questions::QuestionRules;
 use shared::domain::report::rating::MAX_COMMENT_CHARS;
 
 /// A county with its seat, from which the H5 finds the nearest one (使用当前位置).

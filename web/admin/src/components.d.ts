@@ -67,6 +67,7 @@ declare module 'vue' {
     LinkedReports: typeof import('./components/LinkedReports.vue')['default']
     PublicPreview: typeof import('./components/PublicPreview.vue')['default']
     ReplyRounds: typeof import('./components/ReplyRounds.vue')['default']
+    ReporterQuestions: typeof import('./components/ReporterQuestions.vue')['default']
     ReportFilters: typeof import('./components/ReportFilters.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']

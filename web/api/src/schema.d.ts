@@ -262,6 +262,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/reports/{serial}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer the agency's open question (补充材料) with words and evidence; a retry of the same answer returns its receipt. */
+        post: operations["answerOpenQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/reports/{serial}/rating": {
         parameters: {
             query?: never;
@@ -339,7 +356,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** One action (accept, reply, transfer, publish, unpublish, note, urge, reveal_contact, reopen, order_redo, follow_up, close, link_institution) with the version the caller saw. */
+        /** One action (accept, reply, transfer, publish, unpublish, note, urge, reveal_contact, reopen, order_redo, follow_up, close, link_institution, ask, withdraw_question) with the version the caller saw. */
         post: operations["actOnReport"];
         delete?: never;
         options?: never;
@@ -628,6 +645,12 @@ export interface components {
                     detail: "none" | "amount" | "to";
                 }[];
             };
+            /** @description Questions to the reporter (补充材料): how long one may pause the reply deadline, and the ready-made ones offered to handlers. */
+            questions: {
+                /** @description Working days. */
+                limit_days: number;
+                templates: string[];
+            };
             links: {
                 /**
                  * @description 举报电话: GET it with ?county= for that county's offices.
@@ -820,6 +843,8 @@ export interface components {
             target: string;
             created_at: components["schemas"]["Time"];
             can_rate: boolean;
+            /** @description 待补充: the agency asked a question the reporter can still answer. */
+            can_answer: boolean;
         };
         MyReports: {
             items: components["schemas"]["ListItem"][];
@@ -892,13 +917,17 @@ export interface components {
             follow_ups?: components["schemas"]["FollowUp"][];
         };
         Detail: components["schemas"]["Labels"] & {
+            /** @description The agency's questions (补充材料), oldest first. */
+            questions: components["schemas"]["Question"][];
+            /** @description The last question is open: answerOpenQuestion takes the answer. */
+            can_answer: boolean;
             /** @description Which reply round this is; reply, rating and can_rate are the current round's. */
             round: number;
             /** @description Earlier rounds */
             rounds: components["schemas"]["Round"][];
             /** @description What the status means, in a line (详情). */
             status_help: string;
-            /** @description When the reply is due (working days from the province's deadlines); null once replied. */
+            /** @description When the reply is due (working days from the province's deadlines); null once replied. While a question waits for the reporter, the latest it can be (the clock is paused). */
             reply_due_by: null | components["schemas"]["Time"];
             serial: components["schemas"]["Serial"];
             target: string;
@@ -981,6 +1010,8 @@ export interface components {
             repeat: boolean;
             /** @description The linked registry institution's name (the detail's `institution` holds all of it). */
             institution_name: string | null;
+            /** @description 等待举报人补充: a question to the reporter is open and the reply deadline paused. */
+            awaiting_reporter: boolean;
             /** @description The first photo's thumbnail, once made (queue rows only). */
             thumbnail?: components["schemas"]["RenditionLink"];
         };
@@ -998,6 +1029,8 @@ export interface components {
             next_cursor: string | null;
         };
         StaffDetail: components["schemas"]["StaffListItem"] & {
+            /** @description Questions to the reporter (补充材料), oldest first; an answer's files are linked by linkEvidenceOriginal with their `n`. */
+            questions: components["schemas"]["Question"][];
             /** @description The current round's follow-up calls (回访). */
             follow_ups: components["schemas"]["FollowUp"][];
             /** @description 办结说明: the current round closed dissatisfied, and why; null otherwise. */
@@ -1185,6 +1218,14 @@ export interface components {
             reason: string;
         } | {
             /**
+             * @description 补充材料 (the agency, a report in hand): one question to the reporter at a time; the reply deadline pauses for at most the catalog's limit (409 while one is open).
+             * @constant
+             */
+            action: "ask";
+            version: components["schemas"]["Version"];
+            text: string;
+        } | {
+            /**
              * @description 回访 (the agency or supervisors, a replied report): a call to the reporter about the current answer.
              * @constant
              */
@@ -1204,8 +1245,11 @@ export interface components {
             text?: string;
         };
         BareAction: {
-            /** @enum {string} */
-            action: "accept" | "unpublish" | "reveal_contact";
+            /**
+             * @description withdraw_question 撤回 (the agency): the open question ends and the clock resumes.
+             * @enum {string}
+             */
+            action: "accept" | "unpublish" | "reveal_contact" | "withdraw_question";
             version: components["schemas"]["Version"];
         };
         /** @description A day (YYYY-MM-DD) or empty. */
@@ -1342,6 +1386,53 @@ export interface components {
                 column: string;
                 message: string;
             }[];
+        };
+        /** @description A question to the reporter (补充材料) and how it stands; the agency that asked, never a person. */
+        Question: {
+            number: number;
+            round: number;
+            text: string;
+            asked_at: components["schemas"]["Time"];
+            asked_by: string;
+            /** @enum {string} */
+            state: "open" | "answered" | "withdrawn" | "lapsed";
+            /** @enum {string} */
+            state_name: "等待举报人补充" | "已补充" | "已撤回" | "举报人未补充";
+            /** @description While open, when the reply clock resumes at the latest: the end of the limit's last working day. */
+            open_until: components["schemas"]["Time"];
+            /** @description Working days the reply deadline moved by */
+            paused_days: number | null;
+            answer: null | {
+                text: string;
+                answered_at: components["schemas"]["Time"];
+                files: {
+                    /** @description The file's number in the report, after the report's own files. */
+                    n: number;
+                    /** @enum {string} */
+                    kind: "image" | "video";
+                    content_type: string;
+                    size: number;
+                    sha256: string;
+                    sealed_at: components["schemas"]["Time"];
+                }[];
+            };
+        };
+        /** @description The answer to the open question: words, evidence (the caller's own uploads, within a report's limits, sealed as a report's), or both; at least one (400 otherwise). */
+        AnswerForm: {
+            /** @description Trimmed. */
+            text: string;
+            evidence?: null | components["schemas"]["Citation"];
+        } | {
+            /** @description Trimmed; blank means none. */
+            text?: string | null;
+            evidence: components["schemas"]["Citation"];
+        };
+        Answered: {
+            serial: components["schemas"]["Serial"];
+            /** @description Which question it answered. */
+            number: number;
+            answered_at: components["schemas"]["Time"];
+            files: number;
         };
         RatingForm: {
             stars: number;
@@ -1967,6 +2058,41 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooMany"];
+        };
+    };
+    answerOpenQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 15-digit serial number (流水号).
+                 * @example 221215164056656
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerForm"];
+            };
+        };
+        responses: {
+            /** @description Answered; the reply deadline resumes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Answered"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     rateMyReport: {

@@ -10,6 +10,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/done/:serial", name: "done", component: () => import("./views/SubmitSuccess.vue"), meta: { title: "提交成功", citizen: true } },
   { path: "/mine", name: "mine", component: () => import("./views/MyReports.vue"), meta: { title: "我的投诉", citizen: true } },
   { path: "/mine/:serial", name: "mine-detail", component: () => import("./views/MyReportDetail.vue"), meta: { title: "详情", citizen: true } },
+  { path: "/mine/:serial/answer", name: "answer", component: () => import("./views/AnswerQuestion.vue"), meta: { title: "补充材料", citizen: true } },
   { path: "/mine/:serial/rate", name: "rate", component: () => import("./views/RateReport.vue"), meta: { title: "服务评价", citizen: true } },
   { path: "/board", name: "board", component: () => import("./views/PublicBoard.vue"), meta: { title: "处理公开栏" } },
   { path: "/board/:serial", name: "board-detail", component: () => import("./views/PublicDetail.vue"), meta: { title: "公开详情" } },

@@ -3,7 +3,6 @@
 //! a province's own (`Catalog::install`, from its folder: docs/province.md).
 
 use crate::domain::digest::hex;
-use crate::domain::report::questions::QuestionRules;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -84,6 +83,30 @@ pub struct ReplyRules {
     pub unverifiable: bool,
     #[serde(default)]
     pub measures: Vec<MeasureKind>,
+}
+
+/// What the catalog says of questions to the reporter (补充材料): how long one may stay open and the ready-made ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionRules {
+    /// Working days a question may pause the reply deadline.
+    #[serde(default = "default_limit")]
+    pub limit_days: u32,
+    /// Questions a handler picks instead of writing one.
+    #[serde(default)]
+    pub templates: Vec<String>,
+}
+
+fn default_limit() -> u32 {
+    5
+}
+
+impl Default for QuestionRules {
+    fn default() -> QuestionRules {
+        QuestionRules {
+            limit_days: default_limit(),
+            templates: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

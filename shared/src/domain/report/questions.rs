@@ -116,30 +116,6 @@ pub fn paused_days(
     count
 }
 
-/// What the catalog says of questions: how long one may stay open and the ready-made ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuestionRules {
-    /// Working days a question may pause the reply deadline.
-    #[serde(default = "default_limit")]
-    pub limit_days: u32,
-    /// Questions a handler picks instead of writing one.
-    #[serde(default)]
-    pub templates: Vec<String>,
-}
-
-fn default_limit() -> u32 {
-    5
-}
-
-impl Default for QuestionRules {
-    fn default() -> QuestionRules {
-        QuestionRules {
-            limit_days: default_limit(),
-            templates: Vec::new(),
-        }
-    }
-}
-
 fn open_question() -> Rejection {
     Rejection::conflict("question_open", "正在等待举报人补充材料,请先撤回补充请求")
 }

@@ -4,7 +4,10 @@ import type { Schemas } from "@suishoupai/api";
 
 export type ActionName = Schemas["ActionForm"]["action"];
 type Profile = Pick<Schemas["StaffProfile"], "role" | "agency">;
-type Detail = Pick<Schemas["StaffDetail"], "status" | "agency" | "public" | "published" | "dissatisfied" | "reopens_by_rating_left"> & {
+type Detail = Pick<
+  Schemas["StaffDetail"],
+  "status" | "agency" | "public" | "published" | "dissatisfied" | "reopens_by_rating_left" | "awaiting_reporter"
+> & {
   reporter: { phone_revealed: boolean };
 };
 
@@ -22,6 +25,8 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   follow_up: "回访",
   close: "办结说明",
   link_institution: "关联机构",
+  ask: "补充材料",
+  withdraw_question: "撤回补充请求",
 };
 
 export function availableActions(profile: Profile, report: Detail): ActionName[] {
@@ -31,10 +36,14 @@ export function availableActions(profile: Profile, report: Detail): ActionName[]
   const replied = report.status === "replied";
   // 不满意 as the API says it: the current round rated 1–2★, neither sent back nor closed.
   const { dissatisfied } = report;
+  // While a question waits for the reporter, neither a reply nor a hand-on: withdraw it first.
+  const waiting = report.awaiting_reporter;
   const allowed: [ActionName, boolean][] = [
     ["accept", ownAgency && report.status === "pending"],
-    ["reply", ownAgency && report.status === "processing"],
-    ["transfer", (ownAgency || supervisor) && open],
+    ["reply", ownAgency && report.status === "processing" && !waiting],
+    ["ask", ownAgency && report.status === "processing" && !waiting],
+    ["withdraw_question", ownAgency && waiting],
+    ["transfer", (ownAgency || supervisor) && open && !waiting],
     ["publish", (ownAgency || supervisor) && report.status === "replied" && report.public && !report.published],
     ["unpublish", (ownAgency || supervisor) && report.published],
     ["urge", supervisor && open],

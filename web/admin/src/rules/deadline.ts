@@ -1,7 +1,7 @@
 // How the time left to a report's current deadline reads in the queue and the detail.
 import type { Schemas } from "@suishoupai/api";
 
-type Item = Pick<Schemas["StaffListItem"], "due" | "overdue">;
+type Item = Pick<Schemas["StaffListItem"], "due" | "overdue"> & Partial<Pick<Schemas["StaffListItem"], "awaiting_reporter">>;
 
 export type DueLevel = "none" | "ok" | "soon" | "overdue";
 
@@ -16,6 +16,8 @@ const STEP: Record<"sign" | "reply", string> = { sign: "签收", reply: "回复"
 export function dueDisplay(item: Item): DueDisplay {
   const due = item.due;
   if (!due) return { text: "已办结", level: "none" };
+  // 补充材料: the reply clock stands still until the reporter answers (or the limit passes).
+  if (item.awaiting_reporter) return { text: "等待举报人补充,回复计时暂停", level: "none" };
   const step = STEP[due.kind];
   const left = due.working_days_left;
   if (item.overdue || left < 0) {

@@ -17,6 +17,7 @@ function report(status: "pending" | "processing" | "replied", extra: Record<stri
     published: false,
     dissatisfied: false,
     reopens_by_rating_left: 2,
+    awaiting_reporter: false,
     reporter: { phone_revealed: false },
     ...extra,
   };
@@ -37,12 +38,20 @@ describe("deadline display", () => {
     expect(dueDisplay(due("sign", 0, true)).level).toBe("overdue");
     expect(dueDisplay({ due: null, overdue: false })).toEqual({ text: "已办结", level: "none" });
   });
+  test("a paused clock says so instead of counting", () => {
+    expect(dueDisplay({ ...due("reply", 7), awaiting_reporter: true })).toEqual({ text: "等待举报人补充,回复计时暂停", level: "none" });
+  });
 });
 
 describe("actions offered", () => {
   test("the agency signs for a pending report, replies once processing", () => {
     expect(availableActions(handler, report("pending"))).toEqual(["accept", "transfer", "note", "link_institution", "reveal_contact"]);
-    expect(availableActions(handler, report("processing"))).toEqual(["reply", "transfer", "note", "link_institution", "reveal_contact"]);
+    expect(availableActions(handler, report("processing"))).toEqual(["reply", "ask", "transfer", "note", "link_institution", "reveal_contact"]);
+  });
+  test("while a question waits for the reporter: no reply, no hand-on, no second question, only withdrawing it", () => {
+    const waiting = availableActions(handler, report("processing", { awaiting_reporter: true }));
+    expect(waiting).toEqual(["withdraw_question", "note", "link_institution", "reveal_contact"]);
+    expect(availableActions(city, report("processing", { awaiting_reporter: true }))).not.toContain("transfer");
   });
   test("another agency may only add a note", () => {
     expect(availableActions(otherHandler, report("pending"))).toEqual(["note", "reveal_contact"]);
