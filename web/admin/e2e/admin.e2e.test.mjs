@@ -389,3 +389,62 @@ test("a dissatisfied reply is on the 不满意 list, gets a 回访, goes back fo
   assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
 });
+
+test("a handler asks the reporter for more: the clock pauses, the answer and its photo show, and the reply follows", async () => {
+  const seen = failedResponses.length;
+  const serial = await submitReport();
+  const citizen = await token({ role: "citizen", sub: "e2e-citizen", name: "张三", phone: "13812341234" });
+  const handler = await token({ role: "staff", sub: "e2e-ask", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const current = await api(`/v1/staff/reports/${serial}`, { token: handler });
+  const accepted = await api(`/v1/staff/reports/${serial}/actions`, { token: handler, method: "POST", body: { action: "accept", version: current.json.version } });
+  assert.equal(accepted.status, 200, accepted.text);
+
+  // 补充材料 from the catalog's ready-made questions; reply and hand-on wait while it is open.
+  await signInAs("武昌区教育局 受理人员 王科员");
+  await page.goto(`${SITE}#/reports/${serial}`);
+  const actions = page.getByTestId("actions");
+  await actions.getByRole("button", { name: "补充材料" }).click();
+  const dialog = page.getByTestId("action-dialog");
+  await dialog.getByTestId("ask-hint").waitFor();
+  await dialog.getByLabel("常用问题").click({ force: true });
+  await page.locator(".el-select-dropdown__item:visible", { hasText: "请补充培训地点的具体楼层、门牌号" }).click();
+  assert.equal(await dialog.getByLabel("需补充的内容").inputValue(), "请补充培训地点的具体楼层、门牌号");
+  await shot("admin-ask");
+  await dialog.getByRole("button", { name: "提交" }).click();
+  await page.getByTestId("awaiting-reporter").waitFor();
+  const questions = page.getByTestId("questions");
+  await questions.getByText("回复计时暂停中").waitFor();
+  assert.equal(await actions.getByRole("button", { name: "回复" }).count(), 0, "no reply while the reporter is asked");
+  assert.equal(await actions.getByRole("button", { name: "转办" }).count(), 0, "no hand-on while the reporter is asked");
+
+  // The reporter answers with words and a photo (as the H5 sends it).
+  const photo = await readFile(`${ROOT}tests/fixtures/evidence.jpg`);
+  const upload = await api("/v1/uploads", { token: citizen, method: "POST", body: { kind: "image", files: [{ content_type: "image/jpeg", size: photo.length }] } });
+  const [slot] = upload.json.uploads;
+  assert.ok((await fetch(slot.url, { method: "PUT", headers: slot.headers, body: photo })).ok);
+  const answered = await api(`/v1/me/reports/${serial}/answer`, { token: citizen, method: "POST", body: { text: "在3楼301室,门口挂着“学习室”招牌", evidence: { kind: "image", keys: [slot.key] } } });
+  assert.equal(answered.status, 200, answered.text);
+
+  await page.reload();
+  await questions.getByText("已补充").waitFor();
+  await questions.getByText("在3楼301室").waitFor();
+  await questions.getByTestId("answer-original").click();
+  const viewer = page.locator(".el-image-viewer__img");
+  await viewer.waitFor();
+  assert.match(await viewer.getAttribute("src"), /\/evidence\//, "the sealed original");
+  await page.keyboard.press("Escape");
+  await page.locator(".el-image-viewer__wrapper").waitFor({ state: "detached" });
+  await shot("admin-answer");
+  // The look at the answer's photo is in the custody log; the reply is offered again.
+  const after = await api(`/v1/staff/reports/${serial}`, { token: handler });
+  const entries = after.json.custody.entries.map((e) => `${e.action}:${e.subject.split(" ")[0]}`);
+  assert.ok(entries.some((e) => e.startsWith("seal:answer")), entries.join(", "));
+  assert.equal(entries.filter((e) => e.startsWith("view:")).length, 1, entries.join(", "));
+  assert.equal(after.json.custody.intact, true);
+  await actions.getByRole("button", { name: "回复" }).waitFor();
+  await signOut();
+
+  assert.deepEqual(failedResponses.slice(seen), [], "no request failed");
+  assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
+});

@@ -393,6 +393,7 @@ test("every screen that reads shows what failed with 重试, and recovers when t
     { name: "公开详情", path: `#/board/${published}`, request: `**/v1/public/reports/${published}`, ready: () => page.getByText("回复信息").waitFor() },
     { name: "详情", path: `#/mine/${mine}`, request: `**/v1/me/reports/${mine}`, ready: () => page.getByText("签收信息").waitFor() },
     { name: "服务评价", path: `#/mine/${mine}/rate`, request: "**/v1/meta", ready: () => page.getByTestId("rate-stars").waitFor() },
+    { name: "补充材料", path: `#/mine/${mine}/answer`, request: `**/v1/me/reports/${mine}`, ready: () => page.getByTestId("answer-none").waitFor() },
     { name: "咨询电话", path: "#/phones?county=420106&category=arts", request: "**/v1/public/agencies?*", ready: () => page.getByTestId("phones-category").first().waitFor() },
   ];
   for (const screen of screens) {
@@ -508,6 +509,73 @@ test("a reply sent back after a poor rating is answered again: the citizen rates
   assert.equal(detail.json.rating.stars, 5);
   assert.equal(detail.json.rounds[0].rating.stars, 1);
   assert.deepEqual(run.failedResponses.slice(seen), [], "no request failed");
+  assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
+  assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
+});
+
+test("the agency asks for more, the citizen answers with a photo in the H5, and the reply with its finding reaches the board", async () => {
+  const seen = run.failedResponses.length;
+  const citizen = await token({ role: "citizen", sub: "h5-e2e-answer", name: "赵六", phone: "13787654321" });
+  const handler = await token({ role: "staff", sub: "h5-e2e-answer-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const meta = await api("/v1/meta");
+  const made = await api("/v1/reports", {
+    token: citizen,
+    method: "POST",
+    headers: { "idempotency-key": `answer-${RUN}` },
+    body: { target: `补充材料测试学堂${RUN}`, city: "420100", county: "420106", address: "中南路9号", category: "academic", violation_types: ["prepayment"], content: "预收一年学费,周末上课。", public: true, notice_version: meta.json.notice.version },
+  });
+  assert.equal(made.status, 201, made.text);
+  const serial = made.json.serial;
+  await staffAct(handler, serial, { action: "accept" });
+  await staffAct(handler, serial, { action: "ask", text: "请补充收费凭证(如收据、转账记录截图)" });
+
+  // 我的投诉 offers 补充材料; 详情 shows the question, the paused clock and the way to answer.
+  await page.goto(SITE);
+  await page.evaluate(() => window.sessionStorage.clear());
+  await page.goto("about:blank");
+  await page.goto(`${SITE}#/mine?access_token=${citizen}`);
+  await page.getByTestId("to-answer").first().waitFor();
+  await page.goto(`${SITE}#/mine/${serial}`);
+  const questions = page.getByTestId("detail-questions");
+  await questions.getByText("请补充收费凭证").waitFor();
+  await questions.getByText("等待举报人补充").waitFor();
+  await page.getByText("等待您补充材料期间,回复计时暂停").waitFor();
+  await page.getByTestId("detail-answer").click();
+
+  // Nothing typed, nothing chosen: it says what is missing; then words and a receipt photo.
+  await page.getByTestId("answer-question").waitFor();
+  await page.getByTestId("answer-submit").click();
+  await toast("请填写补充说明或上传举证材料");
+  await page.getByTestId("answer-text").locator("textarea").fill("已附上微信转账记录,共预收6800元。");
+  const photo = await readFile(`${ROOT}tests/fixtures/evidence.jpg`);
+  await page.getByTestId("uploader").locator("input[type=file]").setInputFiles([{ name: "转账记录.jpg", mimeType: "image/jpeg", buffer: photo }]);
+  await page.locator("[data-test=upload-item][data-status=done]").waitFor();
+  await shot("h5-answer");
+  // The first try fails on the way (the platform busy): the form stays as it was, then it goes.
+  await page.route(`**/v1/me/reports/${serial}/answer`, (route) =>
+    route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ code: "unavailable", message: "系统繁忙,请稍后再试" }) }), { times: 1 });
+  await page.getByTestId("answer-submit").click();
+  await toast("系统繁忙,请稍后再试");
+  assert.equal(await page.getByTestId("answer-text").locator("textarea").inputValue(), "已附上微信转账记录,共预收6800元。");
+  await page.getByTestId("answer-submit").click();
+  await page.waitForURL(new RegExp(`#/mine/${serial}$`));
+  await questions.getByText("已补充").waitFor();
+  await questions.getByText("(附1个文件)").waitFor();
+  assert.equal(await page.getByTestId("detail-answer").count(), 0, "answered once");
+
+  // The agency reads the answer with its sealed photo, replies with a finding, and publishes.
+  const staffView = await api(`/v1/staff/reports/${serial}`, { token: handler });
+  const answer = staffView.json.questions[0].answer;
+  assert.equal(answer.text, "已附上微信转账记录,共预收6800元。");
+  assert.equal(answer.files.length, 1);
+  assert.equal(staffView.json.custody.intact, true);
+  await staffAct(handler, serial, { action: "reply", finding: "substantiated", text: `经核查属实,已责令退还预收费用(${RUN})。`, measures: [{ code: "refund", amount: 6800 }] });
+  await staffAct(handler, serial, { action: "publish" });
+  await page.goto(`${SITE}#/board/${serial}`);
+  await page.getByText("回复信息").waitFor();
+  assert.match(await page.getByTestId("reply-measures").innerText(), /责令退费\s*6,?800\s*元/);
+  assert.ok(!(await page.locator("main").innerText()).includes("转账记录"), "the answer is the agency's, not the public's");
+  assert.deepEqual(run.failedResponses.slice(seen), [`503 /v1/me/reports/${serial}/answer`], "only the failure made on purpose");
   assert.deepEqual(run.consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(run.axeFindings, [], "no serious or critical accessibility findings");
 });
