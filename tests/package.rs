@@ -148,3 +148,53 @@ async fn a_report_without_evidence_has_no_package() {
         .await;
     assert_eq!(reply.error_code(409), "no_evidence");
 }
+
+#[tokio::test]
+async fn the_photo_a_reporter_sent_with_an_answer_is_packaged_after_the_reports_own_and_verifies() {
+    let env = Env::new().await;
+    let citizen = env.citizen();
+    let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
+    let serial = env.submit(&citizen, citing("image", &keys)).await.to_string();
+    let handler = env.handler("420106-education");
+    env.act(&handler, &serial, json!({"action": "accept"})).await;
+    let asked = env
+        .act(&handler, &serial, json!({"action": "ask", "text": "请补充收费凭证"}))
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.text);
+    let receipt = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
+    let body = json!({"evidence": {"kind": "image", "keys": receipt}});
+    let answered = env
+        .post(&format!("/v1/me/reports/{serial}/answer"), &citizen, &body)
+        .await;
+    assert_eq!(answered.status, 200, "{}", answered.text);
+    let reply = env
+        .post(&format!("/v1/staff/reports/{serial}/package"), &handler, &json!({}))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let zip = env
+        .http
+        .get(reply.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let all = members(&zip);
+    let manifest: Value = serde_json::from_slice(&all[1].1).unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert!(files[0].get("answer").is_none(), "the report's own photo first");
+    assert_eq!(
+        (files[1]["name"].as_str(), files[1]["answer"].as_u64()),
+        (Some("files/2.jpg"), Some(1))
+    );
+    assert_eq!(all.iter().find(|(n, _)| n == "files/2.jpg").unwrap().1, JPEG);
+    let (code, output) = verify(&zip, None);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains("custody: 3 entries"),
+        "seal, the answer's seal, the package: {output}"
+    );
+}

@@ -8,6 +8,7 @@ use shared::app::App;
 use shared::domain::report::Report;
 use shared::domain::report::custody::{Look, Tail};
 use shared::domain::report::preview::Rendition;
+use shared::domain::report::questions::SealedFile;
 use shared::domain::report::serial::Serial;
 use shared::domain::staff::Staff;
 use shared::domain::staff::actions::actor;
@@ -64,7 +65,7 @@ pub async fn original(app: &App, staff: &Staff, serial: &Serial, n: Option<&str>
         .ok_or_else(missing)?;
     // The report's own files, then those the reporter sent with answers (补充材料).
     let files = report.evidence_files();
-    let (kind, file) = *files.get(index).ok_or_else(missing)?;
+    let SealedFile { kind, file, .. } = *files.get(index).ok_or_else(missing)?;
     let look = Look::view(actor(staff, app.directory), file);
     let (url, _) = tokio::try_join!(
         async { Ok::<_, ApiError>(app.evidence.presign_file(file, app.settings.evidence_url_ttl).await?) },

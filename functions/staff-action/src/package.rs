@@ -41,9 +41,10 @@ pub async fn package(app: &App, staff: &Staff, serial: &Serial) -> Result<Packag
     let ReportRecord {
         report, mut custody, ..
     } = record_in_reach(app, staff, serial).await?;
-    let Some(evidence) = &report.evidence else {
+    let sealed = report.evidence_files();
+    if sealed.is_empty() {
         return Err(Rejection::conflict("no_evidence", "该举报没有举证材料,无法导出证据包").into());
-    };
+    }
     let now = now_cst();
     let who = actor(staff, app.directory);
     let id = uuid::Uuid::new_v4().simple().to_string();
@@ -71,7 +72,7 @@ pub async fn package(app: &App, staff: &Staff, serial: &Serial) -> Result<Packag
     let (signature, public_key, originals, url) = tokio::try_join!(
         signer.sign(statement.as_bytes()),
         signer.public_key(),
-        futures_util::future::try_join_all(evidence.files.iter().map(|f| app.evidence.read_file(f))),
+        futures_util::future::try_join_all(sealed.iter().map(|s| app.evidence.read_file(s.file))),
         app.evidence.package_link(&key, &disposition, ttl)
     )?;
     let mut members: Vec<(String, Vec<u8>)> = vec![

@@ -15,6 +15,15 @@ use crate::domain::report::timeline::{Actor, Event, EventKind};
 use chrono::{DateTime, Days, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+/// One sealed file of a report, and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct SealedFile<'a> {
+    /// The question whose answer brought it; none for the report's own.
+    pub answer: Option<usize>,
+    pub kind: EvidenceKind,
+    pub file: &'a EvidenceFile,
+}
+
 /// How a question ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -121,15 +130,22 @@ fn open_question() -> Rejection {
 }
 
 impl Report {
-    /// Every sealed file of the report, numbered from 1: the report's own, then each answer's.
-    pub fn evidence_files(&self) -> Vec<(EvidenceKind, &EvidenceFile)> {
-        let own = self.evidence.iter();
+    /// Every sealed file of the report in order (file `n` is at `n - 1`): the report's own, then
+    /// each answer's.
+    pub fn evidence_files(&self) -> Vec<SealedFile<'_>> {
+        let own = self.evidence.iter().map(|e| (None, e));
         let answers = self
             .questions
             .iter()
-            .filter_map(|q| q.answer.as_ref()?.evidence.as_ref());
+            .filter_map(|q| Some((Some(q.number), q.answer.as_ref()?.evidence.as_ref()?)));
         own.chain(answers)
-            .flat_map(|e| e.files.iter().map(move |f| (e.kind, f)))
+            .flat_map(|(answer, e)| {
+                e.files.iter().map(move |file| SealedFile {
+                    answer,
+                    kind: e.kind,
+                    file,
+                })
+            })
             .collect()
     }
 

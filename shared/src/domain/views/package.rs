@@ -14,6 +14,7 @@ use crate::domain::report::Report;
 use crate::domain::report::custody::CustodyEntry;
 use crate::domain::report::device::DeviceClaim;
 use crate::domain::report::evidence::{EvidenceFile, EvidenceKind};
+use crate::domain::report::questions::SealedFile;
 use crate::domain::report::timeline::Actor;
 use crate::domain::time::format;
 use crate::domain::views::Subject;
@@ -60,6 +61,9 @@ pub struct PackagedFile {
     pub version_id: String,
     /// What the device recorded (its claim, editable), when the photo held any.
     pub device: Option<DeviceClaim>,
+    /// The question (补充材料) whose answer brought it; absent for the report's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,8 +91,8 @@ pub fn file_name(n: usize, file: &EvidenceFile) -> String {
     format!("files/{n}.{ext}")
 }
 
-/// The manifest of `report`'s evidence with its custody log as it stands (this package's entry
-/// last). `None` for a report without evidence.
+/// The manifest of `report`'s evidence (its own, then what the reporter sent with answers) with
+/// its custody log as it stands (this package's entry last). `None` for a report without evidence.
 pub fn manifest(
     report: &Report,
     custody: &[CustodyEntry],
@@ -97,14 +101,17 @@ pub fn manifest(
     key_id: &str,
     regions: &Regions,
 ) -> Option<Manifest> {
-    let evidence = report.evidence.as_ref()?;
-    let files = evidence
-        .files
+    let sealed = report.evidence_files();
+    if sealed.is_empty() {
+        return None;
+    }
+    let files = sealed
         .iter()
         .enumerate()
-        .map(|(i, file)| PackagedFile {
+        .map(|(i, &SealedFile { answer, kind, file })| PackagedFile {
             name: file_name(i + 1, file),
-            kind: evidence.kind,
+            kind,
+            answer,
             content_type: file.content_type.clone(),
             size: file.size,
             sha256: file.sha256.clone(),
