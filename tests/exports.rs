@@ -205,6 +205,8 @@ pub async fn assert_report_matches_stats(env: &Env, token: &str, query: &str, sc
     for (row, counted) in institutions.iter().zip(expected) {
         assert_eq!(text(&row[1]), counted["name"].as_str().unwrap());
         close(number(&row[3]), &counted["count"], "institution");
+        close(number(&row[4]), &counted["found"], "institution found");
+        close(number(&row[5]), &counted["measures"], "institution measures");
     }
 
     let overdue = rows(&sheet(&mut book, "超期举报件"));

@@ -28,6 +28,8 @@ fn brute_force(reports: &[Report]) -> Value {
     let mut measures: BTreeMap<String, i64> = BTreeMap::new();
     // (replied, found, measures) per county and per category.
     let mut found_by: [BTreeMap<String, (i64, i64, i64)>; 2] = Default::default();
+    // (county, id) → (name, reports, found, measures) per linked institution.
+    let mut institutions: BTreeMap<(String, String), (String, i64, i64, i64)> = BTreeMap::new();
     let now = shared::domain::time::now_cst();
     for r in reports {
         *by_status.get_mut(r.status.code()).unwrap() += 1;
@@ -61,6 +63,16 @@ fn brute_force(reports: &[Report]) -> Value {
         let latest_poor = r.rating.as_ref().is_some_and(|x| x.stars.get() <= 2);
         if r.status == Status::Replied && latest_poor && r.closure.is_none() {
             dissatisfied_open += 1;
+        }
+        if let Some(i) = &r.institution {
+            let entry = institutions
+                .entry((i.county.clone(), i.id.clone()))
+                .or_insert_with(|| (i.name.clone(), 0, 0, 0));
+            entry.1 += 1;
+            if let (Status::Replied, Some(reply)) = (r.status, &r.reply) {
+                entry.2 += i64::from(reply.finding.is_found());
+                entry.3 += reply.measures.as_ref().map_or(0, |m| m.len() as i64);
+            }
         }
         if let (Status::Replied, Some(reply)) = (r.status, &r.reply) {
             let code = serde_json::to_value(reply.finding).unwrap();
@@ -97,6 +109,16 @@ fn brute_force(reports: &[Report]) -> Value {
             month = month.checked_add_months(chrono::Months::new(1)).unwrap();
         }
     }
+    // Most reported first, then by id; the top 10.
+    let mut ranked: Vec<_> = institutions.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.1.cmp(&a.1.1).then_with(|| a.0.1.cmp(&b.0.1)));
+    let institutions: Vec<Value> = ranked
+        .into_iter()
+        .take(10)
+        .map(|((county, id), (name, count, found, measures))| {
+            json!({"id": id, "county": county, "name": name, "count": count, "found": found, "measures": measures})
+        })
+        .collect();
     let replied: i64 = findings.values().sum();
     let finding_rate = if replied > 0 {
         json!((findings["substantiated"] + findings["partly"]) as f64 / replied as f64)
@@ -122,6 +144,7 @@ fn brute_force(reports: &[Report]) -> Value {
         "measures": measures,
         "found_by_county": found_json(&found_by[0]),
         "found_by_category": found_json(&found_by[1]),
+        "institutions": institutions,
         "rating": {
             "count": ratings,
             "average": if ratings > 0 { json!(stars as f64 / ratings as f64) } else { Value::Null },
@@ -170,6 +193,22 @@ async fn the_stats_agree_with_a_brute_force_count() {
         }
     }
     let province = env.province_supervisor();
+    // Two registry institutions; the reports of 武昌区 link the first, half of 洪山区's the second.
+    let registry = "机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n\
+                    统计测试学校甲,,,,武昌区,中南路1号,学科类,否,正常\n\
+                    统计测试学校乙,,,,洪山区,珞喻路1号,非学科类,否,正常\n";
+    let listed = shared::domain::registry::import::parse_csv(registry, &env.app.directory.regions).unwrap();
+    env.app.records.save_institutions(&listed).await.unwrap();
+    for (n, (serial, _, county, _)) in serials.iter().enumerate() {
+        let Some(linked) = listed.iter().find(|i| i.county == *county) else {
+            continue;
+        };
+        if *county == "420111" && n % 2 == 1 {
+            continue;
+        }
+        let link = json!({"action": "link_institution", "institution_id": linked.id});
+        assert_eq!(env.act(&province, serial, link).await.status, 200);
+    }
     for (n, (serial, sub, county, category)) in serials.iter().enumerate() {
         let department = match *category {
             "academic" => "education",

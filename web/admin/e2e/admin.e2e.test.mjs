@@ -240,6 +240,9 @@ test("a report goes from the citizen to the public board through the admin site"
 
   // The dashboard's numbers moved: one more report, and it is replied.
   const afterwards = await cityDashboard();
+  // 查实率 per county of the city, the one this report went to among them.
+  const found = page.getByTestId("found-by-region");
+  assert.match(await found.locator(".el-table__row", { hasText: "武昌区" }).innerText(), /武昌区\s+\d+\s+\d+\s+\d+\.\d%\s+\d+/);
   await shot("admin-dashboard");
   // 导出报表: the dashboard's tables as one workbook, named for the city.
   const [report] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-report").click()]);

@@ -285,6 +285,8 @@ impl StatsWorkbook<'_> {
             column("机构名称", 30.0),
             column("区县", 12.0),
             column("举报件数", 10.0),
+            column("查实件数", 10.0),
+            column("处理措施数", 12.0),
         ];
         let rows = (1i64..)
             .zip(&self.summary.institutions)
@@ -295,6 +297,8 @@ impl StatsWorkbook<'_> {
                     Cell::text(&i.name),
                     Cell::text(county),
                     Cell::count(i.count),
+                    Cell::count(i.found),
+                    Cell::count(i.measures),
                 ]
             })
             .collect();

@@ -3,6 +3,7 @@ import { availableActions } from "./actions";
 import { actorName, describeChanges } from "./conflict";
 import { dueDisplay } from "./deadline";
 import { fileName } from "./download";
+import { foundByRegion } from "./stats";
 import { isMasked, reporterLine } from "./reporter";
 
 const handler = { role: "handler" as const, agency: { id: "420106-education", name: "武昌区教育局" } };
@@ -123,5 +124,37 @@ describe("download names", () => {
     expect(fileName(header)).toBe("武汉市-举报件-20261101-20261130.xlsx");
     expect(fileName('attachment; filename="suishoupai-export.csv"')).toBe("suishoupai-export.csv");
     expect(fileName(null)).toBeNull();
+  });
+});
+
+describe("查实率 per region", () => {
+  const meta = {
+    regions: {
+      province: { code: "420000", name: "湖北省" },
+      cities: [
+        { code: "420100", name: "武汉市", counties: [{ code: "420106", name: "武昌区" }, { code: "420111", name: "洪山区" }] },
+        { code: "420200", name: "黄石市", counties: [{ code: "420202", name: "黄石港区" }] },
+      ],
+    },
+  } as unknown as Parameters<typeof foundByRegion>[1];
+  const stats = {
+    found_by_county: {
+      "420106": { replied: 3, found: 2, rate: 2 / 3, measures: 3 },
+      "420111": { replied: 1, found: 0, rate: 0, measures: 0 },
+      "420202": { replied: 2, found: 2, rate: 1, measures: 1 },
+    },
+  } as unknown as Parameters<typeof foundByRegion>[0];
+  test("a province sums its counties per city", () => {
+    expect(foundByRegion(stats, meta, "420000")).toEqual([
+      { code: "420100", name: "武汉市", replied: 4, found: 2, rate: "50.0%", measures: 3 },
+      { code: "420200", name: "黄石市", replied: 2, found: 2, rate: "100.0%", measures: 1 },
+    ]);
+  });
+  test("a city lists its counties, most replied first", () => {
+    expect(foundByRegion(stats, meta, "420100").map((r) => [r.name, r.rate])).toEqual([
+      ["武昌区", "66.7%"],
+      ["黄石港区", "100.0%"],
+      ["洪山区", "0.0%"],
+    ]);
   });
 });
