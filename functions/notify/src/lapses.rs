@@ -2,8 +2,9 @@
 //! recorded as lapsed, in the timeline and on the question. The reply deadline already stands
 //! where it should (moved by the whole limit when the question was asked); this records it.
 
+use crate::sweep::change_each;
 use shared::adapters::StoreError;
-use shared::adapters::dynamo::{Records, SaveOutcome};
+use shared::adapters::dynamo::Records;
 use shared::domain::calendar::Calendar;
 use shared::domain::directory::Directory;
 use shared::domain::directory::catalog::Catalog;
@@ -17,19 +18,12 @@ pub async fn record_lapses(records: &Records, directory: &Directory) -> Result<u
     let now = now_cst();
     let province = &directory.regions.province().code;
     let limit = Catalog::get().questions.limit_days;
-    let mut recorded = 0;
-    for serial in records.questions_past_limit(province, &format(&now), PER_RUN).await? {
-        let Some(report) = records.report(&serial).await? else {
-            continue;
-        };
-        // Answered or withdrawn since the index was read: nothing to record.
-        let Ok((after, event)) = report.lapse_question(limit, Calendar::current(), now) else {
-            continue;
-        };
-        if records.save(&report, &after, &event).await? == SaveOutcome::Saved {
-            recorded += 1;
-        }
-    }
+    let due = records.questions_past_limit(province, &format(&now), PER_RUN).await?;
+    // Answered or withdrawn since the index was read: nothing to record.
+    let recorded = change_each(records, due, |report| {
+        report.lapse_question(limit, Calendar::current(), now)
+    })
+    .await?;
     if recorded > 0 {
         tracing::info!(recorded, "questions to reporters recorded as unanswered");
     }

@@ -19,6 +19,7 @@ mod observe;
 pub mod provider;
 pub mod resend;
 mod retention;
+mod sweep;
 
 use change::Change;
 pub use messages::{Message, Texts, messages};

@@ -2,8 +2,9 @@
 //! replied longer ago than the retention period loses its reporter's name and phone (an event
 //! in its timeline says so); the report, its reply and the reporter's account id stay.
 
+use crate::sweep::change_each;
 use shared::adapters::StoreError;
-use shared::adapters::dynamo::{Records, SaveOutcome};
+use shared::adapters::dynamo::Records;
 use shared::domain::directory::Directory;
 use shared::domain::time::{format, now_cst};
 
@@ -16,19 +17,9 @@ pub async fn redact_due(records: &Records, directory: &Directory, days: i64) -> 
     let now = now_cst();
     let cutoff = format(&(now - chrono::Duration::days(days)));
     let province = &directory.regions.province().code;
-    let mut redacted = 0;
-    for serial in records.reporter_data_before(province, &cutoff, PER_RUN).await? {
-        let Some(report) = records.report(&serial).await? else {
-            continue;
-        };
-        // Reopened or changed since the index was read: the next run sees it again if still due.
-        let Ok((after, event)) = report.redact_reporter(now) else {
-            continue;
-        };
-        if records.save(&report, &after, &event).await? == SaveOutcome::Saved {
-            redacted += 1;
-        }
-    }
+    let due = records.reporter_data_before(province, &cutoff, PER_RUN).await?;
+    // Reopened or changed since the index was read: the next run sees it again if still due.
+    let redacted = change_each(records, due, |report| report.redact_reporter(now)).await?;
     if redacted > 0 {
         tracing::info!(redacted, "reporter data removed from reports past the retention period");
     }

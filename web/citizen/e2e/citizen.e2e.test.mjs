@@ -79,6 +79,19 @@ async function staffAct(staff, serial, body) {
   assert.equal(done.status, 200, done.text);
 }
 
+/** A report of 武昌区's 学科类 filed through the API by `citizen` (`fields` as the form has them); its serial. */
+async function fileReport(citizen, key, fields) {
+  const meta = await api("/v1/meta");
+  const made = await api("/v1/reports", {
+    token: citizen,
+    method: "POST",
+    headers: { "idempotency-key": `${key}-${RUN}` },
+    body: { city: "420100", county: "420106", category: "academic", notice_version: meta.json.notice.version, ...fields },
+  });
+  assert.equal(made.status, 201, made.text);
+  return made.json.serial;
+}
+
 test("a citizen reports with photos, follows the report, rates the reply and finds it on the board", async () => {
   // 介绍页: the notice, 阅读并同意, 线索上报.
   await page.goto(SITE);
@@ -472,15 +485,7 @@ test("a reply sent back after a poor rating is answered again: the citizen rates
   const seen = run.failedResponses.length;
   const citizen = await token({ role: "citizen", sub: "h5-e2e-rounds", name: "王五", phone: "13712345678" });
   const handler = await token({ role: "staff", sub: "h5-e2e-rounds-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
-  const meta = await api("/v1/meta");
-  const made = await api("/v1/reports", {
-    token: citizen,
-    method: "POST",
-    headers: { "idempotency-key": `rounds-${RUN}` },
-    body: { target: "二轮答复测试培训班", city: "420100", county: "420106", address: "中南路5号", category: "academic", violation_types: ["unlicensed"], content: "周日上午在居民楼内上课。", public: false, notice_version: meta.json.notice.version },
-  });
-  assert.equal(made.status, 201, made.text);
-  const serial = made.json.serial;
+  const serial = await fileReport(citizen, "rounds", { target: "二轮答复测试培训班", address: "中南路5号", violation_types: ["unlicensed"], content: "周日上午在居民楼内上课。", public: false });
   await staffAct(handler, serial, { action: "accept" });
   await staffAct(handler, serial, { action: "reply", finding: "unsubstantiated", text: "经核查未发现违规培训。" });
   const poor = await api(`/v1/me/reports/${serial}/rating`, { token: citizen, method: "POST", body: { stars: 1 } });
@@ -517,15 +522,7 @@ test("the agency asks for more, the citizen answers with a photo in the H5, and 
   const seen = run.failedResponses.length;
   const citizen = await token({ role: "citizen", sub: "h5-e2e-answer", name: "赵六", phone: "13787654321" });
   const handler = await token({ role: "staff", sub: "h5-e2e-answer-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
-  const meta = await api("/v1/meta");
-  const made = await api("/v1/reports", {
-    token: citizen,
-    method: "POST",
-    headers: { "idempotency-key": `answer-${RUN}` },
-    body: { target: `补充材料测试学堂${RUN}`, city: "420100", county: "420106", address: "中南路9号", category: "academic", violation_types: ["prepayment"], content: "预收一年学费,周末上课。", public: true, notice_version: meta.json.notice.version },
-  });
-  assert.equal(made.status, 201, made.text);
-  const serial = made.json.serial;
+  const serial = await fileReport(citizen, "answer", { target: `补充材料测试学堂${RUN}`, address: "中南路9号", violation_types: ["prepayment"], content: "预收一年学费,周末上课。", public: true });
   await staffAct(handler, serial, { action: "accept" });
   await staffAct(handler, serial, { action: "ask", text: "请补充收费凭证(如收据、转账记录截图)" });
 

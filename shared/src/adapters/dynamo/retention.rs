@@ -2,11 +2,31 @@
 //! reports whose reporter's name and phone the retention rule removes (`reporter_data`), and the
 //! questions to reporters past their limit (`awaiting_reporter`).
 
-use super::items::{Item, PK, ask_pk, pii_pk, text_attr};
+use super::items::{PK, ask_pk, pii_pk, text_attr};
 use super::pages::all_pages;
 use super::{INDEX_AWAITING_REPORTER, INDEX_REPORTER_DATA, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::serial::Serial;
+
+/// A sparse index keyed by province and a time: which one, and its key's names.
+struct DueIndex {
+    operation: &'static str,
+    index: &'static str,
+    /// `{partition} = :p AND {sort} < :before`.
+    condition: &'static str,
+}
+
+const REPORTER_DATA: DueIndex = DueIndex {
+    operation: "reporter_data_before",
+    index: INDEX_REPORTER_DATA,
+    condition: "pii_pk = :p AND pii_since < :before",
+};
+
+const PAST_LIMIT: DueIndex = DueIndex {
+    operation: "questions_past_limit",
+    index: INDEX_AWAITING_REPORTER,
+    condition: "ask_pk = :p AND ask_until < :before",
+};
 
 impl Records {
     /// Replied reports of `province` still holding reporter data, replied before `cutoff`
@@ -17,16 +37,7 @@ impl Records {
         cutoff: &str,
         limit: usize,
     ) -> Result<Vec<Serial>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(INDEX_REPORTER_DATA)
-            .key_condition_expression("pii_pk = :p AND pii_since < :cutoff")
-            .expression_attribute_values(":p", text_attr(pii_pk(province)))
-            .expression_attribute_values(":cutoff", text_attr(cutoff));
-        let items = all_pages("reporter_data_before", query).await?;
-        Ok(serials(&items, limit))
+        self.due(&REPORTER_DATA, pii_pk(province), cutoff, limit).await
     }
 
     /// Reports of `province` whose question to the reporter is still unended and was open only
@@ -37,29 +48,36 @@ impl Records {
         now: &str,
         limit: usize,
     ) -> Result<Vec<Serial>, StoreError> {
+        self.due(&PAST_LIMIT, ask_pk(province), now, limit).await
+    }
+
+    /// The serials of `index`'s partition `partition` whose time is before `before`, oldest first.
+    async fn due(
+        &self,
+        index: &DueIndex,
+        partition: String,
+        before: &str,
+        limit: usize,
+    ) -> Result<Vec<Serial>, StoreError> {
         let query = self
             .client
             .query()
             .table_name(&self.table)
-            .index_name(INDEX_AWAITING_REPORTER)
-            .key_condition_expression("ask_pk = :p AND ask_until < :now")
-            .expression_attribute_values(":p", text_attr(ask_pk(province)))
-            .expression_attribute_values(":now", text_attr(now));
-        let items = all_pages("questions_past_limit", query).await?;
-        Ok(serials(&items, limit))
+            .index_name(index.index)
+            .key_condition_expression(index.condition)
+            .expression_attribute_values(":p", text_attr(partition))
+            .expression_attribute_values(":before", text_attr(before));
+        let items = all_pages(index.operation, query).await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                item.get(PK)?
+                    .as_s()
+                    .ok()?
+                    .strip_prefix("REPORT#")
+                    .and_then(Serial::parse)
+            })
+            .take(limit)
+            .collect())
     }
-}
-
-fn serials(items: &[Item], limit: usize) -> Vec<Serial> {
-    items
-        .iter()
-        .filter_map(|item| {
-            item.get(PK)?
-                .as_s()
-                .ok()?
-                .strip_prefix("REPORT#")
-                .and_then(Serial::parse)
-        })
-        .take(limit)
-        .collect()
 }
