@@ -7,6 +7,7 @@ mod harness;
 
 mod access;
 mod authorization;
+mod calendar;
 mod concurrency;
 mod config;
 mod contract;

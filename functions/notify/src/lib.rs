@@ -31,6 +31,7 @@ use shared::adapters::StoreError;
 use shared::adapters::dynamo::{Claim, Delivery, Records, SmsClaim};
 use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::app::Settings;
+use shared::domain::calendar::Calendar;
 use shared::domain::directory::Directory;
 use shared::domain::directory::catalog::Catalog;
 use shared::telemetry::metrics::{self, SmsOutcome};
@@ -197,6 +198,11 @@ impl<S: SmsSender> Notifier<S> {
                 task: Task::Housekeeping,
             } => {
                 observe::sample_overdue(&self.records, self.directory).await?;
+                let missing = Calendar::current().missing_year(&shared::domain::time::now_cst());
+                if let Some(year) = missing {
+                    tracing::warn!(year, "the holiday calendar lacks a year it needs");
+                }
+                metrics::calendar_year_missing(missing.is_some());
                 resend::housekeeping(self).await?;
                 retention::redact_due(&self.records, self.directory, self.reporter_data_days).await?;
                 lapses::record_lapses(&self.records, self.directory).await?;

@@ -16,7 +16,7 @@ use serde_json::json;
 use shared::app::App;
 use shared::domain::directory::templates::templates;
 use shared::domain::time::{format, now_cst};
-use shared::domain::views::profile::staff_profile;
+use shared::domain::views::profile::{calendar_warning, staff_profile};
 use shared::http::request::{json_body, path_param, path_serial, query_param, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;
@@ -33,7 +33,11 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     }
     let staff = identity::staff(request, app.directory)?;
     match key.as_str() {
-        "GET /v1/staff/me" => Ok(json(200, &staff_profile(&staff, app.directory))),
+        "GET /v1/staff/me" => {
+            let mut profile = staff_profile(&staff, app.directory);
+            profile.calendar_warning = calendar_warning(app.calendar, &now_cst());
+            Ok(json(200, &profile))
+        }
         "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
         "GET /v1/staff/reports/{serial}" => {
             let serial = path_serial(request)?;

@@ -74,11 +74,10 @@ pub async fn answer(
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
         return Err(Rejection::invalid("text", "补充说明含有无效字符").into());
     }
-    let cited = input.evidence.as_ref().map(check_citation).transpose()?;
-    if text.is_empty() && cited.is_none() {
+    if text.is_empty() && input.evidence.is_none() {
         return Err(Rejection::invalid("text", "请填写补充说明或上传举证材料").into());
     }
-    let keys = cited.as_ref().map(|(_, keys)| keys.clone()).unwrap_or_default();
+    let keys = input.evidence.as_ref().and_then(|e| e.keys.clone()).unwrap_or_default();
     let (limit, calendar) = (Catalog::get().questions.limit_days, app.calendar);
     let read = || async {
         app.records
@@ -91,8 +90,10 @@ pub async fn answer(
     if let Some(question) = given_already(&record.report, &text, &keys) {
         return Ok(receipt(&record.report, question));
     }
-    // Refused before anything is sealed: the uploads of a refused answer stay pending and expire.
+    // Whether there is a question to answer first, then what was cited; refused before anything
+    // is sealed: the uploads of a refused answer stay pending and expire.
     record.report.answerable(&now_cst())?;
+    let cited = input.evidence.as_ref().map(check_citation).transpose()?;
     let checked = check_evidence(app, citizen, cited.as_ref()).await?;
     let evidence = match &checked {
         Some(checked) => Some(seal(app, checked).await?),

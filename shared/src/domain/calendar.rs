@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 #[derive(Debug, Deserialize)]
@@ -19,7 +19,14 @@ static INSTALLED: OnceLock<Calendar> = OnceLock::new();
 pub struct Calendar {
     holidays: HashSet<NaiveDate>,
     workdays: HashSet<NaiveDate>,
+    /// The years whose holidays the file holds (the State Council publishes each in November or
+    /// December of the year before).
+    years: BTreeSet<i32>,
 }
+
+/// From this month on, next year's holidays are due: the State Council's notice usually comes
+/// in November.
+const NEXT_YEAR_DUE_FROM_MONTH: u32 = 11;
 
 fn dates(by_year: &BTreeMap<i32, Vec<String>>) -> Result<HashSet<NaiveDate>, String> {
     let mut out = HashSet::new();
@@ -39,7 +46,25 @@ impl Calendar {
         Ok(Calendar {
             holidays: dates(&file.holidays)?,
             workdays: dates(&file.workdays)?,
+            years: file.holidays.keys().chain(file.workdays.keys()).copied().collect(),
         })
+    }
+
+    /// Whether the calendar holds `year`'s holidays. Without them a year's deadlines count
+    /// weekends only: its holidays are working days to the platform.
+    pub fn covers(&self, year: i32) -> bool {
+        self.years.contains(&year)
+    }
+
+    /// The year whose holidays are missing and needed at `now`: this year's, or, from
+    /// 1 November, next year's (deadlines set in December already reach into January).
+    pub fn missing_year(&self, now: &DateTime<FixedOffset>) -> Option<i32> {
+        let today = now.with_timezone(&crate::domain::time::cst()).date_naive();
+        let year = today.year();
+        if !self.covers(year) {
+            return Some(year);
+        }
+        (today.month() >= NEXT_YEAR_DUE_FROM_MONTH && !self.covers(year + 1)).then_some(year + 1)
     }
 
     /// The deployment's calendar: a province's holiday file, once installed at start, else
@@ -150,6 +175,20 @@ mod tests {
             china.is_working_day(day("2025-10-11")),
             "the Saturday made up for National Day"
         );
+    }
+
+    #[test]
+    fn next_years_holidays_are_missing_from_november_and_this_years_at_once() {
+        let calendar =
+            Calendar::from_json(r#"{"holidays": {"2026": ["10-01"]}, "workdays": {"2026": ["10-10"]}}"#).unwrap();
+        assert!(calendar.covers(2026) && !calendar.covers(2027));
+        assert_eq!(calendar.missing_year(&at("2026-10-31T23:59:00+08:00")), None);
+        assert_eq!(calendar.missing_year(&at("2026-11-01T00:00:00+08:00")), Some(2027));
+        // 31 Oct 17:00 UTC is already 1 November in China.
+        assert_eq!(calendar.missing_year(&at("2026-10-31T17:00:00+00:00")), Some(2027));
+        assert_eq!(calendar.missing_year(&at("2027-03-01T09:00:00+08:00")), Some(2027));
+        let next = Calendar::from_json(r#"{"holidays": {"2026": [], "2027": ["02-17"]}, "workdays": {}}"#).unwrap();
+        assert_eq!(next.missing_year(&at("2026-12-02T09:00:00+08:00")), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub const RATINGS: &str = "Ratings";
 pub const SMS: &str = "Sms";
 pub const OVERDUE: &str = "OverdueReports";
 pub const SMS_UNSENT: &str = "SmsUnsent";
+pub const CALENDAR_YEAR_MISSING: &str = "CalendarYearMissing";
 
 /// `METRICS_NAMESPACE`, set by the template per stack so two stacks never mix their figures.
 pub const NAMESPACE_VARIABLE: &str = "METRICS_NAMESPACE";
@@ -95,6 +96,11 @@ pub fn unsent(count: u64) {
 }
 
 /// Open reports past a deadline, by city code, as sampled now.
+/// 1 while the holiday calendar lacks a year it needs (this one, or from 1 November the next).
+pub fn calendar_year_missing(missing: bool) {
+    metrics::gauge!(CALENDAR_YEAR_MISSING).set(if missing { 1.0 } else { 0.0 });
+}
+
 pub fn overdue(city: &str, count: u64) {
     // Counts stay far below 2^52: exact in an f64.
     metrics::gauge!(OVERDUE, "City" => city.to_owned()).set(count as f64);

@@ -404,6 +404,10 @@ test("a handler asks the reporter for more: the clock pauses, the answer and its
 
   // 补充材料 from the catalog's ready-made questions; reply and hand-on wait while it is open.
   await signInAs("武昌区教育局 受理人员 王科员");
+  // A holiday year the calendar lacks is a banner on every page, in the API's words.
+  const me = await api("/v1/staff/me", { token: handler });
+  if (me.json.calendar_warning) await page.getByTestId("calendar-warning").getByText(me.json.calendar_warning.message).waitFor();
+  else assert.equal(await page.getByTestId("calendar-warning").count(), 0);
   await page.goto(`${SITE}#/reports/${serial}`);
   const actions = page.getByTestId("actions");
   await actions.getByRole("button", { name: "补充材料" }).click();

@@ -968,6 +968,11 @@ export interface components {
             working_days_left: number;
         };
         StaffProfile: {
+            /** @description A year whose holidays the platform lacks (this year's, or from 1 November next year's): its deadlines count weekends only until they are entered. The site's banner. */
+            calendar_warning: null | {
+                year: number;
+                message: string;
+            };
             name: string;
             /** @enum {string} */
             role: "handler" | "city" | "province";

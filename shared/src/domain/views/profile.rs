@@ -1,11 +1,13 @@
 //! Who a signed-in staff member is, as the admin site shows it in its header, and the agencies
 //! they may hand a report on to (the same reach `actions::destination` enforces).
 
+use crate::domain::calendar::Calendar;
 use crate::domain::directory::Directory;
 use crate::domain::directory::catalog::Catalog;
 use crate::domain::directory::regions::{Level, Region};
 use crate::domain::staff::{Staff, StaffRole};
 use crate::domain::views::AgencyView;
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -34,6 +36,27 @@ pub struct StaffProfile {
     pub agency: Option<AgencyView>,
     pub region: RegionView,
     pub transfer_targets: Vec<TransferTarget>,
+    /// A year whose holidays the platform lacks, said to every staff member (the site's banner).
+    pub calendar_warning: Option<CalendarWarning>,
+}
+
+/// 节假日安排缺失: deadlines in `year` count weekends only until its holidays are entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarWarning {
+    pub year: i32,
+    pub message: String,
+}
+
+/// The warning at `now`, if the calendar lacks a year it needs (`Calendar::missing_year`).
+pub fn calendar_warning(calendar: &Calendar, now: &DateTime<FixedOffset>) -> Option<CalendarWarning> {
+    let year = calendar.missing_year(now)?;
+    Some(CalendarWarning {
+        year,
+        message: format!(
+            "平台尚未录入{year}年节假日安排:{year}年的办理时限暂只按周末计算,法定节假日和调休上班日未计入。\
+             请省级管理员按国务院办公厅节假日安排通知尽快更新。"
+        ),
+    })
 }
 
 /// The regions whose agencies `staff` may transfer to: a handler and a city supervisor within
@@ -98,6 +121,7 @@ pub fn staff_profile(staff: &Staff, directory: &Directory) -> StaffProfile {
             name: region.map(|r| r.name.clone()).unwrap_or_default(),
             level: region.map_or(Level::County, |r| r.level),
         },
+        calendar_warning: None,
         transfer_targets,
     }
 }
