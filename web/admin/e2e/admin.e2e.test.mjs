@@ -210,6 +210,7 @@ test("a report goes from the citizen to the public board through the admin site"
   await page.getByTestId("action-dialog").getByLabel("公开内容").fill(publicText);
   const preview = await page.getByTestId("public-preview").innerText();
   assert.ok(preview.includes(publicText) && preview.includes("武昌区教育局") && !preview.includes("张") && !preview.includes("1381234"));
+  assert.ok(preview.includes("处理措施:责令停止违规培训;责令退费3000元"), "the board shows the measures with the finding");
   await shot("admin-publish");
   await page.getByTestId("action-dialog").getByRole("button", { name: "提交" }).click();
   await page.locator(".el-page-header").getByText("已公开").waitFor();

@@ -643,7 +643,13 @@ function elderProblems() {
 
 test("every screen stays whole with text at 200 %, and 长辈版 makes text and tap targets large", async () => {
   const citizen = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
+  // The newest report waits for the citizen's answer: 详情 and 补充材料 show the question.
+  const handler = await token({ role: "staff", sub: "h5-e2e-text-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const asked = await fileReport(citizen, "text200", { target: "大字号测试培训中心", address: "中南路11号", violation_types: ["holiday"], content: "寒假期间集中上课。", public: false });
+  await staffAct(handler, asked, { action: "accept" });
+  await staffAct(handler, asked, { action: "ask", text: "请补充违规培训的具体时间(如每周几、几点至几点)以及培训地点的具体楼层、门牌号" });
   const mine = (await api("/v1/me/reports?limit=1", { token: citizen })).json.items[0].serial;
+  assert.equal(mine, asked);
   const published = (await api("/v1/public/reports?city=420100&limit=1")).json.items[0].serial;
   const screens = [
     { name: "介绍页", path: "#/", ready: () => page.getByTestId("notice").waitFor() },
@@ -652,6 +658,7 @@ test("every screen stays whole with text at 200 %, and 长辈版 makes text and 
     { name: "我的投诉", path: "#/mine", ready: () => page.getByTestId("mine-item").first().waitFor() },
     { name: "详情", path: `#/mine/${mine}`, ready: () => page.getByText("签收信息").waitFor() },
     { name: "服务评价", path: `#/mine/${mine}/rate`, ready: () => page.getByText("服务评价").first().waitFor() },
+    { name: "补充材料", path: `#/mine/${asked}/answer`, ready: () => page.getByTestId("answer-question").waitFor() },
     { name: "处理公开栏", path: "#/board", ready: () => page.getByTestId("board-item").first().waitFor() },
     { name: "公开详情", path: `#/board/${published}`, ready: () => page.getByText("回复信息").waitFor() },
     { name: "咨询电话", path: "#/phones?county=420106&category=arts", ready: () => page.getByTestId("phones-category").first().waitFor() },
