@@ -2,13 +2,22 @@
 //! answers in the H5 with words and a photo sealed like a report's, the reply clock pauses for
 //! exactly the working days the question stayed open, and one nobody answers lapses at its limit.
 
-use crate::harness::{Env, JPEG};
+use crate::harness::{Caller, Env, JPEG};
 use serde_json::json;
 use shared::adapters::dynamo::SaveOutcome;
 use shared::domain::report::custody::verify;
 use shared::domain::report::questions::QuestionEnd;
 use shared::domain::report::timeline::Actor;
 use shared::domain::time::{format, now_cst};
+
+/// The serials of `who`'s queue filtered to 待补充.
+async fn awaiting(env: &Env, who: &Caller) -> Vec<String> {
+    let list = env.get("/v1/staff/reports?awaiting=true&limit=100", Some(who)).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let items = list.body["items"].as_array().unwrap();
+    assert!(items.iter().all(|i| i["awaiting_reporter"] == true), "{}", list.text);
+    items.iter().map(|i| i["serial"].as_str().unwrap().to_owned()).collect()
+}
 
 #[tokio::test]
 async fn a_question_pauses_the_clock_and_its_answer_with_a_photo_is_sealed_and_shown_to_staff() {
@@ -51,6 +60,8 @@ async fn a_question_pauses_the_clock_and_its_answer_with_a_photo_is_sealed_and_s
         env.act(&handler, &serial, reply.clone()).await.error_code(409),
         "question_open"
     );
+    assert_eq!(awaiting(&env, &handler).await, [serial.to_string()], "待补充");
+    assert_eq!(awaiting(&env, &city).await, [serial.to_string()]);
 
     // The reporter is texted, and sees the question with the agency that asked, never a person.
     env.deliver_stream().await;
@@ -124,6 +135,7 @@ async fn a_question_pauses_the_clock_and_its_answer_with_a_photo_is_sealed_and_s
         .await;
     assert_eq!(reused.status, 409, "the question is answered: {}", reused.text);
 
+    assert!(awaiting(&env, &handler).await.is_empty(), "answered: no longer 待补充");
     // Staff read the answer and open its photo, a look the custody log records.
     let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
     assert_eq!(detail.body["awaiting_reporter"], false);
@@ -227,6 +239,9 @@ async fn an_unanswered_question_lapses_at_its_limit_through_the_housekeeping() {
             .error_code(409),
         "question_lapsed"
     );
+    // Past its limit it is no longer 待补充, even before the housekeeping records it.
+    let city = env.city_supervisor(&report.assignment.city);
+    assert!(!awaiting(&env, &city).await.contains(&serial.to_string()));
 
     let housekeeping = serde_json::from_value::<notify::Invocation>(json!({"task": "housekeeping"})).unwrap();
     env.notifier(env.sns()).invoke(housekeeping).await.unwrap();

@@ -59,6 +59,7 @@ pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter
     };
     let overdue = flag("overdue")?;
     let dissatisfied = flag("dissatisfied")?;
+    let awaiting = flag("awaiting")?;
     let institution = query_param(request, "institution");
     if let Some(id) = &institution
         && !is_id(id)
@@ -72,6 +73,7 @@ pub fn filter(app: &App, staff: &Staff, request: &Request) -> Result<QueueFilter
         category,
         overdue_at: overdue.then(|| format(&now_cst())),
         dissatisfied,
+        awaiting_at: awaiting.then(|| format(&now_cst())),
         from_serial,
         to_serial,
         institution,

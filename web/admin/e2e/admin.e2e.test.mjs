@@ -424,6 +424,12 @@ test("a handler asks the reporter for more: the clock pauses, the answer and its
   await questions.getByText("回复计时暂停中").waitFor();
   assert.equal(await actions.getByRole("button", { name: "回复" }).count(), 0, "no reply while the reporter is asked");
   assert.equal(await actions.getByRole("button", { name: "转办" }).count(), 0, "no hand-on while the reporter is asked");
+  // The queue's 待补充 filter finds it, marked.
+  await page.getByRole("menuitem", { name: "举报件列表" }).click();
+  await page.getByTestId("filter-awaiting").click();
+  await page.locator(".el-table__row", { hasText: serial }).getByText("待补充").waitFor();
+  await page.goto(`${SITE}#/reports/${serial}`);
+  await questions.waitFor();
 
   // The reporter answers with words and a photo (as the H5 sends it).
   const photo = await readFile(`${ROOT}tests/fixtures/evidence.jpg`);

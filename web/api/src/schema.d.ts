@@ -2168,6 +2168,8 @@ export interface operations {
                 category?: "academic" | "technology" | "arts" | "sports" | "";
                 /** @description Empty means false. */
                 overdue?: "true" | "false" | "";
+                /** @description 待补充: reports whose question to the reporter (补充材料) is open now. Empty means false. */
+                awaiting?: "true" | "false" | "";
                 /** @description 不满意: replied reports whose current round is rated 1–2★, neither reopened nor closed with a reason. Empty means false. */
                 dissatisfied?: "true" | "false" | "";
                 /** @description First day of submission; empty means no bound. A range given backwards is read the right way round. */
@@ -2412,6 +2414,8 @@ export interface operations {
                 category?: "academic" | "technology" | "arts" | "sports" | "";
                 /** @description Empty means false. */
                 overdue?: "true" | "false" | "";
+                /** @description 待补充: reports whose question to the reporter (补充材料) is open now. Empty means false. */
+                awaiting?: "true" | "false" | "";
                 /** @description 不满意: replied reports whose current round is rated 1–2★, neither reopened nor closed with a reason. Empty means false. */
                 dissatisfied?: "true" | "false" | "";
                 /** @description First day of submission; empty means no bound. A range given backwards is read the right way round. */

@@ -642,8 +642,9 @@ function elderProblems() {
 }
 
 test("every screen stays whole with text at 200 %, and 长辈版 makes text and tap targets large", async () => {
-  const citizen = await token({ role: "citizen", sub: "h5-demo-zhangsan", name: "张三", phone: "13812341234" });
-  // The newest report waits for the citizen's answer: 详情 and 补充材料 show the question.
+  // Someone with one report, which waits for their answer: 详情 and 补充材料 show the question
+  // (张三 reached the daily limit in an earlier test).
+  const citizen = await token({ role: "citizen", sub: `h5-e2e-large-${RUN}`, name: "孙七", phone: "13711112222" });
   const handler = await token({ role: "staff", sub: "h5-e2e-text-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const asked = await fileReport(citizen, "text200", { target: "大字号测试培训中心", address: "中南路11号", violation_types: ["holiday"], content: "寒假期间集中上课。", public: false });
   await staffAct(handler, asked, { action: "accept" });

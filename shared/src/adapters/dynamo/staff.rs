@@ -29,6 +29,10 @@ pub struct QueueFilter {
     /// Only 不满意 reports: replied, the current round rated 1–2★, not closed with a reason
     /// (`Report::awaits_redress`).
     pub dissatisfied: bool,
+    /// Only 待补充 reports: a question to the reporter open at this time (RFC 3339, CST), so not
+    /// ended and not past its limit (`Report::open_question`; `ask_until` is on the item only
+    /// while its question has not ended).
+    pub awaiting_at: Option<String>,
     /// Serial bounds (a serial starts with its submission time, so these are time bounds).
     pub from_serial: Option<String>,
     pub to_serial: Option<String>,
@@ -129,6 +133,12 @@ impl Records {
                 .expression_attribute_names("#closure", "closure")
                 .expression_attribute_values(":replied", text_attr(Status::Replied.code()))
                 .expression_attribute_values(":dissatisfied", AttributeValue::N(DISSATISFIED_UP_TO.to_string()));
+        }
+        if let Some(now) = &filter.awaiting_at {
+            conditions.push("#ask >= :asknow");
+            query = query
+                .expression_attribute_names("#ask", "ask_until")
+                .expression_attribute_values(":asknow", text_attr(now));
         }
         query = query.key_condition_expression(key);
         if !conditions.is_empty() {

@@ -8,6 +8,7 @@ export function queueQuery(filters: Filters) {
     category: (filters.category ?? "") as "" | "academic" | "technology" | "arts" | "sports",
     overdue: filters.overdue ? ("true" as const) : ("" as const),
     dissatisfied: filters.dissatisfied ? ("true" as const) : ("" as const),
+    awaiting: filters.awaiting ? ("true" as const) : ("" as const),
     from: filters.dates?.[0] ?? "",
     to: filters.dates?.[1] ?? "",
     institution: filters.institution ?? "",
