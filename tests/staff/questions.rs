@@ -277,3 +277,28 @@ async fn an_unanswered_question_lapses_at_its_limit_through_the_housekeeping() {
     env.notifier(env.sns()).invoke(again).await.unwrap();
     assert_eq!(env.stored(&serial).await.version, lapsed.version);
 }
+
+#[tokio::test]
+async fn the_same_answer_sent_twice_at_once_is_one_answer_and_both_get_its_receipt() {
+    let env = Env::new().await;
+    let reporter = env.citizen();
+    let serial = env.submit(&reporter, |_| {}).await;
+    let handler = env.handler("420106-education");
+    env.act(&handler, &serial, json!({"action": "accept"})).await;
+    env.act(&handler, &serial, json!({"action": "ask", "text": "请补充培训时间"}))
+        .await;
+    let path = format!("/v1/me/reports/{serial}/answer");
+    let body = json!({"text": "每周六上午"});
+    let (first, second) = tokio::join!(env.post(&path, &reporter, &body), env.post(&path, &reporter, &body));
+    assert_eq!(
+        (first.status, second.status),
+        (200, 200),
+        "{} {}",
+        first.text,
+        second.text
+    );
+    assert_eq!(first.body["answered_at"], second.body["answered_at"]);
+    let (_, timeline) = env.stored_with_timeline(&serial).await;
+    let answers = timeline.iter().filter(|e| e.kind.code() == "answered").count();
+    assert_eq!(answers, 1);
+}
