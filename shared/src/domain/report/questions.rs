@@ -191,10 +191,7 @@ impl Report {
         }
         let text = text.trim().to_owned();
         let open_until = calendar.deadline(&at, limit);
-        let note = format!(
-            "{text}(等待举报人补充,最迟至{}恢复计时)",
-            open_until.with_timezone(&crate::domain::time::cst()).format("%Y-%m-%d")
-        );
+        let note = format!("{text}(等待举报人补充,最迟至{}恢复计时)", format_day(&open_until));
         let question = Question {
             number: self.questions.len() + 1,
             round: self.round(),
@@ -307,6 +304,7 @@ impl Report {
     }
 }
 
+/// A day as the timeline's notes name it: 2025-10-14 (China time).
 fn format_day(at: &DateTime<FixedOffset>) -> String {
     at.with_timezone(&crate::domain::time::cst())
         .format("%Y-%m-%d")
