@@ -55,14 +55,14 @@ impl Who {
         matches!(self, Who::TheCitysSupervisor | Who::TheProvincesSupervisor)
     }
 
-    fn caller(self, env: &Env, reporter: &Caller) -> Option<Caller> {
+    async fn caller(self, env: &Env, reporter: &Caller) -> Option<Caller> {
         Some(match self {
-            Who::TheAgencysHandler => env.handler("420106-education"),
-            Who::AnotherRegionsHandler => env.handler("420202-education"),
-            Who::AnotherDepartmentsHandler => env.handler("420106-science"),
-            Who::TheCitysSupervisor => env.city_supervisor("420100"),
-            Who::AnotherCitysSupervisor => env.city_supervisor("420200"),
-            Who::TheProvincesSupervisor => env.province_supervisor(),
+            Who::TheAgencysHandler => env.handler("420106-education").await,
+            Who::AnotherRegionsHandler => env.handler("420202-education").await,
+            Who::AnotherDepartmentsHandler => env.handler("420106-science").await,
+            Who::TheCitysSupervisor => env.city_supervisor("420100").await,
+            Who::AnotherCitysSupervisor => env.city_supervisor("420200").await,
+            Who::TheProvincesSupervisor => env.province_supervisor().await,
             Who::TheReporter => reporter.clone(),
             Who::Nobody => return None,
         })
@@ -167,7 +167,7 @@ async fn each_staff_route_answers_each_caller_as_its_reach_allows() {
     let reports = two_cities_reports(&env).await;
     let mut wrong = Vec::new();
     for who in Who::ALL {
-        let caller = who.caller(&env, &reports.reporter);
+        let caller = who.caller(&env, &reports.reporter).await;
         for route in Route::ALL {
             let reply = route.call(&env, &reports.wuchang, caller.as_ref()).await;
             let expected = route.expected_status(who);
@@ -190,7 +190,7 @@ async fn each_staff_caller_lists_and_exports_only_the_reports_in_its_reach() {
     let reports = two_cities_reports(&env).await;
     let mut wrong = Vec::new();
     for who in Who::ALL.into_iter().filter(|w| w.is_staff()) {
-        let caller = who.caller(&env, &reports.reporter).expect("staff");
+        let caller = who.caller(&env, &reports.reporter).await.expect("staff");
         let queue = env.get("/v1/staff/reports", Some(&caller)).await.serials();
         let export = env.get("/v1/staff/export", Some(&caller)).await.text;
         let seen = [
@@ -218,7 +218,7 @@ async fn every_staff_caller_has_somewhere_to_hand_a_report_on_to() {
     let env = Env::new().await;
     let reporter = env.citizen();
     for who in Who::ALL.into_iter().filter(|w| w.is_staff()) {
-        let caller = who.caller(&env, &reporter).expect("staff");
+        let caller = who.caller(&env, &reporter).await.expect("staff");
         let me = env.get("/v1/staff/me", Some(&caller)).await;
         let targets = me.body["transfer_targets"].as_array().map(Vec::len).unwrap_or_default();
         assert!(targets > 0, "{who:?}: {}", me.text);

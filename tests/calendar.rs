@@ -14,9 +14,9 @@ async fn a_missing_holiday_year_is_a_banner_for_every_staff_member_and_a_gauge_o
     // Whatever today is: the API says what the deployment's calendar lacks now.
     let missing = env.app.calendar.missing_year(&now_cst());
     for caller in [
-        env.handler("420106-education"),
-        env.city_supervisor("420100"),
-        env.province_supervisor(),
+        env.handler("420106-education").await,
+        env.city_supervisor("420100").await,
+        env.province_supervisor().await,
     ] {
         let me = env.get("/v1/staff/me", Some(&caller)).await;
         assert_eq!(me.status, 200, "{}", me.text);

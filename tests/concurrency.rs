@@ -39,8 +39,8 @@ async fn two_handlers_replying_at_once_one_wins_one_event_one_sms() {
     let env = Env::new().await;
     let citizen = env.citizen();
     let serial = env.submit(&citizen, |_| {}).await;
-    let first = env.handler("420106-education");
-    let second = env.handler("420106-education");
+    let first = env.handler("420106-education").await;
+    let second = env.handler("420106-education").await;
     assert_ne!(first.sub, second.sub, "two people");
     assert_eq!(env.act(&first, &serial, json!({"action": "accept"})).await.status, 200);
 
@@ -80,8 +80,11 @@ async fn thirty_two_tasks_acting_at_once_leave_every_report_and_counter_whole() 
         assert_eq!(reply.status, 201, "{}", reply.text);
         serials.push((reply.serial(), citizen));
     }
-    let city = env.city_supervisor("420100");
-    let handlers = COUNTIES.map(|c| env.handler(&format!("{c}-education")));
+    let city = env.city_supervisor("420100").await;
+    let mut handlers = Vec::new();
+    for county in COUNTIES {
+        handlers.push(env.handler(&format!("{county}-education")).await);
+    }
 
     let tasks = (0..TASKS).map(|task| {
         let (env, serials, city, handlers) = (&env, &serials, &city, &handlers);

@@ -135,7 +135,8 @@ fn the_local_table_is_the_templates_table() {
             "reporter_data",
             "unsent_sms",
             "by_institution",
-            "awaiting_reporter"
+            "awaiting_reporter",
+            "audit_log"
         ]
     );
     assert_eq!(
@@ -150,6 +151,7 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_UNSENT_SMS,
             shared::adapters::dynamo::INDEX_BY_INSTITUTION,
             shared::adapters::dynamo::INDEX_AWAITING_REPORTER,
+            shared::adapters::dynamo::INDEX_AUDIT_LOG,
         ],
         indexes[..]
     );

@@ -27,7 +27,7 @@ async fn the_log_has_one_entry_per_link_issued_and_reveal_chained_from_the_seal(
     // The reporter opens the report once (two links). A handler reads the detail twice (previews
     // only: no entry), opens each original once and the first again (three links), then
     // reveals the contact.
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     assert_eq!(
         env.get_path(format!("/v1/me/reports/{serial}"), Some(&citizen))
             .await
@@ -77,7 +77,7 @@ async fn racing_looks_all_land_in_the_log_without_gaps() {
     let citizen = env.citizen();
     let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
     let serial = env.submit(&citizen, citing("image", &keys)).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let reads = (0..6).map(|_| env.original(&handler, &serial, 1));
     for reply in futures::future::join_all(reads).await {
         assert_eq!(reply.status, 200, "{}", reply.text);
@@ -91,7 +91,7 @@ async fn racing_looks_all_land_in_the_log_without_gaps() {
 async fn a_report_without_evidence_has_no_log_until_a_reveal() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let detail = env
         .get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
         .await;
@@ -122,7 +122,7 @@ async fn the_offline_script_verifies_the_log_staff_read_and_finds_any_change() {
     let citizen = env.citizen();
     let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
     let serial = env.submit(&citizen, citing("image", &keys)).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     assert_eq!(env.original(&handler, &serial, 1).await.status, 200);
     let answer = env
         .act(&handler, &serial, json!({"action": "reveal_contact"}))

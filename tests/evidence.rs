@@ -318,7 +318,7 @@ async fn a_sealed_file_stays_what_was_sent_whatever_is_put_through_its_links_aft
         .unwrap();
     assert!(posted.status().is_success(), "{}", posted.status());
 
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let staff = env.original(&handler, &serial, 1).await;
     assert_eq!(staff.status, 200, "{}", staff.text);
     let mine = env.get_path(format!("/v1/me/reports/{serial}"), Some(&me)).await;
@@ -438,7 +438,7 @@ async fn staff_see_what_a_photos_device_recorded_and_the_reporter_does_not() {
         .upload(&citizen, "image", &[("image/jpeg", &photo), ("image/jpeg", JPEG)])
         .await;
     let serial = env.submit(&citizen, citing("image", &keys)).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let staff = env
         .get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
         .await;

@@ -268,7 +268,7 @@ async fn a_spreadsheet_engine_opens_the_exports_and_runs_no_formula() {
         assert_eq!(reply.status, 201, "{}", reply.text);
     }
     env.old_report(40, "engine-old").await;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let dir = scratch("engine");
 
     let csv = env.get("/v1/staff/export", Some(&city)).await.text;
@@ -319,17 +319,17 @@ async fn the_statistics_report_holds_the_dashboards_figures() {
     let env = Env::new().await;
     local_server::seed::seed(env.app).await.unwrap();
     env.old_report(40, "report-old").await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let fresh = env.submit(&env.citizen(), |_| {}).await;
     env.act(&handler, &fresh, json!({"action": "accept"})).await;
     env.submit(&env.citizen(), placed("420100", "420111", "sports")).await;
-    let province = env.province_supervisor();
+    let province = env.province_supervisor().await;
     assert_report_matches_stats(&env, &province, "", "湖北省").await;
     assert_report_matches_stats(&env, &province, "?region=420100&from=2022-12&to=2022-01", "武汉市").await;
     assert_report_matches_stats(&env, &handler, "", "武昌区教育局").await;
 
     // Named for the region and the period, recorded, and within the caller's reach only.
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let (_, disposition) = download(&env, "/v1/staff/stats/export?from=2026-01&to=2026-11", &city).await;
     // 武汉市-统计报表-202601-202611.xlsx
     assert!(
@@ -360,7 +360,7 @@ async fn the_export_is_excel_ready_csv_of_the_filtered_queue() {
     env.submit(&env.citizen(), |_| {}).await;
     env.submit(&env.citizen_named("x-2"), placed("420100", "420111", "sports"))
         .await;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let csv = env
         .http
         .get(format!("{}/v1/staff/export?category=sports", env.base))
@@ -402,7 +402,7 @@ async fn a_long_export_comes_in_parts_that_join_into_the_whole() {
         )
         .await;
     }
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let mut rows = Vec::new();
     let mut cursor = String::new();
     let mut parts = 0;
@@ -458,7 +458,7 @@ async fn an_exported_cell_is_never_a_formula() {
     body["address"] = json!("  @SUM(1+2)");
     let reply = env.post("/v1/reports", &env.citizen(), &body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let text = env.get_path("/v1/staff/export".into(), Some(&city)).await.text;
     let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let row = rows.records().next().unwrap().unwrap();
@@ -478,7 +478,7 @@ async fn the_workbook_export_has_typed_cells_a_frozen_header_and_no_formula() {
     let reply = env.post("/v1/reports", &env.citizen(), &body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     let serial = reply.serial();
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let response = env
         .http
         .get(format!(

@@ -23,7 +23,7 @@ fn assert_unavailable(reply: &Reply) {
 
 /// The province's statistics total, which the counters keep in the report's own transaction.
 async fn province_total(env: &Env) -> i64 {
-    let province = env.province_supervisor();
+    let province = env.province_supervisor().await;
     let stats = env.get("/v1/staff/stats", Some(&province)).await;
     assert_eq!(stats.status, 200, "{}", stats.text);
     stats.body["total"].as_i64().unwrap_or_else(|| panic!("{}", stats.body))
@@ -98,7 +98,7 @@ async fn an_action_the_store_refuses_changes_nothing_and_its_retry_applies_once(
     let env = env().await;
     let reply = env.post("/v1/reports", &env.citizen(), &form()).await;
     let serial = reply.serial();
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let path = format!("/v1/staff/reports/{serial}/actions");
     let accept = json!({"action": "accept", "version": 1});
     for fault in [Fault::Throttle, Fault::ServerError(500), Fault::Reset] {

@@ -196,7 +196,7 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
     }
     let (earlier, later) = (&serials[0], &serials[1]);
     env.answer(earlier, false).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
 
     // The handler links the later report (free text) to the same institution.
     let path = format!("/v1/staff/reports/{later}/actions");
@@ -245,12 +245,12 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
         .get_path(format!("/v1/staff/reports?institution={}", list[1].id), Some(&handler))
         .await;
     assert!(other.serials().is_empty());
-    let elsewhere = env.handler("420111-education");
+    let elsewhere = env.handler("420111-education").await;
     let hidden = env
         .get_path(format!("/v1/staff/reports?institution={}", school.id), Some(&elsewhere))
         .await;
     assert!(hidden.serials().is_empty(), "another agency sees none of them");
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let stats = env.get("/v1/staff/stats", Some(&city)).await;
     assert_eq!(
         stats.body["institutions"][0]["name"], "ＡＢＣ 英语学校",
@@ -276,7 +276,7 @@ async fn staff_see_the_institution_and_its_earlier_reports_and_link_filter_count
 #[tokio::test]
 async fn supervisors_import_a_registry_file_whole_or_not_at_all_and_each_import_is_recorded() {
     let env = Env::new().await;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let text = format!(
         "{HEADER}甲培训学校,,,,武昌区,,学科类,是,正常\n\
          乙艺术中心,乙艺术,,,洪山区,,非学科类,否,正常\n"
@@ -307,7 +307,7 @@ async fn supervisors_import_a_registry_file_whole_or_not_at_all_and_each_import_
     assert!(env.app.records.institutions("420602").await.unwrap().is_empty());
 
     // Handlers do not import; staff read the registry of their reach.
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let reply = env
         .post_bytes(import, &handler, "text/csv", text.clone().into_bytes())
         .await;

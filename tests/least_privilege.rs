@@ -109,6 +109,15 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
 
 async fn every_function_called_once() {
     let env = Env::new().await;
+    for (role, agency, region, sub) in [
+        ("handler", "420106-education", "420106", "h"),
+        ("city", "", "420100", "city"),
+        ("province", "", "420000", "province"),
+        ("city", "", "420100", "c"),
+    ] {
+        let claims = json!({"sub": sub, "name": "李督办", "custom:role": role, "custom:agency": agency, "custom:region": region});
+        env.enrol(&claims).await;
+    }
     local_server::seed::seed(env.app).await.unwrap();
     let recorders: BTreeMap<&str, Recorder> = [
         "submit",
@@ -347,6 +356,35 @@ async fn every_function_called_once() {
         ),
     )
     .await;
+
+    // A city supervisor keeps the roster and searches the 操作日志.
+    let city =
+        json!({"sub": "c", "name": "李督办", "custom:role": "city", "custom:agency": "", "custom:region": "420100"});
+    let added = json!({"sub": "lp-new", "name": "周科员", "role": "handler", "agency_id": "420106-education"});
+    for (route, path, params, body) in [
+        (
+            "POST /v1/staff/roster",
+            "/v1/staff/roster".to_owned(),
+            none.clone(),
+            Some(added),
+        ),
+        (
+            "POST /v1/staff/roster/{sub}",
+            "/v1/staff/roster/lp-new".to_owned(),
+            json!({"sub": "lp-new"}),
+            Some(json!({"enabled": false})),
+        ),
+        (
+            "GET /v1/staff/roster",
+            "/v1/staff/roster".to_owned(),
+            none.clone(),
+            None,
+        ),
+        ("GET /v1/staff/audit", "/v1/staff/audit".to_owned(), none.clone(), None),
+    ] {
+        let request = event(route, &path, params, none.clone(), Some(city.clone()), body);
+        call(staff, "staff-action", request).await;
+    }
 
     // rate, and the public board.
     let path = format!("/v1/me/reports/{serial}/rating");

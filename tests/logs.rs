@@ -141,7 +141,7 @@ async fn a_whole_journey_logs_each_request_once_with_its_status_and_latency_and_
     let submitted = env.post("/v1/reports", &token, &body).await;
     assert_eq!(submitted.status, 201, "{}", submitted.text);
     let serial = submitted.serial();
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let path = format!("/v1/staff/reports/{serial}/actions");
     for action in [
         json!({"action": "accept", "version": 1}),

@@ -256,7 +256,7 @@ async fn the_stream_counts_reports_events_ratings_and_sms() {
         .await;
     env.submit(&env.citizen(), |form| form["county"] = json!("420106"))
         .await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let path = format!("/v1/staff/reports/{serial}/actions");
     for body in [
         json!({"action": "accept", "version": 1}),
@@ -306,7 +306,7 @@ async fn only_arrivals_and_replies_text_anyone() {
     let serial = env
         .submit(&env.citizen_named("quiet-1"), |form| form["county"] = json!("420106"))
         .await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let path = format!("/v1/staff/reports/{serial}/actions");
     for body in [
         json!({"action": "accept", "version": 1}),

@@ -56,7 +56,7 @@ async fn packaged(env: &Env) -> (String, Value, Vec<u8>) {
         .upload(&citizen, "image", &[("image/jpeg", JPEG), ("image/jpeg", JPEG)])
         .await;
     let serial = env.submit(&citizen, citing("image", &keys)).await.to_string();
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let reply = env
         .post(&format!("/v1/staff/reports/{serial}/package"), &handler, &json!({}))
         .await;
@@ -142,7 +142,7 @@ async fn flipping_any_byte_of_any_member_or_removing_a_custody_entry_fails_verif
 async fn a_report_without_evidence_has_no_package() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let reply = env
         .post(&format!("/v1/staff/reports/{serial}/package"), &handler, &json!({}))
         .await;
@@ -155,7 +155,7 @@ async fn the_photo_a_reporter_sent_with_an_answer_is_packaged_after_the_reports_
     let citizen = env.citizen();
     let keys = env.upload(&citizen, "image", &[("image/jpeg", JPEG)]).await;
     let serial = env.submit(&citizen, citing("image", &keys)).await.to_string();
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     let asked = env
         .act(&handler, &serial, json!({"action": "ask", "text": "请补充收费凭证"}))

@@ -60,7 +60,7 @@ async fn previews_carry_no_metadata_and_staff_open_originals_only_on_demand() {
         .upload(&citizen, "image", &[("image/jpeg", &photo), ("image/heic", JPEG)])
         .await;
     let serial = env.submit(&citizen, citing("image", &keys)).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let path = format!("/v1/staff/reports/{serial}");
 
     let early = env.get_path(path.clone(), Some(&handler)).await;
@@ -147,7 +147,7 @@ async fn previews_carry_no_metadata_and_staff_open_originals_only_on_demand() {
             .await;
         assert_eq!(missing.error_code(404), "evidence_not_found", "file {n}");
     }
-    let elsewhere = env.handler("420102-education");
+    let elsewhere = env.handler("420102-education").await;
     assert_eq!(env.original(&elsewhere, &serial, 1).await.error_code(404), "not_found");
     assert_eq!(
         env.stored_record(&serial).await.custody.len(),
@@ -184,7 +184,7 @@ async fn previews_are_recorded_once_and_never_overwritten_by_a_staff_action() {
         SaveOutcome::Stale
     );
     // Through the API the action is read again and lands, previews kept.
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let reply = env
         .act(
             &handler,
@@ -217,7 +217,7 @@ async fn a_video_has_no_preview_and_says_so() {
         .await;
     let serial = env.submit(&citizen, citing("video", &keys)).await;
     env.deliver_evidence().await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let detail = env
         .get_path(format!("/v1/staff/reports/{serial}"), Some(&handler))
         .await;

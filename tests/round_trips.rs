@@ -2,7 +2,8 @@
 //! below) runs through its function with clients that note when each operation starts and ends.
 //! "Sequential" is the longest chain of calls each of which began after the one before it had
 //! answered: what a request waits for, whatever ran beside it. No route may wait on more than
-//! four, but for the pages a caller asked for (`PAGED`). The table in docs/performance.md is this
+//! four (a staff route five: the roster read comes first), but for the pages a caller asked for
+//! (`PAGED`). The table in docs/performance.md is this
 //! test's output: it fails when the table is stale (`UPDATE_DOCS=1` rewrites it).
 
 use crate::harness::{Env, JPEG, api_event, citizen_claims, form, read_repo_file, repo_root};
@@ -26,6 +27,9 @@ use std::time::Instant;
 /// export up to 50.
 const PAGED: [&str; 2] = ["GET /v1/staff/reports?overdue=true", "GET /v1/staff/export"];
 const MAX_SEQUENTIAL: usize = 4;
+/// Every staff route first reads the caller's roster entry (one strongly consistent GetItem):
+/// who they are is not known before it, so it cannot overlap the route's own reads.
+const STAFF_ROSTER_READ: usize = 1;
 const BEGIN: &str = "<!-- round-trips: tests/round_trips.rs -->";
 const END: &str = "<!-- /round-trips -->";
 
@@ -171,6 +175,8 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
     })
     .await;
     local_server::seed::seed(env.app).await.unwrap();
+    env.enrol(&province()).await;
+    env.enrol_sample_staff().await;
     let timeline = Timeline::default();
     let app = env.app_intercepted(timeline.clone());
     let mut rows = Vec::new();
@@ -300,7 +306,15 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
 
     let over: Vec<String> = rows
         .iter()
-        .filter(|r| r.sequential > MAX_SEQUENTIAL && !PAGED.contains(&r.route.as_str()))
+        .filter(|r| {
+            let budget = MAX_SEQUENTIAL
+                + if r.route.contains("/v1/staff/") {
+                    STAFF_ROSTER_READ
+                } else {
+                    0
+                };
+            r.sequential > budget && !PAGED.contains(&r.route.as_str())
+        })
         .map(|r| format!("{} ({}): {}", r.route, r.case, r.operations))
         .collect();
     assert!(

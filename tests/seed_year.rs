@@ -15,7 +15,7 @@ async fn a_seeded_year_reads_back_whole_through_the_statistics() {
     assert!(summary.published > 0 && summary.rated > 0, "{summary:?}");
     assert!(summary.published <= summary.replied && summary.rated <= summary.replied);
 
-    let province = env.province_supervisor();
+    let province = env.province_supervisor().await;
     let stats = env.get("/v1/staff/stats", Some(&province)).await;
     assert_eq!(stats.status, 200, "{}", stats.text);
     assert_eq!(stats.body["total"], 80);

@@ -1,9 +1,16 @@
-//! The demo staff the admin site's local build offers (`GET /dev/staff`): two county handlers of
-//! the education department, a city supervisor and the province supervisor, of whatever province
-//! the server serves.
+//! The demo staff: two county handlers of the education department, a city supervisor and the
+//! province supervisor, of whatever province the server serves, put on the roster at start. The
+//! admin site's local build offers everyone on the roster (`GET /dev/staff`), so that someone a
+//! supervisor adds in 人员管理 can sign in next.
 
+use crate::setup::BoxError;
 use serde::Serialize;
+use shared::adapters::StoreError;
+use shared::adapters::dynamo::Records;
 use shared::domain::directory::Directory;
+use shared::domain::staff::StaffRole;
+use shared::domain::staff::roster::{MemberInput, enrolled, role_label};
+use shared::domain::time::{format, now_cst};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DemoClaims {
@@ -77,6 +84,69 @@ pub fn demo_staff(directory: &Directory) -> Vec<DemoStaff> {
         });
     }
     staff
+}
+
+/// Puts `claims`' person on the roster on the platform's own authority (the demo, the test
+/// harness), as the API's supervisors would.
+pub async fn put_on_roster(records: &Records, directory: &Directory, claims: &DemoClaims) -> Result<(), BoxError> {
+    let now = now_cst();
+    let input = MemberInput {
+        sub: claims.sub.clone(),
+        name: claims.name.clone(),
+        role: claims.staff_role.into(),
+        agency_id: claims.agency.clone(),
+        region: claims.region.clone(),
+        phone: String::new(),
+    };
+    let member = enrolled(&input, directory, &format(&now)).map_err(|e| e.to_string())?;
+    // Already there (a restart over the same table): nothing to do.
+    records.enrol(&member, directory, now.timestamp()).await?;
+    Ok(())
+}
+
+/// Puts the demo staff on the roster.
+pub async fn seed_roster(records: &Records, directory: &Directory) -> Result<(), BoxError> {
+    for staff in demo_staff(directory) {
+        put_on_roster(records, directory, &staff.claims).await?;
+    }
+    Ok(())
+}
+
+/// Everyone on the roster as the local sign-in offers them: the demo staff first, in their
+/// order, then the others by name; a disabled person is offered too (and refused by the API).
+pub async fn signable(records: &Records, directory: &Directory) -> Result<Vec<DemoStaff>, StoreError> {
+    let demo: Vec<String> = demo_staff(directory).into_iter().map(|s| s.claims.sub).collect();
+    let mut members = records.roster(None).await?;
+    members.sort_by_key(|m| {
+        (
+            demo.iter().position(|d| *d == m.sub).unwrap_or(demo.len()),
+            m.name.clone(),
+        )
+    });
+    Ok(members
+        .into_iter()
+        .map(|m| {
+            let place = match m.role {
+                StaffRole::Handler => directory.agency_by_id(&m.agency_id).map(|a| a.name),
+                _ => directory.regions.get(&m.region).map(|r| r.name.clone()),
+            };
+            let off = if m.enabled { "" } else { "(已停用)" };
+            DemoStaff {
+                label: format!("{} {} {}{off}", place.unwrap_or_default(), role_label(m.role), m.name),
+                claims: DemoClaims {
+                    staff_role: match m.role {
+                        StaffRole::Handler => "handler",
+                        StaffRole::City => "city",
+                        StaffRole::Province => "province",
+                    },
+                    sub: m.sub,
+                    name: m.name,
+                    agency: m.agency_id,
+                    region: m.region,
+                },
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -94,9 +94,12 @@ async fn dev_token(State(local): State<Arc<Local>>, body: Bytes) -> AxumResponse
     }
 }
 
-/// The demo staff of the province served, for the admin site's local sign-in.
+/// Everyone on the roster, for the admin site's local sign-in.
 async fn dev_staff(State(local): State<Arc<Local>>) -> AxumResponse {
-    axum::Json(crate::demo_staff::demo_staff(local.app.directory)).into_response()
+    match crate::demo_staff::signable(&local.app.records, local.app.directory).await {
+        Ok(staff) => axum::Json(staff).into_response(),
+        Err(e) => error(&ApiError::from(e)),
+    }
 }
 
 /// What the platform texted, as the local AWS recorded it: `{"items":[{"phone_number","message"}]}`.

@@ -61,6 +61,7 @@ pub async fn connect() -> Result<LocalAws, BoxError> {
         &provision::table_definition(&template)?,
     )
     .await?;
+    crate::demo_staff::seed_roster(&app.records, app.directory).await?;
     provision::create_bucket(app.evidence.client(), app.evidence.bucket(), aws::LOCAL_REGION).await?;
     Ok(LocalAws {
         app,

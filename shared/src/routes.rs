@@ -196,6 +196,36 @@ pub const ROUTES: &[Route] = &[
         function: "staff-action",
         access: Access::Staff,
     },
+    Route {
+        method: "GET",
+        path: "/v1/staff/roster",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/staff/roster",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/staff/roster/{sub}",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/staff/audit",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "GET",
+        path: "/v1/staff/audit/export",
+        function: "staff-action",
+        access: Access::Staff,
+    },
 ];
 
 impl Route {

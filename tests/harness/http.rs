@@ -180,6 +180,16 @@ impl Reply {
         }
     }
 
+    /// An error's `code`, or empty.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+
+    /// An error's `field`, if it names one.
+    pub fn field(&self) -> Option<&str> {
+        self.body["field"].as_str()
+    }
+
     /// The serial of a receipt (`serial`).
     pub fn serial(&self) -> Serial {
         serial(

@@ -4,8 +4,8 @@
 //! local API server), so tests run in parallel without seeing each other's data.
 //!
 //! - `env`: the environment and direct reads of its store and stream;
-//! - `tokens`: typed callers (`env.citizen()`, `env.handler(agency)`, `env.city_supervisor(city)`,
-//!   `env.province_supervisor()`), each a new person unless named;
+//! - `tokens`: typed callers (`env.citizen()`, `env.handler(agency).await`, `env.city_supervisor(city).await`,
+//!   `env.province_supervisor().await`), each a new person unless named;
 //! - `http`: requests and answers, and the common steps (`env.submit`, `env.act`, `env.upload`);
 //! - `faults`: faults injected between the SDK and the local AWS;
 //! - `lambda`: a function's app with an interceptor, and API Gateway events;

@@ -3,6 +3,7 @@
 //! names them; keep a `Caller` to act as the same person again.
 
 use super::Env;
+use local_server::demo_staff::{DemoClaims, put_on_roster};
 use local_server::tokens::TokenRequest;
 use std::ops::Deref;
 use std::sync::atomic::Ordering;
@@ -52,30 +53,86 @@ impl Env {
         }
     }
 
-    /// A new handler of `agency` (an id of the directory), in the agency's region.
-    pub fn handler(&self, agency: &str) -> Caller {
+    /// A new handler of `agency` (an id of the directory), in the agency's region, on the roster.
+    pub async fn handler(&self, agency: &str) -> Caller {
         let region = self
             .app
             .directory
             .placement(agency, "")
             .unwrap_or_else(|| panic!("no agency {agency} in the directory"))
             .region;
-        self.staff_member("handler", agency, &region)
+        self.staff_member("handler", agency, &region).await
     }
 
     /// A new city supervisor of `city`.
-    pub fn city_supervisor(&self, city: &str) -> Caller {
-        self.staff_member("city", "", city)
+    pub async fn city_supervisor(&self, city: &str) -> Caller {
+        self.staff_member("city", "", city).await
     }
 
     /// A new province supervisor.
-    pub fn province_supervisor(&self) -> Caller {
+    pub async fn province_supervisor(&self) -> Caller {
         let province = self.app.directory.regions.province().code.clone();
-        self.staff_member("province", "", &province)
+        self.staff_member("province", "", &province).await
     }
 
-    /// A staff token as the user pool issues one: `role` is handler, city or province.
-    pub fn staff_member(&self, role: &str, agency: &str, region: &str) -> Caller {
+    /// A staff token as the user pool issues one, for someone put on the roster as that: `role`
+    /// is handler, city or province.
+    pub async fn staff_member(&self, role: &str, agency: &str, region: &str) -> Caller {
+        let caller = self.staff_token(role, agency, region);
+        let claims = DemoClaims {
+            sub: caller.sub.clone(),
+            name: format!("{region}工作人员"),
+            agency: agency.into(),
+            region: region.into(),
+            staff_role: match role {
+                "city" => "city",
+                "province" => "province",
+                _ => "handler",
+            },
+        };
+        Box::pin(put_on_roster(&self.app.records, self.app.directory, &claims))
+            .await
+            .expect("roster");
+        caller
+    }
+
+    /// Puts the subject of raw staff claims (`custom:role`, `custom:agency`, `custom:region`) on
+    /// the roster, for tests that build API Gateway events by hand.
+    pub async fn enrol(&self, claims: &serde_json::Value) {
+        let text = |name: &str| claims[name].as_str().unwrap_or_default().to_owned();
+        let role = text("custom:role");
+        let caller = DemoClaims {
+            sub: text("sub"),
+            name: text("name"),
+            agency: text("custom:agency"),
+            region: text("custom:region"),
+            staff_role: match role.as_str() {
+                "city" => "city",
+                "province" => "province",
+                _ => "handler",
+            },
+        };
+        Box::pin(put_on_roster(&self.app.records, self.app.directory, &caller))
+            .await
+            .expect("roster");
+    }
+
+    /// Puts the staff of the sample events (`events/staff-action/`) on the roster.
+    pub async fn enrol_sample_staff(&self) {
+        let folder = super::repo_root().join("events/staff-action");
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(folder).expect("events") {
+            let text = std::fs::read_to_string(entry.expect("event").path()).expect("event");
+            let event: serde_json::Value = serde_json::from_str(&text).expect("event json");
+            let claims = &event["requestContext"]["authorizer"]["jwt"]["claims"];
+            if seen.insert(claims["sub"].to_string()) {
+                self.enrol(claims).await;
+            }
+        }
+    }
+
+    /// A staff token for someone the roster does not know (yet).
+    pub fn staff_token(&self, role: &str, agency: &str, region: &str) -> Caller {
         let sub = format!("staff-{role}-{}", self.next_caller());
         let request = TokenRequest {
             role: Some("staff".into()),

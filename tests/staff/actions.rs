@@ -14,8 +14,8 @@ fn transfer_to(agency: &str, reason: &str) -> Value {
 async fn a_transfer_moves_the_report_out_of_the_old_agencys_reach_into_the_new() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let wuchang = env.handler("420106-education");
-    let hongshan = env.handler("420111-education");
+    let wuchang = env.handler("420106-education").await;
+    let hongshan = env.handler("420111-education").await;
     let answer = env
         .act(&wuchang, &serial, transfer_to("420111-education", "地址属洪山区"))
         .await;
@@ -36,13 +36,13 @@ async fn a_transfer_is_recorded_with_its_reason_and_who_handed_it_on_for_staff_o
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let wuchang = env.handler("420106-education");
+    let wuchang = env.handler("420106-education").await;
     env.act(&wuchang, &serial, transfer_to("420111-education", "地址属洪山区"))
         .await;
     let detail = env
         .get(
             &format!("/v1/staff/reports/{serial}"),
-            Some(&env.handler("420111-education")),
+            Some(&env.handler("420111-education").await),
         )
         .await;
     let timeline = detail.body["timeline"].as_array().unwrap();
@@ -60,7 +60,7 @@ async fn a_transfer_is_recorded_with_its_reason_and_who_handed_it_on_for_staff_o
 async fn a_handler_hands_on_within_its_city_or_back_to_the_city() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let wuchang = env.handler("420106-education");
+    let wuchang = env.handler("420106-education").await;
     let far = env.act(&wuchang, &serial, transfer_to("420202-education", "x")).await;
     assert_eq!(far.error_code(403), "forbidden");
     let back = env
@@ -77,11 +77,11 @@ async fn a_handler_hands_on_within_its_city_or_back_to_the_city() {
 async fn each_agency_a_report_reaches_gets_one_sms() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let wuchang = env.handler("420106-education");
+    let wuchang = env.handler("420106-education").await;
     env.act(&wuchang, &serial, transfer_to("420111-education", "地址属洪山区"))
         .await;
     let to_city = json!({"action": "transfer", "to": "city", "reason": "需市级协调"});
-    env.act(&env.handler("420111-education"), &serial, to_city).await;
+    env.act(&env.handler("420111-education").await, &serial, to_city).await;
     env.deliver_stream().await;
     for agency in ["420106-education", "420111-education", "420100-education"] {
         let texts = env.sms_to(&env.duty_phones[agency]).await;
@@ -95,7 +95,7 @@ async fn the_reporters_phone_is_masked_until_revealed_and_the_reveal_is_recorded
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let phone = reporter.phone.clone();
     let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
     assert_eq!(
@@ -127,8 +127,8 @@ async fn the_reporters_phone_is_masked_until_revealed_and_the_reveal_is_recorded
 async fn supervisors_urge_and_handlers_may_not() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let handler = env.handler("420106-education");
-    let city = env.city_supervisor("420100");
+    let handler = env.handler("420106-education").await;
+    let city = env.city_supervisor("420100").await;
     let by_handler = env
         .act(&handler, &serial, json!({"action": "urge", "reason": "快"}))
         .await;
@@ -143,7 +143,7 @@ async fn supervisors_urge_and_handlers_may_not() {
 async fn supervisors_do_not_sign_for_reports() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let signed = env.act(&city, &serial, json!({"action": "accept"})).await;
     assert_eq!(signed.error_code(403), "forbidden");
 }
@@ -152,7 +152,7 @@ async fn supervisors_do_not_sign_for_reports() {
 async fn replied_unsubstantiated(env: &Env) -> (Caller, Serial) {
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     let reply = json!({"action": "reply", "finding": "unsubstantiated", "text": "经核查不属实"});
     assert_eq!(env.act(&handler, &serial, reply).await.status, 200);
@@ -163,7 +163,7 @@ async fn replied_unsubstantiated(env: &Env) -> (Caller, Serial) {
 async fn a_reply_is_reopened_only_once_its_reporter_is_dissatisfied() {
     let env = Env::new().await;
     let (reporter, serial) = replied_unsubstantiated(&env).await;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let reopen = json!({"action": "reopen", "reason": "复查"});
     assert_eq!(
         env.act(&city, &serial, reopen.clone()).await.error_code(409),
@@ -179,9 +179,9 @@ async fn the_agency_or_supervisors_send_a_dissatisfied_reply_back_and_only_super
     let (reporter, serial) = replied_unsubstantiated(&env).await;
     rate(&env, &reporter, &serial, 1).await;
     let back = json!({"action": "reopen", "reason": "复查"});
-    let other = env.handler("420111-education");
+    let other = env.handler("420111-education").await;
     assert_eq!(env.act(&other, &serial, back.clone()).await.status, 404, "out of reach");
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let redo = json!({"action": "order_redo", "reason": "答复未回应诉求"});
     assert_eq!(
         env.act(&handler, &serial, redo.clone()).await.error_code(403),
@@ -197,7 +197,7 @@ async fn a_reopened_report_is_in_hand_again_for_staff_and_its_reporter() {
     let env = Env::new().await;
     let (reporter, serial) = replied_unsubstantiated(&env).await;
     rate(&env, &reporter, &serial, 1).await;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let reopened = env
         .act(
             &city,
@@ -242,7 +242,7 @@ async fn replied(env: &Env, handler: &Caller, public: bool) -> Serial {
 #[tokio::test]
 async fn a_report_its_reporter_kept_private_is_never_published() {
     let env = Env::new().await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let private = replied(&env, &handler, false).await;
     let published = env.act(&handler, &private, json!({"action": "publish"})).await;
     assert_eq!(published.error_code(409), "not_public");
@@ -251,7 +251,7 @@ async fn a_report_its_reporter_kept_private_is_never_published() {
 #[tokio::test]
 async fn a_report_is_published_only_once_replied() {
     let env = Env::new().await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let pending = env.submit(&env.citizen(), |_| {}).await;
     let published = env.act(&handler, &pending, json!({"action": "publish"})).await;
     assert_eq!(published.error_code(409), "wrong_status");
@@ -260,7 +260,7 @@ async fn a_report_is_published_only_once_replied() {
 #[tokio::test]
 async fn a_published_report_is_on_the_board_until_unpublished() {
     let env = Env::new().await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let public = replied(&env, &handler, true).await;
     let board = format!("/v1/public/reports/{public}");
     let publish = json!({"action": "publish", "public_text": "已查处"});
@@ -275,7 +275,7 @@ async fn a_published_report_is_on_the_board_until_unpublished() {
 async fn an_action_with_bad_input_is_refused_by_field_and_changes_nothing() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     for (body, field) in [
         (json!({"action": "accept"}), "version"),
         (json!({"action": "fly", "version": 1}), "action"),
@@ -304,7 +304,7 @@ async fn an_action_with_bad_input_is_refused_by_field_and_changes_nothing() {
 async fn an_action_on_a_version_no_longer_current_is_a_conflict_and_changes_nothing() {
     let env = Env::new().await;
     let serial = env.submit(&env.citizen(), |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let stale = env
         .act(&handler, &serial, json!({"action": "accept", "version": 7}))
         .await;
@@ -315,7 +315,7 @@ async fn an_action_on_a_version_no_longer_current_is_a_conflict_and_changes_noth
 #[tokio::test]
 async fn reply_templates_are_offered_per_violation_type() {
     let env = Env::new().await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let all = env.get("/v1/staff/templates", Some(&handler)).await;
     assert_eq!(all.body["items"].as_array().unwrap().len(), 24);
     let one = env

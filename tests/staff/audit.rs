@@ -9,7 +9,7 @@ use shared::domain::report::timeline::EventKind;
 async fn answered_and_published(env: &Env) -> (Serial, Caller, Caller) {
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     for body in [
         json!({"action": "accept"}),
         json!({"action": "reply", "finding": "substantiated", "text": "第一次回复"}),
@@ -56,7 +56,7 @@ async fn each_staff_read_of_a_report_is_recorded() {
 async fn each_export_is_recorded_with_its_filters_and_rows() {
     let env = Env::new().await;
     answered_and_published(&env).await;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     let export = env.get("/v1/staff/export?category=academic", Some(&city)).await;
     assert_eq!(export.status, 200);
     let exports = env.app.records.audit_trail("EXPORTS#420100").await.unwrap();
@@ -80,7 +80,7 @@ async fn reporters_data_is_removed_after_the_retention_period_and_the_report_kep
     let replied = env.submit(&env.citizen_named("retention-1"), |_| {}).await;
     let still_open = env.citizen();
     let open = env.submit(&still_open, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     env.act(&handler, &replied, json!({"action": "accept"})).await;
     env.act(
         &handler,

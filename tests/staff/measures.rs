@@ -9,7 +9,7 @@ async fn a_replys_measures_reach_the_citizen_the_board_and_open311() {
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |form| form["public"] = json!(true)).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     let reply = json!({
         "action": "reply", "finding": "substantiated", "text": "经核查属实。",
@@ -64,7 +64,7 @@ async fn bad_measures_change_nothing_and_unverifiable_is_offered() {
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     let refused = |finding: &str, measures: serde_json::Value| json!({"action": "reply", "finding": finding, "text": "已处理", "measures": measures});
     let no_amount = env

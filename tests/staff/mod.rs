@@ -8,6 +8,7 @@ mod measures;
 mod questions;
 mod queue;
 mod repeats;
+mod roster;
 mod rounds;
 mod stats;
 

@@ -24,7 +24,7 @@ async fn a_question_pauses_the_clock_and_its_answer_with_a_photo_is_sealed_and_s
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let asking = json!({"action": "ask", "text": "请补充培训地点的具体楼层"});
     assert_eq!(
         env.act(&handler, &serial, asking.clone()).await.error_code(409),
@@ -33,7 +33,7 @@ async fn a_question_pauses_the_clock_and_its_answer_with_a_photo_is_sealed_and_s
     );
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     let before = env.stored(&serial).await.deadlines.reply_by;
-    let city = env.city_supervisor("420100");
+    let city = env.city_supervisor("420100").await;
     assert_eq!(
         env.act(&city, &serial, asking.clone()).await.status,
         403,
@@ -185,7 +185,7 @@ async fn a_withdrawn_question_resumes_the_clock_and_cannot_be_answered() {
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let path = format!("/v1/me/reports/{serial}/answer");
     assert_eq!(
         env.post(&path, &reporter, &json!({"text": "补充"}))
@@ -240,7 +240,7 @@ async fn an_unanswered_question_lapses_at_its_limit_through_the_housekeeping() {
         "question_lapsed"
     );
     // Past its limit it is no longer 待补充, even before the housekeeping records it.
-    let city = env.city_supervisor(&report.assignment.city);
+    let city = env.city_supervisor(&report.assignment.city).await;
     assert!(!awaiting(&env, &city).await.contains(&serial.to_string()));
 
     let housekeeping = serde_json::from_value::<notify::Invocation>(json!({"task": "housekeeping"})).unwrap();
@@ -283,7 +283,7 @@ async fn the_same_answer_sent_twice_at_once_is_one_answer_and_both_get_its_recei
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     env.act(&handler, &serial, json!({"action": "ask", "text": "请补充培训时间"}))
         .await;

@@ -26,8 +26,8 @@ impl Queue {
             .submit(&env.citizen(), placed("420100", "420106", "technology"))
             .await;
         let hongshan = env.submit(&env.citizen(), placed("420100", "420111", "academic")).await;
-        let city = env.city_supervisor("420100");
-        let handler = env.handler("420106-education");
+        let city = env.city_supervisor("420100").await;
+        let handler = env.handler("420106-education").await;
         env.act(&handler, &signed, json!({"action": "accept"})).await;
         Queue {
             env,

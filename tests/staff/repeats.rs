@@ -21,7 +21,7 @@ async fn repeat_reports_are_linked_by_normalised_target_or_address_in_the_county
             b["county"] = serde_json::json!("420111");
         })
         .await;
-    let staff = env.handler("420106-education");
+    let staff = env.handler("420106-education").await;
     let queue = env.get("/v1/staff/reports", Some(&staff)).await;
     let marked: Vec<(Serial, bool)> = queue
         .serials()
@@ -43,7 +43,7 @@ async fn repeat_reports_are_linked_by_normalised_target_or_address_in_the_county
     let earlier = env.get(&format!("/v1/staff/reports/{first}"), Some(&staff)).await;
     assert_eq!(earlier.body["repeats"][0]["serial"], second.as_str());
     assert_eq!(earlier.body["repeats"][0]["finding"], "substantiated");
-    let other = env.handler("420111-education");
+    let other = env.handler("420111-education").await;
     let far = env.get(&format!("/v1/staff/reports/{elsewhere}"), Some(&other)).await;
     assert_eq!(far.body["repeats"], serde_json::json!([]));
     // Citizens see nothing of other people's reports.
@@ -63,7 +63,7 @@ async fn a_much_reported_target_links_its_newest_repeats_and_reads_no_more() {
     // The newest earlier ones, newest first, whatever the way the store pages.
     let newest: Vec<String> = serials.iter().rev().take(MAX_LINKED).map(Serial::to_string).collect();
     assert_eq!(env.stored(&last).await.repeats, newest);
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     let detail = env
         .get(&format!("/v1/staff/reports/{}", serials[0]), Some(&handler))
         .await;

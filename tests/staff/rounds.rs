@@ -35,8 +35,8 @@ async fn a_report_answered_twice_is_rated_per_round_and_counted_once() {
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
-    let city = env.city_supervisor("420100");
+    let handler = env.handler("420106-education").await;
+    let city = env.city_supervisor("420100").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     reply(&env, &handler, &serial, "第一次答复").await;
     rate(&env, &reporter, &serial, 2).await;
@@ -99,8 +99,8 @@ async fn ratings_reopen_a_report_twice_and_then_only_a_supervisors_redo_does() {
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
-    let city = env.city_supervisor("420100");
+    let handler = env.handler("420106-education").await;
+    let city = env.city_supervisor("420100").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     for round in 1..=3 {
         reply(&env, &handler, &serial, &format!("第{round}次答复")).await;
@@ -133,8 +133,8 @@ async fn ratings_reopen_a_report_twice_and_then_only_a_supervisors_redo_does() {
 #[tokio::test]
 async fn the_dissatisfied_list_holds_exactly_the_reports_whose_latest_round_is_poor() {
     let env = Env::new().await;
-    let handler = env.handler("420106-education");
-    let city = env.city_supervisor("420100");
+    let handler = env.handler("420106-education").await;
+    let city = env.city_supervisor("420100").await;
     let mut expected = Vec::new();
     // Latest round rated 1, 2, 3, 5; one rated 2 then sent back and rated 4; one rated 1 and
     // closed with a reason; one replied and unrated.
@@ -178,7 +178,11 @@ async fn the_dissatisfied_list_holds_exactly_the_reports_whose_latest_round_is_p
     let mut agency = dissatisfied(&env, &handler).await;
     agency.sort();
     assert_eq!(agency, expected, "the agency sees its own");
-    assert!(dissatisfied(&env, &env.handler("420111-education")).await.is_empty());
+    assert!(
+        dissatisfied(&env, &env.handler("420111-education").await)
+            .await
+            .is_empty()
+    );
     let stats = env.get("/v1/staff/stats?region=420106", Some(&city)).await;
     assert_eq!(stats.body["dissatisfied_open"].as_u64(), Some(expected.len() as u64));
     let bad = env.get("/v1/staff/reports?dissatisfied=yes", Some(&city)).await;
@@ -190,7 +194,7 @@ async fn a_follow_up_call_is_recorded_in_the_timeline_and_its_time_is_checked() 
     let env = Env::new().await;
     let reporter = env.citizen();
     let serial = env.submit(&reporter, |_| {}).await;
-    let handler = env.handler("420106-education");
+    let handler = env.handler("420106-education").await;
     env.act(&handler, &serial, json!({"action": "accept"})).await;
     let early = json!({"action": "follow_up", "called_at": "2026-01-01T10:00:00+08:00", "outcome": "satisfied"});
     assert_eq!(

@@ -192,7 +192,7 @@ async fn the_stats_agree_with_a_brute_force_count() {
             ));
         }
     }
-    let province = env.province_supervisor();
+    let province = env.province_supervisor().await;
     // Two registry institutions; the reports of 武昌区 link the first, half of 洪山区's the second.
     let registry = "机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n\
                     统计测试学校甲,,,,武昌区,中南路1号,学科类,否,正常\n\
@@ -216,7 +216,7 @@ async fn the_stats_agree_with_a_brute_force_count() {
             "arts" => "culture",
             _ => "sports",
         };
-        let handler = env.handler(&format!("{county}-{department}"));
+        let handler = env.handler(&format!("{county}-{department}")).await;
         if n % 5 == 0 {
             continue; // left pending
         }

@@ -33,6 +33,18 @@ export function createRun(base) {
       return json.token;
     },
 
+    /** A staff token for someone the province supervisor puts on the roster first (人员管理): the
+     * roster, not the token's claims, makes them a handler of `agency` or a supervisor of `region`. */
+    async staffToken({ sub, name, agency = "", region, staff_role }) {
+      const { json: meta } = await run.api("/v1/meta");
+      const province = meta.regions.province.code;
+      const admin = await run.token({ role: "staff", sub: `demo-${province}`, name: "省级督导", region: province, staff_role: "province" });
+      const entry = staff_role === "handler" ? { agency_id: agency } : { region };
+      const added = await run.api("/v1/staff/roster", { token: admin, method: "POST", body: { sub, name, role: staff_role, ...entry } });
+      if (added.status !== 201 && added.status !== 409) throw new Error(`roster: ${added.status} ${added.text}`);
+      return run.token({ role: "staff", sub, name, agency, region, staff_role });
+    },
+
     /** Starts Chromium with one page; `context` are playwright's context options. */
     async launch(context) {
       await mkdir(SHOTS, { recursive: true });

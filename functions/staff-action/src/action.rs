@@ -1,6 +1,6 @@
 //! `POST /v1/staff/reports/{serial}/actions`: one action, with the version the caller saw.
 
-use crate::detail::detail;
+use crate::detail::{Read, detail};
 use serde::Serialize;
 use shared::adapters::dynamo::SaveOutcome;
 use shared::app::App;
@@ -93,8 +93,10 @@ pub async fn take_action(
                         handed_on: true,
                     });
                 }
-                let reveal = action == Action::RevealContact;
-                return Ok(Answer::Detail(Box::new(detail(app, staff, serial, reveal).await?)));
+                let read = Read::AfterAction {
+                    reveal_phone: action == Action::RevealContact,
+                };
+                return Ok(Answer::Detail(Box::new(detail(app, staff, serial, read).await?)));
             }
             // Read again: a newer version is stale to this caller's form; the same version
             // means only previews were recorded meanwhile, and the action is tried again.

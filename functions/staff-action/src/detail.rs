@@ -10,7 +10,7 @@ use shared::domain::report::repeat::{MAX_LINKED, earliest_serial, latest_serial}
 use shared::domain::report::serial::Serial;
 use shared::domain::staff::Staff;
 use shared::domain::staff::actions::actor;
-use shared::domain::time::now_cst;
+use shared::domain::time::{format, now_cst};
 use shared::domain::views::staff::{CustodyView, RepeatView, StaffDetail, repeat_view, staff_detail};
 use shared::http::ApiError;
 
@@ -24,9 +24,18 @@ pub(crate) async fn record_in_reach(app: &App, staff: &Staff, serial: &Serial) -
         .ok_or_else(ApiError::not_found)
 }
 
-/// The detail; `reveal_phone` shows the reporter's contact, a custody entry written before the
-/// answer.
-pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: bool) -> Result<StaffDetail, ApiError> {
+/// How a detail is read: opened (an audited view), or answered after an action (whose own event
+/// records it), revealing the reporter's contact or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Opened,
+    AfterAction { reveal_phone: bool },
+}
+
+/// The detail; a reveal shows the reporter's contact, a custody entry written before the answer,
+/// and an opened detail is recorded in the audit trail before the answer.
+pub async fn detail(app: &App, staff: &Staff, serial: &Serial, read: Read) -> Result<StaffDetail, ApiError> {
+    let reveal_phone = read == Read::AfterAction { reveal_phone: true };
     let ReportRecord {
         report,
         events,
@@ -41,7 +50,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
         Vec::new()
     };
     // Boxed: four reads and a write in one future is large for a debug build's thread stack.
-    let (previews, recorded, repeats, (institution, institution_reports)) = Box::pin(async {
+    let (previews, recorded, repeats, (institution, institution_reports), ()) = Box::pin(async {
         tokio::try_join!(
             evidence::previews(app, &report),
             async {
@@ -52,7 +61,17 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, reveal_phone: boo
                 Ok::<_, ApiError>(app.records.append_custody(serial.as_str(), tail, looks, now).await?)
             },
             repeats(app, staff, &report),
-            institution(app, staff, &report)
+            institution(app, staff, &report),
+            async {
+                if read == Read::Opened {
+                    let (at, epoch) = (format(&now), now.timestamp());
+                    let scope = &report.assignment.city;
+                    app.records
+                        .audit_view(serial.as_str(), staff, scope, &at, epoch)
+                        .await?;
+                }
+                Ok::<_, ApiError>(())
+            }
         )
     })
     .await?;

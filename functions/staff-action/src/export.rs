@@ -114,7 +114,14 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     }
     let filters = request.uri().query().unwrap_or_default();
     app.records
-        .audit_export(staff, filters, rows, &format(&now), now.timestamp())
+        .audit_export(
+            staff,
+            &app.directory.scope_of(&staff.region),
+            filters,
+            rows,
+            &format(&now),
+            now.timestamp(),
+        )
         .await?;
     let bytes = writer.into_inner().map_err(|e| export_not_written(e.into_error()))?;
     let text = String::from_utf8(bytes).map_err(|_| ApiError::internal())?;
@@ -170,7 +177,14 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
     let bytes = workbook(&[sheet]).map_err(export_not_written)?;
     let filters = request.uri().query().unwrap_or_default();
     app.records
-        .audit_export(staff, filters, count, &format(&now), now.timestamp())
+        .audit_export(
+            staff,
+            &app.directory.scope_of(&staff.region),
+            filters,
+            count,
+            &format(&now),
+            now.timestamp(),
+        )
         .await?;
     let mut response = download(bytes, &whose_file(app, staff, request, &now), "suishoupai-export.xlsx")?;
     response

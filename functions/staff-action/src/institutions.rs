@@ -94,7 +94,13 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
                 list.len()
             );
             app.records
-                .audit_import(staff, &detail, &format(&now), now.timestamp())
+                .audit_import(
+                    staff,
+                    &app.directory.scope_of(&staff.region),
+                    &detail,
+                    &format(&now),
+                    now.timestamp(),
+                )
                 .await?;
             tracing::info!(staff = %staff.sub, rows = list.len(), added, updated, "registry imported");
             Ok(json(
@@ -110,7 +116,13 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         Err(errors) => {
             let detail = format!("file {file}: refused, {} errors", errors.len());
             app.records
-                .audit_import(staff, &detail, &format(&now), now.timestamp())
+                .audit_import(
+                    staff,
+                    &app.directory.scope_of(&staff.region),
+                    &detail,
+                    &format(&now),
+                    now.timestamp(),
+                )
                 .await?;
             Ok(json(
                 422,

@@ -1,13 +1,15 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
-//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry and the caller's own profile. A report outside the caller's reach answers 404.
+//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry, the roster (人员管理), the audit log (操作日志) and the caller's own profile. A report outside the caller's reach answers 404.
 
 mod action;
+mod audit_log;
 mod detail;
 mod evidence;
 mod export;
 mod institutions;
 mod package;
 mod queue;
+mod roster;
 mod stats;
 mod stats_export;
 mod workbook;
@@ -15,7 +17,7 @@ mod workbook;
 use serde_json::json;
 use shared::app::App;
 use shared::domain::directory::templates::templates;
-use shared::domain::time::{format, now_cst};
+use shared::domain::time::now_cst;
 use shared::domain::views::profile::{calendar_warning, staff_profile};
 use shared::http::request::{json_body, path_param, path_serial, query_param, route_key};
 use shared::http::response::json;
@@ -31,7 +33,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     if !key.starts_with("GET /v1/staff/") && !key.starts_with("POST /v1/staff/") {
         return Err(ApiError::route_not_found());
     }
-    let staff = identity::staff(request, app.directory)?;
+    let staff = Box::pin(identity::staff(request, &app.records, app.directory)).await?;
     match key.as_str() {
         "GET /v1/staff/me" => {
             let mut profile = staff_profile(&staff, app.directory);
@@ -41,18 +43,18 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
         "GET /v1/staff/reports/{serial}" => {
             let serial = path_serial(request)?;
-            let found = detail::detail(app, &staff, &serial, false).await?;
-            // Recorded before answering: no unaudited read of a report.
-            let now = now_cst();
-            app.records
-                .audit_view(&serial.to_string(), &staff, &format(&now), now.timestamp())
-                .await?;
-            Ok(json(200, &found))
+            Ok(json(
+                200,
+                &Box::pin(detail::detail(app, &staff, &serial, detail::Read::Opened)).await?,
+            ))
         }
         "POST /v1/staff/reports/{serial}/actions" => {
             let serial = path_serial(request)?;
             let body = json_body(request)?;
-            Ok(json(200, &action::take_action(app, &staff, &serial, body).await?))
+            Ok(json(
+                200,
+                &Box::pin(action::take_action(app, &staff, &serial, body)).await?,
+            ))
         }
         "POST /v1/staff/reports/{serial}/evidence/{n}/original" => {
             let serial = path_serial(request)?;
@@ -71,6 +73,19 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/staff/export" => export::export(app, &staff, request).await,
         "GET /v1/staff/institutions" => Ok(json(200, &institutions::list(app, &staff, request).await?)),
         "POST /v1/staff/institutions/import" => institutions::import(app, &staff, request).await,
+        // Boxed, as the other large arms: debug builds' futures are big for a test thread's stack.
+        "GET /v1/staff/roster" => Ok(json(200, &Box::pin(roster::list(app, &staff)).await?)),
+        "POST /v1/staff/roster" => {
+            let body = json_body(request)?;
+            Ok(json(201, &Box::pin(roster::add(app, &staff, body)).await?))
+        }
+        "POST /v1/staff/roster/{sub}" => {
+            let sub = path_param(request, "sub").ok_or_else(ApiError::not_found)?;
+            let body = json_body(request)?;
+            Ok(json(200, &Box::pin(roster::change(app, &staff, &sub, body)).await?))
+        }
+        "GET /v1/staff/audit" => Ok(json(200, &Box::pin(audit_log::search(app, &staff, request)).await?)),
+        "GET /v1/staff/audit/export" => Box::pin(audit_log::export(app, &staff, request)).await,
         "GET /v1/staff/templates" => {
             let wanted = query_param(request, "violation_type");
             Ok(json(200, &json!({"items": templates(wanted.as_deref())})))

@@ -21,7 +21,7 @@ pub struct Queue {
     pub next_cursor: Option<String>,
 }
 
-fn day(request: &Request, name: &'static str) -> Result<Option<NaiveDate>, ApiError> {
+pub fn day(request: &Request, name: &'static str) -> Result<Option<NaiveDate>, ApiError> {
     query_param(request, name)
         .map(|text| {
             NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| ApiError::invalid(name, "日期格式应为 YYYY-MM-DD"))

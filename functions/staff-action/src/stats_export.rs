@@ -41,7 +41,14 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     let filters = format!("stats?{}", request.uri().query().unwrap_or_default());
     let rows = sheets.iter().map(|s| s.rows.len()).sum();
     app.records
-        .audit_export(staff, &filters, rows, &at, now.timestamp())
+        .audit_export(
+            staff,
+            &app.directory.scope_of(&staff.region),
+            &filters,
+            rows,
+            &at,
+            now.timestamp(),
+        )
         .await?;
     let name = file_name(&scope.name, "统计报表", from, to, &now);
     download(bytes, &name, "suishoupai-statistics.xlsx")

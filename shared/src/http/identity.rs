@@ -2,6 +2,7 @@
 //! context. The reporter's name and phone come only from here, never from a form.
 
 use super::ApiError;
+use crate::adapters::dynamo::Records;
 use crate::domain::directory::Directory;
 use crate::domain::report::Reporter;
 use crate::domain::report::phone::Phone;
@@ -46,33 +47,28 @@ pub fn citizen(request: &Request) -> Result<Reporter, ApiError> {
     }
 }
 
-/// The staff member making the request, from the staff pool's ID-token claims: `sub`, `name`,
-/// `custom:role` (handler | city | province), `custom:agency`, `custom:region`. Claims that do
-/// not fit the directory (a city role on a county, an unknown agency) answer 403.
-pub fn staff(request: &Request, directory: &Directory) -> Result<Staff, ApiError> {
+/// The staff member making the request. The token (Cognito's staff pool, or the province's own
+/// issuer) proves only who it is, by `sub`; the roster (人员管理) says what they are. Someone not on
+/// the roster, or disabled there, is refused whatever their other claims say, and an entry the
+/// directory no longer fits (an agency removed) answers 403 too.
+pub async fn staff(request: &Request, records: &Records, directory: &Directory) -> Result<Staff, ApiError> {
     let claims = claims(request).ok_or_else(ApiError::unauthorized)?;
-    let get = |names: &[&str]| claim(claims, names);
-    let sub = get(&["sub"]).ok_or_else(ApiError::unauthorized)?;
-    let forbidden = || {
-        ApiError::new(
+    let sub = claim(claims, &["sub"]).ok_or_else(ApiError::unauthorized)?;
+    let member = records
+        .roster_member(&sub)
+        .await?
+        .ok_or_else(|| ApiError::new(403, "staff_not_on_roster", "该账号不在人员名单中,请联系本地区督导添加"))?;
+    if !member.enabled {
+        return Err(ApiError::new(403, "staff_disabled", "该账号已停用,请联系本地区督导"));
+    }
+    let staff = member.staff();
+    let agency_known = staff.role != StaffRole::Handler || directory.agency_by_id(&staff.agency_id).is_some();
+    if !staff.is_consistent(directory) || !agency_known {
+        return Err(ApiError::new(
             403,
             "staff_claims_invalid",
             "账号的机构、区域或角色配置有误,请联系管理员",
-        )
-    };
-    let role = get(&["custom:role", "staff_role"])
-        .and_then(|r| StaffRole::parse(&r))
-        .ok_or_else(forbidden)?;
-    let staff = Staff {
-        name: get(&["name", "cognito:username"]).unwrap_or_else(|| sub.clone()),
-        sub,
-        role,
-        agency_id: get(&["custom:agency", "agency"]).unwrap_or_default(),
-        region: get(&["custom:region", "region"]).ok_or_else(forbidden)?,
-    };
-    let agency_known = staff.role != StaffRole::Handler || directory.agency_by_id(&staff.agency_id).is_some();
-    if !staff.is_consistent(directory) || !agency_known {
-        return Err(forbidden());
+        ));
     }
     Ok(staff)
 }

@@ -11,7 +11,7 @@ const SITE = `${BASE}/admin/`;
 const REPLY = "经核查投诉属实,已责令该机构立即停止违规培训并退还预收费用。";
 
 const run = createRun(BASE);
-const { api, token, shot } = run;
+const { api, token, staffToken, shot } = run;
 const { consoleErrors, failedResponses, axeFindings } = run;
 let page;
 
@@ -52,7 +52,7 @@ async function submitReport() {
 
 async function signInAs(label) {
   await page.goto(`${SITE}#/login`);
-  await page.getByRole("button", { name: label }).click();
+  await page.getByRole("button", { name: label, exact: true }).click();
   await page.waitForURL(/#\/reports/);
 }
 
@@ -175,7 +175,7 @@ test("a report goes from the citizen to the public board through the admin site"
   assert.ok((await textarea.inputValue()).length > 0, "the template was inserted");
   await textarea.fill(REPLY);
   await shot("admin-reply");
-  const other = await token({ role: "staff", sub: "e2e-other", name: "孙科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const other = await staffToken({ sub: "e2e-other", name: "孙科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const current = await api(`/v1/staff/reports/${serial}`, { token: other });
   const note = await api(`/v1/staff/reports/${serial}/actions`, {
     token: other,
@@ -283,7 +283,7 @@ test("a city supervisor imports the registry: a bad file lists every error and i
   assert.ok((await errors.innerText()).includes("不在您的管辖范围内"), "a county of another city is refused");
   await shot("admin-import-errors");
   const registry = async () => (await api(`/v1/staff/institutions?county=420106&q=${encodeURIComponent(name)}`, { token: supervisor })).json.items;
-  const supervisor = await token({ role: "staff", sub: "e2e-import-check", name: "核对", region: "420100", staff_role: "city" });
+  const supervisor = await staffToken({ sub: "e2e-import-check", name: "核对", region: "420100", staff_role: "city" });
   assert.deepEqual(await registry(), [], "nothing of a file with errors is imported");
 
   const good = `\uFEFF${header}${name},${name}别名,,,武昌区,中南路8号,非学科类,是,正常\n`;
@@ -322,7 +322,7 @@ test("a clerk whose session expires mid-reply signs in again and finds the reply
   await page.getByTestId("session-expired").waitFor();
   assert.match(await page.getByTestId("session-expired").innerText(), /登录已过期,请重新登录[\s\S]*内容已保留/);
   await shot("admin-session-expired");
-  await page.getByRole("button", { name: "武昌区教育局 受理人员 王科员" }).click();
+  await page.getByRole("button", { name: "武昌区教育局 受理人员 王科员", exact: true }).click();
   await page.waitForURL(new RegExp(`#/reports/${serial}\\?dialog=reply`));
   const again = page.getByTestId("action-dialog");
   await again.getByLabel("回复内容").waitFor();
@@ -341,7 +341,7 @@ test("a dissatisfied reply is on the 不满意 list, gets a 回访, goes back fo
   const seen = failedResponses.length;
   const serial = await submitReport();
   const citizen = await token({ role: "citizen", sub: "e2e-citizen", name: "张三", phone: "13812341234" });
-  const handler = await token({ role: "staff", sub: "e2e-rounds", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const handler = await staffToken({ sub: "e2e-rounds", name: "钱科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const act = async (body) => {
     const current = await api(`/v1/staff/reports/${serial}`, { token: handler });
     const done = await api(`/v1/staff/reports/${serial}/actions`, { token: handler, method: "POST", body: { ...body, version: current.json.version } });
@@ -398,7 +398,7 @@ test("a handler asks the reporter for more: the clock pauses, the answer and its
   const seen = failedResponses.length;
   const serial = await submitReport();
   const citizen = await token({ role: "citizen", sub: "e2e-citizen", name: "张三", phone: "13812341234" });
-  const handler = await token({ role: "staff", sub: "e2e-ask", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const handler = await staffToken({ sub: "e2e-ask", name: "吴科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const current = await api(`/v1/staff/reports/${serial}`, { token: handler });
   const accepted = await api(`/v1/staff/reports/${serial}/actions`, { token: handler, method: "POST", body: { action: "accept", version: current.json.version } });
   assert.equal(accepted.status, 200, accepted.text);
@@ -461,4 +461,51 @@ test("a handler asks the reporter for more: the clock pauses, the answer and its
   assert.deepEqual(failedResponses.slice(seen), [], "no request failed");
   assert.deepEqual(consoleErrors, [], "the browser console shows no errors");
   assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
+});
+
+test("a city supervisor adds a handler who signs in to the agency's queue, disables them, and finds both in 操作日志", async () => {
+  const seen = failedResponses.length;
+  const sub = `e2e-staff-${Date.now()}`;
+  await signInAs("武汉市 市级督导 李督导");
+  await page.getByRole("menuitem", { name: "人员管理" }).click();
+  await page.locator("[data-test=roster]").getByText("王科员", { exact: true }).first().waitFor();
+  await page.locator("[data-test=roster-add]").click();
+  const dialog = page.locator("[data-test=roster-dialog]");
+  await dialog.getByLabel("账号标识").fill(sub);
+  await dialog.getByLabel("姓名").fill("郑科员");
+  await dialog.getByLabel("所属机构").click();
+  await page.getByRole("option", { name: "武昌区 武昌区教育局" }).click();
+  await dialog.getByLabel("手机号").fill("13900002222");
+  await dialog.locator("[data-test=roster-save]").click();
+  await page.locator("[data-test=roster]").getByText("郑科员").waitFor();
+  await shot("admin-roster");
+  await signOut();
+
+  // The demo issuer signs the new handler in; the roster makes them 武昌区教育局's.
+  await signInAs("武昌区教育局 受理人员 郑科员");
+  await page.locator("[data-test=who]").getByText("武昌区教育局").waitFor();
+  assert.ok((await page.locator(".el-table__row").count()) > 0, "the agency's queue shows");
+  await signOut();
+
+  await signInAs("武汉市 市级督导 李督导");
+  await page.getByRole("menuitem", { name: "人员管理" }).click();
+  await page.locator(`[data-test=roster-toggle-${sub}]`).click();
+  await page.getByRole("button", { name: "确定" }).click();
+  await page.locator("[data-test=roster]").getByText("已停用").waitFor();
+  await signOut();
+
+  // Disabled: the same demo sign-in is refused with the API's words.
+  await page.goto(`${SITE}#/login`);
+  await page.getByRole("button", { name: "武昌区教育局 受理人员 郑科员(已停用)", exact: true }).click();
+  await page.getByText("该账号已停用,请联系本地区督导").waitFor();
+  await shot("admin-staff-disabled");
+
+  await signInAs("武汉市 市级督导 李督导");
+  await page.getByRole("menuitem", { name: "操作日志" }).click();
+  const log = page.locator("[data-test=audit-log]");
+  await log.getByText("停用 郑科员(武昌区教育局 受理人员)").waitFor();
+  await log.getByText("新增 郑科员(武昌区教育局 受理人员)").waitFor();
+  await shot("admin-audit-log");
+  await signOut();
+  assert.deepEqual(failedResponses.slice(seen), ["403 /v1/staff/me"], "only the disabled person's sign-in was refused");
 });

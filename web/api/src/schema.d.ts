@@ -495,6 +495,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 人员管理 — everyone on the roster in the caller's reach (city and province supervisors).
+         * @description The roster is the source of truth for a staff member's role, agency and region: a staff token whose subject is not on it, or is disabled there, is refused (403 `staff_not_on_roster`, `staff_disabled`) on every staff route. A city supervisor lists its city's people, the province supervisor everyone; supervisors first.
+         */
+        get: operations["listRoster"];
+        put?: never;
+        /**
+         * Adds someone to the roster (a handler of an agency, or a supervisor of a city or the province) in the caller's reach; recorded.
+         * @description `sub` is the subject of the person's tokens at the province's identity provider. A handler takes the region of its agency; a city supervisor adds handlers and city supervisors of its city only. A subject already on the roster answers 409.
+         */
+        post: operations["addToRoster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/roster/{sub}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disables, re-enables, renames someone or changes their duty phone; recorded.
+         * @description Only the fields given change; a change that changes nothing answers 409 `no_change`, and nobody disables or re-enables themselves (409 `own_account`). Someone outside the caller's reach is not found. A disabled person's next request is refused.
+         */
+        post: operations["changeRosterEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 操作日志 — the audit trail of the caller's reach, newest first, at most 500 entries.
+         * @description Views, reveals of a reporter's contact, exports, imports, every action on a report, roster changes and calendar changes. The province supervisor searches the whole province, a city supervisor its city (its people, and anyone's steps on its reports), a handler only their own steps whatever `person` says. The period is at most 184 days (by default the last seven); a range given backwards is read the right way round. `truncated` says more matched: narrow the search. Entries are kept three years.
+         */
+        get: operations["searchAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same search as an Excel workbook (at most 20000 entries, else 422); the export is itself recorded. */
+        get: operations["exportAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff/templates": {
         parameters: {
             query?: never;
@@ -968,6 +1049,8 @@ export interface components {
             working_days_left: number;
         };
         StaffProfile: {
+            /** @description The subject the roster knows this person by. */
+            sub: string;
             /** @description A year whose holidays the platform lacks (this year's, or from 1 November next year's): its deadlines count weekends only until they are entered. The site's banner. */
             calendar_warning: null | {
                 year: number;
@@ -1257,6 +1340,51 @@ export interface components {
             action: "accept" | "unpublish" | "reveal_contact" | "withdraw_question";
             version: components["schemas"]["Version"];
         };
+        RosterInput: {
+            /** @description The subject of the person's tokens. */
+            sub: string;
+            name: string;
+            /** @enum {string} */
+            role: "handler" | "city" | "province";
+            /** @description A handler's agency. */
+            agency_id?: string;
+            /** @description A supervisor's city or province. */
+            region?: string;
+            /** @description Mobile for the agency's new-report SMS; empty for none. */
+            phone?: string;
+        };
+        RosterMember: {
+            sub: string;
+            name: string;
+            /** @enum {string} */
+            role: "handler" | "city" | "province";
+            /** @example 受理人员 */
+            role_name: string;
+            agency_id: string;
+            agency_name: string;
+            region: string;
+            region_name: string;
+            phone: string;
+            enabled: boolean;
+            changed_at: components["schemas"]["Time"];
+            changed_by: string;
+        };
+        AuditLogEntry: {
+            at: components["schemas"]["Time"];
+            /** @enum {string} */
+            kind: "view" | "reveal" | "export" | "import" | "action" | "staff" | "calendar";
+            /** @example 查看联系方式 */
+            kind_name: string;
+            sub: string;
+            name: string;
+            agency_id: string;
+            agency_name: string;
+            /** @description The city (or province) the entry belongs to. */
+            scope: string;
+            scope_name: string;
+            serial: components["schemas"]["Serial"] | null;
+            detail: string;
+        };
         /** @description A day (YYYY-MM-DD) or empty. */
         DayOrEmpty: string;
         /** @description The version the caller saw. */
@@ -1497,6 +1625,15 @@ export interface components {
         };
         /** @description The body or a declared file is too large. */
         TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Well formed, but more than the platform answers at once (a period or an export too long). */
+        Unprocessable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2530,6 +2667,168 @@ export interface operations {
                     "application/json": components["schemas"]["ImportRefused"];
                 };
             };
+        };
+    };
+    listRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roster. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RosterMember"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    addToRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RosterInput"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    changeRosterEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sub: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    name?: string;
+                    phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    searchAuditLog: {
+        parameters: {
+            query?: {
+                /** @description First day; empty means six days before `to`. */
+                from?: components["schemas"]["DayOrEmpty"];
+                /** @description Last day; empty means today. */
+                to?: components["schemas"]["DayOrEmpty"];
+                /** @description Empty means any. */
+                kind?: "view" | "reveal" | "export" | "import" | "action" | "staff" | "calendar" | "";
+                /** @description A name or an account subject; empty means anyone. */
+                person?: string;
+                /** @description An agency id; empty means any. */
+                agency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditLogEntry"][];
+                        truncated: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    exportAuditLog: {
+        parameters: {
+            query?: {
+                /** @description First day; empty means six days before `to`. */
+                from?: components["schemas"]["DayOrEmpty"];
+                /** @description Last day; empty means today. */
+                to?: components["schemas"]["DayOrEmpty"];
+                /** @description Empty means any. */
+                kind?: "view" | "reveal" | "export" | "import" | "action" | "staff" | "calendar" | "";
+                /** @description A name or an account subject; empty means anyone. */
+                person?: string;
+                /** @description An agency id; empty means any. */
+                agency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook, named `{region}-操作日志-{from}-{to}.xlsx`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listTemplates: {

@@ -18,7 +18,7 @@ const PUBLIC_TEXT = "某培训中心在居民楼内违规开展学科类培训,�
 const MB = 1024 * 1024;
 
 const run = createRun(BASE);
-const { api, token, shot } = run;
+const { api, token, staffToken, shot } = run;
 let page;
 /** Requests the page made to POST /v1/uploads, and multipart POSTs to the local S3. */
 const uploadRequests = [];
@@ -216,7 +216,7 @@ test("a citizen reports with photos, follows the report, rates the reply and fin
   await row.waitFor();
 
   // The agency signs, replies and publishes (through the API, as the admin site does).
-  const staff = await token({ role: "staff", sub: "h5-e2e-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const staff = await staffToken({ sub: "h5-e2e-staff", name: "周科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const detail = await api(`/v1/staff/reports/${serial}`, { token: staff });
   assert.match(detail.json.notice_version, /^[0-9a-f]{12}$/, "the agreed notice version is recorded");
   await staffAct(staff, serial, { action: "accept" });
@@ -321,7 +321,7 @@ test("a citizen picks the institution from the registry's suggestions, and the a
   const admin = await page.context().browser().newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
   const desk = await admin.newPage();
   await desk.goto(`${BASE}/admin/#/login`);
-  await desk.getByRole("button", { name: "武昌区教育局 受理人员 王科员" }).click();
+  await desk.getByRole("button", { name: "武昌区教育局 受理人员 王科员", exact: true }).click();
   await desk.waitForURL(/#\/reports/);
   await desk.goto(`${BASE}/admin/#/reports/${serial}`);
   const card = desk.locator("[data-test=institution]");
@@ -484,7 +484,7 @@ test("a handed-over token never stays in the address bar, and another person's t
 test("a reply sent back after a poor rating is answered again: the citizen rates the new one and sees the first folded", async () => {
   const seen = run.failedResponses.length;
   const citizen = await token({ role: "citizen", sub: "h5-e2e-rounds", name: "王五", phone: "13712345678" });
-  const handler = await token({ role: "staff", sub: "h5-e2e-rounds-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const handler = await staffToken({ sub: "h5-e2e-rounds-staff", name: "钱科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const serial = await fileReport(citizen, "rounds", { target: "二轮答复测试培训班", address: "中南路5号", violation_types: ["unlicensed"], content: "周日上午在居民楼内上课。", public: false });
   await staffAct(handler, serial, { action: "accept" });
   await staffAct(handler, serial, { action: "reply", finding: "unsubstantiated", text: "经核查未发现违规培训。" });
@@ -521,7 +521,7 @@ test("a reply sent back after a poor rating is answered again: the citizen rates
 test("the agency asks for more, the citizen answers with a photo in the H5, and the reply with its finding reaches the board", async () => {
   const seen = run.failedResponses.length;
   const citizen = await token({ role: "citizen", sub: "h5-e2e-answer", name: "赵六", phone: "13787654321" });
-  const handler = await token({ role: "staff", sub: "h5-e2e-answer-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const handler = await staffToken({ sub: "h5-e2e-answer-staff", name: "吴科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const serial = await fileReport(citizen, "answer", { target: `补充材料测试学堂${RUN}`, address: "中南路9号", violation_types: ["prepayment"], content: "预收一年学费,周末上课。", public: true });
   await staffAct(handler, serial, { action: "accept" });
   await staffAct(handler, serial, { action: "ask", text: "请补充收费凭证(如收据、转账记录截图)" });
@@ -645,7 +645,7 @@ test("every screen stays whole with text at 200 %, and 长辈版 makes text and 
   // Someone with one report, which waits for their answer: 详情 and 补充材料 show the question
   // (张三 reached the daily limit in an earlier test).
   const citizen = await token({ role: "citizen", sub: `h5-e2e-large-${RUN}`, name: "孙七", phone: "13711112222" });
-  const handler = await token({ role: "staff", sub: "h5-e2e-text-staff", name: "王科员", agency: "420106-education", region: "420106", staff_role: "handler" });
+  const handler = await staffToken({ sub: "h5-e2e-text-staff", name: "冯科员", agency: "420106-education", region: "420106", staff_role: "handler" });
   const asked = await fileReport(citizen, "text200", { target: "大字号测试培训中心", address: "中南路11号", violation_types: ["holiday"], content: "寒假期间集中上课。", public: false });
   await staffAct(handler, asked, { action: "accept" });
   await staffAct(handler, asked, { action: "ask", text: "请补充违规培训的具体时间(如每周几、几点至几点)以及培训地点的具体楼层、门牌号" });

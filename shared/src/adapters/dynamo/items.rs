@@ -1,10 +1,11 @@
 //! Domain values to items and back, with serde_dynamo, plus the keys derived from them.
 
+use super::log::LogEntry;
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
 use crate::domain::report::custody::CustodyEntry;
 use crate::domain::report::evidence::Upload;
-use crate::domain::report::timeline::Event;
+use crate::domain::report::timeline::{ActorRole, Event, EventKind};
 use crate::domain::time::format;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
@@ -147,9 +148,31 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-pub fn event_item(serial: &str, event: &Event) -> Result<Item, StoreError> {
-    let mut item = to_item(event, report_pk(serial), &format!("{EVENT_PREFIX}{:06}", event.seq))?;
+/// A timeline event of `report`; a staff member's event is also an entry of the 操作日志.
+pub fn event_item(report: &Report, event: &Event) -> Result<Item, StoreError> {
+    let serial = report.serial.to_string();
+    let mut item = to_item(event, report_pk(&serial), &format!("{EVENT_PREFIX}{:06}", event.seq))?;
     item.insert("entity".into(), text_attr("event"));
+    if event.actor.role == ActorRole::Staff {
+        let actor = &event.actor;
+        let log = LogEntry {
+            scope: report.assignment.city.clone(),
+            // 查看联系方式 is an action with its own kind in the log: auditors look for it.
+            kind: if event.kind == EventKind::ContactRevealed {
+                "reveal"
+            } else {
+                "action"
+            }
+            .into(),
+            at: format(&event.at),
+            sub: actor.sub.clone().unwrap_or_default(),
+            name: actor.name.clone().unwrap_or_default(),
+            agency_id: actor.agency_id.clone().unwrap_or_default(),
+            detail: event.kind.label().into(),
+            serial,
+        };
+        item.extend(log.attributes());
+    }
     Ok(item)
 }
 

@@ -14,6 +14,8 @@
 //! | audit of a read | `AUDIT#{serial}` or `AUDIT#EXPORTS#{region}` | `{at}#{sub}#{what}` | who opened a detail or exported; `ttl` 3 years |
 //! | SMS | `SMS#{serial}#{seq:06}#{phone}` | `SMS` | state (a lease while `sending`), text, outcome; `ttl` 90 days |
 //! | institution | `INST#{county}` | `{id}` | the registry (`domain::registry::institution`), with the normalised `search` keys |
+//! | roster entry | `STAFF#{sub}` | `ROSTER` | who may sign in as what (`domain::staff::roster`): read on every staff request |
+//! | roster listing | `ROSTER` | `{scope}#{sub}` | the same entry, listed by city (or province) |
 //!
 //! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
 //! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
@@ -29,6 +31,9 @@
 //! institution: its earlier reports, and the queue filtered by it. The sparse `awaiting_reporter`
 //! (`ask_pk` = `ASK#{province}`, `ask_until` = the question's limit) holds only reports whose
 //! question to the reporter has not ended, so the housekeeping finds those past their limit.
+//! The sparse `audit_log` (`log_pk` = `LOG#{scope}`, `log_sk` = `{at}#…`; only the `log_*`
+//! attributes projected) holds every audit entry and every staff member's timeline event: the
+//! 操作日志 a supervisor searches by period.
 
 mod audit;
 mod batch;
@@ -36,22 +41,26 @@ mod cursor;
 mod custody;
 mod institutions;
 mod items;
+mod log;
 mod pages;
 mod reads;
 mod repeats;
 mod reports;
 mod retention;
+mod roster;
 mod sms;
 mod staff;
 mod uploads;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, LogQuery};
 pub use cursor::{ListError, Page};
 pub use institutions::ImportCount;
+pub use log::LogEntry;
 pub use reports::{
     Allowance, AnswerEvidence, AnswerOutcome, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED,
     ReportRecord, SaveOutcome, UPLOADS_COUNTED,
 };
+pub use roster::RosterWrite;
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;
 pub use uploads::UploadOutcome;
@@ -71,6 +80,7 @@ pub const INDEX_UNSENT_SMS: &str = "unsent_sms";
 pub const INDEX_REPORTER_DATA: &str = "reporter_data";
 pub const INDEX_BY_INSTITUTION: &str = "by_institution";
 pub const INDEX_AWAITING_REPORTER: &str = "awaiting_reporter";
+pub const INDEX_AUDIT_LOG: &str = "audit_log";
 
 /// The platform's records in its one table.
 #[derive(Debug, Clone)]

@@ -120,7 +120,7 @@ fn names(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 }
 
 /// A transaction item that could not be built, in `operation`.
-fn unbuilt(operation: &'static str) -> impl Fn(aws_sdk_dynamodb::error::BuildError) -> StoreError {
+pub(super) fn unbuilt(operation: &'static str) -> impl Fn(aws_sdk_dynamodb::error::BuildError) -> StoreError {
     move |error| StoreError::request("dynamodb", operation, error)
 }
 
@@ -142,7 +142,7 @@ impl Records {
         let mut writes = Vec::new();
         let report_slot = writes.len();
         writes.push(self.put_new("create_report", report_item(new.report)?)?);
-        writes.push(self.put_new("create_report", event_item(&serial, new.event)?)?);
+        writes.push(self.put_new("create_report", event_item(new.report, new.event)?)?);
         if let Some(seal) = new.seal {
             writes.push(self.put_new("create_report", custody_item(seal)?)?);
         }
@@ -243,7 +243,7 @@ impl Records {
     ) -> Result<AnswerOutcome, StoreError> {
         let serial = after.serial.to_string();
         let mut writes = vec![self.report_put("save_answer", before, after)?];
-        writes.push(self.put_new("save_answer", event_item(&serial, event)?)?);
+        writes.push(self.put_new("save_answer", event_item(after, event)?)?);
         let seal_slot = writes.len();
         if let Some(seal) = evidence.seal {
             writes.push(self.put_new("save_answer", custody_item(seal)?)?);
@@ -293,10 +293,9 @@ impl Records {
     /// only if the stored version is still `before`'s, and previews recorded since `before` was
     /// read (`record_previews`, which leaves the version alone) would not be overwritten.
     pub async fn save(&self, before: &Report, after: &Report, event: &Event) -> Result<SaveOutcome, StoreError> {
-        let serial = after.serial.to_string();
         let mut writes = vec![
             self.report_put("save_report", before, after)?,
-            self.put_new("save_report", event_item(&serial, event)?)?,
+            self.put_new("save_report", event_item(after, event)?)?,
         ];
         writes.extend(self.stats_updates("save_report", &delta(Some(before), after))?);
         let Some(codes) = self.transact("save_report", writes).await? else {

@@ -134,6 +134,14 @@ impl Directory {
         })
     }
 
+    /// The city a region lies in, or the province for the province itself: the partition of
+    /// the roster and of the audit log a city supervisor reads.
+    pub fn scope_of(&self, region: &str) -> String {
+        self.regions
+            .city_of(region)
+            .map_or_else(|| self.regions.province().code.clone(), |city| city.code.clone())
+    }
+
     /// An agency by id, explicit or by the default `{region}-{department}` rule.
     pub fn agency_by_id(&self, id: &str) -> Option<Agency> {
         if let Some(agency) = self.all_agencies().find(|a| a.id == id) {

@@ -2,6 +2,7 @@
 //! every report in its city, a province supervisor every report in the province.
 
 pub mod actions;
+pub mod roster;
 
 use crate::domain::directory::Directory;
 use crate::domain::directory::regions::Level;

@@ -7,6 +7,7 @@ pub mod package;
 pub mod profile;
 pub mod public;
 pub mod questions;
+pub mod roster;
 pub mod staff;
 
 use crate::domain::directory::Assignment;

@@ -5,6 +5,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::directory::Directory;
 use crate::domain::directory::catalog::Catalog;
 use crate::domain::directory::regions::{Level, Region};
+use crate::domain::staff::roster::role_label;
 use crate::domain::staff::{Staff, StaffRole};
 use crate::domain::views::AgencyView;
 use chrono::{DateTime, FixedOffset};
@@ -29,6 +30,8 @@ pub struct TransferTarget {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StaffProfile {
+    /// The subject the roster knows this person by.
+    pub sub: String,
     pub name: String,
     pub role: StaffRole,
     /// 受理人员, 市级督导, 省级督导.
@@ -106,13 +109,10 @@ pub fn staff_profile(staff: &Staff, directory: &Directory) -> StaffProfile {
         }
     }
     StaffProfile {
+        sub: staff.sub.clone(),
         name: staff.name.clone(),
         role: staff.role,
-        role_name: match staff.role {
-            StaffRole::Handler => "受理人员",
-            StaffRole::City => "市级督导",
-            StaffRole::Province => "省级督导",
-        },
+        role_name: role_label(staff.role),
         agency: directory
             .agency_by_id(&staff.agency_id)
             .map(|a| AgencyView { id: a.id, name: a.name }),

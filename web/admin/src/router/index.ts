@@ -25,6 +25,8 @@ const routes: RouteRecordRaw[] = [
         component: () => import("../views/InstitutionRegistry.vue"),
         meta: { title: "机构名录" },
       },
+      { path: "staff", name: "staff", component: () => import("../views/StaffRoster.vue"), meta: { title: "人员管理" } },
+      { path: "audit", name: "audit", component: () => import("../views/AuditLog.vue"), meta: { title: "操作日志" } },
     ],
   },
   { path: "/:pathMatch(.*)*", redirect: "/reports" },

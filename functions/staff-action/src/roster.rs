@@ -1,0 +1,84 @@
+//! 人员管理: `GET /v1/staff/roster` (everyone in the caller's reach),
+//! `POST /v1/staff/roster` (add someone) and `POST /v1/staff/roster/{sub}` (disable, re-enable,
+//! rename, change the duty phone). Supervisors only; every change is written with its entry in
+//! the audit trail, conditional on what was read.
+
+use serde::Serialize;
+use shared::adapters::dynamo::{LogEntry, RosterWrite};
+use shared::app::App;
+use shared::domain::staff::roster::{MemberChange, MemberInput, change_member, checked_sub, new_member};
+use shared::domain::staff::{Staff, StaffRole};
+use shared::domain::time::{format, now_cst};
+use shared::domain::views::roster::{MemberView, roster_order};
+use shared::http::ApiError;
+use shared::http::request::decode_body;
+
+#[derive(Debug, Serialize)]
+pub struct Roster {
+    pub items: Vec<MemberView>,
+}
+
+fn supervisor(staff: &Staff) -> Result<(), ApiError> {
+    if staff.is_supervisor() {
+        Ok(())
+    } else {
+        Err(ApiError::new(403, "forbidden", "仅市级、省级督导可管理人员"))
+    }
+}
+
+pub async fn list(app: &App, staff: &Staff) -> Result<Roster, ApiError> {
+    supervisor(staff)?;
+    let scope = (staff.role == StaffRole::City).then_some(staff.region.as_str());
+    let mut items: Vec<MemberView> = app
+        .records
+        .roster(scope)
+        .await?
+        .iter()
+        .map(|m| MemberView::of(m, app.directory))
+        .collect();
+    items.sort_by(roster_order);
+    Ok(Roster { items })
+}
+
+pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<MemberView, ApiError> {
+    supervisor(staff)?;
+    let input: MemberInput = decode_body(body)?;
+    let now = now_cst();
+    let at = format(&now);
+    let member = new_member(staff, &input, &checked_sub(&input.sub)?, app.directory, &at)?;
+    let scope = member.scope(app.directory);
+    let log = LogEntry {
+        detail: format!("新增 {}", member.describe(app.directory)),
+        ..LogEntry::by(staff, &scope, "staff", &at)
+    };
+    match app.records.add_member(&member, &scope, &log, now.timestamp()).await? {
+        RosterWrite::Written => Ok(MemberView::of(&member, app.directory)),
+        _ => Err(ApiError::new(409, "already_on_roster", "该账号已在人员名单中")),
+    }
+}
+
+pub async fn change(app: &App, staff: &Staff, sub: &str, body: serde_json::Value) -> Result<MemberView, ApiError> {
+    supervisor(staff)?;
+    let change: MemberChange = decode_body(body)?;
+    let member = app.records.roster_member(sub).await?.ok_or_else(ApiError::not_found)?;
+    let now = now_cst();
+    let at = format(&now);
+    let changed = change_member(staff, &member, &change, app.directory, &at)?;
+    let scope = changed.member.scope(app.directory);
+    let log = LogEntry {
+        detail: format!("{} {}", changed.what, member.describe(app.directory)),
+        ..LogEntry::by(staff, &scope, "staff", &at)
+    };
+    match app
+        .records
+        .change_member(&changed.member, &scope, &log, now.timestamp())
+        .await?
+    {
+        RosterWrite::Written => Ok(MemberView::of(&changed.member, app.directory)),
+        _ => Err(ApiError::new(
+            409,
+            "stale_version",
+            "该人员信息已被他人修改,请刷新后重试",
+        )),
+    }
+}
