@@ -242,11 +242,11 @@ async fn main() {
         tokens.push(token(&http, &base, json!({"role": "citizen", "sub": format!("bench-{i}"), "name": "压测", "phone": format!("1380000{i:04}")})).await);
     }
     let tokens = Arc::new(tokens);
-    let staff = token(&http, &base, json!({"role": "staff", "sub": "bench-staff", "name": "压测", "agency": "420106-education", "region": "420106", "staff_role": "handler"})).await;
+    let staff = token(&http, &base, json!({"role": "staff", "sub": "demo-420106", "name": "王科员", "agency": "420106-education", "region": "420106", "staff_role": "handler"})).await;
     let city = token(
         &http,
         &base,
-        json!({"role": "staff", "sub": "bench-city", "name": "压测", "region": "420100", "staff_role": "city"}),
+        json!({"role": "staff", "sub": "demo-420100", "name": "李督导", "region": "420100", "staff_role": "city"}),
     )
     .await;
     let form = json!({"target": "某某教育咨询有限公司", "city": "420100", "county": "420106", "address": "中南路1号", "category": "academic", "violation_types": ["unlicensed"], "content": "周末组织学科类培训", "public": true, "notice_version": shared::domain::directory::catalog::Catalog::get().notice.version});

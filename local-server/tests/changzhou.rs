@@ -108,6 +108,21 @@ impl Server {
         let (_, body) = self.call(reqwest::Method::POST, "/dev/token", None, Some(claims)).await;
         body["token"].as_str().expect("token").to_owned()
     }
+
+    /// A handler of `agency`, put on the roster by the demo province supervisor first.
+    async fn handler(&self, sub: &str, name: &str, agency: &str) -> String {
+        let province = self
+            .token(json!({"role": "staff", "sub": "demo-320000", "name": "陈督导", "region": "320000", "staff_role": "province"}))
+            .await;
+        let entry = json!({"sub": sub, "name": name, "role": "handler", "agency_id": agency});
+        let (status, body) = self
+            .call(reqwest::Method::POST, "/v1/staff/roster", Some(&province), Some(entry))
+            .await;
+        assert_eq!(status, 201, "roster: {body}");
+        // The token's own claims no longer matter: the roster says who this is.
+        self.token(json!({"role": "staff", "sub": sub, "name": name, "region": "320000", "staff_role": "province"}))
+            .await
+    }
 }
 
 #[tokio::test]
@@ -155,9 +170,7 @@ async fn changzhou_runs_from_its_folder() {
     let receipt = server.post("/v1/reports", &citizen, form).await;
     assert_eq!(receipt["agency"]["name"], "武进区教育局");
     let serial = receipt["serial"].as_str().unwrap().to_owned();
-    let wujin = server
-        .token(json!({"role": "staff", "sub": "cz-wujin", "name": "王科员", "agency": "cz-wujin-a", "region": "320412", "staff_role": "handler"}))
-        .await;
+    let wujin = server.handler("cz-wujin", "王科员", "cz-wujin-a").await;
     let me = server.get("/v1/staff/me", Some(&wujin)).await;
     assert!(
         me["transfer_targets"]
@@ -178,9 +191,7 @@ async fn changzhou_runs_from_its_folder() {
     assert_eq!(handed["agency"]["name"], "经开区社会事业局", "{handed}");
 
     // The zone's office answers; the reporter's SMS is Changzhou's text.
-    let zone = server
-        .token(json!({"role": "staff", "sub": "cz-jingkai", "name": "周科员", "agency": "cz-jingkai-a", "region": "320412", "staff_role": "handler"}))
-        .await;
+    let zone = server.handler("cz-jingkai", "周科员", "cz-jingkai-a").await;
     server
         .post(&actions, &zone, json!({"action": "accept", "version": 2}))
         .await;
