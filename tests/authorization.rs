@@ -16,10 +16,14 @@ enum Who {
     TheProvincesSupervisor,
     TheReporter,
     Nobody,
+    /// A staff token claiming the province, for someone not on the roster.
+    OffTheRoster,
+    /// The agency's handler, disabled on the roster.
+    Disabled,
 }
 
 impl Who {
-    const ALL: [Who; 8] = [
+    const ALL: [Who; 10] = [
         Who::TheAgencysHandler,
         Who::AnotherRegionsHandler,
         Who::AnotherDepartmentsHandler,
@@ -28,10 +32,25 @@ impl Who {
         Who::TheProvincesSupervisor,
         Who::TheReporter,
         Who::Nobody,
+        Who::OffTheRoster,
+        Who::Disabled,
     ];
 
+    /// Staff the roster lets in.
     fn is_staff(self) -> bool {
-        !matches!(self, Who::TheReporter | Who::Nobody)
+        !matches!(self, Who::TheReporter | Who::Nobody) && !self.is_refused_staff()
+    }
+
+    /// Staff tokens the roster refuses, whatever their claims.
+    fn is_refused_staff(self) -> bool {
+        matches!(self, Who::OffTheRoster | Who::Disabled)
+    }
+
+    fn is_supervisor(self) -> bool {
+        matches!(
+            self,
+            Who::TheCitysSupervisor | Who::AnotherCitysSupervisor | Who::TheProvincesSupervisor
+        )
     }
 
     /// Whether the report in 武昌区 is within the caller's reach.
@@ -65,6 +84,15 @@ impl Who {
             Who::TheProvincesSupervisor => env.province_supervisor().await,
             Who::TheReporter => reporter.clone(),
             Who::Nobody => return None,
+            Who::OffTheRoster => env.staff_token("province", "", "420000"),
+            Who::Disabled => {
+                let handler = env.handler("420106-education").await;
+                let province = env.province_supervisor().await;
+                let path = format!("/v1/staff/roster/{}", handler.sub);
+                let off = env.post(&path, &province, &json!({"enabled": false})).await;
+                assert_eq!(off.status, 200, "{}", off.text);
+                handler
+            }
         })
     }
 }
@@ -83,10 +111,13 @@ enum Route {
     WuhanStatsExport,
     Templates,
     Me,
+    Roster,
+    AuditLog,
+    AuditExport,
 }
 
 impl Route {
-    const ALL: [Route; 11] = [
+    const ALL: [Route; 14] = [
         Route::Queue,
         Route::Detail,
         Route::Note,
@@ -98,6 +129,9 @@ impl Route {
         Route::WuhanStatsExport,
         Route::Templates,
         Route::Me,
+        Route::Roster,
+        Route::AuditLog,
+        Route::AuditExport,
     ];
 
     fn path(self, report: &Serial) -> String {
@@ -113,15 +147,21 @@ impl Route {
             Route::WuhanStatsExport => "/v1/staff/stats/export?region=420100".into(),
             Route::Templates => "/v1/staff/templates".into(),
             Route::Me => "/v1/staff/me".into(),
+            Route::Roster => "/v1/staff/roster".into(),
+            Route::AuditLog => "/v1/staff/audit".into(),
+            Route::AuditExport => "/v1/staff/audit/export".into(),
         }
     }
 
-    /// What `who` gets: anyone but staff 401; a report out of reach 404 (not even its existence
-    /// is told); another region's figures 403; everything of one's own 200 (but a package of a
-    /// report without evidence, 409).
+    /// What `who` gets: a staff token the roster refuses 403, anyone else but staff 401; a report
+    /// out of reach 404 (not even its existence is told); another region's figures, or the roster
+    /// to a handler, 403; everything of one's own 200 (but a package of a report without
+    /// evidence, 409).
     fn expected_status(self, who: Who) -> u16 {
         match self {
+            _ if who.is_refused_staff() => 403,
             _ if !who.is_staff() => 401,
+            Route::Roster if !who.is_supervisor() => 403,
             Route::Detail | Route::Note | Route::Package if !who.reaches_wuchang() => 404,
             Route::Package => 409,
             Route::WuhanStats | Route::WuhanStatsExport if !who.supervises_wuhan() => 403,
@@ -223,4 +263,41 @@ async fn every_staff_caller_has_somewhere_to_hand_a_report_on_to() {
         let targets = me.body["transfer_targets"].as_array().map(Vec::len).unwrap_or_default();
         assert!(targets > 0, "{who:?}: {}", me.text);
     }
+}
+
+#[tokio::test]
+async fn each_staff_caller_finds_in_the_audit_log_only_the_steps_in_its_reach() {
+    let env = Env::new().await;
+    let reports = two_cities_reports(&env).await;
+    // The 武昌区 handler opens the 武昌区 report; 黄石市's supervisor exports 黄石市's queue.
+    let viewer = env.handler("420106-education").await;
+    assert_eq!(
+        env.get(&format!("/v1/staff/reports/{}", reports.wuchang), Some(&viewer))
+            .await
+            .status,
+        200
+    );
+    let exporter = env.city_supervisor("420200").await;
+    assert_eq!(env.get("/v1/staff/export", Some(&exporter)).await.status, 200);
+    let mut wrong = Vec::new();
+    for who in Who::ALL.into_iter().filter(|w| w.is_staff()) {
+        let caller = who.caller(&env, &reports.reporter).await.expect("staff");
+        let log = env.get("/v1/staff/audit", Some(&caller)).await;
+        let entries = log.body["items"].as_array().cloned().unwrap_or_default();
+        let found = |kind: &str, sub: &str| entries.iter().any(|e| e["kind"] == kind && e["sub"] == sub);
+        let seen = [
+            ("the 武昌区 view", found("view", &viewer.sub), who.supervises_wuhan()),
+            (
+                "黄石市's export",
+                found("export", &exporter.sub),
+                matches!(who, Who::AnotherCitysSupervisor | Who::TheProvincesSupervisor),
+            ),
+        ];
+        for (step, found, expected) in seen {
+            if found != expected {
+                wrong.push(format!("{who:?}: {step} found {found}, expected {expected}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }

@@ -196,11 +196,7 @@ async fn the_audit_log_finds_the_export_and_the_reveal_just_made_only_for_those_
     // sees only their own steps.
     let other = env.city_supervisor("420200").await;
     let theirs = search(&other, "").await;
-    assert!(
-        kinds(&theirs).iter().all(|(_, sub)| sub == "system"),
-        "{}",
-        theirs.text
-    );
+    assert!(kinds(&theirs).iter().all(|(_, sub)| sub == "system"), "{}", theirs.text);
     let own = kinds(&search(&handler, "person=").await);
     assert!(
         !own.is_empty() && own.iter().all(|(_, sub)| *sub == handler.sub),
