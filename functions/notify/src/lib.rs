@@ -164,7 +164,16 @@ impl<S: SmsSender> Notifier<S> {
             return Ok(());
         };
         let mut failure = None;
-        for message in messages(self.directory, &self.texts, before.as_deref(), after) {
+        let arrived = before
+            .as_deref()
+            .is_none_or(|b| b.assignment.agency_id != after.assignment.agency_id);
+        let duty = if arrived {
+            self.duty_phones(&after.assignment.agency_id, &after.assignment.city)
+                .await?
+        } else {
+            Vec::new()
+        };
+        for message in messages(&duty, &self.texts, before.as_deref(), after) {
             match self.send_once(&message).await? {
                 Attempt::Failed(error) => failure = Some(error),
                 // Its sender may yet die: retried until it is sent or taken over.
@@ -183,6 +192,31 @@ impl<S: SmsSender> Notifier<S> {
             observe::count(&change);
         }
         failure.map_or(Ok(()), Err)
+    }
+
+    /// Who gets `agency`'s new-report SMS: the duty phones a supervisor saved in 机构与电话 (else
+    /// the province folder's), and the mobiles of the agency's enabled handlers on the roster,
+    /// each once. Read on every arrival: a change is in force for the next report.
+    async fn duty_phones(&self, agency: &str, city: &str) -> Result<Vec<String>, StoreError> {
+        let scope = self.directory.scope_of(city);
+        let (saved, handlers) = tokio::try_join!(
+            self.records.agency_phone(&scope, agency),
+            self.records.handler_phones(&scope, agency)
+        )?;
+        let mut phones = match saved {
+            Some(saved) => saved.duty,
+            None => self
+                .directory
+                .agency_by_id(agency)
+                .map(|a| a.phones)
+                .unwrap_or_default(),
+        };
+        for phone in handlers {
+            if !phones.contains(&phone) {
+                phones.push(phone);
+            }
+        }
+        Ok(phones)
     }
 
     /// Handles one batch; reports exactly the records that must be retried.

@@ -5,7 +5,6 @@
 
 use shared::adapters::dynamo::sms_pk;
 use shared::adapters::sms::{TextKind, e164};
-use shared::domain::directory::Directory;
 use shared::domain::report::Report;
 use shared::domain::report::phone::Phone;
 use shared::domain::report::status::Status;
@@ -86,7 +85,8 @@ fn spoken_date(report: &Report) -> String {
         .to_string()
 }
 
-pub fn messages(directory: &Directory, texts: &Texts, before: Option<&Report>, after: &Report) -> Vec<Message> {
+/// The messages a change sends; `duty` are the phones of the agency it arrived at (if it did).
+pub fn messages(duty: &[String], texts: &Texts, before: Option<&Report>, after: &Report) -> Vec<Message> {
     let serial = after.serial.to_string();
     let reply_by = spoken_date(after);
     let mut out = Vec::new();
@@ -110,15 +110,11 @@ pub fn messages(directory: &Directory, texts: &Texts, before: Option<&Report>, a
     };
     let arrived = before.is_none_or(|b| b.assignment.agency_id != after.assignment.agency_id);
     if arrived {
-        let phones = directory
-            .agency_by_id(&after.assignment.agency_id)
-            .map(|a| a.phones)
-            .unwrap_or_default();
-        if phones.is_empty() {
+        if duty.is_empty() {
             tracing::warn!(%serial, agency = %after.assignment.agency_id, "agency has no duty phone; no SMS");
         }
         to(
-            phones.into_iter().map(Phone::new).collect(),
+            duty.iter().map(Phone::new).collect(),
             TextKind::ToAgency,
             after.version,
         );
@@ -181,7 +177,7 @@ mod tests {
             notice_version: Some(Catalog::get().notice.version.clone()),
             institution_id: None,
         };
-        let draft = validate(&input, Directory::hubei()).unwrap();
+        let draft = validate(&input, shared::domain::directory::Directory::hubei()).unwrap();
         let at = chrono::DateTime::parse_from_rfc3339("2022-12-15T09:00:00+08:00").unwrap();
         let reporter = Reporter {
             sub: "c-1".into(),
@@ -198,8 +194,8 @@ mod tests {
     #[test]
     fn signing_for_texts_the_reporter_the_reply_date_where_the_province_sends_it() {
         let (pending, accepted) = signed();
-        assert!(messages(Directory::hubei(), &texts(false), Some(&pending), &accepted).is_empty());
-        let sent = messages(Directory::hubei(), &texts(true), Some(&pending), &accepted);
+        assert!(messages(&[], &texts(false), Some(&pending), &accepted).is_empty());
+        let sent = messages(&[], &texts(true), Some(&pending), &accepted);
         let [ack] = sent.as_slice() else { panic!("{sent:?}") };
         let serial = accepted.serial.to_string();
         assert_eq!(ack.kind, TextKind::Accepted);
@@ -224,10 +220,10 @@ mod tests {
         let (replied, _) = accepted
             .reply(staff, Finding::Partly, "已整改", accepted.updated_at)
             .unwrap();
-        let sent = messages(Directory::hubei(), &texts(true), Some(&accepted), &replied);
+        let sent = messages(&[], &texts(true), Some(&accepted), &replied);
         assert_eq!(sent.len(), 1);
         assert_eq!((sent[0].kind, sent[0].params.len()), (TextKind::ToReporter, 1));
-        assert!(messages(Directory::hubei(), &texts(true), Some(&replied), &replied).is_empty());
+        assert!(messages(&[], &texts(true), Some(&replied), &replied).is_empty());
     }
 
     #[test]
@@ -236,7 +232,7 @@ mod tests {
         let staff = Actor::staff("王科员", "420106-education", "武昌区教育局");
         let at = accepted.updated_at;
         let (asked, _) = accepted.ask(staff, "请补充楼层", 5, Calendar::china(), at).unwrap();
-        let sent = messages(Directory::hubei(), &texts(false), Some(&accepted), &asked);
+        let sent = messages(&[], &texts(false), Some(&accepted), &asked);
         let [text] = sent.as_slice() else { panic!("{sent:?}") };
         let serial = asked.serial.to_string();
         assert_eq!(
@@ -246,6 +242,6 @@ mod tests {
         assert_eq!(text.key, sms_pk(&serial, asked.version, "+8613812341234"));
         assert_eq!(texts(false).kind_of(&text.text, &serial).0, TextKind::Question);
         let (answered, _) = asked.answer("3楼", None, 5, Calendar::china(), at).unwrap();
-        assert!(messages(Directory::hubei(), &texts(false), Some(&asked), &answered).is_empty());
+        assert!(messages(&[], &texts(false), Some(&asked), &answered).is_empty());
     }
 }

@@ -3,6 +3,7 @@
 
 mod meta;
 mod open311;
+mod phones;
 mod suggestions;
 
 use serde::Serialize;
@@ -55,6 +56,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
             let offices = offices::offices(app.directory, &county)?
                 .ok_or_else(|| ApiError::new(404, "not_found", "该区县不存在"))?;
+            let offices = phones::with_saved_phones(app, offices).await?;
             Ok(json_cached(200, &offices, "public, max-age=300"))
         }
         "GET /v1/public/reports" => Ok(json_cached(200, &board(app, request).await?, PUBLIC_SHORT)),

@@ -25,13 +25,14 @@ const MAX_DAYS: i64 = 184;
 const SHOWN: usize = 500;
 const EXPORTED: usize = 20_000;
 
-pub const KINDS: [(&str, &str); 7] = [
+pub const KINDS: [(&str, &str); 8] = [
     ("view", "查看详情"),
     ("reveal", "查看联系方式"),
     ("export", "导出"),
     ("import", "导入"),
     ("action", "办理操作"),
     ("staff", "人员变更"),
+    ("phones", "机构电话变更"),
     ("calendar", "节假日变更"),
 ];
 

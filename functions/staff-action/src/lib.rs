@@ -1,5 +1,5 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
-//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry, the roster (人员管理), the audit log (操作日志) and the caller's own profile. A report outside the caller's reach answers 404.
+//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry, the roster (人员管理), agencies' phones (机构与电话), the audit log (操作日志) and the caller's own profile. A report outside the caller's reach answers 404.
 
 mod action;
 mod audit_log;
@@ -8,6 +8,7 @@ mod evidence;
 mod export;
 mod institutions;
 mod package;
+mod phones;
 mod queue;
 mod roster;
 mod stats;
@@ -83,6 +84,12 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let sub = path_param(request, "sub").ok_or_else(ApiError::not_found)?;
             let body = json_body(request)?;
             Ok(json(200, &Box::pin(roster::change(app, &staff, &sub, body)).await?))
+        }
+        "GET /v1/staff/agencies" => Ok(json(200, &Box::pin(phones::list(app, &staff)).await?)),
+        "POST /v1/staff/agencies/{agency}/phones" => {
+            let agency = path_param(request, "agency").ok_or_else(ApiError::not_found)?;
+            let body = json_body(request)?;
+            Ok(json(200, &Box::pin(phones::save(app, &staff, &agency, body)).await?))
         }
         "GET /v1/staff/audit" => Ok(json(200, &Box::pin(audit_log::search(app, &staff, request)).await?)),
         "GET /v1/staff/audit/export" => Box::pin(audit_log::export(app, &staff, request)).await,

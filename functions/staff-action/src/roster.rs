@@ -4,7 +4,7 @@
 //! the audit trail, conditional on what was read.
 
 use serde::Serialize;
-use shared::adapters::dynamo::{LogEntry, RosterWrite};
+use shared::adapters::dynamo::{LogEntry, GuardedWrite};
 use shared::app::App;
 use shared::domain::staff::roster::{MemberChange, MemberInput, change_member, checked_sub, new_member};
 use shared::domain::staff::{Staff, StaffRole};
@@ -52,7 +52,7 @@ pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<Me
         ..LogEntry::by(staff, &scope, "staff", &at)
     };
     match app.records.add_member(&member, &scope, &log, now.timestamp()).await? {
-        RosterWrite::Written => Ok(MemberView::of(&member, app.directory)),
+        GuardedWrite::Written => Ok(MemberView::of(&member, app.directory)),
         _ => Err(ApiError::new(409, "already_on_roster", "该账号已在人员名单中")),
     }
 }
@@ -74,7 +74,7 @@ pub async fn change(app: &App, staff: &Staff, sub: &str, body: serde_json::Value
         .change_member(&changed.member, &scope, &log, now.timestamp())
         .await?
     {
-        RosterWrite::Written => Ok(MemberView::of(&changed.member, app.directory)),
+        GuardedWrite::Written => Ok(MemberView::of(&changed.member, app.directory)),
         _ => Err(ApiError::new(
             409,
             "stale_version",

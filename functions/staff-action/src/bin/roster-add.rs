@@ -5,7 +5,7 @@
 //! environment as the `staff-action` function (`TABLE_NAME`, the region files), AWS credentials
 //! from the usual chain.
 
-use shared::adapters::dynamo::{DynamoClient, Records, RosterWrite};
+use shared::adapters::dynamo::{DynamoClient, Records, GuardedWrite};
 use shared::app::Settings;
 use shared::domain::staff::roster::{MemberInput, enrolled};
 use shared::domain::time::{format, now_cst};
@@ -38,7 +38,7 @@ async fn main() -> Result<(), BoxError> {
     let member = enrolled(&input, directory, &format(&now)).map_err(|e| e.to_string())?;
     let records = Records::new(DynamoClient::new(&sdk), settings.table.clone());
     match records.enrol(&member, directory, now.timestamp()).await? {
-        RosterWrite::Written => println!("{sub}: on the roster as {}", member.describe(directory)),
+        GuardedWrite::Written => println!("{sub}: on the roster as {}", member.describe(directory)),
         _ => println!("{sub}: already on the roster, left as it is"),
     }
     Ok(())

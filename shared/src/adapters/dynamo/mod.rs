@@ -16,6 +16,7 @@
 //! | institution | `INST#{county}` | `{id}` | the registry (`domain::registry::institution`), with the normalised `search` keys |
 //! | roster entry | `STAFF#{sub}` | `ROSTER` | who may sign in as what (`domain::staff::roster`): read on every staff request |
 //! | roster listing | `ROSTER` | `{scope}#{sub}` | the same entry, listed by city (or province) |
+//! | agency phones | `PHONES` | `{scope}#{agency}` | duty and public phones a supervisor saved (`domain::directory::phones`) |
 //!
 //! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
 //! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
@@ -43,6 +44,7 @@ mod institutions;
 mod items;
 mod log;
 mod pages;
+mod phones;
 mod reads;
 mod repeats;
 mod reports;
@@ -60,7 +62,7 @@ pub use reports::{
     Allowance, AnswerEvidence, AnswerOutcome, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED,
     ReportRecord, SaveOutcome, UPLOADS_COUNTED,
 };
-pub use roster::RosterWrite;
+pub use roster::GuardedWrite;
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;
 pub use uploads::UploadOutcome;

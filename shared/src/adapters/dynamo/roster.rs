@@ -21,11 +21,11 @@ fn member_pk(sub: &str) -> String {
     format!("STAFF#{sub}")
 }
 
-/// What a roster write came to.
+/// What a write conditional on what was read came to (the roster, an agency's phones).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RosterWrite {
+pub enum GuardedWrite {
     Written,
-    /// Adding: the subject is on the roster already.
+    /// Adding: the entry is there already.
     Exists,
     /// Changing: someone changed the entry since it was read.
     Stale,
@@ -71,12 +71,12 @@ impl Records {
         scope: &str,
         log: &LogEntry,
         now_epoch: i64,
-    ) -> Result<RosterWrite, StoreError> {
+    ) -> Result<GuardedWrite, StoreError> {
         self.write_member(member, scope, "attribute_not_exists(pk)", None, log, now_epoch)
             .await
             .map(|w| {
-                if w == RosterWrite::Stale {
-                    RosterWrite::Exists
+                if w == GuardedWrite::Stale {
+                    GuardedWrite::Exists
                 } else {
                     w
                 }
@@ -90,7 +90,7 @@ impl Records {
         member: &Member,
         directory: &Directory,
         now_epoch: i64,
-    ) -> Result<RosterWrite, StoreError> {
+    ) -> Result<GuardedWrite, StoreError> {
         let scope = member.scope(directory);
         let log = LogEntry {
             scope: scope.clone(),
@@ -105,6 +105,17 @@ impl Records {
         self.add_member(member, &scope, &log, now_epoch).await
     }
 
+    /// The mobiles of `agency`'s enabled handlers in `scope`, for its new-report SMS.
+    pub async fn handler_phones(&self, scope: &str, agency: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .roster(Some(scope))
+            .await?
+            .into_iter()
+            .filter(|m| m.enabled && m.agency_id == agency && !m.phone.is_empty())
+            .map(|m| m.phone)
+            .collect())
+    }
+
     /// Saves `member` (the next version of an entry read at `version - 1`).
     pub async fn change_member(
         &self,
@@ -112,7 +123,7 @@ impl Records {
         scope: &str,
         log: &LogEntry,
         now_epoch: i64,
-    ) -> Result<RosterWrite, StoreError> {
+    ) -> Result<GuardedWrite, StoreError> {
         let read = member.version.saturating_sub(1);
         self.write_member(member, scope, "version = :read", Some(read), log, now_epoch)
             .await
@@ -126,7 +137,7 @@ impl Records {
         read: Option<u64>,
         log: &LogEntry,
         now_epoch: i64,
-    ) -> Result<RosterWrite, StoreError> {
+    ) -> Result<GuardedWrite, StoreError> {
         const OP: &str = "write_member";
         let mut guarded = Put::builder()
             .table_name(&self.table)
@@ -157,8 +168,8 @@ impl Records {
             .map(|put| TransactWriteItem::builder().put(put).build())
             .collect();
         match self.transact(OP, writes).await? {
-            None => Ok(RosterWrite::Written),
-            Some(codes) if codes.first().is_some_and(|c| c == CONDITION_FAILED) => Ok(RosterWrite::Stale),
+            None => Ok(GuardedWrite::Written),
+            Some(codes) if codes.first().is_some_and(|c| c == CONDITION_FAILED) => Ok(GuardedWrite::Stale),
             Some(codes) => Err(StoreError::Unavailable {
                 service: "dynamodb",
                 operation: OP,

@@ -8,6 +8,7 @@
 mod agencies_file;
 pub mod catalog;
 pub mod offices;
+pub mod phones;
 pub mod regions;
 pub mod templates;
 

@@ -11,6 +11,9 @@ use serde::Serialize;
 /// One office: the agency of a level (`county` or `city`) and its public phone, if published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Office {
+    /// Which agency, to put a phone saved in 机构与电话 in place of the file's.
+    #[serde(skip)]
+    pub agency_id: String,
     pub level: &'static str,
     pub name: String,
     pub phone: Option<String>,
@@ -59,6 +62,7 @@ pub fn offices(directory: &Directory, county: &str) -> Result<Option<Offices>, R
                 continue;
             }
             offices.push(Office {
+                agency_id: agency.id,
                 level,
                 name: agency.name,
                 phone: agency.public_phone,

@@ -1,0 +1,45 @@
+//! 举报电话 as supervisors keep them (机构与电话): the public phones saved for a city's agencies,
+//! read at most once a minute per instance, so that a campaign day's readers of one city cost
+//! one Query a minute and a change shows within a minute.
+
+use shared::app::App;
+use shared::domain::directory::offices::Offices;
+use shared::http::ApiError;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+/// How stale a saved phone may be on the board.
+const FRESH_FOR: Duration = Duration::from_secs(60);
+
+type Phones = HashMap<String, String>;
+
+/// (table, scope) → when read, agency → public phone. Keyed by table too: one process may serve
+/// several tables (the tests' environments).
+static SAVED: LazyLock<Mutex<HashMap<(String, String), (Instant, Phones)>>> = LazyLock::new(Default::default);
+
+async fn saved(app: &App, scope: &str) -> Result<Phones, ApiError> {
+    let key = (app.records.table().to_owned(), scope.to_owned());
+    if let Ok(cache) = SAVED.lock()
+        && let Some((at, phones)) = cache.get(&key)
+        && at.elapsed() < FRESH_FOR
+    {
+        return Ok(phones.clone());
+    }
+    let phones: Phones = app.records.public_phones(scope).await?.into_iter().collect();
+    if let Ok(mut cache) = SAVED.lock() {
+        cache.insert(key, (Instant::now(), phones.clone()));
+    }
+    Ok(phones)
+}
+
+/// The offices with the public phones supervisors saved in place of the province folder's.
+pub async fn with_saved_phones(app: &App, mut offices: Offices) -> Result<Offices, ApiError> {
+    let saved = saved(app, &app.directory.scope_of(&offices.city.code)).await?;
+    for office in offices.categories.iter_mut().flat_map(|c| c.offices.iter_mut()) {
+        if let Some(phone) = saved.get(&office.agency_id) {
+            office.phone = Some(phone.clone()).filter(|p| !p.is_empty());
+        }
+    }
+    Ok(offices)
+}
