@@ -173,6 +173,11 @@ const PRIVATE: [&str; 8] = [
     "rating",
 ];
 
+/// Whether a policy condition block `block` names the leading keys.
+fn condition_has_leading_keys(condition: &Value, block: &str) -> bool {
+    condition.get(block).and_then(|b| b.get("dynamodb:LeadingKeys")).is_some()
+}
+
 #[test]
 fn the_public_function_can_read_no_reporter_attribute() {
     use shared::domain::views::public::PUBLIC_ATTRIBUTES;
@@ -218,6 +223,18 @@ fn the_public_function_can_read_no_reporter_attribute() {
                 assert_eq!(actions, ["dynamodb:Query"]);
                 if resource.contains("/index/") {
                     assert!(resource.contains("/index/public_board"), "{resource}");
+                } else if condition_has_leading_keys(&statement["Condition"], "ForAllValues:StringEquals") {
+                    // The saved 举报电话: the phones partition, public phones only (no duty phone).
+                    let condition = &statement["Condition"]["ForAllValues:StringEquals"];
+                    assert_eq!(names(&condition["dynamodb:LeadingKeys"]), ["PHONES"]);
+                    assert_eq!(
+                        names(&condition["dynamodb:Attributes"]),
+                        ["pk", "sk", "agency_id", "public_phone"]
+                    );
+                    assert_eq!(
+                        statement["Condition"]["StringEqualsIfExists"]["dynamodb:Select"],
+                        "SPECIFIC_ATTRIBUTES"
+                    );
                 } else {
                     // On the table itself: the registry's partitions, names and search keys only.
                     let condition = &statement["Condition"];

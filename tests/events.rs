@@ -8,7 +8,7 @@ use shared::routes::ROUTES;
 use std::collections::HashSet;
 
 /// (file, function, status) in the order they are fed.
-pub const CASES: [(&str, &str, u16); 34] = [
+pub const CASES: [(&str, &str, u16); 36] = [
     ("public-board/meta.json", "public-board", 200),
     ("public-board/board.json", "public-board", 200),
     ("public-board/board-one.json", "public-board", 200),
@@ -44,6 +44,8 @@ pub const CASES: [(&str, &str, u16); 34] = [
     ("staff-action/roster.json", "staff-action", 200),
     ("staff-action/roster-add.json", "staff-action", 201),
     ("staff-action/roster-change.json", "staff-action", 200),
+    ("staff-action/agencies.json", "staff-action", 200),
+    ("staff-action/agency-phones.json", "staff-action", 200),
     ("staff-action/audit.json", "staff-action", 200),
     ("staff-action/audit-export.json", "staff-action", 200),
     ("rate/rating.json", "rate", 201),

@@ -226,6 +226,18 @@ pub const ROUTES: &[Route] = &[
         function: "staff-action",
         access: Access::Staff,
     },
+    Route {
+        method: "GET",
+        path: "/v1/staff/agencies",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/staff/agencies/{agency}/phones",
+        function: "staff-action",
+        access: Access::Staff,
+    },
 ];
 
 impl Route {

@@ -5,6 +5,7 @@
 mod actions;
 mod audit;
 mod measures;
+mod phones;
 mod questions;
 mod queue;
 mod repeats;

@@ -22,6 +22,7 @@ mod retention;
 mod sweep;
 
 use change::Change;
+use futures_util::future::join_all;
 pub use messages::{Message, Texts, messages};
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
@@ -173,8 +174,15 @@ impl<S: SmsSender> Notifier<S> {
         } else {
             Vec::new()
         };
-        for message in messages(&duty, &self.texts, before.as_deref(), after) {
-            match self.send_once(&message).await? {
+        // Each message is claimed on its own, so they go out at once: an agency's phones together.
+        let sent = join_all(
+            messages(&duty, &self.texts, before.as_deref(), after)
+                .into_iter()
+                .map(|message| async move { self.send_once(&message).await }),
+        )
+        .await;
+        for attempt in sent {
+            match attempt? {
                 Attempt::Failed(error) => failure = Some(error),
                 // Its sender may yet die: retried until it is sent or taken over.
                 Attempt::InFlight => {

@@ -113,11 +113,7 @@ pub fn messages(duty: &[String], texts: &Texts, before: Option<&Report>, after: 
         if duty.is_empty() {
             tracing::warn!(%serial, agency = %after.assignment.agency_id, "agency has no duty phone; no SMS");
         }
-        to(
-            duty.iter().map(Phone::new).collect(),
-            TextKind::ToAgency,
-            after.version,
-        );
+        to(duty.iter().map(Phone::new).collect(), TextKind::ToAgency, after.version);
     }
     // Signed for: the reporter learns it is in hand and when to expect the answer, once per report
     // (the key does not name the version, so a signing after a hand-on sends nothing more).

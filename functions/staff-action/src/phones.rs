@@ -43,14 +43,24 @@ fn supervisor(staff: &Staff) -> Result<(), ApiError> {
     }
 }
 
-fn view(app: &App, id: &str, name: &str, region: &str, region_name: &str, saved: Option<&AgencyPhones>) -> AgencyPhonesView {
+fn view(
+    app: &App,
+    id: &str,
+    name: &str,
+    region: &str,
+    region_name: &str,
+    saved: Option<&AgencyPhones>,
+) -> AgencyPhonesView {
     let file = app.directory.agency_by_id(id);
     AgencyPhonesView {
         agency_id: id.to_owned(),
         name: name.to_owned(),
         region: region.to_owned(),
         region_name: region_name.to_owned(),
-        duty: saved.map_or_else(|| file.as_ref().map(|a| a.phones.clone()).unwrap_or_default(), |s| s.duty.clone()),
+        duty: saved.map_or_else(
+            || file.as_ref().map(|a| a.phones.clone()).unwrap_or_default(),
+            |s| s.duty.clone(),
+        ),
         public_phone: saved.map_or_else(
             || file.as_ref().and_then(|a| a.public_phone.clone()).unwrap_or_default(),
             |s| s.public_phone.clone(),
@@ -79,7 +89,12 @@ pub async fn list(app: &App, staff: &Staff) -> Result<Agencies, ApiError> {
     Ok(Agencies { items })
 }
 
-pub async fn save(app: &App, staff: &Staff, agency: &str, body: serde_json::Value) -> Result<AgencyPhonesView, ApiError> {
+pub async fn save(
+    app: &App,
+    staff: &Staff,
+    agency: &str,
+    body: serde_json::Value,
+) -> Result<AgencyPhonesView, ApiError> {
     supervisor(staff)?;
     let input: PhonesInput = decode_body(body)?;
     let profile = staff_profile(staff, app.directory);
@@ -101,7 +116,11 @@ pub async fn save(app: &App, staff: &Staff, agency: &str, body: serde_json::Valu
         changed_at: at.clone(),
         changed_by: staff.name.clone(),
     };
-    let shown = if phones.public_phone.is_empty() { "无" } else { phones.public_phone.as_str() };
+    let shown = if phones.public_phone.is_empty() {
+        "无"
+    } else {
+        phones.public_phone.as_str()
+    };
     let log = LogEntry {
         detail: format!(
             "修改 {} 电话:值班手机{}个,举报电话 {shown}",
@@ -124,6 +143,10 @@ pub async fn save(app: &App, staff: &Staff, agency: &str, body: serde_json::Valu
             &target.region_name,
             Some(&phones),
         )),
-        _ => Err(ApiError::new(409, "stale_version", "该机构电话已被他人修改,请刷新后重试")),
+        _ => Err(ApiError::new(
+            409,
+            "stale_version",
+            "该机构电话已被他人修改,请刷新后重试",
+        )),
     }
 }

@@ -4,7 +4,7 @@
 //! the audit trail, conditional on what was read.
 
 use serde::Serialize;
-use shared::adapters::dynamo::{LogEntry, GuardedWrite};
+use shared::adapters::dynamo::{GuardedWrite, LogEntry};
 use shared::app::App;
 use shared::domain::staff::roster::{MemberChange, MemberInput, change_member, checked_sub, new_member};
 use shared::domain::staff::{Staff, StaffRole};

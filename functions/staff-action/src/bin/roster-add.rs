@@ -5,7 +5,7 @@
 //! environment as the `staff-action` function (`TABLE_NAME`, the region files), AWS credentials
 //! from the usual chain.
 
-use shared::adapters::dynamo::{DynamoClient, Records, GuardedWrite};
+use shared::adapters::dynamo::{DynamoClient, GuardedWrite, Records};
 use shared::app::Settings;
 use shared::domain::staff::roster::{MemberInput, enrolled};
 use shared::domain::time::{format, now_cst};

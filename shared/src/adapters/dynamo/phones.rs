@@ -100,7 +100,12 @@ impl Records {
         );
         let writes = vec![
             TransactWriteItem::builder()
-                .put(put.table_name(&self.table).set_item(Some(item)).build().map_err(unbuilt(OP))?)
+                .put(
+                    put.table_name(&self.table)
+                        .set_item(Some(item))
+                        .build()
+                        .map_err(unbuilt(OP))?,
+                )
                 .build(),
             TransactWriteItem::builder()
                 .put(

@@ -36,10 +36,12 @@ fn is_mobile(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A landline with its area code (`027-87654321`), a mobile, or a short service number (`12345`).
+/// A landline with its area code (`027-87654321`), a mobile, or a short service number (`12345`):
+/// digits and dashes, 5 to 20 characters, starting with a digit (the OpenAPI pattern).
 fn is_public_phone(phone: &str) -> bool {
-    let digits = phone.bytes().filter(u8::is_ascii_digit).count();
-    (5..=16).contains(&digits) && phone.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !phone.starts_with('-')
+    (5..=20).contains(&phone.len())
+        && phone.starts_with(|c: char| c.is_ascii_digit())
+        && phone.bytes().all(|b| b.is_ascii_digit() || b == b'-')
 }
 
 /// The checked phones: duty phones trimmed, each a mobile, none twice, at most five.
@@ -78,14 +80,30 @@ mod tests {
     #[test]
     fn duty_phones_are_mobiles_once_each_and_few() {
         let (duty, public) = checked(&input(&[" 13900001111", "13900001111", "13900002222"], "027-87654321")).unwrap();
-        assert_eq!((duty, public.as_str()), (vec!["13900001111".to_owned(), "13900002222".to_owned()], "027-87654321"));
+        assert_eq!(
+            (duty, public.as_str()),
+            (vec!["13900001111".to_owned(), "13900002222".to_owned()], "027-87654321")
+        );
         assert!(checked(&input(&[], "12345")).is_ok(), "no duty phone: no SMS, a choice");
         let field = |i: PhonesInput| match checked(&i) {
             Err(Rejection::Invalid { field, .. }) => field,
             other => panic!("{other:?}"),
         };
         assert_eq!(field(input(&["13900001111", "027-1234"], "")), "duty[1]");
-        assert_eq!(field(input(&["13900000001", "13900000002", "13900000003", "13900000004", "13900000005", "13900000006"], "")), "duty");
+        assert_eq!(
+            field(input(
+                &[
+                    "13900000001",
+                    "13900000002",
+                    "13900000003",
+                    "13900000004",
+                    "13900000005",
+                    "13900000006"
+                ],
+                ""
+            )),
+            "duty"
+        );
         assert_eq!(field(input(&[], "电话")), "public_phone");
         assert_eq!(field(input(&[], "-123456")), "public_phone");
     }
