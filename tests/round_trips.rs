@@ -306,6 +306,10 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
 
     let over: Vec<String> = rows
         .iter()
+        // The stream batch waits on no one's request (it is listed for its calls); its several
+        // messages go out at once, yet the chain counts one phone's publish after another's
+        // though neither waited for the other.
+        .filter(|r| r.route != "stream batch")
         .filter(|r| {
             let budget = MAX_SEQUENTIAL
                 + if r.route.contains("/v1/staff/") {
