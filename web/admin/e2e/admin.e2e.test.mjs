@@ -510,3 +510,44 @@ test("a city supervisor adds a handler who signs in to the agency's queue, disab
   await signOut();
   assert.deepEqual(failedResponses.slice(seen), ["403 /v1/staff/me"], "only the disabled person's sign-in was refused");
 });
+
+test("人员管理, 机构与电话 and 操作日志 say why a read failed and offer 重试; 机构与电话 saves a duty phone after refusing a bad one", async () => {
+  const seen = failedResponses.length;
+  await signInAs("武汉市 市级督导 李督导");
+  const down = { code: "unavailable", message: "服务暂时不可用,请稍后重试" };
+  for (const [path, menu, error, table] of [
+    ["/v1/staff/roster", "人员管理", "roster-error", "roster"],
+    ["/v1/staff/agencies", "机构与电话", "phones-error", "agency-phones"],
+    ["/v1/staff/audit?", "操作日志", "audit-error", "audit-log"],
+  ]) {
+    await page.route(
+      (url) => `${url.pathname}?`.startsWith(path),
+      (route) => route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify(down) }),
+      { times: 1 },
+    );
+    await page.getByRole("menuitem", { name: menu }).click();
+    const alert = page.getByTestId(error);
+    await alert.getByText(down.message).waitFor();
+    await alert.getByRole("button", { name: "重试" }).click();
+    await alert.waitFor({ state: "detached" });
+    await page.getByTestId(table).locator(".el-table__row").first().waitFor();
+  }
+
+  await page.getByRole("menuitem", { name: "机构与电话" }).click();
+  await page.getByTestId("phones-edit-420106-education").click();
+  const dialog = page.getByTestId("phones-dialog");
+  await dialog.getByLabel("值班手机").fill("13900003333\n13900004444");
+  await dialog.getByLabel("举报电话").fill("电话");
+  await dialog.getByTestId("phones-save").click();
+  await dialog.getByTestId("phones-form-error").getByText("举报电话格式有误,例如 027-87654321").waitFor();
+  await dialog.getByLabel("举报电话").fill("027-88886666");
+  await dialog.getByTestId("phones-save").click();
+  await page.getByTestId("agency-phones").getByText("13900003333、13900004444").waitFor();
+  await shot("admin-agency-phones");
+  await signOut();
+  assert.deepEqual(
+    failedResponses.slice(seen),
+    ["503 /v1/staff/roster", "503 /v1/staff/agencies", "503 /v1/staff/audit", "400 /v1/staff/agencies/420106-education/phones"],
+    "only the failures the test made",
+  );
+});

@@ -576,6 +576,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 机构与电话 — the agencies in a supervisor's reach with their duty phones (private) and public phone.
+         * @description Duty phones get the new-report SMS (with the mobiles of the agency's enabled handlers on the roster); the public phone is the 举报电话 citizens see. `source` says whether a supervisor saved them here or they are still the province folder's.
+         */
+        get: operations["listAgencyPhones"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/agencies/{agency}/phones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Saves an agency's duty phones and public phone (supervisors, agencies in reach); recorded.
+         * @description In force for notify's next new-report SMS at once, and on the public 举报电话 within a minute (each instance reads them at most once a minute). Someone else's change since the read answers 409.
+         */
+        post: operations["saveAgencyPhones"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff/templates": {
         parameters: {
             query?: never;
@@ -1372,7 +1412,7 @@ export interface components {
         AuditLogEntry: {
             at: components["schemas"]["Time"];
             /** @enum {string} */
-            kind: "view" | "reveal" | "export" | "import" | "action" | "staff" | "calendar";
+            kind: "view" | "reveal" | "export" | "import" | "action" | "staff" | "phones" | "calendar";
             /** @example 查看联系方式 */
             kind_name: string;
             sub: string;
@@ -1384,6 +1424,18 @@ export interface components {
             scope_name: string;
             serial: components["schemas"]["Serial"] | null;
             detail: string;
+        };
+        AgencyPhones: {
+            agency_id: string;
+            name: string;
+            region: string;
+            region_name: string;
+            duty: string[];
+            public_phone: string;
+            /** @enum {string} */
+            source: "saved" | "file";
+            changed_at: components["schemas"]["Time"] | null;
+            changed_by: string | null;
         };
         /** @description A day (YYYY-MM-DD) or empty. */
         DayOrEmpty: string;
@@ -2766,7 +2818,7 @@ export interface operations {
                 /** @description Last day; empty means today. */
                 to?: components["schemas"]["DayOrEmpty"];
                 /** @description Empty means any. */
-                kind?: "view" | "reveal" | "export" | "import" | "action" | "staff" | "calendar" | "";
+                kind?: "view" | "reveal" | "export" | "import" | "action" | "staff" | "phones" | "calendar" | "";
                 /** @description A name or an account subject; empty means anyone. */
                 person?: string;
                 /** @description An agency id; empty means any. */
@@ -2804,7 +2856,7 @@ export interface operations {
                 /** @description Last day; empty means today. */
                 to?: components["schemas"]["DayOrEmpty"];
                 /** @description Empty means any. */
-                kind?: "view" | "reveal" | "export" | "import" | "action" | "staff" | "calendar" | "";
+                kind?: "view" | "reveal" | "export" | "import" | "action" | "staff" | "phones" | "calendar" | "";
                 /** @description A name or an account subject; empty means anyone. */
                 person?: string;
                 /** @description An agency id; empty means any. */
@@ -2829,6 +2881,65 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    listAgencyPhones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agencies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AgencyPhones"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    saveAgencyPhones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    duty: string[];
+                    public_phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyPhones"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
         };
     };
     listTemplates: {
