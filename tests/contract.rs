@@ -175,7 +175,10 @@ const PRIVATE: [&str; 8] = [
 
 /// Whether a policy condition block `block` names the leading keys.
 fn condition_has_leading_keys(condition: &Value, block: &str) -> bool {
-    condition.get(block).and_then(|b| b.get("dynamodb:LeadingKeys")).is_some()
+    condition
+        .get(block)
+        .and_then(|b| b.get("dynamodb:LeadingKeys"))
+        .is_some()
 }
 
 #[test]

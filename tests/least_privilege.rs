@@ -41,7 +41,7 @@ fn resource_name(resource: &Yaml) -> String {
 }
 
 /// The template's conditions that hold for the deployment these tests stand for.
-const TESTED_CONDITIONS: [&str; 1] = ["SendsWithSns"];
+const TESTED_CONDITIONS: [&str; 2] = ["SendsWithSns", "CreateStaffPool"];
 
 /// What the template lets each function do (its own Allow statements, by binary name): each
 /// action with each resource of its statement.
@@ -108,7 +108,11 @@ async fn each_functions_policy_grants_exactly_what_its_code_calls() {
 }
 
 async fn every_function_called_once() {
-    let env = Env::new().await;
+    let env = Env::with(crate::harness::Options {
+        staff_pool: true,
+        ..Default::default()
+    })
+    .await;
     for (role, agency, region, sub) in [
         ("handler", "420106-education", "420106", "h"),
         ("city", "", "420100", "city"),
@@ -357,32 +361,70 @@ async fn every_function_called_once() {
     )
     .await;
 
-    // A city supervisor keeps the roster and searches the 操作日志.
+    // A city supervisor keeps the roster (creating, disabling, re-enabling and resetting the
+    // person's user in the staff pool), the agencies' phones, and searches the 操作日志.
     let city =
         json!({"sub": "c", "name": "李督办", "custom:role": "city", "custom:agency": "", "custom:region": "420100"});
-    let added = json!({"sub": "lp-new", "name": "周科员", "role": "handler", "agency_id": "420106-education"});
-    for (route, path, params, body) in [
-        (
+    let person = json!({"name": "周科员", "role": "handler", "agency_id": "420106-education", "phone": "13900007777"});
+    let added = call(
+        staff,
+        "staff-action",
+        event(
             "POST /v1/staff/roster",
-            "/v1/staff/roster".to_owned(),
+            "/v1/staff/roster",
             none.clone(),
-            Some(added),
-        ),
-        (
-            "POST /v1/staff/roster/{sub}",
-            "/v1/staff/roster/lp-new".to_owned(),
-            json!({"sub": "lp-new"}),
-            Some(json!({"enabled": false})),
-        ),
-        (
-            "GET /v1/staff/roster",
-            "/v1/staff/roster".to_owned(),
             none.clone(),
-            None,
+            Some(city.clone()),
+            Some(person.clone()),
         ),
-        ("GET /v1/staff/audit", "/v1/staff/audit".to_owned(), none.clone(), None),
+    )
+    .await;
+    assert!(added["temporary_password"].is_string(), "{added}");
+    let sub = added["sub"].as_str().unwrap().to_owned();
+    // Again: the pool has the mobile already, and finds its subject (already on the roster: 409).
+    let again = dispatch(
+        staff,
+        "staff-action",
+        event(
+            "POST /v1/staff/roster",
+            "/v1/staff/roster",
+            none.clone(),
+            none.clone(),
+            Some(city.clone()),
+            Some(person),
+        ),
+    )
+    .await;
+    assert_eq!(again.status().as_u16(), 409);
+    let entry = format!("/v1/staff/roster/{sub}");
+    for body in [
+        json!({"enabled": false}),
+        json!({"enabled": true}),
+        json!({"reset_mfa": true}),
     ] {
-        let request = event(route, &path, params, none.clone(), Some(city.clone()), body);
+        let request = event(
+            "POST /v1/staff/roster/{sub}",
+            &entry,
+            json!({"sub": sub}),
+            none.clone(),
+            Some(city.clone()),
+            Some(body),
+        );
+        call(staff, "staff-action", request).await;
+    }
+    let phones = json!({"duty": ["13900008888"], "public_phone": "027-88886666"});
+    for (route, path, params, body) in [
+        ("GET /v1/staff/roster", "/v1/staff/roster", none.clone(), None),
+        ("GET /v1/staff/agencies", "/v1/staff/agencies", none.clone(), None),
+        (
+            "POST /v1/staff/agencies/{agency}/phones",
+            "/v1/staff/agencies/420106-education/phones",
+            json!({"agency": "420106-education"}),
+            Some(phones),
+        ),
+        ("GET /v1/staff/audit", "/v1/staff/audit", none.clone(), None),
+    ] {
+        let request = event(route, path, params, none.clone(), Some(city.clone()), body);
         call(staff, "staff-action", request).await;
     }
 

@@ -1,6 +1,7 @@
 //! What a function builds once at cold start and hands to every request: the clients, the
 //! directory of regions and agencies, and the settings read from the environment.
 
+use crate::adapters::cognito::StaffPool;
 use crate::adapters::dynamo::Records;
 use crate::adapters::kms::EvidenceSigner;
 use crate::adapters::s3::EvidenceStore;
@@ -55,6 +56,9 @@ pub struct Settings {
     /// `EVIDENCE_SIGNING_KEY`: the KMS key (ECC_NIST_P256) that signs evidence packages; unset,
     /// packages cannot be made.
     pub signing_key: Option<String>,
+    /// `STAFF_USER_POOL_ID`: the staff pool 人员管理 creates and disables users in (global
+    /// regions); unset, the roster alone decides (a province's own issuer).
+    pub staff_pool_id: Option<String>,
     /// `SIGN_DAYS`, `HANDOFF_DAYS`, `REPLY_DAYS`: working days for each step (1, 2, 15).
     pub deadlines: DeadlineRules,
     /// `SMS_TO_AGENCY`, `SMS_TO_REPORTER`: message texts with `{serial}`, over the catalog's
@@ -118,6 +122,7 @@ impl Settings {
             upload_url_ttl: Duration::from_secs(parsed("UPLOAD_URL_TTL_SECONDS", 900)?),
             evidence_url_ttl: Duration::from_secs(parsed("EVIDENCE_URL_TTL_SECONDS", 300)?),
             signing_key: var("EVIDENCE_SIGNING_KEY"),
+            staff_pool_id: var("STAFF_USER_POOL_ID"),
             evidence_lock_days: var("EVIDENCE_LOCK_DAYS")
                 .map(|days| {
                     days.parse().map_err(|_| ConfigError::Invalid {
@@ -165,6 +170,7 @@ impl Settings {
             // As the template's default retention: sealed files are locked locally too.
             evidence_lock_days: Some(1095),
             signing_key: None,
+            staff_pool_id: None,
             deadlines: DeadlineRules::default(),
             sms_to_agency: None,
             sms_to_reporter: None,
@@ -345,6 +351,8 @@ pub struct App {
     pub evidence: EvidenceStore,
     /// Signs evidence packages: `EVIDENCE_SIGNING_KEY`, when set.
     pub signer: Option<EvidenceSigner>,
+    /// The staff user pool, with `STAFF_USER_POOL_ID`.
+    pub staff_pool: Option<StaffPool>,
     pub directory: &'static Directory,
     pub calendar: &'static Calendar,
     pub settings: Settings,
@@ -378,10 +386,15 @@ impl App {
             .signing_key
             .as_ref()
             .map(|key| EvidenceSigner::new(aws_sdk_kms::Config::from(sdk), key.clone()));
+        let staff_pool = settings
+            .staff_pool_id
+            .as_ref()
+            .map(|pool| StaffPool::new(aws_sdk_cognitoidentityprovider::Config::from(sdk), pool.clone()));
         App {
             records: Records::new(dynamo, settings.table.clone()),
             evidence: EvidenceStore::new(s3_config, settings.bucket.clone(), sdk.credentials_provider()),
             signer,
+            staff_pool,
             directory,
             calendar: Calendar::current(),
             settings,

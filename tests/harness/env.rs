@@ -8,6 +8,7 @@ use local_server::gateway::Local;
 use local_server::stream::StreamFeeder;
 use local_server::{aws, provision, tokens};
 use notify::Notifier;
+use shared::adapters::cognito::StaffPool;
 use shared::adapters::dynamo::{ReportRecord, SaveOutcome};
 use shared::adapters::sms::{SmsSender, e164};
 use shared::adapters::sns::Sns;
@@ -67,6 +68,28 @@ fn directory(seed: u64) -> (&'static Directory, HashMap<String, String>) {
     (Box::leak(Box::new(directory)), phones)
 }
 
+/// The staff pool's client configuration: a global region's, as user pools exist only there (the
+/// local AWS's region is China's).
+pub fn pool_config(sdk: &aws_config::SdkConfig) -> aws_sdk_cognitoidentityprovider::config::Builder {
+    aws_sdk_cognitoidentityprovider::config::Builder::from(sdk).region(aws_config::Region::new("ap-east-1"))
+}
+
+/// A user pool on moto shaped as the template's: the mobile is the username.
+async fn staff_pool(sdk: &aws_config::SdkConfig, id: &str) -> String {
+    use aws_sdk_cognitoidentityprovider::types::UsernameAttributeType;
+    aws_sdk_cognitoidentityprovider::Client::from_conf(pool_config(sdk).build())
+        .create_user_pool()
+        .pool_name(format!("staff-{id}"))
+        .username_attributes(UsernameAttributeType::PhoneNumber)
+        .send()
+        .await
+        .expect("user pool")
+        .user_pool()
+        .and_then(|p| p.id())
+        .expect("pool id")
+        .to_owned()
+}
+
 pub struct Options {
     pub reports_per_day: u32,
     pub uploads_per_day: u32,
@@ -76,6 +99,9 @@ pub struct Options {
     /// Reach the local AWS through fault-injecting proxies (`Env::faults` sets the faults), with
     /// Lambda's SDK timeouts.
     pub faults: bool,
+    /// A staff user pool on moto, as the global regions' deployment has (人员管理 creates and
+    /// disables its users); without it, the roster alone decides, as with a province's issuer.
+    pub staff_pool: bool,
 }
 
 impl Default for Options {
@@ -86,6 +112,7 @@ impl Default for Options {
             reads_per_minute: 60,
             export_rows: shared::app::MAX_EXPORT_ROWS,
             faults: false,
+            staff_pool: false,
         }
     }
 }
@@ -123,7 +150,14 @@ impl Env {
             (aws::sdk_config(&moto).await, aws::sdk_config(&dynamodb).await)
         };
         settings.signing_key = Some(provision::create_signing_key(&sdk).await.expect("signing key"));
-        let app: &'static App = Box::leak(Box::new(aws::app(&sdk, &table_sdk, settings, directory)));
+        if options.staff_pool {
+            settings.staff_pool_id = Some(staff_pool(&sdk, &id).await);
+        }
+        let mut app = aws::app(&sdk, &table_sdk, settings, directory);
+        if let Some(pool) = &app.settings.staff_pool_id {
+            app.staff_pool = Some(StaffPool::new(pool_config(&sdk).build(), pool.clone()));
+        }
+        let app: &'static App = Box::leak(Box::new(app));
         let definition = provision::table_definition(&read_repo_file("infra/template.yaml")).expect("template table");
         provision::create_table(app.records.client(), app.records.table(), &definition)
             .await

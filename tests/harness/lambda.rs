@@ -5,6 +5,7 @@ use super::{Env, read_repo_file};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use lambda_http::request::from_str;
 use serde_json::{Value, json};
+use shared::adapters::cognito::StaffPool;
 use shared::adapters::dynamo::Records;
 use shared::adapters::kms::EvidenceSigner;
 use shared::adapters::s3::EvidenceStore;
@@ -27,10 +28,17 @@ impl Env {
                 .build();
             EvidenceSigner::new(kms, signer.key_id())
         });
+        let staff_pool = self.app.settings.staff_pool_id.as_ref().map(|pool| {
+            let cognito = super::env::pool_config(&self.sdk)
+                .interceptor(interceptor.clone())
+                .build();
+            StaffPool::new(cognito, pool.clone())
+        });
         Box::leak(Box::new(App {
             records: Records::new(aws_sdk_dynamodb::Client::from_conf(dynamo), self.app.records.table()),
             evidence: EvidenceStore::new(s3, self.app.evidence.bucket(), self.sdk.credentials_provider()),
             signer,
+            staff_pool,
             directory: self.app.directory,
             calendar: self.app.calendar,
             settings: self.app.settings.clone(),

@@ -18,7 +18,7 @@ mod lambda;
 mod recorder;
 mod tokens;
 
-pub use env::{Env, Options};
+pub use env::{Env, Options, pool_config};
 pub use http::Reply;
 pub use lambda::{api_event, citizen_claims};
 pub use recorder::{Grant, Recorder};

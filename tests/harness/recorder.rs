@@ -145,6 +145,10 @@ impl Intercept for Recorder {
             ("KMS", op) => calls.push((format!("kms:{op}"), "EvidenceSigningKey".into())),
             // SMS to a phone number has no resource ARN.
             ("SNS", op) => calls.push((format!("sns:{op}"), "*".into())),
+            // The stack's staff user pool.
+            (service, op) if service.contains("Cognito") => {
+                calls.push((format!("cognito-idp:{op}"), "StaffUserPool".into()))
+            }
             (service, op) => calls.push((format!("{service}:{op}"), "(unknown)".into())),
         }
         self.0.lock().unwrap().extend(calls);

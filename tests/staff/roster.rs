@@ -219,3 +219,61 @@ async fn the_audit_log_finds_the_export_and_the_reveal_just_made_only_for_those_
     let exported = kinds(&search(&province, "kind=export").await);
     assert_eq!(exported.len(), 2, "the log's own export is in the log: {exported:?}");
 }
+
+#[tokio::test]
+async fn with_a_user_pool_the_site_creates_disables_and_re_enables_the_persons_user() {
+    let env = Env::with(crate::harness::Options {
+        staff_pool: true,
+        ..Default::default()
+    })
+    .await;
+    let city = env.city_supervisor("420100").await;
+    let person = json!({"name": "周科员", "role": "handler", "agency_id": "420106-education"});
+    let no_phone = add(&env, &city, person.clone()).await;
+    assert_eq!(
+        (no_phone.status, no_phone.field()),
+        (400, Some("phone")),
+        "the mobile is the username"
+    );
+    let mut with_phone = person.clone();
+    with_phone["phone"] = json!(env.phone_of("pool-user"));
+    let added = add(&env, &city, with_phone).await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let password = added.body["temporary_password"].as_str().unwrap();
+    assert!(password.len() >= 12, "handed over once, changed at first sign-in");
+    let sub = added.body["sub"].as_str().unwrap().to_owned();
+
+    let pool_id = env.app.settings.staff_pool_id.clone().unwrap();
+    let cognito = aws_sdk_cognitoidentityprovider::Client::from_conf(crate::harness::pool_config(&env.sdk).build());
+    let enabled = |cognito: aws_sdk_cognitoidentityprovider::Client, pool_id: String, sub: String| async move {
+        cognito
+            .admin_get_user()
+            .user_pool_id(pool_id)
+            .username(sub)
+            .send()
+            .await
+            .unwrap()
+            .enabled()
+    };
+    assert!(enabled(cognito.clone(), pool_id.clone(), sub.clone()).await);
+    assert_eq!(change(&env, &city, &sub, json!({"enabled": false})).await.status, 200);
+    assert!(
+        !enabled(cognito.clone(), pool_id.clone(), sub.clone()).await,
+        "disabled in the pool too"
+    );
+    assert_eq!(change(&env, &city, &sub, json!({"enabled": true})).await.status, 200);
+    assert!(enabled(cognito.clone(), pool_id.clone(), sub.clone()).await);
+    let reset = change(&env, &city, &sub, json!({"reset_mfa": true})).await;
+    assert_eq!(reset.status, 200, "{}", reset.text);
+    let log = env.get("/v1/staff/audit?kind=staff", Some(&city)).await;
+    assert!(log.text.contains("重置身份验证器 周科员"), "{}", log.text);
+}
+
+#[tokio::test]
+async fn without_a_user_pool_the_authenticator_is_the_issuers_to_reset() {
+    let env = Env::new().await;
+    let city = env.city_supervisor("420100").await;
+    let handler = env.handler("420106-education").await;
+    let reset = change(&env, &city, &handler.sub, json!({"reset_mfa": true})).await;
+    assert_eq!((reset.status, reset.code()), (409, "mfa_elsewhere"));
+}

@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 use shared::adapters::dynamo::{GuardedWrite, LogEntry};
+use shared::adapters::sms::e164;
 use shared::app::App;
-use shared::domain::staff::roster::{MemberChange, MemberInput, change_member, checked_sub, new_member};
+use shared::domain::staff::roster::{Member, MemberChange, MemberInput, change_member, checked_sub, new_member};
 use shared::domain::staff::{Staff, StaffRole};
 use shared::domain::time::{format, now_cst};
 use shared::domain::views::roster::{MemberView, roster_order};
@@ -16,6 +17,9 @@ use shared::http::request::decode_body;
 #[derive(Debug, Serialize)]
 pub struct Roster {
     pub items: Vec<MemberView>,
+    /// `pool`: the platform's user pool, where the site creates users (by mobile); `issuer`: the
+    /// province's own, where the supervisor gives each person's subject.
+    pub identity: &'static str,
 }
 
 fn supervisor(staff: &Staff) -> Result<(), ApiError> {
@@ -37,26 +41,56 @@ pub async fn list(app: &App, staff: &Staff) -> Result<Roster, ApiError> {
         .map(|m| MemberView::of(m, app.directory))
         .collect();
     items.sort_by(roster_order);
-    Ok(Roster { items })
+    let identity = if app.staff_pool.is_some() { "pool" } else { "issuer" };
+    Ok(Roster { items, identity })
 }
 
-pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<MemberView, ApiError> {
+/// Someone added, and with a user pool the one-time password to hand over in person.
+#[derive(Debug, Serialize)]
+pub struct Added {
+    #[serde(flatten)]
+    pub member: MemberView,
+    pub temporary_password: Option<String>,
+}
+
+/// With a user pool (Cognito), the person's user is created there first under their mobile and
+/// the pool's subject goes on the roster; with a province's own issuer, the supervisor gives the
+/// subject. The entry is checked before the pool is touched.
+pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<Added, ApiError> {
     supervisor(staff)?;
     let input: MemberInput = decode_body(body)?;
     let now = now_cst();
     let at = format(&now);
-    let member = new_member(staff, &input, &checked_sub(&input.sub)?, app.directory, &at)?;
+    let (member, temporary_password) = match &app.staff_pool {
+        None => (
+            new_member(staff, &input, &checked_sub(&input.sub)?, app.directory, &at)?,
+            None,
+        ),
+        Some(pool) => {
+            let member = new_member(staff, &input, "pending", app.directory, &at)?;
+            let phone =
+                e164(&member.phone).ok_or_else(|| ApiError::invalid("phone", "请填写手机号:它是该人员的登录账号"))?;
+            let user = pool.create(&phone, &member.name).await?;
+            let sub = checked_sub(&user.sub)?;
+            (Member { sub, ..member }, user.temporary_password)
+        }
+    };
     let scope = member.scope(app.directory);
     let log = LogEntry {
         detail: format!("新增 {}", member.describe(app.directory)),
         ..LogEntry::by(staff, &scope, "staff", &at)
     };
     match app.records.add_member(&member, &scope, &log, now.timestamp()).await? {
-        GuardedWrite::Written => Ok(MemberView::of(&member, app.directory)),
+        GuardedWrite::Written => Ok(Added {
+            member: MemberView::of(&member, app.directory),
+            temporary_password,
+        }),
         _ => Err(ApiError::new(409, "already_on_roster", "该账号已在人员名单中")),
     }
 }
 
+/// A change; with a user pool, disabling, re-enabling and resetting the authenticator happen
+/// there first (a retry after a failed roster write does them again, harmlessly).
 pub async fn change(app: &App, staff: &Staff, sub: &str, body: serde_json::Value) -> Result<MemberView, ApiError> {
     supervisor(staff)?;
     let change: MemberChange = decode_body(body)?;
@@ -64,6 +98,24 @@ pub async fn change(app: &App, staff: &Staff, sub: &str, body: serde_json::Value
     let now = now_cst();
     let at = format(&now);
     let changed = change_member(staff, &member, &change, app.directory, &at)?;
+    match &app.staff_pool {
+        Some(pool) => {
+            if changed.member.enabled != member.enabled {
+                pool.set_enabled(&member.sub, changed.member.enabled).await?;
+            }
+            if change.reset_mfa == Some(true) {
+                pool.reset_mfa(&member.sub).await?;
+            }
+        }
+        None if change.reset_mfa == Some(true) => {
+            return Err(ApiError::new(
+                409,
+                "mfa_elsewhere",
+                "身份验证器由省统一身份认证平台管理,请在该平台重置",
+            ));
+        }
+        None => {}
+    }
     let scope = changed.member.scope(app.directory);
     let log = LogEntry {
         detail: format!("{} {}", changed.what, member.describe(app.directory)),

@@ -1,5 +1,6 @@
 //! One adapter per AWS service; each is the only code that speaks to its service.
 
+pub mod cognito;
 pub mod dynamo;
 pub mod https;
 pub mod kms;

@@ -510,7 +510,7 @@ export interface paths {
         put?: never;
         /**
          * Adds someone to the roster (a handler of an agency, or a supervisor of a city or the province) in the caller's reach; recorded.
-         * @description `sub` is the subject of the person's tokens at the province's identity provider. A handler takes the region of its agency; a city supervisor adds handlers and city supervisors of its city only. A subject already on the roster answers 409.
+         * @description With the province's own identity provider, `sub` is the subject of the person's tokens there. With the platform's user pool (Cognito), `sub` is left empty and `phone` is required: the site creates the user under that mobile, puts the pool's subject on the roster and answers a one-time `temporary_password` to hand over (changed at first sign-in). A handler takes the region of its agency; a city supervisor adds handlers and city supervisors of its city only. A subject already on the roster answers 409.
          */
         post: operations["addToRoster"];
         delete?: never;
@@ -530,7 +530,7 @@ export interface paths {
         put?: never;
         /**
          * Disables, re-enables, renames someone or changes their duty phone; recorded.
-         * @description Only the fields given change; a change that changes nothing answers 409 `no_change`, and nobody disables or re-enables themselves (409 `own_account`). Someone outside the caller's reach is not found. A disabled person's next request is refused.
+         * @description Only the fields given change (with the user pool, disabling and re-enabling the pool's user too); a change that changes nothing answers 409 `no_change`, and nobody disables or re-enables themselves (409 `own_account`). Someone outside the caller's reach is not found. A disabled person's next request is refused.
          */
         post: operations["changeRosterEntry"];
         delete?: never;
@@ -1381,8 +1381,8 @@ export interface components {
             version: components["schemas"]["Version"];
         };
         RosterInput: {
-            /** @description The subject of the person's tokens. */
-            sub: string;
+            /** @description The subject of the person's tokens at the province's issuer; empty with the user pool. */
+            sub?: string;
             name: string;
             /** @enum {string} */
             role: "handler" | "city" | "province";
@@ -2738,6 +2738,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["RosterMember"][];
+                        /**
+                         * @description `pool`: the platform's staff user pool (the site creates users by mobile); `issuer`: the province's own identity provider (the supervisor gives each subject).
+                         * @enum {string}
+                         */
+                        identity: "pool" | "issuer";
                     };
                 };
             };
@@ -2764,7 +2769,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RosterMember"];
+                    "application/json": components["schemas"]["RosterMember"] & {
+                        /** @description With the user pool */
+                        temporary_password: string | null;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2789,6 +2797,8 @@ export interface operations {
                     enabled?: boolean;
                     name?: string;
                     phone?: string;
+                    /** @description Removes the person's authenticator at the user pool (409 `mfa_elsewhere` with a province's issuer). */
+                    reset_mfa?: boolean;
                 };
             };
         };

@@ -66,6 +66,9 @@ pub struct MemberChange {
     pub enabled: Option<bool>,
     pub name: Option<String>,
     pub phone: Option<String>,
+    /// Removes the person's authenticator app at the user pool (a lost phone): their next
+    /// sign-in registers a new one.
+    pub reset_mfa: Option<bool>,
 }
 
 impl Member {
@@ -267,6 +270,9 @@ pub fn change_member(
             what.push("修改电话");
         }
     }
+    if change.reset_mfa == Some(true) {
+        what.push("重置身份验证器");
+    }
     if what.is_empty() {
         return Err(Rejection::Conflict {
             code: "no_change",
@@ -412,6 +418,7 @@ mod tests {
             enabled: None,
             name: Some("周科长".into()),
             phone: Some(String::new()),
+            reset_mfa: None,
         };
         assert_eq!(
             change_member(&city, &member, &both, directory, AT).unwrap().what,
