@@ -14,9 +14,11 @@ const FRESH_FOR: Duration = Duration::from_secs(60);
 
 type Phones = HashMap<String, String>;
 
-/// (table, scope) → when read, agency → public phone. Keyed by table too: one process may serve
-/// several tables (the tests' environments).
-static SAVED: LazyLock<Mutex<HashMap<(String, String), (Instant, Phones)>>> = LazyLock::new(Default::default);
+/// (table, scope): one process may serve several tables (the tests' environments).
+type Key = (String, String);
+
+/// What each scope's saved public phones were when read.
+static SAVED: LazyLock<Mutex<HashMap<Key, (Instant, Phones)>>> = LazyLock::new(Default::default);
 
 async fn saved(app: &App, scope: &str) -> Result<Phones, ApiError> {
     let key = (app.records.table().to_owned(), scope.to_owned());
