@@ -79,20 +79,14 @@ impl Env {
     /// is handler, city or province.
     pub async fn staff_member(&self, role: &str, agency: &str, region: &str) -> Caller {
         let caller = self.staff_token(role, agency, region);
-        let claims = DemoClaims {
-            sub: caller.sub.clone(),
-            name: format!("{region}工作人员"),
-            agency: agency.into(),
-            region: region.into(),
-            staff_role: match role {
-                "city" => "city",
-                "province" => "province",
-                _ => "handler",
-            },
-        };
-        Box::pin(put_on_roster(&self.app.records, self.app.directory, &claims))
-            .await
-            .expect("roster");
+        let claims = serde_json::json!({
+            "sub": caller.sub,
+            "name": format!("{region}工作人员"),
+            "custom:role": role,
+            "custom:agency": agency,
+            "custom:region": region,
+        });
+        self.enrol(&claims).await;
         caller
     }
 

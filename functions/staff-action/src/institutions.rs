@@ -79,7 +79,6 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     }
     let text = decode(bytes);
     let file = sha256_hex(bytes, 8);
-    let now = now_cst();
     // Every row must be of a county in the caller's reach, as with any other write.
     let within = |county: &str| staff.covers_region(county, app.directory);
     match parse_csv_within(&text, &app.directory.regions, &within) {
@@ -93,15 +92,7 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
                 "file {file}: {} rows, {added} added, {updated} updated, {unchanged} unchanged",
                 list.len()
             );
-            app.records
-                .audit_import(
-                    staff,
-                    &app.directory.scope_of(&staff.region),
-                    &detail,
-                    &format(&now),
-                    now.timestamp(),
-                )
-                .await?;
+            record(app, staff, &detail).await?;
             tracing::info!(staff = %staff.sub, rows = list.len(), added, updated, "registry imported");
             Ok(json(
                 200,
@@ -115,15 +106,7 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         }
         Err(errors) => {
             let detail = format!("file {file}: refused, {} errors", errors.len());
-            app.records
-                .audit_import(
-                    staff,
-                    &app.directory.scope_of(&staff.region),
-                    &detail,
-                    &format(&now),
-                    now.timestamp(),
-                )
-                .await?;
+            record(app, staff, &detail).await?;
             Ok(json(
                 422,
                 &Refused {
@@ -134,4 +117,14 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             ))
         }
     }
+}
+
+/// The import (or the refusal) in the audit trail of the supervisor's region.
+async fn record(app: &App, staff: &Staff, detail: &str) -> Result<(), ApiError> {
+    let now = now_cst();
+    let scope = app.directory.scope_of(&staff.region);
+    app.records
+        .audit_import(staff, &scope, detail, &format(&now), now.timestamp())
+        .await?;
+    Ok(())
 }

@@ -5,7 +5,19 @@ use super::items::Item;
 use crate::adapters::StoreError;
 use aws_sdk_dynamodb::operation::query::QueryOutput;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::Select;
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
+
+/// A query of partition `pk`, or of its key range `{scope}#…` when `scope` is given (a city's
+/// entries of the roster or the agencies' phones; the whole province's without one).
+pub(super) fn scoped(query: QueryFluentBuilder, pk: &str, scope: Option<&str>) -> QueryFluentBuilder {
+    let query = query.expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()));
+    match scope {
+        Some(scope) => query
+            .key_condition_expression("pk = :pk AND begins_with(sk, :scope)")
+            .expression_attribute_values(":scope", AttributeValue::S(format!("{scope}#"))),
+        None => query.key_condition_expression("pk = :pk"),
+    }
+}
 
 /// Every item a query finds.
 pub(super) async fn all_pages(operation: &'static str, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {

@@ -4,9 +4,9 @@
 
 use super::Records;
 use super::audit::audit_item;
-use super::items::{from_item, key, number_attr, text_attr, text_of, to_item};
+use super::items::{from_item, key, number_attr, text_of, to_item};
 use super::log::LogEntry;
-use super::pages::all_pages;
+use super::pages::{all_pages, scoped};
 use super::reports::{CONDITION_FAILED, unbuilt};
 use super::roster::GuardedWrite;
 use crate::adapters::StoreError;
@@ -24,17 +24,7 @@ impl Records {
     /// The phones kept for the agencies of `scope` (a city, or the province's own), or of the
     /// whole province when `None`.
     pub async fn agency_phones(&self, scope: Option<&str>) -> Result<Vec<AgencyPhones>, StoreError> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .expression_attribute_values(":pk", text_attr(PHONES_PK));
-        query = match scope {
-            Some(scope) => query
-                .key_condition_expression("pk = :pk AND begins_with(sk, :scope)")
-                .expression_attribute_values(":scope", text_attr(format!("{scope}#"))),
-            None => query.key_condition_expression("pk = :pk"),
-        };
+        let query = scoped(self.client.query().table_name(&self.table), PHONES_PK, scope);
         all_pages("agency_phones", query)
             .await?
             .into_iter()
@@ -45,14 +35,8 @@ impl Records {
     /// The public phones saved for the agencies of `scope` (agency id → phone): one Query that
     /// reads no duty phone, for the public board.
     pub async fn public_phones(&self, scope: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :scope)")
-            .projection_expression("agency_id, public_phone")
-            .expression_attribute_values(":pk", text_attr(PHONES_PK))
-            .expression_attribute_values(":scope", text_attr(format!("{scope}#")));
+        let query = scoped(self.client.query().table_name(&self.table), PHONES_PK, Some(scope))
+            .projection_expression("agency_id, public_phone");
         Ok(all_pages("public_phones", query)
             .await?
             .iter()

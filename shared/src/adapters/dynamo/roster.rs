@@ -4,9 +4,9 @@
 
 use super::Records;
 use super::audit::audit_item;
-use super::items::{from_item, key, text_attr, to_item};
+use super::items::{from_item, key, to_item};
 use super::log::LogEntry;
-use super::pages::all_pages;
+use super::pages::{all_pages, scoped};
 use super::reports::{CONDITION_FAILED, unbuilt};
 use crate::adapters::StoreError;
 use crate::domain::digest::sha256_hex;
@@ -50,17 +50,7 @@ impl Records {
     /// Everyone on the roster of `scope` (a city or the province's own people), or of the whole
     /// province when `None`; by scope, then subject.
     pub async fn roster(&self, scope: Option<&str>) -> Result<Vec<Member>, StoreError> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .expression_attribute_values(":pk", text_attr(ROSTER_PK));
-        query = match scope {
-            Some(scope) => query
-                .key_condition_expression("pk = :pk AND begins_with(sk, :scope)")
-                .expression_attribute_values(":scope", text_attr(format!("{scope}#"))),
-            None => query.key_condition_expression("pk = :pk"),
-        };
+        let query = scoped(self.client.query().table_name(&self.table), ROSTER_PK, scope);
         all_pages("roster", query).await?.into_iter().map(from_item).collect()
     }
 
