@@ -24,6 +24,9 @@ const MAX_DAYS: i64 = 184;
 /// Entries a search shows; a workbook holds more.
 const SHOWN: usize = 500;
 const EXPORTED: usize = 20_000;
+/// A subject's length (the roster's limit) and an agency id's, as the OpenAPI document says.
+const MAX_PERSON_CHARS: usize = 128;
+const MAX_AGENCY_CHARS: usize = 64;
 
 pub const KINDS: [(&str, &str); 8] = [
     ("view", "查看详情"),
@@ -115,10 +118,21 @@ fn query(app: &App, staff: &Staff, request: &Request, max: usize) -> Result<LogQ
         StaffRole::City => vec![staff.region.clone()],
         StaffRole::Handler => vec![app.directory.scope_of(&staff.region)],
     };
+    let agency_id = query_param(request, "agency");
+    if agency_id.as_ref().is_some_and(|a| a.chars().count() > MAX_AGENCY_CHARS) {
+        return Err(ApiError::invalid("agency", "机构代码过长"));
+    }
+    let asked = query_param(request, "person");
+    if asked.as_ref().is_some_and(|p| p.chars().count() > MAX_PERSON_CHARS) {
+        return Err(ApiError::invalid(
+            "person",
+            format!("操作人不能超过{MAX_PERSON_CHARS}个字符"),
+        ));
+    }
     let person = match staff.role {
         // A handler sees only their own steps, whatever they ask.
         StaffRole::Handler => Some(staff.sub.clone()),
-        _ => query_param(request, "person").map(|p| p.trim().to_owned()),
+        _ => asked.map(|p| p.trim().to_owned()),
     };
     let bound = |date: NaiveDate, time: &str| format!("{}T{time}+08:00", date.format("%Y-%m-%d"));
     Ok(LogQuery {
@@ -127,7 +141,7 @@ fn query(app: &App, staff: &Staff, request: &Request, max: usize) -> Result<LogQ
         to: bound(to, "23:59:59"),
         kind,
         person,
-        agency_id: query_param(request, "agency"),
+        agency_id,
         max,
     })
 }

@@ -124,6 +124,10 @@ pub fn may_manage(staff: &Staff, role: StaffRole, region: &str, directory: &Dire
 }
 
 fn checked_name(name: &str) -> Result<String, Rejection> {
+    // Counted before trimming, as the OpenAPI document's maxLength counts.
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Rejection::invalid("name", format!("姓名不能超过{MAX_NAME_CHARS}个字")));
+    }
     let name = name.trim();
     if name.is_empty() {
         return Err(Rejection::invalid("name", "请填写姓名"));
@@ -134,9 +138,8 @@ fn checked_name(name: &str) -> Result<String, Rejection> {
     Ok(name.to_owned())
 }
 
-/// A mainland mobile number, or empty.
+/// A mainland mobile number, or empty; not trimmed, as the OpenAPI pattern allows no space.
 fn checked_phone(phone: &str) -> Result<String, Rejection> {
-    let phone = phone.trim();
     let mobile = phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit());
     if !phone.is_empty() && !mobile {
         return Err(Rejection::invalid("phone", "手机号应为11位数字"));
@@ -146,6 +149,9 @@ fn checked_phone(phone: &str) -> Result<String, Rejection> {
 
 /// A subject as tokens carry it: no blanks, and no `#` (the roster's keys are joined with it).
 pub fn checked_sub(sub: &str) -> Result<String, Rejection> {
+    if sub.chars().count() > MAX_SUB_CHARS {
+        return Err(Rejection::invalid("sub", "账号标识格式有误"));
+    }
     let sub = sub.trim();
     if sub.is_empty() {
         return Err(Rejection::invalid("sub", "请填写账号标识"));
