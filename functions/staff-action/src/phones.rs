@@ -128,6 +128,7 @@ pub async fn save(
             phones.duty.len()
         ),
         agency_id: agency.to_owned(),
+        seq: phones.version,
         ..LogEntry::by(staff, &scope, "phones", &at)
     };
     match app

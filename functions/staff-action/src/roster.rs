@@ -78,6 +78,7 @@ pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<Ad
     let scope = member.scope(app.directory);
     let log = LogEntry {
         detail: format!("新增 {}", member.describe(app.directory)),
+        seq: member.version,
         ..LogEntry::by(staff, &scope, "staff", &at)
     };
     match app.records.add_member(&member, &scope, &log, now.timestamp()).await? {
@@ -119,6 +120,7 @@ pub async fn change(app: &App, staff: &Staff, sub: &str, body: serde_json::Value
     let scope = changed.member.scope(app.directory);
     let log = LogEntry {
         detail: format!("{} {}", changed.what, member.describe(app.directory)),
+        seq: changed.member.version,
         ..LogEntry::by(staff, &scope, "staff", &at)
     };
     match app

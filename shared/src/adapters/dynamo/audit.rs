@@ -43,6 +43,7 @@ fn log_entry(item: &Item) -> LogEntry {
         agency_id: text_of(item, "log_agency"),
         detail: text_of(item, "log_detail"),
         serial: text_of(item, "log_serial"),
+        seq: 0,
     }
 }
 
@@ -248,10 +249,16 @@ impl Records {
             }
             first_items("audit_log", read, query.max + 1)
         });
-        let mut found: Vec<LogEntry> = try_join_all(reads).await?.iter().flatten().map(log_entry).collect();
-        found.sort_by(|a, b| (&b.at, &b.sub, &b.kind).cmp(&(&a.at, &a.sub, &a.kind)));
+        // Newest first by the index's own sort key, which orders one person's steps of a second.
+        let mut found: Vec<(String, LogEntry)> = try_join_all(reads)
+            .await?
+            .iter()
+            .flatten()
+            .map(|item| (text_of(item, "log_sk"), log_entry(item)))
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0));
         let more = found.len() > query.max;
         found.truncate(query.max);
-        Ok((found, more))
+        Ok((found.into_iter().map(|(_, entry)| entry).collect(), more))
     }
 }

@@ -170,6 +170,7 @@ pub fn event_item(report: &Report, event: &Event) -> Result<Item, StoreError> {
             agency_id: actor.agency_id.clone().unwrap_or_default(),
             detail: event.kind.label().into(),
             serial,
+            seq: event.seq,
         };
         item.extend(log.attributes());
     }

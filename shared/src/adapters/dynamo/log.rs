@@ -19,6 +19,9 @@ pub struct LogEntry {
     pub detail: String,
     /// The report it concerns, if any.
     pub serial: String,
+    /// Orders one person's steps of one kind within a second: the event's number, the roster
+    /// entry's or the phones' version; 0 for reads.
+    pub seq: u64,
 }
 
 impl LogEntry {
@@ -33,6 +36,7 @@ impl LogEntry {
             agency_id: staff.agency_id.clone(),
             detail: String::new(),
             serial: String::new(),
+            seq: 0,
         }
     }
 
@@ -43,7 +47,7 @@ impl LogEntry {
             // Time first, so a period is a key range; the rest keeps one second's entries apart.
             (
                 "log_sk",
-                format!("{}#{}#{}#{}", self.at, self.sub, self.kind, self.serial),
+                format!("{}#{}#{}#{}#{:06}", self.at, self.sub, self.kind, self.serial, self.seq),
             ),
             ("log_kind", self.kind.clone()),
             ("log_at", self.at.clone()),

@@ -91,6 +91,7 @@ impl Records {
             agency_id: String::new(),
             detail: format!("新增 {}", member.describe(directory)),
             serial: String::new(),
+            seq: member.version,
         };
         self.add_member(member, &scope, &log, now_epoch).await
     }
