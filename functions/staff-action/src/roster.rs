@@ -81,7 +81,7 @@ pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<Ad
         seq: member.version,
         ..LogEntry::by(staff, &scope, "staff", &at)
     };
-    match app.records.add_member(&member, &scope, &log, now.timestamp()).await? {
+    match app.records.save_member(&member, &scope, &log, now.timestamp()).await? {
         GuardedWrite::Written => Ok(Added {
             member: MemberView::of(&member, app.directory),
             temporary_password,
@@ -125,7 +125,7 @@ pub async fn change(app: &App, staff: &Staff, sub: &str, body: serde_json::Value
     };
     match app
         .records
-        .change_member(&changed.member, &scope, &log, now.timestamp())
+        .save_member(&changed.member, &scope, &log, now.timestamp())
         .await?
     {
         GuardedWrite::Written => Ok(MemberView::of(&changed.member, app.directory)),

@@ -40,6 +40,7 @@ mod audit;
 mod batch;
 mod cursor;
 mod custody;
+mod guarded;
 mod institutions;
 mod items;
 mod log;
@@ -56,13 +57,13 @@ mod uploads;
 
 pub use audit::{AuditEntry, LogQuery};
 pub use cursor::{ListError, Page};
+pub use guarded::GuardedWrite;
 pub use institutions::ImportCount;
 pub use log::LogEntry;
 pub use reports::{
     Allowance, AnswerEvidence, AnswerOutcome, CreateOutcome, IdempotencyRecord, NewReport, REPORTS_COUNTED,
     ReportRecord, SaveOutcome, UPLOADS_COUNTED,
 };
-pub use roster::GuardedWrite;
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
 pub use staff::QueueFilter;
 pub use uploads::UploadOutcome;

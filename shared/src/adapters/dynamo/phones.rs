@@ -3,16 +3,12 @@
 //! conditional on the version read.
 
 use super::Records;
-use super::audit::audit_item;
-use super::items::{from_item, key, number_attr, text_of, to_item};
+use super::guarded::{GuardedWrite, Trail};
+use super::items::{from_item, key, text_of, to_item};
 use super::log::LogEntry;
 use super::pages::{all_pages, scoped};
-use super::reports::{CONDITION_FAILED, unbuilt};
-use super::roster::GuardedWrite;
 use crate::adapters::StoreError;
-use crate::domain::digest::sha256_hex;
 use crate::domain::directory::phones::AgencyPhones;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 const PHONES_PK: &str = "PHONES";
 
@@ -65,50 +61,21 @@ impl Records {
         log: &LogEntry,
         now_epoch: i64,
     ) -> Result<GuardedWrite, StoreError> {
-        const OP: &str = "save_agency_phones";
-        let item = to_item(phones, PHONES_PK.to_owned(), &phones_sk(scope, &phones.agency_id))?;
-        let put = match phones.version {
-            1 => Put::builder().condition_expression("attribute_not_exists(pk)"),
-            next => Put::builder()
-                .condition_expression("version = :read")
-                .expression_attribute_values(":read", number_attr(next - 1)),
-        };
-        let distinct = format!("#{}", sha256_hex(format!("{}{}", phones.agency_id, phones.version), 8));
-        let entry = audit_item(
-            format!("AUDIT#PHONES#{scope}"),
-            "phones",
-            &distinct,
-            &log.detail,
+        let entry = to_item(phones, PHONES_PK.to_owned(), &phones_sk(scope, &phones.agency_id))?;
+        let trail = Trail {
+            trail: "PHONES",
+            scope,
+            changed: &phones.agency_id,
             log,
+        };
+        self.guarded_write(
+            "save_agency_phones",
+            entry,
+            phones.version,
+            Vec::new(),
+            &trail,
             now_epoch,
-        );
-        let writes = vec![
-            TransactWriteItem::builder()
-                .put(
-                    put.table_name(&self.table)
-                        .set_item(Some(item))
-                        .build()
-                        .map_err(unbuilt(OP))?,
-                )
-                .build(),
-            TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(entry))
-                        .build()
-                        .map_err(unbuilt(OP))?,
-                )
-                .build(),
-        ];
-        match self.transact(OP, writes).await? {
-            None => Ok(GuardedWrite::Written),
-            Some(codes) if codes.first().is_some_and(|c| c == CONDITION_FAILED) => Ok(GuardedWrite::Stale),
-            Some(codes) => Err(StoreError::Unavailable {
-                service: "dynamodb",
-                operation: OP,
-                detail: format!("transaction cancelled: {codes:?}"),
-            }),
-        }
+        )
+        .await
     }
 }

@@ -3,32 +3,19 @@
 //! transaction with the change's audit entry, conditional on the version read.
 
 use super::Records;
-use super::audit::audit_item;
+use super::guarded::{GuardedWrite, Trail};
 use super::items::{from_item, key, to_item};
 use super::log::LogEntry;
 use super::pages::{all_pages, scoped};
-use super::reports::{CONDITION_FAILED, unbuilt};
 use crate::adapters::StoreError;
-use crate::domain::digest::sha256_hex;
 use crate::domain::directory::Directory;
 use crate::domain::staff::roster::Member;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 const ROSTER_PK: &str = "ROSTER";
 const ROSTER_SK: &str = "ROSTER";
 
 fn member_pk(sub: &str) -> String {
     format!("STAFF#{sub}")
-}
-
-/// What a write conditional on what was read came to (the roster, an agency's phones).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GuardedWrite {
-    Written,
-    /// Adding: the entry is there already.
-    Exists,
-    /// Changing: someone changed the entry since it was read.
-    Stale,
 }
 
 impl Records {
@@ -54,25 +41,6 @@ impl Records {
         all_pages("roster", query).await?.into_iter().map(from_item).collect()
     }
 
-    /// Puts `member` on the roster unless their subject is there already.
-    pub async fn add_member(
-        &self,
-        member: &Member,
-        scope: &str,
-        log: &LogEntry,
-        now_epoch: i64,
-    ) -> Result<GuardedWrite, StoreError> {
-        self.write_member(member, scope, "attribute_not_exists(pk)", None, log, now_epoch)
-            .await
-            .map(|w| {
-                if w == GuardedWrite::Stale {
-                    GuardedWrite::Exists
-                } else {
-                    w
-                }
-            })
-    }
-
     /// Puts `member` on the roster on the platform's own authority (the first province
     /// supervisor, the local demo), recorded as 系统; someone already there is left as they are.
     pub async fn enrol(
@@ -93,7 +61,7 @@ impl Records {
             serial: String::new(),
             seq: member.version,
         };
-        self.add_member(member, &scope, &log, now_epoch).await
+        self.save_member(member, &scope, &log, now_epoch).await
     }
 
     /// The mobiles of `agency`'s enabled handlers in `scope`, for its new-report SMS.
@@ -107,65 +75,25 @@ impl Records {
             .collect())
     }
 
-    /// Saves `member` (the next version of an entry read at `version - 1`).
-    pub async fn change_member(
+    /// Writes `member` under `STAFF#{sub}`, its listing and the change's audit entry: a new
+    /// person (version 1) unless their subject is on the roster already (`Exists`), else the next
+    /// version of the entry read (`Stale` if someone changed it since).
+    pub async fn save_member(
         &self,
         member: &Member,
         scope: &str,
         log: &LogEntry,
         now_epoch: i64,
     ) -> Result<GuardedWrite, StoreError> {
-        let read = member.version.saturating_sub(1);
-        self.write_member(member, scope, "version = :read", Some(read), log, now_epoch)
-            .await
-    }
-
-    async fn write_member(
-        &self,
-        member: &Member,
-        scope: &str,
-        condition: &str,
-        read: Option<u64>,
-        log: &LogEntry,
-        now_epoch: i64,
-    ) -> Result<GuardedWrite, StoreError> {
-        const OP: &str = "write_member";
-        let mut guarded = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(to_item(member, member_pk(&member.sub), ROSTER_SK)?))
-            .condition_expression(condition);
-        if let Some(read) = read {
-            guarded = guarded.expression_attribute_values(":read", super::items::number_attr(read));
-        }
+        let entry = to_item(member, member_pk(&member.sub), ROSTER_SK)?;
         let listed = to_item(member, ROSTER_PK.to_owned(), &format!("{scope}#{}", member.sub))?;
-        let distinct = format!("#{}", sha256_hex(format!("{}{}", member.sub, member.version), 8));
-        let entry = audit_item(
-            format!("AUDIT#STAFF#{scope}"),
-            "staff",
-            &distinct,
-            &log.detail,
+        let trail = Trail {
+            trail: "STAFF",
+            scope,
+            changed: &member.sub,
             log,
-            now_epoch,
-        );
-        let writes = [guarded.build().map_err(unbuilt(OP))?]
-            .into_iter()
-            .chain(
-                [listed, entry]
-                    .into_iter()
-                    .map(|item| Put::builder().table_name(&self.table).set_item(Some(item)).build())
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(unbuilt(OP))?,
-            )
-            .map(|put| TransactWriteItem::builder().put(put).build())
-            .collect();
-        match self.transact(OP, writes).await? {
-            None => Ok(GuardedWrite::Written),
-            Some(codes) if codes.first().is_some_and(|c| c == CONDITION_FAILED) => Ok(GuardedWrite::Stale),
-            Some(codes) => Err(StoreError::Unavailable {
-                service: "dynamodb",
-                operation: OP,
-                detail: format!("transaction cancelled: {codes:?}"),
-            }),
-        }
+        };
+        self.guarded_write("save_member", entry, member.version, vec![listed], &trail, now_epoch)
+            .await
     }
 }
