@@ -8,7 +8,6 @@ use serde::Serialize;
 use shared::adapters::StoreError;
 use shared::adapters::dynamo::Records;
 use shared::domain::directory::Directory;
-use shared::domain::staff::StaffRole;
 use shared::domain::staff::roster::{MemberInput, enrolled, role_label};
 use shared::domain::time::{format, now_cst};
 
@@ -126,19 +125,11 @@ pub async fn signable(records: &Records, directory: &Directory) -> Result<Vec<De
     Ok(members
         .into_iter()
         .map(|m| {
-            let place = match m.role {
-                StaffRole::Handler => directory.agency_by_id(&m.agency_id).map(|a| a.name),
-                _ => directory.regions.get(&m.region).map(|r| r.name.clone()),
-            };
             let off = if m.enabled { "" } else { "(已停用)" };
             DemoStaff {
-                label: format!("{} {} {}{off}", place.unwrap_or_default(), role_label(m.role), m.name),
+                label: format!("{} {} {}{off}", m.place(directory), role_label(m.role), m.name),
                 claims: DemoClaims {
-                    staff_role: match m.role {
-                        StaffRole::Handler => "handler",
-                        StaffRole::City => "city",
-                        StaffRole::Province => "province",
-                    },
+                    staff_role: m.role.code(),
                     sub: m.sub,
                     name: m.name,
                     agency: m.agency_id,

@@ -5,6 +5,7 @@
 use super::Env;
 use local_server::demo_staff::{DemoClaims, put_on_roster};
 use local_server::tokens::TokenRequest;
+use shared::domain::staff::StaffRole;
 use std::ops::Deref;
 use std::sync::atomic::Ordering;
 
@@ -100,11 +101,7 @@ impl Env {
             name: text("name"),
             agency: text("custom:agency"),
             region: text("custom:region"),
-            staff_role: match role.as_str() {
-                "city" => "city",
-                "province" => "province",
-                _ => "handler",
-            },
+            staff_role: StaffRole::parse(&role).unwrap_or(StaffRole::Handler).code(),
         };
         Box::pin(put_on_roster(&self.app.records, self.app.directory, &caller))
             .await

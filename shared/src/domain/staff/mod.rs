@@ -21,6 +21,15 @@ pub enum StaffRole {
 }
 
 impl StaffRole {
+    /// The stored (lowercase) name, as tokens and the API carry it.
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffRole::Handler => "handler",
+            StaffRole::City => "city",
+            StaffRole::Province => "province",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<StaffRole> {
         match text {
             "handler" => Some(StaffRole::Handler),

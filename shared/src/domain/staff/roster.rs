@@ -89,9 +89,9 @@ impl Member {
         directory.scope_of(&self.region)
     }
 
-    /// `王科员(武昌区教育局 受理人员)`: the entry as the audit trail names it.
-    pub fn describe(&self, directory: &Directory) -> String {
-        let place = match self.role {
+    /// Where the person works: a handler's agency, a supervisor's city or province.
+    pub fn place(&self, directory: &Directory) -> String {
+        match self.role {
             StaffRole::Handler => directory
                 .agency_by_id(&self.agency_id)
                 .map(|a| a.name)
@@ -101,8 +101,12 @@ impl Member {
                 .get(&self.region)
                 .map(|r| r.name.clone())
                 .unwrap_or_default(),
-        };
-        format!("{}({place} {})", self.name, role_label(self.role))
+        }
+    }
+
+    /// `王科员(武昌区教育局 受理人员)`: the entry as the audit trail names it.
+    pub fn describe(&self, directory: &Directory) -> String {
+        format!("{}({} {})", self.name, self.place(directory), role_label(self.role))
     }
 }
 
