@@ -18,12 +18,23 @@ mod workbook;
 use serde_json::json;
 use shared::app::App;
 use shared::domain::directory::templates::templates;
+use shared::domain::staff::Staff;
 use shared::domain::time::now_cst;
 use shared::domain::views::profile::{calendar_warning, staff_profile};
 use shared::http::request::{json_body, path_param, path_serial, query_param, route_key};
 use shared::http::response::json;
 use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
+
+/// Refuses (403, `message`) anyone but a city or province supervisor: the pages that keep the
+/// province (人员管理, 机构与电话).
+fn supervisors_only(staff: &Staff, message: &'static str) -> Result<(), ApiError> {
+    if staff.is_supervisor() {
+        Ok(())
+    } else {
+        Err(ApiError::new(403, "forbidden", message))
+    }
+}
 
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
     answer(&request, route(app, &request)).await

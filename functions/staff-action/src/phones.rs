@@ -3,6 +3,7 @@
 //! the place of the province folder's; notify reads them on each new report, the public board
 //! within a minute. Supervisors only; every change is in 操作日志.
 
+use crate::supervisors_only;
 use serde::Serialize;
 use shared::adapters::dynamo::{GuardedWrite, LogEntry};
 use shared::app::App;
@@ -35,13 +36,7 @@ pub struct Agencies {
     pub items: Vec<AgencyPhonesView>,
 }
 
-fn supervisor(staff: &Staff) -> Result<(), ApiError> {
-    if staff.is_supervisor() {
-        Ok(())
-    } else {
-        Err(ApiError::new(403, "forbidden", "仅市级、省级督导可维护机构电话"))
-    }
-}
+const SUPERVISORS_ONLY: &str = "仅市级、省级督导可维护机构电话";
 
 fn view(
     app: &App,
@@ -72,7 +67,7 @@ fn view(
 }
 
 pub async fn list(app: &App, staff: &Staff) -> Result<Agencies, ApiError> {
-    supervisor(staff)?;
+    supervisors_only(staff, SUPERVISORS_ONLY)?;
     let scope = (staff.role == StaffRole::City).then_some(staff.region.as_str());
     let saved: HashMap<String, AgencyPhones> = app
         .records
@@ -95,7 +90,7 @@ pub async fn save(
     agency: &str,
     body: serde_json::Value,
 ) -> Result<AgencyPhonesView, ApiError> {
-    supervisor(staff)?;
+    supervisors_only(staff, SUPERVISORS_ONLY)?;
     let input: PhonesInput = decode_body(body)?;
     let profile = staff_profile(staff, app.directory);
     let target = profile

@@ -3,6 +3,7 @@
 //! rename, change the duty phone). Supervisors only; every change is written with its entry in
 //! the audit trail, conditional on what was read.
 
+use crate::supervisors_only;
 use serde::Serialize;
 use shared::adapters::dynamo::{GuardedWrite, LogEntry};
 use shared::adapters::sms::e164;
@@ -22,16 +23,10 @@ pub struct Roster {
     pub identity: &'static str,
 }
 
-fn supervisor(staff: &Staff) -> Result<(), ApiError> {
-    if staff.is_supervisor() {
-        Ok(())
-    } else {
-        Err(ApiError::new(403, "forbidden", "仅市级、省级督导可管理人员"))
-    }
-}
+const SUPERVISORS_ONLY: &str = "仅市级、省级督导可管理人员";
 
 pub async fn list(app: &App, staff: &Staff) -> Result<Roster, ApiError> {
-    supervisor(staff)?;
+    supervisors_only(staff, SUPERVISORS_ONLY)?;
     let scope = (staff.role == StaffRole::City).then_some(staff.region.as_str());
     let mut items: Vec<MemberView> = app
         .records
@@ -57,7 +52,7 @@ pub struct Added {
 /// the pool's subject goes on the roster; with a province's own issuer, the supervisor gives the
 /// subject. The entry is checked before the pool is touched.
 pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<Added, ApiError> {
-    supervisor(staff)?;
+    supervisors_only(staff, SUPERVISORS_ONLY)?;
     let input: MemberInput = decode_body(body)?;
     let now = now_cst();
     let at = format(&now);
@@ -93,7 +88,7 @@ pub async fn add(app: &App, staff: &Staff, body: serde_json::Value) -> Result<Ad
 /// A change; with a user pool, disabling, re-enabling and resetting the authenticator happen
 /// there first (a retry after a failed roster write does them again, harmlessly).
 pub async fn change(app: &App, staff: &Staff, sub: &str, body: serde_json::Value) -> Result<MemberView, ApiError> {
-    supervisor(staff)?;
+    supervisors_only(staff, SUPERVISORS_ONLY)?;
     let change: MemberChange = decode_body(body)?;
     let member = app.records.roster_member(sub).await?.ok_or_else(ApiError::not_found)?;
     let now = now_cst();
