@@ -23,6 +23,11 @@ pub fn format(at: &DateTime<FixedOffset>) -> String {
     at.with_timezone(&cst()).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
+/// A day as the timeline's notes name it: 2025-10-14 (China time).
+pub fn format_day(at: &DateTime<FixedOffset>) -> String {
+    at.with_timezone(&cst()).format("%Y-%m-%d").to_string()
+}
+
 /// The China day of `at` as `YYYYMMDD`: the period of a daily quota.
 pub fn day_key(at: &DateTime<FixedOffset>) -> String {
     at.with_timezone(&cst()).format("%Y%m%d").to_string()

@@ -27,7 +27,7 @@ impl Default for DeadlineRules {
 }
 
 /// When the current agency received the report and what is due by when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadlines {
     #[serde(with = "crate::domain::time::rfc3339")]
     pub arrived_at: DateTime<FixedOffset>,
@@ -37,6 +37,18 @@ pub struct Deadlines {
     pub handoff_by: DateTime<FixedOffset>,
     #[serde(with = "crate::domain::time::rfc3339")]
     pub reply_by: DateTime<FixedOffset>,
+    /// What the reply deadline counts from: the submission, or the last reopening (stored from
+    /// December 2026; before, the submission).
+    #[serde(
+        default,
+        with = "crate::domain::time::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reply_from: Option<DateTime<FixedOffset>>,
+    /// The years whose holidays were missing when these were counted (weekends only there):
+    /// recounted when the province enters them (`Report::recounted`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counted_without: Vec<i32>,
 }
 
 impl Deadlines {
@@ -47,11 +59,32 @@ impl Deadlines {
         submitted: &DateTime<FixedOffset>,
         arrived: DateTime<FixedOffset>,
     ) -> Deadlines {
-        Deadlines {
+        let mut deadlines = Deadlines {
             arrived_at: arrived,
             sign_by: calendar.deadline(&arrived, rules.sign),
             handoff_by: calendar.deadline(&arrived, rules.handoff),
             reply_by: calendar.deadline(submitted, rules.reply),
-        }
+            reply_from: Some(*submitted),
+            counted_without: Vec::new(),
+        };
+        deadlines.counted_without = deadlines.missing_years(calendar, None);
+        deadlines
+    }
+
+    /// What the reply deadline counts from (`submitted` for a report stored without it).
+    pub fn reply_anchor(&self, submitted: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        self.reply_from.unwrap_or(*submitted)
+    }
+
+    /// The years these deadlines (and `until`, an open question's end) reach that `calendar`
+    /// lacks.
+    pub fn missing_years(&self, calendar: &Calendar, until: Option<DateTime<FixedOffset>>) -> Vec<i32> {
+        let from = self.reply_from.map_or(self.arrived_at, |r| r.min(self.arrived_at));
+        let to = [self.sign_by, self.handoff_by, self.reply_by]
+            .into_iter()
+            .chain(until)
+            .max()
+            .unwrap_or(self.reply_by);
+        calendar.missing_between(&from, &to)
     }
 }

@@ -14,6 +14,7 @@ pub mod phone;
 pub mod preview;
 pub mod questions;
 pub mod rating;
+pub mod recount;
 pub mod repeat;
 pub mod rounds;
 pub mod serial;
@@ -390,34 +391,39 @@ impl Report {
         calendar: &Calendar,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
-        if self.status == Status::Replied {
+        let settled = self.settled(calendar);
+        let this = settled.as_ref();
+        if this.status == Status::Replied {
             return Err(Rejection::conflict("wrong_status", "已回复的举报不能转办"));
         }
-        self.no_open_question(&at)?;
-        if to.agency_id == self.assignment.agency_id {
+        this.no_open_question(&at)?;
+        if to.agency_id == this.assignment.agency_id {
             // A state the caller did not see, like a stale version: the report is already there.
             return Err(Rejection::conflict("same_agency", "该举报已在此受理机构"));
         }
-        let late = at > self.deadlines.handoff_by;
+        let late = at > this.deadlines.handoff_by;
         let note = format!(
             "{} → {}{}:{}",
-            self.assignment.agency_name,
+            this.assignment.agency_name,
             to.agency_name,
             if late { "(逾期转办)" } else { "" },
             reason.trim()
         );
-        let deadlines = Deadlines::new(rules, calendar, &self.created_at, at);
-        Ok(self.next(EventKind::Transferred, actor, Some(note), at, |r| {
-            r.status = Status::Pending;
-            r.assignment = to;
-            r.deadlines = Deadlines {
-                reply_by: r.deadlines.reply_by,
-                ..deadlines
-            };
-            r.signed_at = None;
-            r.signed_on_time = None;
-            r.transfers += 1;
-        }))
+        let deadlines = Deadlines::new(rules, calendar, &this.created_at, at);
+        Ok(
+            this.next_counted(calendar, EventKind::Transferred, actor, Some(note), at, |r| {
+                r.status = Status::Pending;
+                r.assignment = to;
+                r.deadlines = Deadlines {
+                    reply_by: r.deadlines.reply_by,
+                    reply_from: r.deadlines.reply_from,
+                    ..deadlines
+                };
+                r.signed_at = None;
+                r.signed_on_time = None;
+                r.transfers += 1;
+            }),
+        )
     }
 
     /// 备注: an internal note; the report itself does not change.
@@ -560,6 +566,8 @@ impl Report {
         calendar: &Calendar,
         at: DateTime<FixedOffset>,
     ) -> (Report, Event) {
+        let settled = self.settled(calendar);
+        let this = settled.as_ref();
         let old = self
             .reply
             .as_ref()
@@ -574,7 +582,7 @@ impl Report {
             by,
         };
         let deadlines = Deadlines::new(rules, calendar, &at, at);
-        self.next(kind, actor, Some(note), at, |r| {
+        this.next_counted(calendar, kind, actor, Some(note), at, |r| {
             if let Some(reply) = r.reply.take() {
                 r.rounds.push(Round {
                     reply,
@@ -587,8 +595,9 @@ impl Report {
             r.status = Status::Processing;
             r.replied_on_time = None;
             r.published = false;
-            // Signed for already: only the reply is due again.
+            // Signed for already: only the reply is due again, counted from now.
             r.deadlines.reply_by = deadlines.reply_by;
+            r.deadlines.reply_from = deadlines.reply_from;
         })
     }
 

@@ -12,6 +12,7 @@ use crate::domain::report::Report;
 use crate::domain::report::evidence::{Evidence, EvidenceFile, EvidenceKind};
 use crate::domain::report::status::Status;
 use crate::domain::report::timeline::{Actor, Event, EventKind};
+use crate::domain::time::format_day;
 use chrono::{DateTime, Days, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -177,13 +178,15 @@ impl Report {
         calendar: &Calendar,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
-        if self.status != Status::Processing {
+        let settled = self.settled(calendar);
+        let this = settled.as_ref();
+        if this.status != Status::Processing {
             return Err(Rejection::conflict(
                 "wrong_status",
                 "只有处理中的举报可以请举报人补充材料",
             ));
         }
-        if self.open_question(&at).is_some() {
+        if this.open_question(&at).is_some() {
             return Err(Rejection::conflict(
                 "question_open",
                 "已有一条补充请求等待举报人回复,每次只能提一个问题",
@@ -193,26 +196,28 @@ impl Report {
         let open_until = calendar.deadline(&at, limit);
         let note = format!("{text}(等待举报人补充,最迟至{}恢复计时)", format_day(&open_until));
         let question = Question {
-            number: self.questions.len() + 1,
-            round: self.round(),
+            number: this.questions.len() + 1,
+            round: this.round(),
             text,
             asked_at: at,
             asked_by: actor.agency_name.clone().unwrap_or_default(),
-            paused_reply_by: self.deadlines.reply_by,
+            paused_reply_by: this.deadlines.reply_by,
             open_until,
             answer: None,
             ended: None,
             ended_at: None,
             paused_days: None,
         };
-        Ok(self.next(EventKind::Asked, actor, Some(note), at, |r| {
-            if let Some(last) = r.questions.last_mut().filter(|q| q.has_lapsed(&at)) {
-                end(last, QuestionEnd::Lapsed, at, limit, calendar);
-            }
-            // At most the whole limit; an earlier end gives back the days not used.
-            r.deadlines.reply_by = calendar.deadline(&r.deadlines.reply_by, limit);
-            r.questions.push(question);
-        }))
+        Ok(
+            this.next_counted(calendar, EventKind::Asked, actor, Some(note), at, |r| {
+                if let Some(last) = r.questions.last_mut().filter(|q| q.has_lapsed(&at)) {
+                    end(last, QuestionEnd::Lapsed, at, limit, calendar);
+                }
+                // At most the whole limit; an earlier end gives back the days not used.
+                r.deadlines.reply_by = calendar.deadline(&r.deadlines.reply_by, limit);
+                r.questions.push(question);
+            }),
+        )
     }
 
     /// Whether the reporter may answer now: a question is open.
@@ -238,7 +243,9 @@ impl Report {
         calendar: &Calendar,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
-        self.answerable(&at)?;
+        let settled = self.settled(calendar);
+        let this = settled.as_ref();
+        this.answerable(&at)?;
         let text = text.trim().to_owned();
         if text.is_empty() && evidence.is_none() {
             return Err(Rejection::invalid("text", "请填写补充说明或上传举证材料"));
@@ -254,13 +261,15 @@ impl Report {
             evidence,
             answered_at: at,
         };
-        Ok(self.next(EventKind::Answered, Actor::citizen(), Some(note), at, |r| {
-            if let Some(last) = r.questions.last_mut() {
-                last.answer = Some(answer);
-                end(last, QuestionEnd::Answered, at, limit, calendar);
-                r.deadlines.reply_by = resumed(last, calendar);
-            }
-        }))
+        Ok(
+            this.next_counted(calendar, EventKind::Answered, Actor::citizen(), Some(note), at, |r| {
+                if let Some(last) = r.questions.last_mut() {
+                    last.answer = Some(answer);
+                    end(last, QuestionEnd::Answered, at, limit, calendar);
+                    r.deadlines.reply_by = resumed(last, calendar);
+                }
+            }),
+        )
     }
 
     /// 撤回: the agency withdraws its open question; the clock resumes as if it were answered.
@@ -271,15 +280,19 @@ impl Report {
         calendar: &Calendar,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
-        if self.open_question(&at).is_none() {
+        let settled = self.settled(calendar);
+        let this = settled.as_ref();
+        if this.open_question(&at).is_none() {
             return Err(Rejection::conflict("no_question", "没有等待举报人补充的请求"));
         }
-        Ok(self.next(EventKind::QuestionWithdrawn, actor, None, at, |r| {
-            if let Some(last) = r.questions.last_mut() {
-                end(last, QuestionEnd::Withdrawn, at, limit, calendar);
-                r.deadlines.reply_by = resumed(last, calendar);
-            }
-        }))
+        Ok(
+            this.next_counted(calendar, EventKind::QuestionWithdrawn, actor, None, at, |r| {
+                if let Some(last) = r.questions.last_mut() {
+                    end(last, QuestionEnd::Withdrawn, at, limit, calendar);
+                    r.deadlines.reply_by = resumed(last, calendar);
+                }
+            }),
+        )
     }
 
     /// 举报人未补充: records a question that passed its limit unanswered (the deadline moved by
@@ -290,25 +303,25 @@ impl Report {
         calendar: &Calendar,
         at: DateTime<FixedOffset>,
     ) -> Result<(Report, Event), Rejection> {
-        let Some(question) = self.lapsed_question(&at) else {
+        let settled = self.settled(calendar);
+        let this = settled.as_ref();
+        let Some(question) = this.lapsed_question(&at) else {
             return Err(Rejection::conflict("no_question", "没有已过期限的补充请求"));
         };
         let note = format!("补充期限{}已过", format_day(&question.open_until));
-        Ok(
-            self.next(EventKind::QuestionLapsed, Actor::system(), Some(note), at, |r| {
+        Ok(this.next_counted(
+            calendar,
+            EventKind::QuestionLapsed,
+            Actor::system(),
+            Some(note),
+            at,
+            |r| {
                 if let Some(last) = r.questions.last_mut() {
                     end(last, QuestionEnd::Lapsed, at, limit, calendar);
                 }
-            }),
-        )
+            },
+        ))
     }
-}
-
-/// A day as the timeline's notes name it: 2025-10-14 (China time).
-fn format_day(at: &DateTime<FixedOffset>) -> String {
-    at.with_timezone(&crate::domain::time::cst())
-        .format("%Y-%m-%d")
-        .to_string()
 }
 
 /// Ends `question` now (`Lapsed`: at its limit), counting the working days it paused the clock.

@@ -29,6 +29,8 @@ pub enum EventKind {
     Answered,
     QuestionWithdrawn,
     QuestionLapsed,
+    /// 期限重算: deadlines counted again on a year's holidays just entered.
+    Recounted,
 }
 
 impl EventKind {
@@ -55,6 +57,7 @@ impl EventKind {
             EventKind::Answered => "举报人已补充材料",
             EventKind::QuestionWithdrawn => "撤回补充请求",
             EventKind::QuestionLapsed => "举报人未补充",
+            EventKind::Recounted => "期限重算",
         }
     }
 
@@ -81,6 +84,7 @@ impl EventKind {
             EventKind::Answered => "answered",
             EventKind::QuestionWithdrawn => "question_withdrawn",
             EventKind::QuestionLapsed => "question_lapsed",
+            EventKind::Recounted => "recounted",
         }
     }
 

@@ -1,10 +1,17 @@
 //! Working days: weekends and China's public holidays are rest days, except the official
 //! make-up working days (调休上班). Deadlines are counted in working days on this calendar.
+//!
+//! The province file seeds it; years the province supervisor enters in 节假日 (`year`) take the
+//! place of the file's. Deadlines counted while a year they reach was missing are recounted when
+//! it arrives (`recount`).
+
+pub mod year;
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
+use year::{HolidayYear, dates_of};
 
 #[derive(Debug, Deserialize)]
 struct HolidayFile {
@@ -15,7 +22,7 @@ struct HolidayFile {
 /// Which days are working days.
 static INSTALLED: OnceLock<Calendar> = OnceLock::new();
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Calendar {
     holidays: HashSet<NaiveDate>,
     workdays: HashSet<NaiveDate>,
@@ -87,9 +94,91 @@ impl Calendar {
     pub fn china() -> &'static Calendar {
         static CHINA: OnceLock<Calendar> = OnceLock::new();
         CHINA.get_or_init(|| {
-            Calendar::from_json(include_str!("../../data/holidays.json"))
+            Calendar::from_json(include_str!("../../../data/holidays.json"))
                 .unwrap_or_else(|e| panic!("the embedded holiday calendar is invalid: {e}"))
         })
+    }
+
+    /// This calendar with `entered` years in place of its own for those years.
+    pub fn with_entered(&self, entered: &[HolidayYear]) -> Calendar {
+        let years: Vec<i32> = entered.iter().map(|y| y.year).collect();
+        let mut calendar = self.without(&years);
+        for year in entered {
+            calendar.holidays.extend(dates_of(&year.holidays));
+            calendar.workdays.extend(dates_of(&year.workdays));
+            calendar.years.insert(year.year);
+        }
+        calendar
+    }
+
+    /// This calendar as it was while `years` were missing: weekends only in those years.
+    pub fn without(&self, years: &[i32]) -> Calendar {
+        Calendar {
+            holidays: self
+                .holidays
+                .iter()
+                .filter(|d| !years.contains(&d.year()))
+                .copied()
+                .collect(),
+            workdays: self
+                .workdays
+                .iter()
+                .filter(|d| !years.contains(&d.year()))
+                .copied()
+                .collect(),
+            years: self.years.iter().filter(|y| !years.contains(y)).copied().collect(),
+        }
+    }
+
+    /// The years it holds, in order.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.years.iter().copied()
+    }
+
+    /// `year`'s rest days and make-up working days, in order.
+    pub fn days_of(&self, year: i32) -> (Vec<NaiveDate>, Vec<NaiveDate>) {
+        let of = |days: &HashSet<NaiveDate>| {
+            let mut out: Vec<NaiveDate> = days.iter().filter(|d| d.year() == year).copied().collect();
+            out.sort_unstable();
+            out
+        };
+        (of(&self.holidays), of(&self.workdays))
+    }
+
+    /// The years from `from`'s to `to`'s (CST) whose holidays this calendar lacks: a deadline
+    /// counted over them counts weekends only there, and is recounted once they arrive.
+    pub fn missing_between(&self, from: &DateTime<FixedOffset>, to: &DateTime<FixedOffset>) -> Vec<i32> {
+        let cst = crate::domain::time::cst();
+        let (first, last) = (from.with_timezone(&cst).year(), to.with_timezone(&cst).year());
+        (first..=last).filter(|y| !self.covers(*y)).collect()
+    }
+
+    /// `due`, counted on `old` as working days after the day of `from`, counted again on this
+    /// calendar: the same number of working days, so a holiday that `old` lacked moves it on by
+    /// a day and a make-up working day back by one.
+    pub fn recount(
+        &self,
+        old: &Calendar,
+        from: &DateTime<FixedOffset>,
+        due: &DateTime<FixedOffset>,
+    ) -> DateTime<FixedOffset> {
+        let cst = crate::domain::time::cst();
+        let (start, end) = (
+            from.with_timezone(&cst).date_naive(),
+            due.with_timezone(&cst).date_naive(),
+        );
+        let mut counted = 0;
+        let mut day = start;
+        while day < end {
+            day = day.checked_add_days(Days::new(1)).unwrap_or(end);
+            if old.is_working_day(day) {
+                counted += 1;
+            }
+        }
+        if counted == 0 {
+            return *due;
+        }
+        self.deadline(from, counted)
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
@@ -237,6 +326,67 @@ mod tests {
             china.working_days_left(&at("2025-09-20T09:00:00+08:00"), &friday),
             -1,
             "overdue on the Saturday after"
+        );
+    }
+
+    fn entered(year: i32, holidays: &[&str], workdays: &[&str]) -> HolidayYear {
+        HolidayYear {
+            year,
+            holidays: holidays.iter().map(|d| (*d).to_owned()).collect(),
+            workdays: workdays.iter().map(|d| (*d).to_owned()).collect(),
+            version: 1,
+            changed_at: String::new(),
+            changed_by: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_entered_year_takes_the_place_of_the_files() {
+        let file =
+            Calendar::from_json(r#"{"holidays": {"2026": ["10-01", "10-02"]}, "workdays": {"2026": ["10-10"]}}"#)
+                .unwrap();
+        let calendar = file.with_entered(&[entered(2026, &["2026-10-05"], &[]), entered(2027, &["2027-01-01"], &[])]);
+        assert!(calendar.is_working_day(day("2026-10-01")), "the file's day is gone");
+        assert!(!calendar.is_working_day(day("2026-10-05")));
+        assert!(!calendar.is_working_day(day("2026-10-10")), "a Saturday again");
+        assert!(calendar.covers(2027) && !calendar.is_working_day(day("2027-01-01")));
+        assert_eq!(calendar.days_of(2027), (vec![day("2027-01-01")], vec![]));
+        let before = calendar.without(&[2027]);
+        assert!(!before.covers(2027) && before.is_working_day(day("2027-01-01")));
+        assert_eq!(
+            calendar.missing_between(&at("2027-12-20T09:00:00+08:00"), &at("2028-01-10T23:59:59+08:00")),
+            [2028]
+        );
+    }
+
+    #[test]
+    fn a_deadline_counted_without_a_year_moves_by_the_holidays_it_lacked() {
+        let old = Calendar::china().without(&[2027]);
+        let new = Calendar::china().with_entered(&[entered(
+            2027,
+            &["2027-01-01", "2027-02-08", "2027-02-09", "2027-02-10"],
+            &["2027-02-06"],
+        )]);
+        let from = at("2026-12-28T10:00:00+08:00");
+        let due = old.deadline(&from, 15);
+        assert_eq!(super::super::time::format(&due), "2027-01-18T23:59:59+08:00");
+        // 1 January is a Friday: one working day more.
+        let recounted = new.recount(&old, &from, &due);
+        assert_eq!(super::super::time::format(&recounted), "2027-01-19T23:59:59+08:00");
+        assert_eq!(recounted, new.deadline(&from, 15));
+        // Over the Spring Festival: three weekdays off, one Saturday worked.
+        let due = old.deadline(&from, 35);
+        assert_eq!(new.recount(&old, &from, &due), new.deadline(&from, 35));
+        // 1 Jan and 8–10 Feb off, 6 Feb worked: three working days more, Mon 15 Feb to Thu 18.
+        assert_eq!(super::super::time::format(&due), "2027-02-15T23:59:59+08:00");
+        assert_eq!(
+            super::super::time::format(&new.deadline(&from, 35)),
+            "2027-02-18T23:59:59+08:00"
+        );
+        assert_eq!(
+            new.recount(&new, &from, &due),
+            due,
+            "counted on the same calendar: unchanged"
         );
     }
 
