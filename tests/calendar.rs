@@ -12,7 +12,7 @@ async fn a_missing_holiday_year_is_a_banner_for_every_staff_member_and_a_gauge_o
     let _guard = recording.on_this_thread();
     let env = Env::new().await;
     // Whatever today is: the API says what the deployment's calendar lacks now.
-    let missing = env.app.calendar.missing_year(&now_cst());
+    let missing = env.app.holidays.base().missing_year(&now_cst());
     for caller in [
         env.handler("420106-education").await,
         env.city_supervisor("420100").await,

@@ -95,8 +95,15 @@ async fn a_taken_serial_is_refused_by_the_store_and_nothing_is_written() {
             now_epoch: epoch,
         }
     }
-    let deadlines = Deadlines::new(&env.app.settings.deadlines, env.app.calendar, &now, now);
-    let (first, e1) = Report::submit(serial.clone(), draft.clone(), reporter.clone(), None, deadlines, now);
+    let deadlines = Deadlines::new(&env.app.settings.deadlines, env.app.holidays.base(), &now, now);
+    let (first, e1) = Report::submit(
+        serial.clone(),
+        draft.clone(),
+        reporter.clone(),
+        None,
+        deadlines.clone(),
+        now,
+    );
     assert_eq!(
         env.app
             .records

@@ -219,7 +219,7 @@ pub async fn seed(app: &App) -> Result<usize, SeedError> {
         let draft = validate(&input, app.directory)?;
         let submitted = at(demo.submitted)?;
         let serial = Serial::parse(demo.serial).ok_or_else(|| SeedError::Write(demo.serial.into()))?;
-        let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &submitted, submitted);
+        let deadlines = Deadlines::new(&app.settings.deadlines, app.holidays.base(), &submitted, submitted);
         // Sealed only for a report not written yet: a second start seals nothing more.
         let evidence = if demo.photo && app.records.report(&serial).await?.is_none() {
             Some(demo_evidence(app, demo.serial, submitted).await?)

@@ -238,7 +238,12 @@ fn city_supervisor(report: &Report) -> Staff {
 
 async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
     let draft = validate(&life.input, app.directory)?;
-    let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &life.submitted, life.submitted);
+    let deadlines = Deadlines::new(
+        &app.settings.deadlines,
+        app.holidays.base(),
+        &life.submitted,
+        life.submitted,
+    );
     let stamp = life.submitted.format("%y%m%d%H%M%S").to_string();
     for attempt in 0..40u16 {
         let suffix = (life.serial_suffix + attempt * 37) % 1000;
@@ -248,7 +253,7 @@ async fn create(app: &App, life: &Life) -> Result<Option<Report>, SeedError> {
             draft.clone(),
             life.reporter.clone(),
             None,
-            deadlines,
+            deadlines.clone(),
             life.submitted,
         );
         report.institution = life.institution.clone();
@@ -282,7 +287,7 @@ async fn live(app: &App, life: Life, now: DateTime<FixedOffset>, summary: &Count
     let rules = &app.settings.deadlines;
     let at = |after: Duration| life.submitted + after;
     let step = |report: &Report, staff: &Staff, action: Action, when: DateTime<FixedOffset>| {
-        apply(report, staff, &action, app.directory, rules, app.calendar, when)
+        apply(report, staff, &action, app.directory, rules, app.holidays.base(), when)
     };
     if let Some(after) = life.transfer_after.filter(|a| at(*a) <= now) {
         // Handed on to a neighbouring county of the same city, as a handler may.

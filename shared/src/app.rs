@@ -1,8 +1,9 @@
 //! What a function builds once at cold start and hands to every request: the clients, the
 //! directory of regions and agencies, and the settings read from the environment.
 
+use crate::adapters::StoreError;
 use crate::adapters::cognito::StaffPool;
-use crate::adapters::dynamo::Records;
+use crate::adapters::dynamo::{CalendarSource, Records};
 use crate::adapters::kms::EvidenceSigner;
 use crate::adapters::s3::EvidenceStore;
 use crate::domain::calendar::Calendar;
@@ -10,6 +11,7 @@ use crate::domain::directory::Directory;
 use crate::domain::directory::catalog::Catalog;
 use crate::domain::directory::regions::Regions;
 use crate::domain::report::deadlines::DeadlineRules;
+use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
 
@@ -354,7 +356,8 @@ pub struct App {
     /// The staff user pool, with `STAFF_USER_POOL_ID`.
     pub staff_pool: Option<StaffPool>,
     pub directory: &'static Directory,
-    pub calendar: &'static Calendar,
+    /// The holiday calendar in force (`App::calendar`).
+    pub holidays: CalendarSource,
     pub settings: Settings,
 }
 
@@ -396,8 +399,14 @@ impl App {
             signer,
             staff_pool,
             directory,
-            calendar: Calendar::current(),
+            holidays: CalendarSource::new(Calendar::current().clone()),
             settings,
         }
+    }
+
+    /// The holiday calendar in force: the province file's with the years entered in 节假日, at
+    /// most a minute stale.
+    pub async fn calendar(&self) -> Result<Arc<Calendar>, StoreError> {
+        self.holidays.current(&self.records).await
     }
 }

@@ -9,10 +9,12 @@ use local_server::stream::StreamFeeder;
 use local_server::{aws, provision, tokens};
 use notify::Notifier;
 use shared::adapters::cognito::StaffPool;
-use shared::adapters::dynamo::{ReportRecord, SaveOutcome};
+use shared::adapters::dynamo::{CalendarSource, ReportRecord, SaveOutcome};
 use shared::adapters::sms::{SmsSender, e164};
 use shared::adapters::sns::Sns;
 use shared::app::{App, Settings};
+use shared::domain::calendar::Calendar;
+use shared::domain::calendar::year::HolidayYear;
 use shared::domain::directory::Directory;
 use shared::domain::directory::regions::Regions;
 use shared::domain::report::serial::Serial;
@@ -102,6 +104,10 @@ pub struct Options {
     /// A staff user pool on moto, as the global regions' deployment has (人员管理 creates and
     /// disables its users); without it, the roster alone decides, as with a province's issuer.
     pub staff_pool: bool,
+    /// A province file that holds this year but not next, whatever the embedded file holds (this
+    /// year without holidays if it lacks it): deadlines reaching next year are counted without
+    /// it until 节假日 enters it.
+    pub without_next_year: bool,
 }
 
 impl Default for Options {
@@ -113,6 +119,7 @@ impl Default for Options {
             export_rows: shared::app::MAX_EXPORT_ROWS,
             faults: false,
             staff_pool: false,
+            without_next_year: false,
         }
     }
 }
@@ -154,6 +161,21 @@ impl Env {
             settings.staff_pool_id = Some(staff_pool(&sdk, &id).await);
         }
         let mut app = aws::app(&sdk, &table_sdk, settings, directory);
+        if options.without_next_year {
+            let this = chrono::Datelike::year(&shared::domain::time::now_cst());
+            let mut file = Calendar::current().without(&[this + 1]);
+            if !file.covers(this) {
+                file = file.with_entered(&[HolidayYear {
+                    year: this,
+                    holidays: Vec::new(),
+                    workdays: Vec::new(),
+                    version: 1,
+                    changed_at: String::new(),
+                    changed_by: String::new(),
+                }]);
+            }
+            app.holidays = CalendarSource::new(file);
+        }
         if let Some(pool) = &app.settings.staff_pool_id {
             app.staff_pool = Some(StaffPool::new(pool_config(&sdk).build(), pool.clone()));
         }
@@ -255,6 +277,7 @@ impl Env {
     /// `notify` as deployed, with a given sender.
     pub fn notifier<S: SmsSender>(&self, sender: S) -> Notifier<S> {
         Notifier::new(self.app.records.clone(), self.app.directory, &self.app.settings, sender)
+            .with_holidays(self.app.holidays.clone())
     }
 
     /// A new secret in Secrets Manager (moto) holding `value`; its ARN.
@@ -352,11 +375,17 @@ impl Env {
     /// A report (the standard form) submitted `days_ago`, written straight to the store: its
     /// deadlines long past, so it is overdue.
     pub async fn old_report(&self, days_ago: i64, sub: &str) -> Serial {
+        let at = shared::domain::time::now_cst() - chrono::Duration::days(days_ago);
+        self.report_submitted_at(at, sub).await
+    }
+
+    /// A report (the standard form) submitted at `at`, its deadlines counted on the calendar in
+    /// force, written straight to the store.
+    pub async fn report_submitted_at(&self, at: chrono::DateTime<chrono::FixedOffset>, sub: &str) -> Serial {
         use shared::adapters::dynamo::{CreateOutcome, NewReport};
         use shared::domain::report::Reporter;
         use shared::domain::report::deadlines::Deadlines;
         use shared::domain::report::input::{ReportInput, validate};
-        let at = shared::domain::time::now_cst() - chrono::Duration::days(days_ago);
         let reporter = Reporter {
             sub: sub.into(),
             name: "旧".into(),
@@ -364,7 +393,12 @@ impl Env {
         };
         let input: ReportInput = serde_json::from_value(form()).expect("the form");
         let draft = validate(&input, self.app.directory).expect("a valid form");
-        let deadlines = Deadlines::new(&self.app.settings.deadlines, self.app.calendar, &at, at);
+        let deadlines = Deadlines::new(
+            &self.app.settings.deadlines,
+            &*self.app.calendar().await.expect("the calendar"),
+            &at,
+            at,
+        );
         let serial = Serial::new(&at, 1);
         let (report, event) = Report::submit(serial.clone(), draft, reporter, None, deadlines, at);
         let new = NewReport {

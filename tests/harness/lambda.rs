@@ -40,7 +40,7 @@ impl Env {
             signer,
             staff_pool,
             directory: self.app.directory,
-            calendar: self.app.calendar,
+            holidays: self.app.holidays.clone(),
             settings: self.app.settings.clone(),
         }))
     }

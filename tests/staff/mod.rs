@@ -4,6 +4,7 @@
 
 mod actions;
 mod audit;
+mod calendar;
 mod measures;
 mod phones;
 mod questions;

@@ -50,7 +50,7 @@ async fn a_question_pauses_the_clock_and_its_answer_with_a_photo_is_sealed_and_s
     assert_eq!(question["asked_by"], "武昌区教育局");
     // Paused: the deadline stands at the most the pause can last.
     let paused = env.stored(&serial).await;
-    assert_eq!(paused.deadlines.reply_by, env.app.calendar.deadline(&before, 5));
+    assert_eq!(paused.deadlines.reply_by, env.app.holidays.base().deadline(&before, 5));
     assert_eq!(
         env.act(&handler, &serial, asking).await.error_code(409),
         "question_open"
@@ -223,7 +223,7 @@ async fn an_unanswered_question_lapses_at_its_limit_through_the_housekeeping() {
     let asked_at = now_cst() - chrono::Duration::days(15);
     let (accepted, e1) = report.accept(staff.clone(), asked_at).unwrap();
     let (asked, e2) = accepted
-        .ask(staff, "请补充培训时间", 5, env.app.calendar, asked_at)
+        .ask(staff, "请补充培训时间", 5, env.app.holidays.base(), asked_at)
         .unwrap();
     for (before, after, event) in [(&report, &accepted, e1), (&accepted, &asked, e2)] {
         assert_eq!(
@@ -253,7 +253,7 @@ async fn an_unanswered_question_lapses_at_its_limit_through_the_housekeeping() {
     );
     assert_eq!(
         format(&lapsed.deadlines.reply_by),
-        format(&env.app.calendar.deadline(&accepted.deadlines.reply_by, 5)),
+        format(&env.app.holidays.base().deadline(&accepted.deadlines.reply_by, 5)),
         "the clock resumed at the limit: five working days later"
     );
     let last = timeline.last().unwrap();

@@ -14,16 +14,13 @@ use shared::domain::time::{format, now_cst};
 const PER_RUN: usize = 200;
 
 /// Records the lapsed questions; returns how many it recorded.
-pub async fn record_lapses(records: &Records, directory: &Directory) -> Result<usize, StoreError> {
+pub async fn record_lapses(records: &Records, directory: &Directory, calendar: &Calendar) -> Result<usize, StoreError> {
     let now = now_cst();
     let province = &directory.regions.province().code;
     let limit = Catalog::get().questions.limit_days;
     let due = records.questions_past_limit(province, &format(&now), PER_RUN).await?;
     // Answered or withdrawn since the index was read: nothing to record.
-    let recorded = change_each(records, due, |report| {
-        report.lapse_question(limit, Calendar::current(), now)
-    })
-    .await?;
+    let recorded = change_each(records, due, |report| report.lapse_question(limit, calendar, now)).await?;
     if recorded > 0 {
         tracing::info!(recorded, "questions to reporters recorded as unanswered");
     }

@@ -17,6 +17,7 @@ mod lapses;
 mod messages;
 mod observe;
 pub mod provider;
+mod recount;
 pub mod resend;
 mod retention;
 mod sweep;
@@ -29,7 +30,7 @@ use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use serde::Deserialize;
 use shared::adapters::StoreError;
-use shared::adapters::dynamo::{Claim, Delivery, Records, SmsClaim};
+use shared::adapters::dynamo::{CalendarSource, Claim, Delivery, Records, SmsClaim};
 use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::app::Settings;
 use shared::domain::calendar::Calendar;
@@ -51,6 +52,8 @@ pub struct Notifier<S> {
     pub lease_seconds: i64,
     /// Days after the reply when a reporter's name and phone are removed.
     pub reporter_data_days: i64,
+    /// The holiday calendar in force (the file's with the years entered in 节假日).
+    pub holidays: CalendarSource,
 }
 
 /// One message's fate.
@@ -83,7 +86,7 @@ pub enum Invocation {
 #[serde(rename_all = "snake_case")]
 pub enum Task {
     /// The overdue sample, the SMS no sender finished, the retention rule for reporters' data and
-    /// the questions to reporters past their limit.
+    /// the questions to reporters past their limit, and the deadlines to recount on a year entered.
     Housekeeping,
 }
 
@@ -101,7 +104,13 @@ impl<S: SmsSender> Notifier<S> {
             sender,
             lease_seconds: SMS_LEASE_SECONDS,
             reporter_data_days: i64::from(settings.reporter_data_days),
+            holidays: CalendarSource::new(Calendar::current().clone()),
         }
+    }
+
+    /// This notifier on `holidays` (the app's, whose base may not be the file's in tests).
+    pub fn with_holidays(self, holidays: CalendarSource) -> Notifier<S> {
+        Notifier { holidays, ..self }
     }
 
     /// Sends one message unless it was sent before, and records the outcome. `Err` is the
@@ -240,14 +249,16 @@ impl<S: SmsSender> Notifier<S> {
                 task: Task::Housekeeping,
             } => {
                 observe::sample_overdue(&self.records, self.directory).await?;
-                let missing = Calendar::current().missing_year(&shared::domain::time::now_cst());
+                let calendar = self.holidays.current(&self.records).await?;
+                let missing = calendar.missing_year(&shared::domain::time::now_cst());
                 if let Some(year) = missing {
                     tracing::warn!(year, "the holiday calendar lacks a year it needs");
                 }
                 metrics::calendar_year_missing(missing.is_some());
                 resend::housekeeping(self).await?;
                 retention::redact_due(&self.records, self.directory, self.reporter_data_days).await?;
-                lapses::record_lapses(&self.records, self.directory).await?;
+                lapses::record_lapses(&self.records, self.directory, &calendar).await?;
+                recount::recount_marked(&self.records, self.directory, &calendar).await?;
                 Ok(DynamoDbEventResponse::default())
             }
         }

@@ -77,7 +77,7 @@ pub async fn take_action(
                 &action,
                 app.directory,
                 &app.settings.deadlines,
-                app.calendar,
+                &*app.calendar().await?,
                 now_cst(),
             )?,
         };

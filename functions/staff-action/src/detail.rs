@@ -81,7 +81,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, read: Read) -> Re
         &events,
         previews,
         &app.directory.regions,
-        app.calendar,
+        &*app.calendar().await?,
         &now,
         reveal_phone,
     );

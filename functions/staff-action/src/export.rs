@@ -15,6 +15,7 @@ use crate::queue::filter;
 use crate::workbook::{download, export_not_written, workbook};
 use chrono::{DateTime, FixedOffset};
 use shared::app::App;
+use shared::domain::calendar::Calendar;
 use shared::domain::report::Report;
 use shared::domain::reporting::spreadsheet::{Cell, Column, Sheet, column, file_name};
 use shared::domain::staff::Staff;
@@ -49,8 +50,8 @@ const COLUMNS: &[Column] = &[
     column("评价星级", 8.0),
 ];
 
-fn row(app: &App, report: &Report, now: &DateTime<FixedOffset>) -> Vec<Cell> {
-    let item = staff_list_item(report, &app.directory.regions, app.calendar, now);
+fn row(app: &App, calendar: &Calendar, report: &Report, now: &DateTime<FixedOffset>) -> Vec<Cell> {
+    let item = staff_list_item(report, &app.directory.regions, calendar, now);
     let subject = item.labels.subject;
     let reply = report.reply.as_ref();
     vec![
@@ -90,6 +91,7 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         .write_record(COLUMNS.iter().map(|c| c.header))
         .map_err(export_not_written)?;
     let now = now_cst();
+    let calendar = app.calendar().await?;
     let part = app.settings.export_rows;
     let page = PAGE.min(part);
     let page_size = i32::try_from(page).map_err(|_| ApiError::internal())?;
@@ -100,7 +102,7 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
             .await?;
         for report in &read.items {
-            let cells = row(app, report, &now);
+            let cells = row(app, &calendar, report, &now);
             writer
                 .write_record(cells.iter().map(Cell::csv))
                 .map_err(export_not_written)?;
@@ -145,6 +147,7 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
 async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Response<Body>, ApiError> {
     let filter = filter(app, staff, request)?;
     let now = now_cst();
+    let calendar = app.calendar().await?;
     let page_size = i32::try_from(PAGE).map_err(|_| ApiError::internal())?;
     // Each page becomes rows at once: the reports themselves are not all held.
     let mut rows = Vec::new();
@@ -154,7 +157,7 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
             .records
             .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
             .await?;
-        rows.extend(read.items.iter().map(|report| row(app, report, &now)));
+        rows.extend(read.items.iter().map(|report| row(app, &calendar, report, &now)));
         if rows.len() > MAX_WORKBOOK_ROWS {
             return Err(ApiError::new(
                 422,

@@ -1,8 +1,9 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
-//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry, the roster (人员管理), agencies' phones (机构与电话), the audit log (操作日志) and the caller's own profile. A report outside the caller's reach answers 404.
+//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry, the roster (人员管理), agencies' phones (机构与电话), the audit log (操作日志), the holidays (节假日) and the caller's own profile. A report outside the caller's reach answers 404.
 
 mod action;
 mod audit_log;
+mod calendar;
 mod detail;
 mod evidence;
 mod export;
@@ -49,7 +50,7 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     match key.as_str() {
         "GET /v1/staff/me" => {
             let mut profile = staff_profile(&staff, app.directory);
-            profile.calendar_warning = calendar_warning(app.calendar, &now_cst());
+            profile.calendar_warning = calendar_warning(&*app.calendar().await?, &now_cst());
             Ok(json(200, &profile))
         }
         "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
@@ -101,6 +102,12 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let agency = path_param(request, "agency").ok_or_else(ApiError::not_found)?;
             let body = json_body(request)?;
             Ok(json(200, &Box::pin(phones::save(app, &staff, &agency, body)).await?))
+        }
+        "GET /v1/staff/calendar" => Ok(json(200, &Box::pin(calendar::show(app, &staff)).await?)),
+        "POST /v1/staff/calendar/{year}" => {
+            let year = path_param(request, "year").ok_or_else(ApiError::not_found)?;
+            let body = json_body(request)?;
+            Ok(json(200, &Box::pin(calendar::save(app, &staff, &year, body)).await?))
         }
         "GET /v1/staff/audit" => Ok(json(200, &Box::pin(audit_log::search(app, &staff, request)).await?)),
         "GET /v1/staff/audit/export" => Box::pin(audit_log::export(app, &staff, request)).await,

@@ -84,15 +84,20 @@ pub async fn list(app: &App, staff: &Staff, request: &Request) -> Result<Queue, 
     let filter = filter(app, staff, request)?;
     let limit = limit(request, 20, 100)?;
     let cursor = query_param(request, "cursor");
-    let page = app
-        .records
-        .queue(&staff.queue(), &filter, limit, cursor.as_deref())
-        .await?;
+    let (page, calendar) = tokio::try_join!(
+        async {
+            Ok(app
+                .records
+                .queue(&staff.queue(), &filter, limit, cursor.as_deref())
+                .await?)
+        },
+        async { Ok::<_, ApiError>(app.calendar().await?) }
+    )?;
     let now = now_cst();
     let expires_at = evidence::expiry(app);
     let mut items = Vec::with_capacity(page.items.len());
     for report in &page.items {
-        let mut item = staff_list_item(report, &app.directory.regions, app.calendar, &now);
+        let mut item = staff_list_item(report, &app.directory.regions, &calendar, &now);
         item.thumbnail = evidence::thumbnail(app, report, &expires_at).await?;
         items.push(item);
     }

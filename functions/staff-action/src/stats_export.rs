@@ -36,7 +36,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         summary: &summary,
         overdue: &overdue,
     };
-    let sheets = stats.sheets(&app.directory.regions, app.calendar, &now);
+    let sheets = stats.sheets(&app.directory.regions, &*app.calendar().await?, &now);
     let bytes = workbook(&sheets).map_err(export_not_written)?;
     let filters = format!("stats?{}", request.uri().query().unwrap_or_default());
     let rows = sheets.iter().map(|s| s.rows.len()).sum();

@@ -78,7 +78,7 @@ pub async fn answer(
         return Err(Rejection::invalid("text", "请填写补充说明或上传举证材料").into());
     }
     let keys = input.evidence.as_ref().and_then(|e| e.keys.clone()).unwrap_or_default();
-    let (limit, calendar) = (Catalog::get().questions.limit_days, app.calendar);
+    let limit = Catalog::get().questions.limit_days;
     let read = || async {
         app.records
             .report_record(serial)
@@ -86,7 +86,7 @@ pub async fn answer(
             .filter(|record| record.report.reporter.sub == citizen.sub)
             .ok_or_else(ApiError::not_found)
     };
-    let record = read().await?;
+    let (record, calendar) = tokio::try_join!(read(), async { Ok(app.calendar().await?) })?;
     if let Some(question) = given_already(&record.report, &text, &keys) {
         return Ok(receipt(&record.report, question));
     }
@@ -105,7 +105,7 @@ pub async fn answer(
     for _ in 0..MAX_ATTEMPTS {
         let ReportRecord { report, custody, .. } = &record;
         let now = now_cst();
-        let (after, event) = report.answer(&text, evidence.clone(), limit, calendar, now)?;
+        let (after, event) = report.answer(&text, evidence.clone(), limit, &calendar, now)?;
         let number = after.questions.len();
         let seal = evidence.as_ref().and_then(|e| {
             let at = e.files.iter().map(|f| f.sealed_at).max()?;

@@ -82,12 +82,13 @@ pub async fn submit(
         draft.address.as_str(),
     );
     let day = day_key(&now);
-    let (replayed, evidence, repeats, institution, made_today) = tokio::join!(
+    let (replayed, evidence, repeats, institution, made_today, calendar) = tokio::join!(
         replayed,
         check_evidence(app, citizen, draft.evidence.as_ref()),
         async { Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?) },
         chosen_institution(app, &draft),
-        app.records.allowance_used(&citizen.sub, &day, REPORTS_COUNTED)
+        app.records.allowance_used(&citizen.sub, &day, REPORTS_COUNTED),
+        app.calendar()
     );
     if let Some(answer) = replayed? {
         return Ok(answer);
@@ -97,7 +98,7 @@ pub async fn submit(
     if made_today? >= app.settings.reports_per_day {
         return Err(daily_limit_reached(app));
     }
-    let (checked, repeats, institution) = (evidence?, repeats?, institution?);
+    let (checked, repeats, institution, calendar) = (evidence?, repeats?, institution?, calendar?);
     // Sealed before the report is written, so that the report records what was sealed: if the
     // write then fails, a sealed copy is kept that no report cites, nothing is lost.
     let evidence = match &checked {
@@ -106,14 +107,14 @@ pub async fn submit(
     };
     let keys = checked.as_ref().map(|c| c.claims()).unwrap_or_default();
     let owner = owner_of(&citizen.sub);
-    let deadlines = Deadlines::new(&app.settings.deadlines, app.calendar, &now, now);
+    let deadlines = Deadlines::new(&app.settings.deadlines, &calendar, &now, now);
     for attempt in 0..MAX_ATTEMPTS {
         let (mut report, event) = Report::submit(
             Serial::candidate(&now, attempt),
             draft.clone(),
             citizen.clone(),
             evidence.clone(),
-            deadlines,
+            deadlines.clone(),
             now,
         );
         report.repeats = repeats.iter().take(MAX_LINKED).cloned().collect();

@@ -58,6 +58,10 @@ pub fn pii_pk(province: &str) -> String {
     format!("PII#{province}")
 }
 
+pub fn recount_pk(province: &str) -> String {
+    format!("RECOUNT#{province}")
+}
+
 pub fn ask_pk(province: &str) -> String {
     format!("ASK#{province}")
 }
@@ -133,6 +137,11 @@ pub fn report_item(report: &Report) -> Result<Item, StoreError> {
         // Only reports with a question not ended: the housekeeping finds those past their limit.
         item.insert("ask_pk".into(), text_attr(ask_pk(&a.province)));
         item.insert("ask_until".into(), text_attr(format(&question.open_until)));
+    }
+    if let Some(year) = report.deadlines.counted_without.first() {
+        // Only reports counted while a year was missing: recounted once it is entered.
+        item.insert("recount_pk".into(), text_attr(recount_pk(&a.province)));
+        item.insert("recount_sk".into(), text_attr(format!("{year}#{serial}")));
     }
     if let Some(institution) = &report.institution {
         // Only linked reports: the sparse `by_institution` index holds an institution's reports.

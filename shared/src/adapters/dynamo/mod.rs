@@ -17,6 +17,7 @@
 //! | roster entry | `STAFF#{sub}` | `ROSTER` | who may sign in as what (`domain::staff::roster`): read on every staff request |
 //! | roster listing | `ROSTER` | `{scope}#{sub}` | the same entry, listed by city (or province) |
 //! | agency phones | `PHONES` | `{scope}#{agency}` | duty and public phones a supervisor saved (`domain::directory::phones`) |
+//! | holiday year | `CALENDAR` | `{year}` | a year's holidays as entered in 节假日 (`domain::calendar::year`) |
 //!
 //! Indexes (all project every attribute; sort key `serial_sk` = serial, which starts with the
 //! submission time, so newest first is a reverse query): `by_reporter` (`reporter_pk`),
@@ -34,10 +35,13 @@
 //! question to the reporter has not ended, so the housekeeping finds those past their limit.
 //! The sparse `audit_log` (`log_pk` = `LOG#{scope}`, `log_sk` = `{at}#…`; only the `log_*`
 //! attributes projected) holds every audit entry and every staff member's timeline event: the
-//! 操作日志 a supervisor searches by period.
+//! 操作日志 a supervisor searches by period. The sparse `recount` (`recount_pk` =
+//! `RECOUNT#{province}`, `recount_sk` = `{year}#{serial}`) holds only reports whose deadlines
+//! were counted while a year's holidays were missing, for the housekeeping that recounts them.
 
 mod audit;
 mod batch;
+mod calendar;
 mod cursor;
 mod custody;
 mod guarded;
@@ -56,6 +60,7 @@ mod staff;
 mod uploads;
 
 pub use audit::{AuditEntry, LogQuery};
+pub use calendar::CalendarSource;
 pub use cursor::{ListError, Page};
 pub use guarded::GuardedWrite;
 pub use institutions::ImportCount;
@@ -84,6 +89,7 @@ pub const INDEX_REPORTER_DATA: &str = "reporter_data";
 pub const INDEX_BY_INSTITUTION: &str = "by_institution";
 pub const INDEX_AWAITING_REPORTER: &str = "awaiting_reporter";
 pub const INDEX_AUDIT_LOG: &str = "audit_log";
+pub const INDEX_RECOUNT: &str = "recount";
 
 /// The platform's records in its one table.
 #[derive(Debug, Clone)]

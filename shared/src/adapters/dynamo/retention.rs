@@ -1,10 +1,11 @@
 //! What the housekeeping schedule finds by time, each from a sparse index, never a Scan: the
 //! reports whose reporter's name and phone the retention rule removes (`reporter_data`), and the
-//! questions to reporters past their limit (`awaiting_reporter`).
+//! questions to reporters past their limit (`awaiting_reporter`), and the reports counted without
+//! a year's holidays (`recount`).
 
-use super::items::{PK, ask_pk, pii_pk, text_attr};
+use super::items::{PK, ask_pk, pii_pk, recount_pk, text_attr};
 use super::pages::all_pages;
-use super::{INDEX_AWAITING_REPORTER, INDEX_REPORTER_DATA, Records};
+use super::{INDEX_AWAITING_REPORTER, INDEX_RECOUNT, INDEX_REPORTER_DATA, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::serial::Serial;
 
@@ -28,7 +29,25 @@ const PAST_LIMIT: DueIndex = DueIndex {
     condition: "ask_pk = :p AND ask_until < :before",
 };
 
+const COUNTED_WITHOUT: DueIndex = DueIndex {
+    operation: "counted_without_before",
+    index: INDEX_RECOUNT,
+    condition: "recount_pk = :p AND recount_sk < :before",
+};
+
 impl Records {
+    /// Reports of `province` whose deadlines were counted without a year before `year` (their
+    /// first such year), earliest year first, at most `limit`.
+    pub async fn counted_without_before(
+        &self,
+        province: &str,
+        year: i32,
+        limit: usize,
+    ) -> Result<Vec<Serial>, StoreError> {
+        self.due(&COUNTED_WITHOUT, recount_pk(province), &year.to_string(), limit)
+            .await
+    }
+
     /// Replied reports of `province` still holding reporter data, replied before `cutoff`
     /// (RFC 3339), oldest first, at most `limit`.
     pub async fn reporter_data_before(

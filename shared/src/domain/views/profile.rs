@@ -57,7 +57,7 @@ pub fn calendar_warning(calendar: &Calendar, now: &DateTime<FixedOffset>) -> Opt
         year,
         message: format!(
             "平台尚未录入{year}年节假日安排:{year}年的办理时限暂只按周末计算,法定节假日和调休上班日未计入。\
-             请省级管理员按国务院办公厅节假日安排通知尽快更新。"
+             请省级督导按国务院办公厅节假日安排通知在“节假日”页录入,录入后相关举报的期限将自动重算。"
         ),
     })
 }

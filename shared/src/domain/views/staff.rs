@@ -49,6 +49,10 @@ pub struct DueView {
     pub by: String,
     /// Working days left (0: due today); negative once overdue.
     pub working_days_left: i64,
+    /// The years whose holidays were missing when it was counted (weekends only there): it is
+    /// recounted when they are entered (期限待重算).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counted_without: Vec<i32>,
 }
 
 fn due_view(report: &Report, calendar: &Calendar, now: &DateTime<FixedOffset>) -> Option<DueView> {
@@ -62,6 +66,7 @@ fn due_view(report: &Report, calendar: &Calendar, now: &DateTime<FixedOffset>) -
         kind,
         by: format(&by),
         working_days_left: calendar.working_days_left(now, &by),
+        counted_without: report.deadlines.counted_without.clone(),
     })
 }
 
