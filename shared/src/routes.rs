@@ -238,6 +238,18 @@ pub const ROUTES: &[Route] = &[
         function: "staff-action",
         access: Access::Staff,
     },
+    Route {
+        method: "GET",
+        path: "/v1/staff/calendar",
+        function: "staff-action",
+        access: Access::Staff,
+    },
+    Route {
+        method: "POST",
+        path: "/v1/staff/calendar/{year}",
+        function: "staff-action",
+        access: Access::Staff,
+    },
 ];
 
 impl Route {

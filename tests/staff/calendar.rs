@@ -143,7 +143,12 @@ async fn only_the_province_enters_a_year_and_only_a_checked_one() {
         ),
     ] {
         let refused = env.post(&path, &province, &body).await;
-        assert_eq!((refused.status, refused.field()), (400, Some(field)), "{}", refused.text);
+        assert_eq!(
+            (refused.status, refused.field()),
+            (400, Some(field)),
+            "{}",
+            refused.text
+        );
     }
     assert!(
         env.get("/v1/staff/calendar", Some(&province))
