@@ -136,7 +136,8 @@ fn the_local_table_is_the_templates_table() {
             "unsent_sms",
             "by_institution",
             "awaiting_reporter",
-            "audit_log"
+            "audit_log",
+            "recount"
         ]
     );
     assert_eq!(
@@ -152,6 +153,7 @@ fn the_local_table_is_the_templates_table() {
             shared::adapters::dynamo::INDEX_BY_INSTITUTION,
             shared::adapters::dynamo::INDEX_AWAITING_REPORTER,
             shared::adapters::dynamo::INDEX_AUDIT_LOG,
+            shared::adapters::dynamo::INDEX_RECOUNT,
         ],
         indexes[..]
     );

@@ -183,7 +183,7 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
 
     // Every sample event, in the order they are fed to their handlers.
     for (file, function, status) in crate::events::CASES {
-        let text = read_repo_file(&format!("events/{file}"));
+        let text = crate::events::sample(file);
         let route = serde_json::from_str::<Value>(&text).unwrap()["routeKey"]
             .as_str()
             .unwrap()

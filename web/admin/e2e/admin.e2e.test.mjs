@@ -551,3 +551,62 @@ test("人员管理, 机构与电话 and 操作日志 say why a read failed and o
     "only the failures the test made",
   );
 });
+
+/** A day of January of `year` as the date picker shows it, and as the API takes it. */
+function january(year, day) {
+  return { label: String(day), iso: `${year}-01-${String(day).padStart(2, "0")}` };
+}
+
+/** Clicks `day` (this month's cell) in the open date picker, which opens on January. */
+async function pickDay(placeholder, day) {
+  await page.getByTestId("calendar-dialog").getByPlaceholder(placeholder).click();
+  const panel = page.locator(".el-picker-panel").filter({ visible: true }).last();
+  await panel
+    .locator(".el-date-table td.available:not(.prev-month):not(.next-month)")
+    .getByText(day.label, { exact: true })
+    .click();
+  await page.getByTestId("calendar-dialog").locator(".el-dialog__title").click();
+}
+
+test("节假日: the province supervisor goes from the banner to enter next year, a weekday refused as a make-up day, and the entry shows in 操作日志", async () => {
+  const seen = failedResponses.length;
+  const next = new Date().getFullYear() + 1;
+  await signInAs("湖北省 省级督导 陈督导");
+  const down = { code: "unavailable", message: "服务暂时不可用,请稍后重试" };
+  await page.route(
+    (url) => url.pathname.endsWith("/v1/staff/calendar"),
+    (route) => route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify(down) }),
+    { times: 1 },
+  );
+  const banner = page.getByTestId("calendar-warning");
+  if (await banner.isVisible()) {
+    await banner.getByRole("button", { name: "去录入" }).click();
+  } else {
+    await page.getByRole("menuitem", { name: "节假日" }).click();
+  }
+  const alert = page.getByTestId("calendar-error");
+  await alert.getByText(down.message).waitFor();
+  await alert.getByRole("button", { name: "重试" }).click();
+  await page.getByTestId(`calendar-edit-${next}`).click();
+
+  // 1 January off; a weekday of January "worked" is refused with the API's words.
+  const weekday = [4, 5, 6, 7, 8].find((d) => ![0, 6].includes(new Date(next, 0, d).getDay()));
+  await pickDay("选择放假日期", january(next, 1));
+  await pickDay("选择调休上班日期", january(next, weekday));
+  const dialog = page.getByTestId("calendar-dialog");
+  await dialog.getByTestId("calendar-save").click();
+  await dialog.getByTestId("calendar-form-error").getByText("调休上班日应为周六或周日", { exact: false }).waitFor();
+  await pickDay("选择调休上班日期", january(next, weekday)); // picked again: unpicked
+  await dialog.getByTestId("calendar-save").click();
+  await page.getByTestId(`calendar-source-${next}`).getByText("已录入").waitFor();
+  await shot("admin-calendar");
+
+  await page.getByRole("menuitem", { name: "操作日志" }).click();
+  await page.locator("[data-test=audit-log]").getByText(`录入${next}年节假日:放假1天,调休上班0天`).waitFor();
+  await signOut();
+  assert.deepEqual(
+    failedResponses.slice(seen),
+    ["503 /v1/staff/calendar", `400 /v1/staff/calendar/${next}`],
+    "only the failures the test made",
+  );
+});

@@ -616,6 +616,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 节假日 — last year's, this year's and next year's holidays and make-up working days, and where each comes from.
+         * @description A year is `entered` (in this page), `file` (the province folder's) or `missing`: its deadlines count weekends only until it is entered, and the reports counted so are marked (`Due.counted_without`) and recounted once it is. Every staff member may read it; only the province supervisor may enter a year (`editable`).
+         */
+        get: operations["showCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enters this year's or next year's holidays and make-up working days (the province supervisor); recorded.
+         * @description In place of the province folder's for that year, in every instance within a minute. Checked: every day in that year, none both off and worked, make-up working days on a Saturday or Sunday (400 naming the field). Another year answers 422 `year_not_open`; the same days as entered 409 `no_change`; someone else's change since the read 409 `stale_version`. The quarter-hourly housekeeping then recounts the deadlines counted without the year, each with a 期限重算 step in the report's timeline.
+         */
+        post: operations["saveCalendarYear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff/templates": {
         parameters: {
             query?: never;
@@ -1087,6 +1127,8 @@ export interface components {
             by: components["schemas"]["Time"];
             /** @description 0: due today; negative: working days overdue. */
             working_days_left: number;
+            /** @description Years whose holidays were missing when it was counted (weekends only there): recounted once they are entered (期限待重算). Absent when none. */
+            counted_without?: number[];
         };
         StaffProfile: {
             /** @description The subject the roster knows this person by. */
@@ -1437,6 +1479,19 @@ export interface components {
             changed_at: components["schemas"]["Time"] | null;
             changed_by: string | null;
         };
+        HolidayYear: {
+            year: number;
+            /** @enum {string} */
+            source: "entered" | "file" | "missing";
+            /** @description 放假 (rest days) */
+            holidays: string[];
+            /** @description 调休上班 (weekend days worked) */
+            workdays: string[];
+            /** @description 0 for the folder's or a missing year. */
+            version: number;
+            changed_at: components["schemas"]["Time"] | null;
+            changed_by: string | null;
+        };
         /** @description A day (YYYY-MM-DD) or empty. */
         DayOrEmpty: string;
         /** @description The version the caller saw. */
@@ -1684,7 +1739,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Well formed, but more than the platform answers at once (a period or an export too long). */
+        /** @description Well formed, but more than the platform answers at once (a period or an export too long), or a year not open for entry. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -2950,6 +3005,70 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+        };
+    };
+    showCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The years. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        years: components["schemas"]["HolidayYear"][];
+                        editable: boolean;
+                        warning?: {
+                            year: number;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    saveCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    holidays: string[];
+                    workdays: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Entered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidayYear"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listTemplates: {

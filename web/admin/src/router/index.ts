@@ -27,6 +27,7 @@ const routes: RouteRecordRaw[] = [
       },
       { path: "staff", name: "staff", component: () => import("../views/StaffRoster.vue"), meta: { title: "人员管理" } },
       { path: "phones", name: "phones", component: () => import("../views/AgencyPhones.vue"), meta: { title: "机构与电话" } },
+      { path: "calendar", name: "calendar", component: () => import("../views/HolidayCalendar.vue"), meta: { title: "节假日" } },
       { path: "audit", name: "audit", component: () => import("../views/AuditLog.vue"), meta: { title: "操作日志" } },
     ],
   },

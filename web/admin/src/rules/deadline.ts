@@ -18,9 +18,16 @@ export function dueDisplay(item: Item): DueDisplay {
   if (!due) return { text: "已办结", level: "none" };
   // 补充材料: the reply clock stands still until the reporter answers (or the limit passes).
   if (item.awaiting_reporter) return { text: "等待举报人补充,回复计时暂停", level: "none" };
+  const shown = plainDue(due, item.overdue);
+  // Counted while a year's holidays were missing: recounted once the province enters them.
+  const years = due.counted_without ?? [];
+  return years.length ? { ...shown, text: `${shown.text}(未计${years.join("、")}年节假日,待重算)` } : shown;
+}
+
+function plainDue(due: NonNullable<Item["due"]>, overdue: boolean): DueDisplay {
   const step = STEP[due.kind];
   const left = due.working_days_left;
-  if (item.overdue || left < 0) {
+  if (overdue || left < 0) {
     const days = Math.max(1, -left);
     return { text: `${step}已超期 ${days} 个工作日`, level: "overdue" };
   }

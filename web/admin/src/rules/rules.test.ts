@@ -35,6 +35,10 @@ describe("deadline display", () => {
     expect(dueDisplay(due("sign", 0))).toEqual({ text: "签收今日到期", level: "soon" });
     expect(dueDisplay(due("reply", -3, true))).toEqual({ text: "回复已超期 3 个工作日", level: "overdue" });
   });
+  test("a deadline counted without a year's holidays says it will be recounted", () => {
+    const marked = { due: { ...due("reply", 5).due, counted_without: [2027] }, overdue: false };
+    expect(dueDisplay(marked)).toEqual({ text: "回复剩余 5 个工作日(未计2027年节假日,待重算)", level: "ok" });
+  });
   test("the API's overdue flag wins even on the due day; a replied report has no deadline", () => {
     expect(dueDisplay(due("sign", 0, true)).level).toBe("overdue");
     expect(dueDisplay({ due: null, overdue: false })).toEqual({ text: "已办结", level: "none" });
