@@ -4,6 +4,7 @@
 use crate::harness::{Caller, Env, Reply, placed};
 use serde_json::json;
 use shared::domain::report::serial::Serial;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The kinds of caller, relative to a report in 武昌区 on an academic matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,10 +115,12 @@ enum Route {
     Roster,
     AuditLog,
     AuditExport,
+    Calendar,
+    CalendarYear,
 }
 
 impl Route {
-    const ALL: [Route; 14] = [
+    const ALL: [Route; 16] = [
         Route::Queue,
         Route::Detail,
         Route::Note,
@@ -132,6 +135,8 @@ impl Route {
         Route::Roster,
         Route::AuditLog,
         Route::AuditExport,
+        Route::Calendar,
+        Route::CalendarYear,
     ];
 
     fn path(self, report: &Serial) -> String {
@@ -150,6 +155,8 @@ impl Route {
             Route::Roster => "/v1/staff/roster".into(),
             Route::AuditLog => "/v1/staff/audit".into(),
             Route::AuditExport => "/v1/staff/audit/export".into(),
+            Route::Calendar => "/v1/staff/calendar".into(),
+            Route::CalendarYear => format!("/v1/staff/calendar/{}", next_year()),
         }
     }
 
@@ -162,6 +169,7 @@ impl Route {
             _ if who.is_refused_staff() => 403,
             _ if !who.is_staff() => 401,
             Route::Roster if !who.is_supervisor() => 403,
+            Route::CalendarYear if who != Who::TheProvincesSupervisor => 403,
             Route::Detail | Route::Note | Route::Package if !who.reaches_wuchang() => 404,
             Route::Package => 409,
             Route::WuhanStats | Route::WuhanStatsExport if !who.supervises_wuhan() => 403,
@@ -179,9 +187,22 @@ impl Route {
                 env.call("POST", &path, token, Some(&note)).await
             }
             Route::Package => env.call("POST", &path, token, Some(&json!({}))).await,
+            Route::CalendarYear => {
+                // A different entry each time, so that none is refused as no change.
+                static ENTRIES: AtomicU32 = AtomicU32::new(1);
+                let day = ENTRIES.fetch_add(1, Ordering::Relaxed) % 28 + 1;
+                let year = next_year();
+                let entry =
+                    json!({"holidays": [format!("{year}-01-01"), format!("{year}-03-{day:02}")], "workdays": []});
+                env.call("POST", &path, token, Some(&entry)).await
+            }
             _ => env.get(&path, token).await,
         }
     }
+}
+
+fn next_year() -> i32 {
+    chrono::Datelike::year(&shared::domain::time::now_cst()) + 1
 }
 
 struct Reports {
