@@ -557,10 +557,11 @@ function january(year, day) {
   return { label: String(day), iso: `${year}-01-${String(day).padStart(2, "0")}` };
 }
 
-/** Clicks `day` (this month's cell) in the open date picker, which opens on January. */
-async function pickDay(placeholder, day) {
+/** Clicks `day` (this month's cell) in the date picker `kind`, which opens on January. */
+async function pickDay(kind, day) {
+  const placeholder = { holidays: "选择放假日期", workdays: "选择调休上班日期" }[kind];
   await page.getByTestId("calendar-dialog").getByPlaceholder(placeholder).click();
-  const panel = page.locator(".el-picker-panel").filter({ visible: true }).last();
+  const panel = page.locator(`.calendar-${kind}-panel`);
   await panel
     .locator(".el-date-table td.available:not(.prev-month):not(.next-month)")
     .getByText(day.label, { exact: true })
@@ -591,14 +592,16 @@ test("节假日: the province supervisor goes from the banner to enter next year
 
   // 1 January off; a weekday of January "worked" is refused with the API's words.
   const weekday = [4, 5, 6, 7, 8].find((d) => ![0, 6].includes(new Date(next, 0, d).getDay()));
-  await pickDay("选择放假日期", january(next, 1));
-  await pickDay("选择调休上班日期", january(next, weekday));
+  await pickDay("holidays", january(next, 1));
+  await pickDay("workdays", january(next, weekday));
   const dialog = page.getByTestId("calendar-dialog");
   await dialog.getByTestId("calendar-save").click();
   await dialog.getByTestId("calendar-form-error").getByText("调休上班日应为周六或周日", { exact: false }).waitFor();
-  await pickDay("选择调休上班日期", january(next, weekday)); // picked again: unpicked
+  await pickDay("workdays", january(next, weekday)); // picked again: unpicked
   await dialog.getByTestId("calendar-save").click();
   await page.getByTestId(`calendar-source-${next}`).getByText("已录入").waitFor();
+  // A banner about next year goes once it is entered (one about this year would stay).
+  await page.getByTestId("calendar-warning").filter({ hasText: `${next}年节假日` }).waitFor({ state: "detached" });
   await shot("admin-calendar");
 
   await page.getByRole("menuitem", { name: "操作日志" }).click();
