@@ -37,7 +37,8 @@ async fn main() -> Result<(), BoxError> {
         app.directory,
         &app.settings,
         notify::provider::from_env(sdk).await?,
-    )));
+    )
+    .with_holidays(app.holidays.clone())));
     let feeder = || {
         StreamFeeder::new(
             aws_sdk_dynamodbstreams::Client::new(&local.table_sdk),
@@ -46,6 +47,20 @@ async fn main() -> Result<(), BoxError> {
         )
     };
     tokio::spawn(feeder().run(notifier));
+    // And the template's quarter-hourly housekeeping schedule (HOUSEKEEPING_SECONDS to hurry it).
+    let every = std::time::Duration::from_secs(var("HOUSEKEEPING_SECONDS", "900").parse()?);
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        loop {
+            ticks.tick().await;
+            let task = notify::Invocation::Task {
+                task: notify::Task::Housekeeping,
+            };
+            if let Err(error) = notifier.invoke(task).await {
+                tracing::warn!(%error, "housekeeping failed; the next run tries again");
+            }
+        }
+    });
     // And `evidence`: previews of new reports' photos, claimed uploads deleted. scripts/bench
     // turns it off: in Lambda it runs beside submit, not on submit's two cores.
     if var("EVIDENCE_WORKER", "true") == "true" {

@@ -395,7 +395,7 @@ impl Env {
         let draft = validate(&input, self.app.directory).expect("a valid form");
         let deadlines = Deadlines::new(
             &self.app.settings.deadlines,
-            &*self.app.calendar().await.expect("the calendar"),
+            &self.app.calendar().await.expect("the calendar"),
             &at,
             at,
         );

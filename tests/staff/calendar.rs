@@ -47,8 +47,8 @@ async fn a_holiday_entered_moves_a_deadline_by_the_right_working_days() {
         .take(3)
         .collect();
     let worked = january
-        .filter(|d| d.weekday() == Weekday::Sat && *d > off[2])
-        .next()
+        .clone()
+        .find(|d| d.weekday() == Weekday::Sat && *d > off[2])
         .unwrap();
     let province = env.province_supervisor().await;
     let body = json!({"holidays": off.iter().map(|d| day(*d)).collect::<Vec<_>>(), "workdays": [day(worked)]});

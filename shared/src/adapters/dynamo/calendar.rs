@@ -65,12 +65,15 @@ impl Records {
     }
 }
 
+/// The calendar in force as last read, and when.
+type Read = Option<(Instant, Arc<Calendar>)>;
+
 /// The calendar in force: the province file's (`base`) with the years entered in 节假日 in place
 /// of its own, read again at most once a minute per instance. Clones share what was read.
 #[derive(Debug, Clone)]
 pub struct CalendarSource {
     base: Arc<Calendar>,
-    read: Arc<Mutex<Option<(Instant, Arc<Calendar>)>>>,
+    read: Arc<Mutex<Read>>,
 }
 
 impl CalendarSource {
