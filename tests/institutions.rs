@@ -166,11 +166,17 @@ async fn a_chosen_institution_links_the_report_and_shows_on_the_board_once_publi
     let path = format!("/v1/public/reports/{serial}");
     assert_eq!(env.get(&path, None).await.status, 404);
     let report = env.stored(&serial).await;
+    // 公开's preview is the board's own rendering, the institution's name included.
+    let handler = env.handler(&report.assignment.agency_id).await;
+    let detail = env.get(&format!("/v1/staff/reports/{serial}"), Some(&handler)).await;
+    let preview = detail.body["board_preview"].clone();
+    assert_eq!(preview["institution"], "英语之家", "{}", detail.text);
     let staff = shared::domain::report::timeline::Actor::staff("李四", &report.assignment.agency_id, "武昌区教育局");
     let (published, event) = report.publish(staff, None, shared::domain::time::now_cst()).unwrap();
     env.app.records.save(&report, &published, &event).await.unwrap();
     let reply = env.get(&path, None).await;
     assert_eq!(reply.body["institution"], "英语之家", "{}", reply.text);
+    assert_eq!(reply.body, preview, "the board shows what the preview showed");
     let board = env.get("/v1/public/reports?city=420100", None).await;
     assert_eq!(board.body["items"][0]["institution"], "英语之家");
     assert!(!board.text.contains(&wuchang.id), "no registry id on the board");

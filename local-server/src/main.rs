@@ -32,13 +32,15 @@ async fn main() -> Result<(), BoxError> {
 
     // Lambda's stream event source mappings, locally: the table's stream feeds `notify`.
     // SMS_PROVIDER as in Lambda: SNS (moto) by default; `tencent` with scripts/local's stand-in.
-    let notifier: &'static Notifier<Provider> = Box::leak(Box::new(Notifier::new(
-        app.records.clone(),
-        app.directory,
-        &app.settings,
-        notify::provider::from_env(sdk).await?,
-    )
-    .with_holidays(app.holidays.clone())));
+    let notifier: &'static Notifier<Provider> = Box::leak(Box::new(
+        Notifier::new(
+            app.records.clone(),
+            app.directory,
+            &app.settings,
+            notify::provider::from_env(sdk).await?,
+        )
+        .with_holidays(app.holidays.clone()),
+    ));
     let feeder = || {
         StreamFeeder::new(
             aws_sdk_dynamodbstreams::Client::new(&local.table_sdk),

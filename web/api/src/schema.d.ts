@@ -1199,6 +1199,8 @@ export interface components {
             next_cursor: string | null;
         };
         StaffDetail: components["schemas"]["StaffListItem"] & {
+            /** @description What the public board shows of it (or will, once published), with the stored public text: the board's own rendering, institution included, for 公开's preview (the site puts the text being typed in its place). Null unless the reporter asked for display and there is a reply. */
+            board_preview: components["schemas"]["PublicReport"] | null;
             /** @description Questions to the reporter (补充材料), oldest first; an answer's files are linked by linkEvidenceOriginal with their `n`. */
             questions: components["schemas"]["Question"][];
             /** @description The current round's follow-up calls (回访). */

@@ -6,7 +6,7 @@ use crate::domain::directory::regions::Regions;
 use crate::domain::registry::institution::InstitutionRef;
 use crate::domain::report::serial::Serial;
 use crate::domain::report::status::Status;
-use crate::domain::report::{Finding, Reply, on_public_board};
+use crate::domain::report::{Finding, Reply, Report, on_public_board};
 use crate::domain::views::{MeasureView, Subject, measure_views};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -84,6 +84,26 @@ impl PublicRecord {
     }
 }
 
+/// What the board will show of `report` once published with the text it holds: the board's own
+/// rendering of the same public attributes, so that the preview staff see is exactly what is
+/// published. `None` unless the reporter asked for display and there is a reply to show.
+pub fn board_preview(report: &Report, regions: &Regions) -> Option<PublicReport> {
+    let record = PublicRecord {
+        serial: report.serial.clone(),
+        status: report.status,
+        public: report.public,
+        published: true,
+        public_text: report.public_text.clone(),
+        category: report.category.clone(),
+        violation_types: report.violation_types.clone(),
+        assignment: report.assignment.clone(),
+        reply: report.reply.clone(),
+        created_at: report.created_at,
+        institution: report.institution.clone(),
+    };
+    public_view(&record, regions)
+}
+
 pub fn public_view(record: &PublicRecord, regions: &Regions) -> Option<PublicReport> {
     if !record.is_on_public_board() {
         return None;
@@ -110,7 +130,6 @@ pub fn public_view(record: &PublicRecord, regions: &Regions) -> Option<PublicRep
 mod tests {
     use super::*;
     use crate::domain::directory::Directory;
-    use crate::domain::report::Report;
     use crate::domain::report::evidence::sealed_image;
     use crate::domain::report::tests::{at, sample};
     use crate::domain::report::timeline::Actor;
@@ -182,6 +201,38 @@ mod tests {
         assert_eq!(view.institution.as_deref(), Some("某某学堂"));
         let text = serde_json::to_string(&view).unwrap();
         assert!(!text.contains("91350100M000100Y43"), "{text}");
+    }
+
+    #[test]
+    fn the_preview_is_what_the_board_shows_once_published_institution_included() {
+        let staff = Actor::staff("李四", "420106-education", "武昌区教育局");
+        let when = at("2022-12-15T16:40:56+08:00");
+        let mut report = sample(true);
+        report.institution = Some(InstitutionRef {
+            id: "91350100M000100Y43".into(),
+            name: "某某学堂".into(),
+            county: "420106".into(),
+        });
+        let (report, _) = report.accept(staff.clone(), when).unwrap();
+        let (replied, _) = report
+            .reply(staff.clone(), Finding::Substantiated, "经核查属实", when)
+            .unwrap();
+        let regions = &Directory::hubei().regions;
+        let text = "某机构在居民楼内开展学科类培训";
+        let (published, _) = replied.publish(staff, Some(text.into()), when).unwrap();
+        let board = public_view(&projected(&published), regions).unwrap();
+        let mut preview = board_preview(&replied, regions).unwrap();
+        assert_eq!(preview.institution.as_deref(), Some("某某学堂"));
+        // The site puts the text being typed in place of the stored one.
+        preview.public_text = Some(text.into());
+        assert_eq!(
+            serde_json::to_value(&preview).unwrap(),
+            serde_json::to_value(&board).unwrap()
+        );
+        assert!(
+            board_preview(&sample(false), regions).is_none(),
+            "no reply yet, and not public"
+        );
     }
 
     #[test]

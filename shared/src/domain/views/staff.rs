@@ -15,6 +15,7 @@ use crate::domain::report::timeline::{Actor, Event, EventKind};
 use crate::domain::report::{Finding, Report};
 use crate::domain::staff::mask_name;
 use crate::domain::time::format;
+use crate::domain::views::public::{PublicReport, board_preview};
 use crate::domain::views::{
     AgencyView, EvidenceFacts, FollowUpView, Labels, RatingView, ReplyView, RoundView, follow_up_views, rating_view,
     reply_view, rounds_view,
@@ -220,6 +221,9 @@ pub struct StaffDetail {
     pub institution_reports: Vec<RepeatView>,
     /// The evidence's custody log, this answer's own entries included.
     pub custody: CustodyView,
+    /// What the public board shows (or will, once published) with the stored public text: the
+    /// board's own rendering, for 公开's preview. `None` unless public and replied.
+    pub board_preview: Option<PublicReport>,
 }
 
 /// One evidence file as staff see it: its facts, what its device recorded in it, and its
@@ -483,6 +487,7 @@ pub fn staff_detail(
         institution: None,
         institution_reports: Vec::new(),
         custody: CustodyView::of(&[], false),
+        board_preview: board_preview(report, regions),
     }
 }
 
