@@ -540,3 +540,25 @@ async fn every_function_called_once() {
         );
     }
 }
+
+/// Staff cannot change themselves in the pool with their own tokens: who they are (name, role,
+/// agency, region, phone) is the roster's, kept in 人员管理. The client lists what they may write,
+/// since no list at all (or an empty one) would mean every standard attribute.
+#[test]
+fn staff_write_nothing_the_platform_reads_about_them() {
+    let template: Yaml = serde_yaml_ng::from_str(&read_repo_file("infra/template.yaml")).unwrap();
+    let client = &template["Resources"]["StaffAdminClient"]["Properties"];
+    let writable: Vec<&str> = client["WriteAttributes"]
+        .as_sequence()
+        .expect("WriteAttributes listed")
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(!writable.is_empty(), "an empty list is every standard attribute");
+    for attribute in &writable {
+        assert!(
+            !["name", "phone_number", "email"].contains(attribute) && !attribute.starts_with("custom:"),
+            "staff may write {attribute}"
+        );
+    }
+}

@@ -141,6 +141,25 @@ impl Env {
         }
     }
 
+    /// A staff token for `sub` whose claims say whatever the caller likes (role, agency, region),
+    /// as a province's own issuer could send: the roster, not these, decides.
+    pub fn claiming(&self, sub: &str, role: &str, agency: &str, region: &str) -> Caller {
+        let request = TokenRequest {
+            role: Some("staff".into()),
+            sub: Some(sub.into()),
+            name: Some("自称督导".into()),
+            phone: None,
+            agency: Some(agency.into()),
+            region: Some(region.into()),
+            staff_role: Some(role.into()),
+        };
+        Caller {
+            sub: sub.into(),
+            token: self.sign(&request),
+            phone: String::new(),
+        }
+    }
+
     /// The mobile number of citizen `sub` in this environment.
     pub fn phone_of(&self, sub: &str) -> String {
         let mut hash: u64 = self.phone_seed;

@@ -277,3 +277,40 @@ async fn without_a_user_pool_the_authenticator_is_the_issuers_to_reset() {
     let reset = change(&env, &city, &handler.sub, json!({"reset_mfa": true})).await;
     assert_eq!((reset.status, reset.code()), (409, "mfa_elsewhere"));
 }
+
+/// A handler's token claiming more (the province, another city's region, another agency) is still
+/// the handler the roster says: claims never widen anyone's reach.
+#[tokio::test]
+async fn forged_claims_on_a_rostered_subject_change_nothing() {
+    let env = Env::new().await;
+    let handler = env.handler("420106-education").await;
+    for (role, agency, region) in [
+        ("province", "", "420000"),
+        ("city", "", "420200"),
+        ("handler", "420202-education", "420202"),
+        ("handler", "420106-education", "420200"),
+    ] {
+        let forged = env.claiming(&handler.sub, role, agency, region);
+        let me = env.get("/v1/staff/me", Some(&forged)).await;
+        assert_eq!(
+            (me.status, me.body["role"].as_str(), me.body["agency"]["id"].as_str()),
+            (200, Some("handler"), Some("420106-education")),
+            "{role} {agency} {region}: {}",
+            me.text
+        );
+        assert_eq!(me.body["region"]["code"], "420106", "{}", me.text);
+        for path in [
+            "/v1/staff/roster",
+            "/v1/staff/stats?region=420200",
+            "/v1/staff/calendar/2099",
+        ] {
+            let refused = if path.ends_with("2099") {
+                env.post(path, &forged, &json!({"holidays": ["2099-01-01"], "workdays": []}))
+                    .await
+            } else {
+                env.get(path, Some(&forged)).await
+            };
+            assert_eq!(refused.status, 403, "{role} {agency} {region} {path}: {}", refused.text);
+        }
+    }
+}
