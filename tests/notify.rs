@@ -348,7 +348,7 @@ async fn killed_mid_send(env: &Env) -> Vec<aws_lambda_events::event::dynamodb::E
     let events = env.pending_stream().await;
     let dying = env.notifier(Hanging);
     for event in &events {
-        let run = tokio::time::timeout(std::time::Duration::from_millis(300), dying.handle(event.clone()));
+        let run = tokio::time::timeout(std::time::Duration::from_secs(2), dying.handle(event.clone()));
         assert!(run.await.is_err(), "killed before the provider answered");
     }
     let claimed = env.unsent_sms().await;
@@ -414,4 +414,76 @@ async fn housekeeping_sends_what_a_killed_sender_left_and_counts_what_is_still_u
     let values = recording.values();
     assert_eq!(values.get("Sms{Outcome=recovered}"), Some(&DebugValue::Counter(1)));
     assert_eq!(values.get("SmsUnsent{}"), Some(&DebugValue::Gauge(0.0.into())));
+}
+
+/// A report handed back and forth ten times texts each agency once: an agency is texted for a
+/// report at most once in the catalog's window, however the report moves.
+#[tokio::test]
+async fn a_report_moved_between_two_agencies_ten_times_texts_each_once() {
+    let env = Env::new().await;
+    let serial = env
+        .submit(&env.citizen_named("pump-1"), |form| form["county"] = json!("420106"))
+        .await;
+    let city = env.city_supervisor("420100").await;
+    let path = format!("/v1/staff/reports/{serial}/actions");
+    for n in 0..10u64 {
+        let to = if n % 2 == 0 {
+            "420111-education"
+        } else {
+            "420106-education"
+        };
+        let body = json!({"action": "transfer", "version": n + 1, "to_agency": to, "reason": "核对属地"});
+        let moved = env.post(&path, &city, &body).await;
+        assert_eq!(moved.status, 200, "{n}: {}", moved.text);
+    }
+    env.deliver_stream().await;
+    env.deliver_stream().await;
+    for agency in ["420106-education", "420111-education"] {
+        let texts = env.sms_to(&env.duty_phones[agency]).await;
+        assert_eq!(texts.len(), 1, "{agency}: {texts:?}");
+    }
+}
+
+/// The window and the daily ceiling as stored: an agency's arrivals past its ceiling are not
+/// texted, a redelivered arrival keeps its answer, and the window ends when it says.
+#[tokio::test]
+async fn an_agencys_arrivals_past_its_daily_ceiling_are_not_texted() {
+    use shared::adapters::dynamo::{AgencyText, Arrival};
+    let env = Env::new().await;
+    let records = &env.app.records;
+    let now = 1_790_000_000;
+    let arrival = |serial: &'static str, seq: u64| Arrival {
+        serial,
+        agency: "420106-education",
+        seq,
+        day: "20260301",
+    };
+    let claim = |a: Arrival<'static>, at: i64| async move { records.claim_agency_text(&a, at, 3600, 2).await.unwrap() };
+    assert_eq!(claim(arrival("S1", 1), now).await, AgencyText::Send);
+    assert_eq!(claim(arrival("S1", 1), now).await, AgencyText::Send, "a redelivery");
+    assert_eq!(
+        claim(arrival("S1", 3), now + 60).await,
+        AgencyText::Windowed,
+        "back within the hour"
+    );
+    assert_eq!(claim(arrival("S2", 1), now).await, AgencyText::Send);
+    assert_eq!(
+        claim(arrival("S3", 1), now).await,
+        AgencyText::Capped,
+        "the third arrival of the day"
+    );
+    assert_eq!(
+        claim(arrival("S3", 1), now).await,
+        AgencyText::Capped,
+        "and its redelivery"
+    );
+    let next_day = Arrival {
+        day: "20260302",
+        ..arrival("S1", 5)
+    };
+    assert_eq!(
+        claim(next_day, now + 3601).await,
+        AgencyText::Send,
+        "the window over, a new day"
+    );
 }

@@ -30,12 +30,13 @@ use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use serde::Deserialize;
 use shared::adapters::StoreError;
-use shared::adapters::dynamo::{CalendarSource, Claim, Delivery, Records, SmsClaim};
+use shared::adapters::dynamo::{AgencyText, Arrival, CalendarSource, Claim, Delivery, Records, SmsClaim};
 use shared::adapters::sms::{Outgoing, SmsSender};
 use shared::app::Settings;
 use shared::domain::calendar::Calendar;
 use shared::domain::directory::Directory;
 use shared::domain::directory::catalog::Catalog;
+use shared::domain::report::Report;
 use shared::telemetry::metrics::{self, SmsOutcome};
 
 /// How long a claim on a message lasts: five times notify's timeout (60 s), so a live sender is
@@ -178,8 +179,12 @@ impl<S: SmsSender> Notifier<S> {
             .as_deref()
             .is_none_or(|b| b.assignment.agency_id != after.assignment.agency_id);
         let duty = if arrived {
-            self.duty_phones(&after.assignment.agency_id, &after.assignment.city)
-                .await?
+            // Read at once: who would be texted, and whether they may be.
+            let (may, phones) = tokio::try_join!(
+                self.may_text_agency(after),
+                self.duty_phones(&after.assignment.agency_id, &after.assignment.city)
+            )?;
+            if may { phones } else { Vec::new() }
         } else {
             Vec::new()
         };
@@ -234,6 +239,42 @@ impl<S: SmsSender> Notifier<S> {
             }
         }
         Ok(phones)
+    }
+
+    /// Whether `report`'s arrival at its agency may text the agency: not when the report texted it
+    /// within the catalog's window (handed back and forth), nor past the agency's daily ceiling.
+    async fn may_text_agency(&self, report: &Report) -> Result<bool, StoreError> {
+        let limits = Catalog::get().limits;
+        let now = shared::domain::time::now_cst();
+        let arrival = Arrival {
+            serial: report.serial.as_str(),
+            agency: &report.assignment.agency_id,
+            seq: report.version,
+            day: &shared::domain::time::day_key(&now),
+        };
+        let window = i64::from(limits.agency_sms_window_hours) * 3600;
+        let decided = self
+            .records
+            .claim_agency_text(&arrival, now.timestamp(), window, limits.agency_sms_per_day)
+            .await?;
+        match decided {
+            AgencyText::Send => return Ok(true),
+            AgencyText::Windowed => {
+                metrics::sms(SmsOutcome::Windowed);
+                tracing::info!(
+                    agency = arrival.agency,
+                    "agency texted for this report within the window: not again"
+                );
+            }
+            AgencyText::Capped => {
+                metrics::sms(SmsOutcome::Capped);
+                tracing::warn!(
+                    agency = arrival.agency,
+                    "agency's daily SMS ceiling reached: not texted"
+                );
+            }
+        }
+        Ok(false)
     }
 
     /// Handles one batch; reports exactly the records that must be retried.

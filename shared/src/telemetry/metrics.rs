@@ -33,6 +33,10 @@ pub enum SmsOutcome {
     Recovered,
     /// Not sent: the deployment sends no SMS.
     Off,
+    /// An arrival not texted: the report texted that agency within the window already.
+    Windowed,
+    /// An arrival not texted: the agency's ceiling for the day is reached (an alarm).
+    Capped,
 }
 
 impl SmsOutcome {
@@ -43,6 +47,8 @@ impl SmsOutcome {
             SmsOutcome::Retried => "retried",
             SmsOutcome::Recovered => "recovered",
             SmsOutcome::Off => "off",
+            SmsOutcome::Windowed => "windowed",
+            SmsOutcome::Capped => "capped",
         }
     }
 }

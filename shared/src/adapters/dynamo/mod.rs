@@ -16,6 +16,8 @@
 //! | institution | `INST#{county}` | `{id}` | the registry (`domain::registry::institution`), with the normalised `search` keys |
 //! | roster entry | `STAFF#{sub}` | `ROSTER` | who may sign in as what (`domain::staff::roster`): read on every staff request |
 //! | roster listing | `ROSTER` | `{scope}#{sub}` | the same entry, listed by city (or province) |
+//! | SMS window | `SMSWINDOW#{serial}#{agency}` | `SMSWINDOW` | which arrival of the report texted the agency last, and until when no other may (`sms_limits`); `ttl` |
+//! | SMS day | `SMSDAY#{agency}#{YYYYMMDD}` | `SMSDAY` | arrivals texted to the agency that day, at most the catalog's ceiling; `ttl` |
 //! | agency phones | `PHONES` | `{scope}#{agency}` | duty and public phones a supervisor saved (`domain::directory::phones`) |
 //! | holiday year | `CALENDAR` | `{year}` | a year's holidays as entered in 节假日 (`domain::calendar::year`) |
 //!
@@ -56,6 +58,7 @@ mod reports;
 mod retention;
 mod roster;
 mod sms;
+mod sms_limits;
 mod staff;
 mod uploads;
 
@@ -70,6 +73,7 @@ pub use reports::{
     ReportRecord, SaveOutcome, UPLOADS_COUNTED,
 };
 pub use sms::{Claim, Delivery, SmsClaim, UnsentSms, sms_pk};
+pub use sms_limits::{AgencyText, Arrival};
 pub use staff::QueueFilter;
 pub use uploads::UploadOutcome;
 

@@ -139,6 +139,8 @@ struct CatalogFile {
     reply: ReplyRules,
     #[serde(default)]
     questions: QuestionRules,
+    #[serde(default)]
+    limits: Limits,
 }
 
 /// Every fixed list the platform knows, by code.
@@ -161,6 +163,49 @@ pub struct Catalog {
     pub reply: ReplyRules,
     /// How long a question to the reporter may pause the clock, and the ready-made ones.
     pub questions: QuestionRules,
+    /// The agencies' SMS window and daily ceiling, the hand-ons per report.
+    pub limits: Limits,
+}
+
+/// What bounds the agencies' SMS and the hand-ons of one report, so that no account can make the
+/// platform text an agency over and over (issue 32).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// A report texts an agency it arrives at at most once in this many hours, however often it
+    /// is handed back and forth.
+    pub agency_sms_window_hours: u32,
+    /// An agency's new-report SMS are sent for at most this many arrivals a day (China time);
+    /// past it they are recorded unsent and `SmsCeilingReached` counts them (an alarm).
+    pub agency_sms_per_day: u32,
+    /// A handler may hand a report on this many times; past it only a city or province
+    /// supervisor may (lifting the cap for that report, case by case).
+    pub transfers_per_report: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            agency_sms_window_hours: 24,
+            agency_sms_per_day: 300,
+            transfers_per_report: 5,
+        }
+    }
+}
+
+impl Limits {
+    fn checked(self) -> Result<Limits, String> {
+        if !(1..=168).contains(&self.agency_sms_window_hours) {
+            return Err("limits.agency_sms_window_hours must be 1 to 168".into());
+        }
+        if !(1..=100_000).contains(&self.agency_sms_per_day) {
+            return Err("limits.agency_sms_per_day must be 1 to 100000".into());
+        }
+        if !(1..=50).contains(&self.transfers_per_report) {
+            return Err("limits.transfers_per_report must be 1 to 50".into());
+        }
+        Ok(self)
+    }
 }
 
 /// The longest a question to the reporter may pause the reply deadline, in working days.
@@ -211,6 +256,7 @@ impl Catalog {
                 "questions.limit_days must be 1 to {MAX_QUESTION_DAYS} working days"
             )));
         }
+        let limits = file.limits.checked().map_err(serde::de::Error::custom)?;
         let mut notice: Notice = serde_json::from_str(notice)?;
         notice.version = notice_version(&notice, &file.violation_types);
         Ok(Catalog {
@@ -227,6 +273,7 @@ impl Catalog {
             site: file.site,
             reply: file.reply,
             questions: file.questions,
+            limits,
         })
     }
 

@@ -297,6 +297,13 @@ pub fn apply(
         }
         Action::Transfer { to, reason } => {
             needs(own_agency || staff.is_supervisor(), "无权转办")?;
+            let cap = Catalog::get().limits.transfers_per_report;
+            if !staff.is_supervisor() && report.transfers >= cap {
+                return Err(Rejection::conflict(
+                    "transfer_limit",
+                    format!("该举报已转办{cap}次,如需再次转办请联系市、省级督导"),
+                ));
+            }
             let assignment = destination(report, staff, to, directory)?;
             report.transfer(actor, assignment, reason, rules, calendar, at)
         }
@@ -469,6 +476,24 @@ mod tests {
         let (urged, event) = run(&report, &staff(StaffRole::Province, "", "420000"), urge).unwrap();
         assert_eq!(urged.urges, 1);
         assert_eq!(event.actor.agency_name.as_deref(), Some("湖北省督导"));
+    }
+
+    #[test]
+    fn handlers_hand_a_report_on_a_few_times_and_supervisors_beyond() {
+        let mut report = sample(true);
+        let cap = Catalog::get().limits.transfers_per_report;
+        report.transfers = cap;
+        let handler = staff(StaffRole::Handler, "420106-education", "420106");
+        let body = serde_json::json!({"action": "transfer", "version": 1, "to_agency": "420111-education", "reason": "属洪山区"});
+        assert!(matches!(
+            run(&report, &handler, body.clone()),
+            Err(Rejection::Conflict {
+                code: "transfer_limit",
+                ..
+            })
+        ));
+        let (moved, _) = run(&report, &staff(StaffRole::City, "", "420100"), body).unwrap();
+        assert_eq!(moved.transfers, cap + 1, "a supervisor lifts the cap for this report");
     }
 
     #[test]
