@@ -286,3 +286,38 @@ fn the_sdk_gives_up_before_any_function_times_out() {
     );
     assert!(shared::adapters::sdk::ATTEMPT_TIMEOUT < sdk);
 }
+
+/// The admin site's index.html carries the template's policy as a `<meta>` with the stack's exact
+/// hosts: a second line behind CloudFront's header, and the only one in the China regions, where
+/// CloudFront offers no response headers policy.
+#[test]
+fn the_admin_sites_meta_policy_names_the_stacks_own_hosts() {
+    let outputs = serde_json::json!([
+        {"OutputKey": "ApiUrl", "OutputValue": "https://api.jyt.hubei.gov.cn"},
+        {"OutputKey": "StaffIssuer", "OutputValue": "https://idp.hubei.gov.cn/oidc"},
+        {"OutputKey": "StaffClientId", "OutputValue": "admin"},
+        {"OutputKey": "EvidenceBucketName", "OutputValue": "suishoupai-evidence-1"},
+    ]);
+    let file = std::env::temp_dir().join(format!("outputs-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&file, outputs.to_string()).unwrap();
+    let printed = std::process::Command::new(crate::harness::repo_root().join("scripts/publish-admin-site"))
+        .arg("--print-policy")
+        .arg(&file)
+        .arg("cn-north-1")
+        .output()
+        .unwrap();
+    assert!(printed.status.success(), "{}", String::from_utf8_lossy(&printed.stderr));
+    let policy = String::from_utf8(printed.stdout).unwrap();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self';",
+        "connect-src 'self' https://suishoupai-evidence-1.s3.cn-north-1.amazonaws.com.cn",
+        "https://api.jyt.hubei.gov.cn https://idp.hubei.gov.cn/oidc https://idp.hubei.gov.cn;",
+        "form-action 'self' https://idp.hubei.gov.cn;",
+        "object-src 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    assert!(!policy.contains('*') && !policy.contains("${"), "{policy}");
+    assert!(!policy.contains("frame-ancestors"), "ignored in a meta: {policy}");
+}

@@ -14,7 +14,7 @@ pub fn admin_policy(template: &str, aws_endpoint: &str) -> Result<String, Provis
     let document: serde_yaml_ng::Value = serde_yaml_ng::from_str(template).map_err(|e| bad(&e.to_string()))?;
     let policy = &document["Resources"][HEADERS_RESOURCE]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
         ["ContentSecurityPolicy"]["ContentSecurityPolicy"];
-    // `!Sub [text, {Evidence, Issuer}]`
+    // `!Sub [text, {Evidence, Api, Issuer, SignIn}]`
     let serde_yaml_ng::Value::Tagged(sub) = policy else {
         return Err(bad("ContentSecurityPolicy is not a !Sub"));
     };
@@ -22,6 +22,8 @@ pub fn admin_policy(template: &str, aws_endpoint: &str) -> Result<String, Provis
     Ok(text
         .replace("${Evidence}", aws_endpoint)
         .replace("${Issuer}", "'self'")
+        .replace("${Api}", "'self'")
+        .replace("${SignIn}", "'self'")
         .replace("${AWS::Region}", LOCAL_REGION)
         .replace("${AWS::URLSuffix}", "amazonaws.com.cn"))
 }
@@ -45,6 +47,10 @@ mod tests {
             assert!(policy.contains(directive), "{directive} in {policy}");
         }
         assert!(!policy.contains("${"), "every variable filled: {policy}");
+        assert!(
+            !template.contains("*.amazoncognito.com"),
+            "the stack's own sign-in host, never any"
+        );
         assert!(!policy.contains("unsafe-eval"));
     }
 }
