@@ -341,3 +341,40 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
         }
     }
 }
+
+/// A citizen past the daily limit costs the platform two reads (the retry's first answer and the
+/// day's count, together), never the evidence's checks: the limit is read before anything dear.
+#[tokio::test]
+async fn a_submission_past_the_daily_limit_reads_two_items_and_touches_no_evidence() {
+    let env = Env::with(crate::harness::Options {
+        reports_per_day: 1,
+        ..crate::harness::Options::default()
+    })
+    .await;
+    let timeline = Timeline::default();
+    let app = env.app_intercepted(timeline.clone());
+    let submit = |body: Value, key: &'static str| {
+        let mut request = api_event(
+            "POST /v1/reports",
+            "/v1/reports",
+            Value::Null,
+            Value::Null,
+            Some(citizen_claims("rt-limit")),
+            Some(body),
+        );
+        request.headers_mut().insert("idempotency-key", key.parse().unwrap());
+        dispatch(app, "submit", request)
+    };
+    assert_eq!(submit(form(), "limit-1").await.status().as_u16(), 201);
+    let mut cited = form();
+    cited["evidence"] = json!({"kind": "image", "keys": ["uploads/rt-limit-1.jpg", "uploads/rt-limit-2.jpg"]});
+    timeline.take();
+    assert_eq!(submit(cited, "limit-2").await.status().as_u16(), 429);
+    let calls = timeline.take();
+    let operations: Vec<&str> = calls.iter().map(|c| c.operation.as_str()).collect();
+    assert!(operations.len() <= 2 && sequential(&calls) == 1, "{operations:?}");
+    assert!(
+        operations.iter().all(|o| !o.contains("Object")),
+        "no evidence read: {operations:?}"
+    );
+}

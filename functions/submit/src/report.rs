@@ -73,22 +73,12 @@ pub async fn submit(
         Ok(draft) => draft,
         Err(error) => return replayed.await?.ok_or(error),
     };
-    // Reads that do not depend on each other run together: the first answer for this key, the
-    // evidence, the earlier reports this one repeats, the chosen institution, and how many
-    // reports the citizen made today.
-    let place = (
-        draft.assignment.county.as_str(),
-        draft.target.as_str(),
-        draft.address.as_str(),
-    );
+    // The first answer for this key and how many reports the citizen made today come first, and
+    // together: a citizen past the daily limit costs two reads, never the evidence's checks.
     let day = day_key(&now);
-    let (replayed, evidence, repeats, institution, made_today, calendar) = tokio::join!(
+    let (replayed, made_today) = tokio::join!(
         replayed,
-        check_evidence(app, citizen, draft.evidence.as_ref()),
-        async { Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?) },
-        chosen_institution(app, &draft),
-        app.records.allowance_used(&citizen.sub, &day, REPORTS_COUNTED),
-        app.calendar()
+        app.records.allowance_used(&citizen.sub, &day, REPORTS_COUNTED)
     );
     if let Some(answer) = replayed? {
         return Ok(answer);
@@ -98,6 +88,19 @@ pub async fn submit(
     if made_today? >= app.settings.reports_per_day {
         return Err(daily_limit_reached(app));
     }
+    // Then what does not depend on each other, together: the evidence, the earlier reports this
+    // one repeats, the chosen institution and the calendar.
+    let place = (
+        draft.assignment.county.as_str(),
+        draft.target.as_str(),
+        draft.address.as_str(),
+    );
+    let (evidence, repeats, institution, calendar) = tokio::join!(
+        check_evidence(app, citizen, draft.evidence.as_ref()),
+        async { Ok::<_, ApiError>(app.records.repeats(place, &earliest_serial(&now), None, "").await?) },
+        chosen_institution(app, &draft),
+        app.calendar()
+    );
     let (checked, repeats, institution, calendar) = (evidence?, repeats?, institution?, calendar?);
     // Sealed before the report is written, so that the report records what was sealed: if the
     // write then fails, a sealed copy is kept that no report cites, nothing is lost.
