@@ -321,3 +321,38 @@ fn the_admin_sites_meta_policy_names_the_stacks_own_hosts() {
     assert!(!policy.contains('*') && !policy.contains("${"), "{policy}");
     assert!(!policy.contains("frame-ancestors"), "ignored in a meta: {policy}");
 }
+
+/// Every public GET route is cached by the CDN of each partition, and nothing else is: a citizen's
+/// or staff route never matches a cached behaviour, and the cache passes no header or cookie (so
+/// no credential) to the API.
+#[test]
+fn every_public_get_route_is_behind_the_cdn_and_nothing_else_is_cached() {
+    let template = yaml("infra/template.yaml");
+    let resources = &template["Resources"];
+    let matches = |pattern: &str, path: &str| match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
+    };
+    for distribution in ["PublicApiDistribution", "PublicApiDistributionChina"] {
+        let behaviours = resources[distribution]["Properties"]["DistributionConfig"]["CacheBehaviors"]
+            .as_sequence()
+            .unwrap_or_else(|| panic!("{distribution} has cache behaviours"));
+        let patterns: Vec<&str> = behaviours.iter().map(|b| b["PathPattern"].as_str().unwrap()).collect();
+        for route in ROUTES {
+            let cached = patterns.iter().any(|p| matches(p, route.path));
+            let public_read = route.access == Access::Public && route.method == "GET";
+            assert_eq!(cached, public_read, "{distribution}: {} {}", route.method, route.path);
+        }
+    }
+    let key = &resources["PublicApiCachePolicy"]["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"];
+    assert_eq!(key["HeadersConfig"]["HeaderBehavior"].as_str(), Some("none"));
+    assert_eq!(key["CookiesConfig"]["CookieBehavior"].as_str(), Some("none"));
+    let china = &resources["PublicApiDistributionChina"]["Properties"]["DistributionConfig"];
+    for behaviour in china["CacheBehaviors"].as_sequence().unwrap() {
+        let forwarded = &behaviour["ForwardedValues"];
+        assert!(
+            forwarded.get("Headers").is_none() && forwarded.get("Cookies").is_none(),
+            "{forwarded:?}"
+        );
+    }
+}

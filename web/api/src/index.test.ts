@@ -21,6 +21,21 @@ describe("the API client", () => {
     expect(seen[1].headers.get("authorization")).toBeNull();
   });
 
+  test("public reads go to the CDN when there is one, secured routes to the API", async () => {
+    const { seen, fetch } = recorder();
+    const api = createApi({ baseUrl: "https://api.test", publicBaseUrl: "https://cdn.test", token: () => "t-1", fetch });
+    await api.GET("/v1/public/reports", { params: { query: { city: "420100" } } });
+    await api.GET("/v1/meta");
+    await api.GET("/v1/me/reports");
+    expect(seen.map((r) => r.url)).toEqual([
+      "https://cdn.test/v1/public/reports?city=420100",
+      "https://cdn.test/v1/meta",
+      "https://api.test/v1/me/reports",
+    ]);
+    expect(seen[0].headers.get("authorization")).toBeNull();
+    expect(seen[2].headers.get("authorization")).toBe("Bearer t-1");
+  });
+
   test("a 401 on a secured route ends the session; the typed error carries the message", async () => {
     const { fetch } = recorder(401, { code: "unauthorized", message: "请先登录" });
     const onUnauthorized = vi.fn();

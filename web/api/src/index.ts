@@ -9,6 +9,9 @@ export type ApiError = Schemas["Error"];
 export interface ApiOptions {
   /** The API's origin, e.g. https://api.example.gov.cn; empty for the same origin. */
   baseUrl: string;
+  /** The public reads' origin: the CDN in front of the public API (the stack's PublicApiUrl);
+   * absent, they go to `baseUrl` too. */
+  publicBaseUrl?: string;
   /** The bearer token for a secured route, or null when signed out. */
   token: () => string | null | Promise<string | null>;
   /** Called once a secured route answers 401: the session is over. */
@@ -33,7 +36,7 @@ export function createApi(options: ApiOptions) {
   });
   const auth: Middleware = {
     async onRequest({ request, schemaPath }) {
-      if (isPublicPath(schemaPath)) return request;
+      if (isPublicPath(schemaPath)) return options.publicBaseUrl ? rebased(request, options.publicBaseUrl) : request;
       const token = await options.token();
       if (token) request.headers.set("Authorization", `Bearer ${token}`);
       return request;
@@ -45,6 +48,15 @@ export function createApi(options: ApiOptions) {
   };
   client.use(auth);
   return client;
+}
+
+/** `request` sent to the origin of `base` instead, path and query kept. */
+function rebased(request: Request, base: string): Request {
+  const url = new URL(request.url);
+  const target = new URL(base);
+  url.protocol = target.protocol;
+  url.host = target.host;
+  return new Request(url, request);
 }
 
 export type Api = ReturnType<typeof createApi>;

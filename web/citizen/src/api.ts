@@ -4,9 +4,14 @@ import { createApi, type Api } from "@suishoupai/api";
 let client: Api | null = null;
 let base = "";
 
-export function initApi(baseUrl: string, token: () => string | null, onUnauthorized: () => void): Api {
+export function initApi(
+  baseUrl: string,
+  token: () => string | null,
+  onUnauthorized: () => void,
+  publicBaseUrl?: string,
+): Api {
   base = baseUrl;
-  client = createApi({ baseUrl, token, onUnauthorized });
+  client = createApi({ baseUrl, publicBaseUrl, token, onUnauthorized });
   return client;
 }
 

@@ -22,11 +22,14 @@ async function start() {
   }
   const router = makeRouter();
   const config = await loadConfig();
-  initApi(apiBase(config.api_url, window.location.origin), () => currentToken(window.sessionStorage), () => {
+  const onUnauthorized = () => {
     forgetToken(window.sessionStorage);
     const from = router.currentRoute.value;
     if (from.name !== "sign-in") void router.replace({ name: "sign-in", query: { redirect: from.fullPath, expired: "1" } });
-  });
+  };
+  // Public reads (the notice, the board) through the CDN when the deployment has one.
+  const publicBase = config.public_api_url ? apiBase(config.public_api_url, window.location.origin) : undefined;
+  initApi(apiBase(config.api_url, window.location.origin), () => currentToken(window.sessionStorage), onUnauthorized, publicBase);
   const app = createApp(App);
   app.use(router);
   app.mount("#app");
