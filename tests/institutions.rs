@@ -335,4 +335,16 @@ async fn supervisors_import_a_registry_file_whole_or_not_at_all_and_each_import_
             .any(|d| d.ends_with("2 rows, 2 added, 0 updated, 0 unchanged"))
     );
     assert!(details.iter().any(|d| d.ends_with("refused, 3 errors")));
+    let log = env.get("/v1/staff/audit?kind=import", Some(&city)).await;
+    let shown: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["detail"].as_str())
+        .collect();
+    assert!(
+        shown.iter().any(|d| d.ends_with("2 行,新增 2,更新 0,未变 0")),
+        "{shown:?}"
+    );
+    assert!(shown.iter().any(|d| d.starts_with("导入机构名录被拒")), "{shown:?}");
 }

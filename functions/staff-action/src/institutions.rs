@@ -92,7 +92,11 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
                 "file {file}: {} rows, {added} added, {updated} updated, {unchanged} unchanged",
                 list.len()
             );
-            record(app, staff, &detail).await?;
+            let shown = format!(
+                "导入机构名录(文件 {file}):{} 行,新增 {added},更新 {updated},未变 {unchanged}",
+                list.len()
+            );
+            record(app, staff, &detail, shown).await?;
             tracing::info!(staff = %staff.sub, rows = list.len(), added, updated, "registry imported");
             Ok(json(
                 200,
@@ -106,7 +110,8 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         }
         Err(errors) => {
             let detail = format!("file {file}: refused, {} errors", errors.len());
-            record(app, staff, &detail).await?;
+            let shown = format!("导入机构名录被拒(文件 {file}):{} 处错误,未导入", errors.len());
+            record(app, staff, &detail, shown).await?;
             Ok(json(
                 422,
                 &Refused {
@@ -120,11 +125,12 @@ pub async fn import(app: &App, staff: &Staff, request: &Request) -> Result<Respo
 }
 
 /// The import (or the refusal) in the audit trail of the supervisor's region.
-async fn record(app: &App, staff: &Staff, detail: &str) -> Result<(), ApiError> {
+/// Records the import: `detail` in the trail, `shown` (Chinese) in 操作日志.
+async fn record(app: &App, staff: &Staff, detail: &str, shown: String) -> Result<(), ApiError> {
     let now = now_cst();
     let scope = app.directory.scope_of(&staff.region);
     app.records
-        .audit_import(staff, &scope, detail, &format(&now), now.timestamp())
+        .audit_import(staff, &scope, (detail, shown), &format(&now), now.timestamp())
         .await?;
     Ok(())
 }

@@ -152,11 +152,12 @@ impl Records {
     }
 
     /// Records that `staff` imported a registry file (or tried to: `detail` says which).
+    /// An import, as `(detail, shown)`: the trail's record and what 操作日志 shows (Chinese).
     pub async fn audit_import(
         &self,
         staff: &Staff,
         scope: &str,
-        detail: &str,
+        (detail, shown): (&str, String),
         at: &str,
         now_epoch: i64,
     ) -> Result<(), StoreError> {
@@ -166,7 +167,7 @@ impl Records {
             kind: "import",
             distinct_by: detail,
             detail,
-            shown: format!("导入机构名录 {detail}"),
+            shown,
         };
         self.audit_region(staff, scope, &entry, at, now_epoch).await
     }
