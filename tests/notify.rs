@@ -16,7 +16,7 @@ use shared::domain::report::serial::Serial;
 use shared::telemetry::metrics::testing::{DebugValue, Recording};
 use std::collections::HashMap;
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Sends through SNS, except to the numbers it is told to fail for.
 struct Flaky {
@@ -334,11 +334,12 @@ async fn only_arrivals_and_replies_text_anyone() {
 }
 
 /// A provider that never answers: the invocation is killed (a timeout) between the claim and the
-/// provider's answer, as a crash would.
-struct Hanging;
+/// provider's answer, as a crash would. It says when it has been reached.
+struct Hanging(Arc<tokio::sync::Notify>);
 
 impl SmsSender for Hanging {
     async fn send(&self, _sms: &Outgoing<'_>) -> Result<(), StoreError> {
+        self.0.notify_one();
         std::future::pending().await
     }
 }
@@ -346,10 +347,19 @@ impl SmsSender for Hanging {
 /// A notifier killed mid-send, leaving its claim behind; returns the batch it was handed.
 async fn killed_mid_send(env: &Env) -> Vec<aws_lambda_events::event::dynamodb::Event> {
     let events = env.pending_stream().await;
-    let dying = env.notifier(Hanging);
+    let reached = Arc::new(tokio::sync::Notify::new());
+    let dying = env.notifier(Hanging(reached.clone()));
     for event in &events {
-        let run = tokio::time::timeout(std::time::Duration::from_secs(2), dying.handle(event.clone()));
-        assert!(run.await.is_err(), "killed before the provider answered");
+        // Killed the moment the provider has the message, however slow the claim before it was.
+        let killed = async {
+            tokio::select! {
+                _ = dying.handle(event.clone()) => panic!("the provider never answers"),
+                () = reached.notified() => {}
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(20), killed)
+            .await
+            .expect("the provider is reached");
     }
     let claimed = env.unsent_sms().await;
     assert_eq!(claimed.len(), 1, "{claimed:?}");
