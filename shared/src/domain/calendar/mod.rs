@@ -163,22 +163,23 @@ impl Calendar {
         due: &DateTime<FixedOffset>,
     ) -> DateTime<FixedOffset> {
         let cst = crate::domain::time::cst();
-        let (start, end) = (
+        let counted = old.working_days_after(
             from.with_timezone(&cst).date_naive(),
             due.with_timezone(&cst).date_naive(),
         );
-        let mut counted = 0;
-        let mut day = start;
-        while day < end {
-            day = day.checked_add_days(Days::new(1)).unwrap_or(end);
-            if old.is_working_day(day) {
-                counted += 1;
-            }
-        }
         if counted == 0 {
             return *due;
         }
         self.deadline(from, counted)
+    }
+
+    /// The working days after `from` up to and including `to` (none if `to` is not later).
+    fn working_days_after(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        from.iter_days()
+            .skip(1)
+            .take_while(|day| *day <= to)
+            .map(|day| u32::from(self.is_working_day(day)))
+            .sum()
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
@@ -215,17 +216,8 @@ impl Calendar {
         } else {
             (due_day, today, -1)
         };
-        let mut count = 0;
-        let mut day = from;
-        for _ in 0..366 {
-            if day >= to {
-                break;
-            }
-            day = day.checked_add_days(Days::new(1)).unwrap_or(to);
-            if self.is_working_day(day) {
-                count += 1;
-            }
-        }
+        let within_a_year = from.checked_add_days(Days::new(366)).map_or(to, |limit| to.min(limit));
+        let count = i64::from(self.working_days_after(from, within_a_year));
         // Past a deadline set today counts as overdue even before a working day has passed.
         if sign < 0 || (*now > *due && count == 0) {
             -(count.max(1))
