@@ -2,12 +2,13 @@
 //! read at most once a minute per instance, so that a campaign day's readers of one city cost
 //! one Query a minute and a change shows within a minute.
 
+use shared::adapters::fresh::Fresh;
 use shared::app::App;
 use shared::domain::directory::offices::Offices;
 use shared::http::ApiError;
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
+use std::time::Duration;
 
 /// How stale a saved phone may be on the board.
 const FRESH_FOR: Duration = Duration::from_secs(60);
@@ -18,21 +19,15 @@ type Phones = HashMap<String, String>;
 type Key = (String, String);
 
 /// What each scope's saved public phones were when read.
-static SAVED: LazyLock<Mutex<HashMap<Key, (Instant, Phones)>>> = LazyLock::new(Default::default);
+static SAVED: LazyLock<Fresh<Key, Phones>> = LazyLock::new(|| Fresh::new(FRESH_FOR));
 
 async fn saved(app: &App, scope: &str) -> Result<Phones, ApiError> {
     let key = (app.records.table().to_owned(), scope.to_owned());
-    if let Ok(cache) = SAVED.lock()
-        && let Some((at, phones)) = cache.get(&key)
-        && at.elapsed() < FRESH_FOR
-    {
-        return Ok(phones.clone());
-    }
-    let phones: Phones = app.records.public_phones(scope).await?.into_iter().collect();
-    if let Ok(mut cache) = SAVED.lock() {
-        cache.insert(key, (Instant::now(), phones.clone()));
-    }
-    Ok(phones)
+    SAVED
+        .get(key, || async {
+            Ok::<_, ApiError>(app.records.public_phones(scope).await?.into_iter().collect())
+        })
+        .await
 }
 
 /// The offices with the public phones supervisors saved in place of the province folder's.

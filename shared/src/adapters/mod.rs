@@ -2,6 +2,7 @@
 
 pub mod cognito;
 pub mod dynamo;
+pub mod fresh;
 pub mod https;
 pub mod kms;
 pub mod post_policy;

@@ -8,10 +8,11 @@ use super::items::{from_item, key, to_item};
 use super::log::LogEntry;
 use super::pages::{all_pages, scoped};
 use crate::adapters::StoreError;
+use crate::adapters::fresh::Fresh;
 use crate::domain::calendar::Calendar;
 use crate::domain::calendar::year::HolidayYear;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 const CALENDAR_PK: &str = "CALENDAR";
 
@@ -65,38 +66,29 @@ impl Records {
     }
 }
 
-/// The calendar in force as last read, and when.
-type Read = Option<(Instant, Arc<Calendar>)>;
-
 /// The calendar in force: the province file's (`base`) with the years entered in 节假日 in place
 /// of its own, read again at most once a minute per instance. Clones share what was read.
 #[derive(Debug, Clone)]
 pub struct CalendarSource {
     base: Arc<Calendar>,
-    read: Arc<Mutex<Read>>,
+    read: Arc<Fresh<(), Arc<Calendar>>>,
 }
 
 impl CalendarSource {
     pub fn new(base: Calendar) -> CalendarSource {
         CalendarSource {
             base: Arc::new(base),
-            read: Arc::default(),
+            read: Arc::new(Fresh::new(FRESH_FOR)),
         }
     }
 
     /// The calendar in force, as read within the last minute, else read now.
     pub async fn current(&self, records: &Records) -> Result<Arc<Calendar>, StoreError> {
-        if let Ok(read) = self.read.lock()
-            && let Some((at, calendar)) = read.as_ref()
-            && at.elapsed() < FRESH_FOR
-        {
-            return Ok(calendar.clone());
-        }
-        let calendar = Arc::new(self.base.with_entered(&records.holiday_years().await?));
-        if let Ok(mut read) = self.read.lock() {
-            *read = Some((Instant::now(), calendar.clone()));
-        }
-        Ok(calendar)
+        self.read
+            .get((), || async {
+                Ok(Arc::new(self.base.with_entered(&records.holiday_years().await?)))
+            })
+            .await
     }
 
     /// The province file's calendar alone (what 节假日 shows as the file's years).
@@ -106,8 +98,6 @@ impl CalendarSource {
 
     /// Drops what was read: a year just entered counts from this instance's next request.
     pub fn forget(&self) {
-        if let Ok(mut read) = self.read.lock() {
-            *read = None;
-        }
+        self.read.forget(&());
     }
 }
