@@ -69,7 +69,9 @@ fn file_view(base: &Calendar, year: i32) -> YearView {
 
 pub async fn show(app: &App, staff: &Staff) -> Result<CalendarView, ApiError> {
     let now = now_cst();
-    let (entered, calendar) = tokio::try_join!(app.records.holiday_years(), app.calendar())?;
+    let entered = app.records.holiday_years().await?;
+    // The calendar in force, from the years just read rather than read again.
+    let calendar = app.holidays.base().with_entered(&entered);
     let this = this_year(&now);
     let years = (this - 1..=this + 1)
         .map(|year| match entered.iter().find(|e| e.year == year) {
