@@ -36,8 +36,6 @@ pub const CASES: [(&str, &str, u16); 38] = [
     // The demo report has no evidence: 该举证材料不存在.
     ("staff-action/original.json", "staff-action", 404),
     ("staff-action/stats.json", "staff-action", 200),
-    ("staff-action/export.json", "staff-action", 200),
-    ("staff-action/stats-export.json", "staff-action", 200),
     ("staff-action/templates.json", "staff-action", 200),
     ("staff-action/institutions.json", "staff-action", 200),
     ("staff-action/import.json", "staff-action", 200),
@@ -47,9 +45,11 @@ pub const CASES: [(&str, &str, u16); 38] = [
     ("staff-action/agencies.json", "staff-action", 200),
     ("staff-action/agency-phones.json", "staff-action", 200),
     ("staff-action/audit.json", "staff-action", 200),
-    ("staff-action/audit-export.json", "staff-action", 200),
     ("staff-action/calendar.json", "staff-action", 200),
     ("staff-action/calendar-year.json", "staff-action", 200),
+    ("export/export.json", "export", 200),
+    ("export/stats-export.json", "export", 200),
+    ("export/audit-export.json", "export", 200),
     ("rate/rating.json", "rate", 201),
 ];
 
@@ -74,7 +74,7 @@ async fn every_sample_event_gets_its_answer_from_its_handler() {
         let response = dispatch(env.app, function, request).await;
         let body = String::from_utf8_lossy(response.body().as_ref()).to_string();
         assert_eq!(response.status().as_u16(), status, "{file}: {body}");
-        let expected = if file == "staff-action/export.json" {
+        let expected = if file == "export/export.json" {
             "text/csv; charset=utf-8"
         } else if file.ends_with("export.json") {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -125,7 +125,7 @@ async fn every_route_has_a_sample_event_and_every_event_names_a_route() {
     let all: HashSet<String> = ROUTES.iter().map(|r| r.key()).collect();
     assert_eq!(covered, all);
     let on_disk = std::fs::read_dir(repo_root().join("events")).unwrap().count();
-    assert_eq!(on_disk, 6, "one folder per function in events/");
+    assert_eq!(on_disk, 7, "one folder per function in events/");
 }
 
 #[tokio::test]

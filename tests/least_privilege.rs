@@ -129,6 +129,7 @@ async fn every_function_called_once() {
         "public-board",
         "rate",
         "staff-action",
+        "export",
         "notify",
         "evidence",
     ]
@@ -247,12 +248,6 @@ async fn every_function_called_once() {
             none.clone(),
         ),
         ("GET /v1/staff/stats", "/v1/staff/stats".to_owned(), none.clone()),
-        ("GET /v1/staff/export", "/v1/staff/export".to_owned(), none.clone()),
-        (
-            "GET /v1/staff/stats/export",
-            "/v1/staff/stats/export".to_owned(),
-            none.clone(),
-        ),
         (
             "GET /v1/staff/templates",
             "/v1/staff/templates".to_owned(),
@@ -426,6 +421,48 @@ async fn every_function_called_once() {
     ] {
         let request = event(route, path, params, none.clone(), Some(city.clone()), body);
         call(staff, "staff-action", request).await;
+    }
+
+    // export: the queue as CSV and as a workbook, the statistics and 操作日志's workbooks.
+    // The queue's four indexes: an agency's, a province's, a city's and an institution's.
+    let files = app("export");
+    let province = json!({"sub": "province", "name": "李督办", "custom:role": "province", "custom:agency": "", "custom:region": "420000"});
+    for (route, path, query, who) in [
+        ("GET /v1/staff/export", "/v1/staff/export", none.clone(), handler()),
+        (
+            "GET /v1/staff/export",
+            "/v1/staff/export",
+            json!({"format": "xlsx"}),
+            province,
+        ),
+        (
+            "GET /v1/staff/export",
+            "/v1/staff/export",
+            json!({"format": "xlsx"}),
+            city.clone(),
+        ),
+        (
+            "GET /v1/staff/export",
+            "/v1/staff/export",
+            json!({"institution": institution}),
+            city.clone(),
+        ),
+        (
+            "GET /v1/staff/stats/export",
+            "/v1/staff/stats/export",
+            none.clone(),
+            city.clone(),
+        ),
+        (
+            "GET /v1/staff/audit/export",
+            "/v1/staff/audit/export",
+            none.clone(),
+            city.clone(),
+        ),
+    ] {
+        let request = event(route, path, none.clone(), query, Some(who), None);
+        let response = dispatch(files, "export", request).await;
+        assert_eq!(response.status().as_u16(), 200, "{route}");
     }
 
     // rate, and the public board.

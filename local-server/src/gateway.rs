@@ -153,6 +153,7 @@ pub async fn dispatch(app: &'static App, function: &str, request: lambda_http::R
         "public-board" => Box::pin(public_board::handle(app, request)).await,
         "rate" => Box::pin(rate::handle(app, request)).await,
         "staff-action" => Box::pin(staff_action::handle(app, request)).await,
+        "export" => Box::pin(export::handle(app, request)).await,
         _ => shared::http::response::error_response(&ApiError::route_not_found()),
     }
 }

@@ -169,13 +169,13 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "GET",
         path: "/v1/staff/stats/export",
-        function: "staff-action",
+        function: "export",
         access: Access::Staff,
     },
     Route {
         method: "GET",
         path: "/v1/staff/export",
-        function: "staff-action",
+        function: "export",
         access: Access::Staff,
     },
     Route {
@@ -223,7 +223,7 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "GET",
         path: "/v1/staff/audit/export",
-        function: "staff-action",
+        function: "export",
         access: Access::Staff,
     },
     Route {

@@ -108,11 +108,15 @@ impl Env {
             .expect("roster");
     }
 
-    /// Puts the staff of the sample events (`events/staff-action/`) on the roster.
+    /// Puts the staff of the sample events (`events/staff-action/`, `events/export/`) on the
+    /// roster.
     pub async fn enrol_sample_staff(&self) {
-        let folder = super::repo_root().join("events/staff-action");
+        let root = super::repo_root();
         let mut seen = std::collections::BTreeSet::new();
-        for entry in std::fs::read_dir(folder).expect("events") {
+        let entries = ["events/staff-action", "events/export"]
+            .into_iter()
+            .flat_map(|folder| std::fs::read_dir(root.join(folder)).expect("events"));
+        for entry in entries {
             let text = std::fs::read_to_string(entry.expect("event").path()).expect("event");
             let event: serde_json::Value = serde_json::from_str(&text).expect("event json");
             let claims = &event["requestContext"]["authorizer"]["jwt"]["claims"];

@@ -49,12 +49,12 @@ pub async fn take_action(
     let input: ActionInput = decode_body(body)?;
     let (action, version) = read_action(&input)?;
     for _ in 0..MAX_ATTEMPTS {
-        let report = app
-            .records
-            .report(serial)
-            .await?
-            .filter(|r| staff.can_see(r))
-            .ok_or_else(ApiError::not_found)?;
+        // The calendar in force (read at most once a minute) beside the report.
+        let (report, calendar) =
+            tokio::try_join!(async { Ok::<_, ApiError>(app.records.report(serial).await?) }, async {
+                Ok::<_, ApiError>(app.calendar().await?)
+            })?;
+        let report = report.filter(|r| staff.can_see(r)).ok_or_else(ApiError::not_found)?;
         if report.version != version {
             return Err(stale());
         }
@@ -77,7 +77,7 @@ pub async fn take_action(
                 &action,
                 app.directory,
                 &app.settings.deadlines,
-                &*app.calendar().await?,
+                &calendar,
                 now_cst(),
             )?,
         };

@@ -42,6 +42,8 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, read: Read) -> Re
         mut custody,
     } = record_in_reach(app, staff, serial).await?;
     let now = now_cst();
+    // The calendar in force, read (at most once a minute) beside the record's other reads.
+    let calendar = async { Ok::<_, ApiError>(app.calendar().await?) };
     // Originals are linked on demand (`evidence::original`); the detail shows previews, and
     // records only the reveal.
     let looks: Vec<Look> = if reveal_phone {
@@ -50,7 +52,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, read: Read) -> Re
         Vec::new()
     };
     // Boxed: four reads and a write in one future is large for a debug build's thread stack.
-    let (previews, recorded, repeats, (institution, institution_reports), ()) = Box::pin(async {
+    let (previews, recorded, repeats, (institution, institution_reports), (), calendar) = Box::pin(async {
         tokio::try_join!(
             evidence::previews(app, &report),
             async {
@@ -71,7 +73,8 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, read: Read) -> Re
                         .await?;
                 }
                 Ok::<_, ApiError>(())
-            }
+            },
+            calendar
         )
     })
     .await?;
@@ -81,7 +84,7 @@ pub async fn detail(app: &App, staff: &Staff, serial: &Serial, read: Read) -> Re
         &events,
         previews,
         &app.directory.regions,
-        &*app.calendar().await?,
+        &calendar,
         &now,
         reveal_phone,
     );

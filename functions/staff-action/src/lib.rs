@@ -1,20 +1,18 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
-//! statistics and the statistics workbook, CSV and Excel exports, reply templates, the institution registry, the roster (人员管理), agencies' phones (机构与电话), the audit log (操作日志), the holidays (节假日) and the caller's own profile. A report outside the caller's reach answers 404.
+//! statistics, reply templates, the institution registry, the roster (人员管理), agencies' phones (机构与电话), the audit log (操作日志), the holidays (节假日) and the caller's own profile. A report outside the caller's reach answers 404.
+//! Files (the CSV and Excel exports, the statistics and audit workbooks) are the `export` function's.
 
 mod action;
 mod audit_log;
 mod calendar;
 mod detail;
 mod evidence;
-mod export;
 mod institutions;
 mod package;
 mod phones;
 mod queue;
 mod roster;
 mod stats;
-mod stats_export;
-mod workbook;
 
 use serde_json::json;
 use shared::app::App;
@@ -82,8 +80,6 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             Ok(json(200, &package::package(app, &staff, &serial).await?))
         }
         "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
-        "GET /v1/staff/stats/export" => stats_export::export(app, &staff, request).await,
-        "GET /v1/staff/export" => export::export(app, &staff, request).await,
         "GET /v1/staff/institutions" => Ok(json(200, &institutions::list(app, &staff, request).await?)),
         "POST /v1/staff/institutions/import" => institutions::import(app, &staff, request).await,
         // Boxed, as the other large arms: debug builds' futures are big for a test thread's stack.
@@ -110,7 +106,6 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             Ok(json(200, &Box::pin(calendar::save(app, &staff, &year, body)).await?))
         }
         "GET /v1/staff/audit" => Ok(json(200, &Box::pin(audit_log::search(app, &staff, request)).await?)),
-        "GET /v1/staff/audit/export" => Box::pin(audit_log::export(app, &staff, request)).await,
         "GET /v1/staff/templates" => {
             let wanted = query_param(request, "violation_type");
             Ok(json(200, &json!({"items": templates(wanted.as_deref())})))

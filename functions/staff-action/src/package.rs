@@ -4,7 +4,6 @@
 //! by a short link; the package is itself a custody entry, written before anything is built.
 
 use crate::detail::record_in_reach;
-use crate::workbook::attachment;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shared::adapters::dynamo::ReportRecord;
@@ -19,6 +18,7 @@ use shared::domain::staff::actions::actor;
 use shared::domain::time::{format, now_cst};
 use shared::domain::views::package::{README, manifest, statement};
 use shared::http::ApiError;
+use shared::http::response::attachment;
 use std::io::Write;
 use zip::write::SimpleFileOptions;
 

@@ -63,3 +63,13 @@ pub fn text_response(status: u16, text: String, content_type: &'static str, cach
     }
     response
 }
+
+/// `Content-Disposition` saving a file as `name` (RFC 6266: UTF-8 in `filename*`, an ASCII
+/// `fallback` for old clients): header values are ASCII.
+pub fn attachment(name: &str, fallback: &str) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, NON_ALPHANUMERIC)
+    )
+}

@@ -60,7 +60,9 @@ fn read_index(queue: &Queue, filter: &QueueFilter) -> (&'static str, &'static st
 }
 
 impl Records {
-    fn queue_query(&self, queue: &Queue, filter: &QueueFilter) -> QueryFluentBuilder {
+    /// The queue's index and partition within the filter's serial bounds, newest first: the key
+    /// condition alone, without the filter's other conditions.
+    fn queue_keys(&self, queue: &Queue, filter: &QueueFilter) -> QueryFluentBuilder {
         let (index, attr, value) = read_index(queue, filter);
         let mut key = "#p = :p".to_owned();
         let mut query = self
@@ -71,14 +73,6 @@ impl Records {
             .scan_index_forward(false)
             .expression_attribute_names("#p", attr)
             .expression_attribute_values(":p", text_attr(value));
-        let mut conditions = Vec::new();
-        if filter.institution.is_some() {
-            let (_, scope_attr, scope) = index_of(queue);
-            conditions.push("#scope = :scope");
-            query = query
-                .expression_attribute_names("#scope", scope_attr)
-                .expression_attribute_values(":scope", text_attr(scope));
-        }
         match (&filter.from_serial, &filter.to_serial) {
             (Some(from), Some(to)) => {
                 key.push_str(" AND #sk BETWEEN :from AND :to");
@@ -98,6 +92,19 @@ impl Records {
         }
         if filter.from_serial.is_some() || filter.to_serial.is_some() {
             query = query.expression_attribute_names("#sk", "serial_sk");
+        }
+        query.key_condition_expression(key)
+    }
+
+    fn queue_query(&self, queue: &Queue, filter: &QueueFilter) -> QueryFluentBuilder {
+        let mut query = self.queue_keys(queue, filter);
+        let mut conditions = Vec::new();
+        if filter.institution.is_some() {
+            let (_, scope_attr, scope) = index_of(queue);
+            conditions.push("#scope = :scope");
+            query = query
+                .expression_attribute_names("#scope", scope_attr)
+                .expression_attribute_values(":scope", text_attr(scope));
         }
         if let Some(status) = &filter.status {
             conditions.push("#status = :status");
@@ -140,7 +147,6 @@ impl Records {
                 .expression_attribute_names("#ask", "ask_until")
                 .expression_attribute_values(":asknow", text_attr(now));
         }
-        query = query.key_condition_expression(key);
         if !conditions.is_empty() {
             query = query.filter_expression(conditions.join(" AND "));
         }
@@ -181,6 +187,36 @@ impl Records {
             items,
             next: start.as_ref().and_then(cursor::encode),
         })
+    }
+
+    /// The oldest and the newest serial within the queue's partition and the filter's serial
+    /// bounds (its other conditions aside), read together; none when that range is empty. An
+    /// export splits this span to read its parts at once.
+    pub async fn queue_span(
+        &self,
+        queue: &Queue,
+        filter: &QueueFilter,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let edge = |newest: bool| async move {
+            let output = self
+                .queue_keys(queue, filter)
+                .scan_index_forward(!newest)
+                .projection_expression("serial_sk")
+                .limit(1)
+                .send()
+                .await
+                .map_err(|e| StoreError::call("dynamodb", "queue_span", e))?;
+            let serial = output
+                .items
+                .unwrap_or_default()
+                .first()
+                .and_then(|item| item.get("serial_sk"))
+                .and_then(|v| v.as_s().ok())
+                .cloned();
+            Ok::<_, StoreError>(serial)
+        };
+        let (oldest, newest) = tokio::try_join!(edge(false), edge(true))?;
+        Ok(oldest.zip(newest))
     }
 
     /// The newest `limit` reports linked to an institution, of every region (the caller keeps

@@ -80,6 +80,38 @@ pub fn bounds_for_days(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Optio
     (lower, upper)
 }
 
+/// Splits the serials from `oldest` to `newest` into at most `parts` ranges of equal time,
+/// newest first: inclusive (lower, upper) bounds that together cover both ends and do not
+/// overlap, so that the ranges can be read at once and written one after another. A serial that
+/// does not parse leaves the range whole.
+pub fn time_slices(oldest: &str, newest: &str, parts: u32) -> Vec<(String, String)> {
+    const TIME: &str = "%y%m%d%H%M%S";
+    let at = |serial: &str| {
+        serial
+            .get(..12)
+            .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, TIME).ok())
+    };
+    let (Some(first), Some(last)) = (at(oldest), at(newest)) else {
+        return vec![(oldest.to_owned(), newest.to_owned())];
+    };
+    let (first, last) = (first.min(last), first.max(last));
+    let span = (last - first).num_seconds();
+    // Whole seconds a slice, rounded up, so that `parts` slices reach the newest second.
+    let step = span / i64::from(parts.max(1)) + 1;
+    let mut slices = Vec::new();
+    let mut lower = first;
+    while lower <= last {
+        let upper = (lower + chrono::Duration::seconds(step - 1)).min(last);
+        slices.push((
+            format!("{}000", lower.format(TIME)),
+            format!("{}999", upper.format(TIME)),
+        ));
+        lower = upper + chrono::Duration::seconds(1);
+    }
+    slices.reverse();
+    slices
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +183,43 @@ mod tests {
         ] {
             assert!(Serial::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn time_slices_cover_the_span_newest_first_without_overlap() {
+        let slices = time_slices("260101000000123", "261231235959999", 12);
+        assert_eq!(slices.len(), 12);
+        assert_eq!(slices.last().map(|s| s.0.as_str()), Some("260101000000000"));
+        assert_eq!(slices.first().map(|s| s.1.as_str()), Some("261231235959999"));
+        for pair in slices.windows(2) {
+            let (newer, older) = (&pair[0], &pair[1]);
+            assert!(older.1 < newer.0, "{older:?} overlaps {newer:?}");
+            // Adjacent: the older slice ends the second before the newer one starts.
+            let end = chrono::NaiveDateTime::parse_from_str(&older.1[..12], "%y%m%d%H%M%S").unwrap();
+            let start = chrono::NaiveDateTime::parse_from_str(&newer.0[..12], "%y%m%d%H%M%S").unwrap();
+            assert_eq!(start - end, chrono::Duration::seconds(1));
+        }
+        // Every serial of the year falls in exactly one slice.
+        for serial in [
+            "260101000000123",
+            "260615120000500",
+            "261231235959999",
+            "260301000000000",
+        ] {
+            let holding = slices
+                .iter()
+                .filter(|(lo, hi)| lo.as_str() <= serial && serial <= hi.as_str());
+            assert_eq!(holding.count(), 1, "{serial}");
+        }
+    }
+
+    #[test]
+    fn time_slices_of_one_second_or_of_nonsense_are_one_slice() {
+        assert_eq!(
+            time_slices("260101000000001", "260101000000999", 8),
+            vec![("260101000000000".to_owned(), "260101000000999".to_owned())]
+        );
+        assert_eq!(time_slices("x", "y", 8), vec![("x".to_owned(), "y".to_owned())]);
+        assert_eq!(time_slices("260102000000000", "260101000000000", 0).len(), 1);
     }
 }

@@ -3,7 +3,6 @@
 //! (`shared::domain::reporting::stats_workbook`), with today's overdue reports listed. Recorded like every
 //! export.
 
-use crate::stats::{period, scope, summary};
 use crate::workbook::{download, export_not_written, workbook};
 use shared::app::App;
 use shared::domain::reporting::spreadsheet::file_name;
@@ -11,6 +10,7 @@ use shared::domain::reporting::stats_workbook::{MAX_OVERDUE_ROWS, StatsWorkbook}
 use shared::domain::staff::Staff;
 use shared::domain::time::{format, now_cst};
 use shared::http::{ApiError, Body, Request, Response};
+use shared::reads::stats::{period, scope, summary};
 
 pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Response<Body>, ApiError> {
     let period = period(request)?;
@@ -18,7 +18,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     let now = now_cst();
     let at = format(&now);
     let province = &app.directory.regions.province().code;
-    // The figures and today's overdue reports, read together.
+    // The figures, today's overdue reports and the calendar in force, read together.
     let overdue = async {
         let reports = app
             .records
@@ -26,7 +26,8 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
             .await?;
         Ok::<_, ApiError>(reports)
     };
-    let (summary, overdue) = tokio::try_join!(summary(app, &scope, &period, &at), overdue)?;
+    let calendar = async { Ok::<_, ApiError>(app.calendar().await?) };
+    let (summary, overdue, calendar) = tokio::try_join!(summary(app, &scope, &period, &at), overdue, calendar)?;
     let (from, to) = (period.from.as_deref(), period.to.as_deref());
     let stats = StatsWorkbook {
         scope_name: &scope.name,
@@ -36,7 +37,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         summary: &summary,
         overdue: &overdue,
     };
-    let sheets = stats.sheets(&app.directory.regions, &*app.calendar().await?, &now);
+    let sheets = stats.sheets(&app.directory.regions, &calendar, &now);
     let bytes = workbook(&sheets).map_err(export_not_written)?;
     let filters = format!("stats?{}", request.uri().query().unwrap_or_default());
     let rows = sheets.iter().map(|s| s.rows.len()).sum();

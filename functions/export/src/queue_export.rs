@@ -9,26 +9,37 @@
 //! - XLSX (`rust_xlsxwriter`) for clerks: serials and codes as text cells, times as date-time
 //!   cells in China time, the header frozen with an auto-filter, every text written as text
 //!   (never a formula). A workbook cannot be joined from parts: it is written whole, up to
-//!   `MAX_WORKBOOK_ROWS` (a city's year), named for the region and the period.
+//!   `MAX_WORKBOOK_ROWS` (a province's year), named for the region and the period. The queue is
+//!   read as slices of time, a few at once, and the sheet is written row by row to /tmp
+//!   (`workbook::Book`), so neither the time nor the memory grows with a Query's round trip.
 
-use crate::queue::filter;
-use crate::workbook::{download, export_not_written, workbook};
+use crate::workbook::{Book, download, export_not_written};
 use chrono::{DateTime, FixedOffset};
+use futures_util::StreamExt;
+use shared::adapters::dynamo::QueueFilter;
 use shared::app::App;
 use shared::domain::calendar::Calendar;
 use shared::domain::report::Report;
-use shared::domain::reporting::spreadsheet::{Cell, Column, Sheet, column, file_name};
-use shared::domain::staff::Staff;
+use shared::domain::report::serial::time_slices;
+use shared::domain::reporting::spreadsheet::{Cell, Column, column, file_name};
+use shared::domain::staff::{Queue, Staff};
 use shared::domain::time::{format, now_cst};
 use shared::domain::views::staff::staff_list_item;
 use shared::http::request::query_param;
 use shared::http::response::{NO_STORE, text_response};
 use shared::http::{ApiError, Body, Request, Response};
+use shared::reads::queue::filter;
 
 /// Rows per Query; a CSV part is whole pages, so that the next part starts where this one stopped.
 const PAGE: usize = 100;
-/// The most rows a workbook holds: a city's year with room to spare, about 1 MB of XLSX.
+/// The most rows a workbook holds: a province's year, about 1.6 MB of XLSX.
 pub const MAX_WORKBOOK_ROWS: usize = 20_000;
+/// A workbook's queue is read as this many slices of equal time, `READ_AHEAD` at once: read
+/// page after page, a year waited on some 200 Queries in turn (docs/performance.md, "Exports").
+const SLICES: u32 = 16;
+const READ_AHEAD: usize = 4;
+/// Reports per Query of a slice (a Query also stops at 1 MB).
+const SLICE_PAGE: i32 = 250;
 
 const COLUMNS: &[Column] = &[
     column("流水号", 18.0),
@@ -91,16 +102,22 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         .write_record(COLUMNS.iter().map(|c| c.header))
         .map_err(export_not_written)?;
     let now = now_cst();
-    let calendar = app.calendar().await?;
     let part = app.settings.export_rows;
     let page = PAGE.min(part);
     let page_size = i32::try_from(page).map_err(|_| ApiError::internal())?;
     let mut rows = 0;
+    // The calendar in force is read beside the first page.
+    let queue = staff.queue();
+    let first = app.records.queue(&queue, &filter, page_size, cursor.as_deref());
+    let (first, calendar) = tokio::try_join!(async { Ok::<_, ApiError>(first.await?) }, async {
+        Ok::<_, ApiError>(app.calendar().await?)
+    })?;
+    let mut first = Some(first);
     loop {
-        let read = app
-            .records
-            .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
-            .await?;
+        let read = match first.take() {
+            Some(read) => read,
+            None => app.records.queue(&queue, &filter, page_size, cursor.as_deref()).await?,
+        };
         for report in &read.items {
             let cells = row(app, &calendar, report, &now);
             writer
@@ -147,37 +164,38 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
 async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Response<Body>, ApiError> {
     let filter = filter(app, staff, request)?;
     let now = now_cst();
-    let calendar = app.calendar().await?;
-    let page_size = i32::try_from(PAGE).map_err(|_| ApiError::internal())?;
-    // Each page becomes rows at once: the reports themselves are not all held.
-    let mut rows = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let read = app
-            .records
-            .queue(&staff.queue(), &filter, page_size, cursor.as_deref())
-            .await?;
-        rows.extend(read.items.iter().map(|report| row(app, &calendar, report, &now)));
-        if rows.len() > MAX_WORKBOOK_ROWS {
-            return Err(ApiError::new(
-                422,
-                "export_too_large",
-                format!("导出超过{MAX_WORKBOOK_ROWS}条,请缩小筛选范围,或分批导出CSV"),
-            ));
-        }
-        cursor = read.next;
-        if cursor.is_none() {
-            break;
+    let queue = staff.queue();
+    let (calendar, span) = tokio::try_join!(async { Ok::<_, ApiError>(app.calendar().await?) }, async {
+        Ok::<_, ApiError>(app.records.queue_span(&queue, &filter).await?)
+    })?;
+    let slices = span.map_or_else(Vec::new, |(oldest, newest)| time_slices(&oldest, &newest, SLICES));
+    // The slices are read a few at once, and written newest first as each is complete: only
+    // the slices read ahead are held, as rows, and the sheet itself goes to /tmp.
+    let read = |(lower, upper): (String, String)| {
+        let slice = QueueFilter {
+            from_serial: Some(lower),
+            to_serial: Some(upper),
+            ..filter.clone()
+        };
+        read_slice(app, &queue, slice, &calendar, &now)
+    };
+    let mut slices = futures_util::stream::iter(slices).map(read).buffered(READ_AHEAD);
+    let mut book = Book::new();
+    book.sheet("举报件", None, COLUMNS).map_err(export_not_written)?;
+    while let Some(rows) = slices.next().await {
+        for cells in rows? {
+            if book.rows() == MAX_WORKBOOK_ROWS {
+                return Err(ApiError::new(
+                    422,
+                    "export_too_large",
+                    format!("导出超过{MAX_WORKBOOK_ROWS}条,请缩小筛选范围,或分批导出CSV"),
+                ));
+            }
+            book.row(&cells).map_err(export_not_written)?;
         }
     }
-    let count = rows.len();
-    let sheet = Sheet {
-        name: "举报件",
-        title: None,
-        columns: COLUMNS,
-        rows,
-    };
-    let bytes = workbook(&[sheet]).map_err(export_not_written)?;
+    let count = book.rows();
+    let bytes = book.finish().map_err(export_not_written)?;
     let filters = request.uri().query().unwrap_or_default();
     app.records
         .audit_export(
@@ -194,6 +212,26 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
         .headers_mut()
         .insert("x-export-truncated", http::HeaderValue::from_static("false"));
     Ok(response)
+}
+
+/// One slice of the queue, page after page, as rows; more than a workbook holds is not read.
+async fn read_slice(
+    app: &App,
+    queue: &Queue,
+    filter: QueueFilter,
+    calendar: &Calendar,
+    now: &DateTime<FixedOffset>,
+) -> Result<Vec<Vec<Cell>>, ApiError> {
+    let mut rows = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let read = app.records.queue(queue, &filter, SLICE_PAGE, cursor.as_deref()).await?;
+        rows.extend(read.items.iter().map(|report| row(app, calendar, report, now)));
+        cursor = read.next;
+        if cursor.is_none() || rows.len() > MAX_WORKBOOK_ROWS {
+            return Ok(rows);
+        }
+    }
 }
 
 /// `武昌区教育局-举报件-20261101-20261130.xlsx`: whose reports (the caller's agency, else region),

@@ -1,0 +1,35 @@
+//! `export`: the files staff download. The queue as CSV parts or one Excel workbook
+//! (`queue_export`), the dashboard's statistics workbook (`stats_export`) and 操作日志 as a
+//! workbook (`audit_export`). Each export is itself recorded in the audit trail.
+//!
+//! A function of its own (docs/decisions.md, "Exports in their own function"): a province's year
+//! as a workbook needs memory and CPU that the rest of the staff API does not, and the workbook
+//! writer would otherwise weigh on every cold start of `staff-action`.
+
+mod audit_export;
+mod queue_export;
+mod stats_export;
+mod workbook;
+
+use shared::app::App;
+use shared::http::request::route_key;
+use shared::http::span::answer;
+use shared::http::{ApiError, Body, Request, Response, identity};
+
+pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    answer(&request, route(app, &request)).await
+}
+
+async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
+    let key = route_key(request);
+    let export = match key.as_str() {
+        "GET /v1/staff/export" | "GET /v1/staff/stats/export" | "GET /v1/staff/audit/export" => key,
+        _ => return Err(ApiError::route_not_found()),
+    };
+    let staff = Box::pin(identity::staff(request, &app.records, app.directory)).await?;
+    match export.as_str() {
+        "GET /v1/staff/export" => Box::pin(queue_export::export(app, &staff, request)).await,
+        "GET /v1/staff/stats/export" => Box::pin(stats_export::export(app, &staff, request)).await,
+        _ => Box::pin(audit_export::export(app, &staff, request)).await,
+    }
+}
