@@ -202,3 +202,40 @@ async fn the_offices_to_call_are_public_phones_per_category_never_duty_phones() 
     env.get("/v1/public/agencies?county=4201", None).await.error_code(400);
     env.get("/v1/public/agencies", None).await.error_code(400);
 }
+
+/// The meta lives longer than its five minutes where it has not changed: a copy is checked again
+/// by its ETag (a 304 without a body) and may be served stale while the API fails.
+#[tokio::test]
+async fn the_meta_carries_its_version_and_answers_a_copy_still_current_with_304() {
+    let env = Env::new().await;
+    let header = |reply: &crate::harness::Reply, name: &str| reply.headers[name].to_str().unwrap().to_owned();
+    let first = env.get("/v1/meta", None).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let cache = header(&first, "cache-control");
+    assert!(
+        cache.contains("max-age=300") && cache.contains("stale-while-revalidate") && cache.contains("stale-if-error"),
+        "{cache}"
+    );
+    let etag = header(&first, "etag");
+    assert!(etag.starts_with('"') && etag.len() == 34, "{etag}");
+    // The same files, the same version.
+    assert_eq!(header(&env.get("/v1/meta", None).await, "etag"), etag);
+    for (sent, status) in [
+        (etag.clone(), 304),
+        (format!("W/{etag}"), 304),
+        (format!("\"0000\", {etag}"), 304),
+        ("\"0000\"".to_owned(), 200),
+    ] {
+        let reply = env
+            .call_with("GET", "/v1/meta", None, None, &[("if-none-match", sent.as_str())])
+            .await;
+        assert_eq!(reply.status, status, "{sent}");
+        assert_eq!(header(&reply, "etag"), etag);
+        assert_eq!(header(&reply, "cache-control"), cache);
+        if status == 304 {
+            assert!(reply.text.is_empty(), "{}", reply.text);
+        } else {
+            assert_eq!(reply.text, first.text);
+        }
+    }
+}

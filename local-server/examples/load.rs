@@ -5,9 +5,52 @@
 //! Usage: load BASE_URL REPORTS CONCURRENCY [SERVER_PID]
 
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{Mutex, Semaphore};
+
+/// One CloudFront edge in front of the public routes, as `PublicApiCachePolicy` keeps them
+/// (infra/template.yaml): keyed by path and query, each answer kept for its `Cache-Control`
+/// max-age, concurrent misses collapsed into one origin request. Counts the reads and what
+/// reaches the origin (docs/deploy.md, "The public API's CDN").
+#[derive(Default)]
+struct Edge {
+    cache: Mutex<HashMap<String, (Instant, Value)>>,
+    reads: AtomicUsize,
+    origin: AtomicUsize,
+}
+
+impl Edge {
+    async fn get(&self, http: &reqwest::Client, url: String) -> Result<Value, String> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        // Held across the origin request: a read of a key being fetched waits for it.
+        let mut cache = self.cache.lock().await;
+        if let Some((until, body)) = cache.get(&url)
+            && *until > Instant::now()
+        {
+            return Ok(body.clone());
+        }
+        self.origin.fetch_add(1, Ordering::Relaxed);
+        let response = http.get(&url).send().await.map_err(|e| e.to_string())?;
+        let max_age = response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|d| d.trim().strip_prefix("max-age=")?.parse::<u64>().ok())
+            })
+            .unwrap_or(0);
+        if !response.status().is_success() {
+            return Err(response.status().to_string());
+        }
+        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        cache.insert(url, (Instant::now() + Duration::from_secs(max_age), body.clone()));
+        Ok(body)
+    }
+}
 
 struct Step {
     name: &'static str,
@@ -323,6 +366,28 @@ async fn main() {
     })
     .await;
     steps.push(step);
+    // The same reads through one simulated edge: the home page's three and the first full page,
+    // of each of five cities.
+    let edge = Arc::new(Edge::default());
+    let cities = ["420100", "420200", "420500", "420600", "421000"];
+    let (step, _) = run(
+        "GET /v1/public/reports (one CDN edge)",
+        reports,
+        concurrency,
+        pid.as_deref(),
+        |i| {
+            let (edge, http) = (edge.clone(), http.clone());
+            let url = format!(
+                "{base}/v1/public/reports?city={}&limit={}",
+                cities[i % cities.len()],
+                [3, 10][i / cities.len() % 2]
+            );
+            async move { edge.get(&http, url).await }
+        },
+    )
+    .await;
+    let edge_seconds = step.elapsed.as_secs_f64();
+    steps.push(step);
     let (step, _) = run(
         "GET /v1/staff/reports",
         reports / 10,
@@ -452,6 +517,11 @@ async fn main() {
             serials.len()
         );
     }
+    let (reads, origin) = (edge.reads.load(Ordering::Relaxed), edge.origin.load(Ordering::Relaxed));
+    println!(
+        "Board reads through one simulated CDN edge: {reads} reads of 10 keys in {edge_seconds:.1} s, {origin} origin requests ({:.0} per 10,000 reads)",
+        origin as f64 * 10_000.0 / reads.max(1) as f64
+    );
     let failures: usize = steps.iter().map(|s| s.failures).sum();
     std::process::exit(i32::from(failures > 0));
 }

@@ -51,7 +51,7 @@ pub(crate) fn city_named<'a>(
 
 async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError> {
     match route_key(request).as_str() {
-        "GET /v1/meta" => Ok(json_cached(200, &meta::meta(app), "public, max-age=300")),
+        "GET /v1/meta" => Ok(meta::answer(app, request)),
         "GET /v1/public/agencies" => {
             let county = query_param(request, "county").ok_or_else(|| ApiError::invalid("county", "请选择区县"))?;
             let offices = offices::offices(app.directory, &county)?

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use shared::app::App;
+use shared::domain::digest::sha256_hex;
 use shared::domain::directory::catalog::QuestionRules;
 use shared::domain::directory::catalog::{Catalog, Category, MeasureKind, Named, Notice, Site};
 use shared::domain::directory::regions::{NamedRegion, Region, Regions as Divisions, Seat};
@@ -12,6 +13,8 @@ use shared::domain::report::Finding;
 use shared::domain::report::evidence::EvidenceKind;
 use shared::domain::report::input::{MAX_ADDRESS_CHARS, MAX_CONTENT_CHARS, MAX_TARGET_CHARS};
 use shared::domain::report::rating::MAX_COMMENT_CHARS;
+use shared::http::response::{error_response, text_response};
+use shared::http::{ApiError, Body, Request, Response};
 
 /// A county with its seat, from which the H5 finds the nearest one (使用当前位置).
 #[derive(Debug, Serialize)]
@@ -225,4 +228,46 @@ pub fn meta(app: &App) -> Meta<'static> {
             agencies: "/v1/public/agencies",
         },
     }
+}
+
+/// How long clients and the CDN keep the meta. It changes only with the province's files, so
+/// after its five minutes a copy may still be served for a day while it is checked again (its
+/// ETag makes the check a 304 without a body), and for a day while the API fails: a flood on
+/// the API leaves the form drawable.
+pub const META_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400, stale-if-error=86400";
+
+/// `GET /v1/meta` with its version: the ETag is a digest of the answer, so `If-None-Match` with
+/// the current one answers 304 without a body.
+pub fn answer(app: &App, request: &Request) -> Response<Body> {
+    let text = match serde_json::to_string(&meta(app)) {
+        Ok(text) => text,
+        Err(error) => {
+            tracing::error!(%error, "meta did not serialise");
+            return error_response(&ApiError::internal());
+        }
+    };
+    let etag = format!("\"{}\"", sha256_hex(&text, 16));
+    let unchanged = request
+        .headers()
+        .get_all(http::header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag
+        });
+    let mut response = if unchanged {
+        let mut response = Response::new(Body::Empty);
+        *response.status_mut() = http::StatusCode::NOT_MODIFIED;
+        response
+    } else {
+        text_response(200, text, "application/json; charset=utf-8", META_CACHE)
+    };
+    let headers = response.headers_mut();
+    headers.insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static(META_CACHE));
+    if let Ok(value) = http::HeaderValue::from_str(&etag) {
+        headers.insert(http::header::ETAG, value);
+    }
+    response
 }

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Regions, categories, violation types, statuses, the notice (举报须知), evidence limits, rating levels. */
+        /**
+         * Regions, categories, violation types, statuses, the notice (举报须知), evidence limits, rating levels.
+         * @description Versioned by its ETag (a digest of the answer, which changes only with the province's files) and kept `public, max-age=300, stale-while-revalidate=86400, stale-if-error=86400`: a copy is checked again with `If-None-Match` and may be served stale while the API fails.
+         */
         get: operations["getMeta"];
         put?: never;
         post?: never;
@@ -1791,7 +1794,10 @@ export interface operations {
     getMeta: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag of an earlier answer. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1800,11 +1806,21 @@ export interface operations {
             /** @description The catalog. */
             200: {
                 headers: {
+                    /** @description The version of this answer. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Meta"];
                 };
+            };
+            /** @description The copy whose ETag was sent is current; no body. */
+            304: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
