@@ -5,7 +5,7 @@ use crate::workbook::{Book, download, export_not_written};
 use shared::app::App;
 use shared::domain::reporting::spreadsheet::{Cell, Column, column, file_name};
 use shared::domain::staff::Staff;
-use shared::domain::time::{format, now_cst};
+use shared::domain::time::now_cst;
 use shared::http::request::query_param;
 use shared::http::{ApiError, Body, Request, Response};
 use shared::reads::audit::{EXPORTED, query, view};
@@ -51,16 +51,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     let bytes = book.finish().map_err(export_not_written)?;
     let now = now_cst();
     let filters = format!("操作日志 {}", request.uri().query().unwrap_or_default());
-    app.records
-        .audit_export(
-            staff,
-            &app.directory.scope_of(&staff.region),
-            &filters,
-            count,
-            &format(&now),
-            now.timestamp(),
-        )
-        .await?;
+    crate::recorded(app, staff, &filters, count, &now).await?;
     let whose = app
         .directory
         .regions

@@ -11,7 +11,10 @@ mod queue_export;
 mod stats_export;
 mod workbook;
 
+use chrono::{DateTime, FixedOffset};
 use shared::app::App;
+use shared::domain::staff::Staff;
+use shared::domain::time::format;
 use shared::http::request::route_key;
 use shared::http::span::answer;
 use shared::http::{ApiError, Body, Request, Response, identity};
@@ -32,4 +35,21 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
         "GET /v1/staff/stats/export" => Box::pin(stats_export::export(app, &staff, request)).await,
         _ => Box::pin(audit_export::export(app, &staff, request)).await,
     }
+}
+
+/// Records in the audit trail that `staff` exported `rows` rows with `filters`, before the file
+/// is answered.
+async fn recorded(
+    app: &App,
+    staff: &Staff,
+    filters: &str,
+    rows: usize,
+    now: &DateTime<FixedOffset>,
+) -> Result<(), ApiError> {
+    let scope = app.directory.scope_of(&staff.region);
+    let at = format(now);
+    Ok(app
+        .records
+        .audit_export(staff, &scope, filters, rows, &at, now.timestamp())
+        .await?)
 }

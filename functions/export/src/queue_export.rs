@@ -23,7 +23,7 @@ use shared::domain::report::Report;
 use shared::domain::report::serial::time_slices;
 use shared::domain::reporting::spreadsheet::{Cell, Column, column, file_name};
 use shared::domain::staff::{Queue, Staff};
-use shared::domain::time::{format, now_cst};
+use shared::domain::time::now_cst;
 use shared::domain::views::staff::staff_list_item;
 use shared::http::request::query_param;
 use shared::http::response::{NO_STORE, text_response};
@@ -132,16 +132,7 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
         }
     }
     let filters = request.uri().query().unwrap_or_default();
-    app.records
-        .audit_export(
-            staff,
-            &app.directory.scope_of(&staff.region),
-            filters,
-            rows,
-            &format(&now),
-            now.timestamp(),
-        )
-        .await?;
+    crate::recorded(app, staff, filters, rows, &now).await?;
     let bytes = writer.into_inner().map_err(|e| export_not_written(e.into_error()))?;
     let text = String::from_utf8(bytes).map_err(|_| ApiError::internal())?;
     let mut response = text_response(200, text, "text/csv; charset=utf-8", NO_STORE);
@@ -197,16 +188,7 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
     let count = book.rows();
     let bytes = book.finish().map_err(export_not_written)?;
     let filters = request.uri().query().unwrap_or_default();
-    app.records
-        .audit_export(
-            staff,
-            &app.directory.scope_of(&staff.region),
-            filters,
-            count,
-            &format(&now),
-            now.timestamp(),
-        )
-        .await?;
+    crate::recorded(app, staff, filters, count, &now).await?;
     let mut response = download(bytes, &whose_file(app, staff, request, &now), "suishoupai-export.xlsx")?;
     response
         .headers_mut()

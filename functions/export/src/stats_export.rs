@@ -41,16 +41,7 @@ pub async fn export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     let bytes = workbook(&sheets).map_err(export_not_written)?;
     let filters = format!("stats?{}", request.uri().query().unwrap_or_default());
     let rows = sheets.iter().map(|s| s.rows.len()).sum();
-    app.records
-        .audit_export(
-            staff,
-            &app.directory.scope_of(&staff.region),
-            &filters,
-            rows,
-            &at,
-            now.timestamp(),
-        )
-        .await?;
+    crate::recorded(app, staff, &filters, rows, &now).await?;
     let name = file_name(&scope.name, "统计报表", from, to, &now);
     download(bytes, &name, "suishoupai-statistics.xlsx")
 }
