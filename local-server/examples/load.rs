@@ -11,6 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, Semaphore};
 
+/// Board reads sent through the simulated edge.
+const EDGE_READS: usize = 10_000;
+
 /// One CloudFront edge in front of the public routes, as `PublicApiCachePolicy` keeps them
 /// (infra/template.yaml): keyed by path and query, each answer kept for its `Cache-Control`
 /// max-age, concurrent misses collapsed into one origin request. Counts the reads and what
@@ -366,13 +369,13 @@ async fn main() {
     })
     .await;
     steps.push(step);
-    // The same reads through one simulated edge: the home page's three and the first full page,
-    // of each of five cities.
+    // The same reads through one simulated edge, 10,000 of them (a busy minute of a campaign's
+    // board): the home page's three and the first full page, of each of five cities.
     let edge = Arc::new(Edge::default());
     let cities = ["420100", "420200", "420500", "420600", "421000"];
     let (step, _) = run(
         "GET /v1/public/reports (one CDN edge)",
-        reports,
+        EDGE_READS,
         concurrency,
         pid.as_deref(),
         |i| {
