@@ -32,7 +32,7 @@ pub const CASES: [(&str, &str, u16); 38] = [
     ("staff-action/action.json", "staff-action", 200),
     // The demo year's reports carry no evidence: the refusal (a package of real evidence is in
     // round_trips' heavier cases and tests/package.rs).
-    ("staff-action/package.json", "staff-action", 409),
+    ("export/package.json", "export", 409),
     // The demo report has no evidence: 该举证材料不存在.
     ("staff-action/original.json", "staff-action", 404),
     ("staff-action/stats.json", "staff-action", 200),

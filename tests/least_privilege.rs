@@ -342,9 +342,10 @@ async fn every_function_called_once() {
         ),
     )
     .await;
+    // export: that report's evidence package (the other files further on).
     call(
-        staff,
-        "staff-action",
+        app("export"),
+        "export",
         event(
             "POST /v1/staff/reports/{serial}/package",
             &format!("/v1/staff/reports/{serial}/package"),

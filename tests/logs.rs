@@ -8,7 +8,6 @@ use serde_json::Value;
 use serde_json::json;
 use shared::telemetry::json_subscriber;
 use std::sync::{Arc, Mutex};
-use tracing_subscriber::EnvFilter;
 
 /// Log lines written while a test's subscriber is the default on its thread.
 /// Set in the process that runs one logging test alone.
@@ -54,7 +53,7 @@ impl std::io::Write for Captured {
 impl Captured {
     fn install(&self) -> tracing::subscriber::DefaultGuard {
         let writer = self.clone();
-        tracing::subscriber::set_default(json_subscriber(EnvFilter::new("info"), move || writer.clone()))
+        tracing::subscriber::set_default(json_subscriber(shared::telemetry::filter(None), move || writer.clone()))
     }
 
     fn lines(&self) -> (String, Vec<Value>) {

@@ -276,7 +276,8 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
         ),
     ] {
         let event = api_event(route, &path, params, Value::Null, Some(province()), Some(json!({})));
-        let response = dispatch(app, "staff-action", event).await;
+        let function = shared::routes::find("POST", &path).expect("a route").0.function;
+        let response = dispatch(app, function, event).await;
         assert_eq!(response.status().as_u16(), 200, "{route}");
         rows.push(row(route, case, &cold(app, &timeline)));
     }

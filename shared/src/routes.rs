@@ -157,7 +157,7 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/v1/staff/reports/{serial}/package",
-        function: "staff-action",
+        function: "export",
         access: Access::Staff,
     },
     Route {

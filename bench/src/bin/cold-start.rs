@@ -185,7 +185,12 @@ impl Driver {
             .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{}", subject.name))
             .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            // FUNCTION_LOGS=1: the function's own log lines, to see why it failed.
+            .stdout(if std::env::var_os("FUNCTION_LOGS").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(|e| format!("{}: {e}", subject.binary))?;
@@ -230,11 +235,46 @@ impl Driver {
             init,
             first,
             warm: warm_times,
-            peak_kib: peak_kib(pid)?,
+            peak_kib: {
+                // RSS_DETAIL=1: each run's anonymous and file-backed resident memory at its end.
+                if std::env::var_os("RSS_DETAIL").is_some() {
+                    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+                    let keep: Vec<&str> = status.lines().filter(|l| l.starts_with("Rss")).collect();
+                    eprintln!("{}", keep.join(" ").split_whitespace().collect::<Vec<_>>().join(" "));
+                    eprintln!("{}", resident_by_mapping(pid)?);
+                }
+                peak_kib(pid)?
+            },
             cpu: [cpu_init, cpu_first, cpu_warm],
         };
         Ok((start, idle))
     }
+}
+
+/// Resident KiB per mapped file (and `[heap]`, `[stack]`, anonymous), from `/proc/PID/smaps`.
+fn resident_by_mapping(pid: u32) -> Result<String, BoxError> {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps"))?;
+    let mut totals: Vec<(String, u64)> = Vec::new();
+    let mut current = String::new();
+    for line in smaps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.first().is_some_and(|f| f.contains('-') && !f.ends_with(':')) {
+            current = fields
+                .get(5)
+                .map_or("[anon]".to_owned(), |p| p.rsplit('/').next().unwrap_or(p).to_owned());
+        } else if fields.first() == Some(&"Rss:") {
+            let kib: u64 = fields.get(1).and_then(|k| k.parse().ok()).unwrap_or(0);
+            match totals.iter_mut().find(|(name, _)| *name == current) {
+                Some((_, total)) => *total += kib,
+                None => totals.push((current.clone(), kib)),
+            }
+        }
+    }
+    Ok(totals
+        .iter()
+        .map(|(name, kib)| format!("{name}={kib}"))
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 /// The process's peak resident set (`VmHWM`), in KiB.

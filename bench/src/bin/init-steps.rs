@@ -22,6 +22,20 @@ fn minor_faults() -> i64 {
     usage.ru_minflt
 }
 
+/// How deep the main thread's stack has been touched (`VmStk`: the stack mapping grows with the
+/// deepest touch and stays resident).
+fn stack_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmStk:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let mut steps: Vec<(&str, Duration, i64)> = Vec::new();
@@ -40,7 +54,7 @@ async fn main() {
     mark("telemetry", &mut steps);
     let settings = shared::app::Settings::from_env().expect("settings");
     mark("settings", &mut steps);
-    let sdk = shared::adapters::sdk::load_in_lambda().await;
+    let sdk = shared::adapters::sdk::load_in_lambda();
     mark("sdk_config", &mut steps);
     let directory = settings.load_province(&sdk).await.expect("province");
     mark("province_files", &mut steps);
@@ -51,5 +65,5 @@ async fn main() {
         .iter()
         .map(|(n, d, f)| format!("{n}={} {n}_faults={f}", d.as_micros()))
         .collect();
-    println!("{}", line.join(" "));
+    println!("{} stack_kib={}", line.join(" "), stack_kib());
 }

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     let settings = Settings::from_env()?;
-    let sdk = shared::adapters::sdk::load_in_lambda().await;
+    let sdk = shared::adapters::sdk::load_in_lambda();
     // Alive until the sandbox ends: a static, not a leak.
     static WORKER: OnceLock<Worker> = OnceLock::new();
     let worker: &'static Worker = WORKER.get_or_init(|| Worker {

@@ -13,7 +13,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     metrics::install()?;
     let settings = Settings::from_env()?;
-    let sdk = shared::adapters::sdk::load_in_lambda().await;
+    let sdk = shared::adapters::sdk::load_in_lambda();
     let directory = settings.load_province(&sdk).await?;
     let sender = notify::provider::from_env(&sdk).await?;
     // Alive until the sandbox ends: a static, not a leak.

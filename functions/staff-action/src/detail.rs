@@ -13,16 +13,7 @@ use shared::domain::staff::actions::actor;
 use shared::domain::time::{format, now_cst};
 use shared::domain::views::staff::{CustodyView, RepeatView, StaffDetail, repeat_view, staff_detail};
 use shared::http::ApiError;
-
-/// A report with its timeline and custody log, if it is in `staff`'s reach (else 404: not even
-/// its existence is told).
-pub(crate) async fn record_in_reach(app: &App, staff: &Staff, serial: &Serial) -> Result<ReportRecord, ApiError> {
-    app.records
-        .report_record(serial)
-        .await?
-        .filter(|record| staff.can_see(&record.report))
-        .ok_or_else(ApiError::not_found)
-}
+use shared::reads::report::record_in_reach;
 
 /// How a detail is read: opened (an audited view), or answered after an action (whose own event
 /// records it), revealing the reporter's contact or not.

@@ -2,7 +2,6 @@
 //! original on demand. Previews are derived copies and free to look at; every link to an
 //! original is a custody entry, written before the link is answered.
 
-use crate::detail::record_in_reach;
 use shared::adapters::dynamo::ReportRecord;
 use shared::app::App;
 use shared::domain::report::Report;
@@ -16,6 +15,7 @@ use shared::domain::time::{format, now_cst};
 use shared::domain::views::EvidenceLink;
 use shared::domain::views::staff::{PreviewPlan, PreviewView, RenditionLink, preview_plans};
 use shared::http::ApiError;
+use shared::reads::report::record_in_reach;
 
 /// The time every link of one answer expires at.
 pub(crate) fn expiry(app: &App) -> String {

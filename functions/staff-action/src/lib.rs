@@ -1,6 +1,6 @@
 //! `staff-action`: the agencies' side. Queues, detail, actions (签收, 回复, 转办, 公开, 督办, …),
 //! statistics, reply templates, the institution registry, the roster (人员管理), agencies' phones (机构与电话), the audit log (操作日志), the holidays (节假日) and the caller's own profile. A report outside the caller's reach answers 404.
-//! Files (the CSV and Excel exports, the statistics and audit workbooks) are the `export` function's.
+//! Files (the CSV and Excel exports, the statistics and audit workbooks, evidence packages) are the `export` function's.
 
 mod action;
 mod audit_log;
@@ -8,7 +8,6 @@ mod calendar;
 mod detail;
 mod evidence;
 mod institutions;
-mod package;
 mod phones;
 mod queue;
 mod roster;
@@ -46,12 +45,14 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
     }
     let staff = Box::pin(identity::staff(request, &app.records, app.directory)).await?;
     match key.as_str() {
+        // Every arm boxed: the route's future stays small, so moving it costs no stack (resident
+        // for the sandbox's life) and debug builds fit a test thread's.
         "GET /v1/staff/me" => {
             let mut profile = staff_profile(&staff, app.directory);
-            profile.calendar_warning = calendar_warning(&*app.calendar().await?, &now_cst());
+            profile.calendar_warning = calendar_warning(&*Box::pin(app.calendar()).await?, &now_cst());
             Ok(json(200, &profile))
         }
-        "GET /v1/staff/reports" => Ok(json(200, &queue::list(app, &staff, request).await?)),
+        "GET /v1/staff/reports" => Ok(json(200, &Box::pin(queue::list(app, &staff, request)).await?)),
         "GET /v1/staff/reports/{serial}" => {
             let serial = path_serial(request)?;
             Ok(json(
@@ -72,17 +73,12 @@ async fn route(app: &App, request: &Request) -> Result<Response<Body>, ApiError>
             let n = path_param(request, "n");
             Ok(json(
                 200,
-                &evidence::original(app, &staff, &serial, n.as_deref()).await?,
+                &Box::pin(evidence::original(app, &staff, &serial, n.as_deref())).await?,
             ))
         }
-        "POST /v1/staff/reports/{serial}/package" => {
-            let serial = path_serial(request)?;
-            Ok(json(200, &package::package(app, &staff, &serial).await?))
-        }
-        "GET /v1/staff/stats" => Ok(json(200, &stats::stats(app, &staff, request).await?)),
-        "GET /v1/staff/institutions" => Ok(json(200, &institutions::list(app, &staff, request).await?)),
-        "POST /v1/staff/institutions/import" => institutions::import(app, &staff, request).await,
-        // Boxed, as the other large arms: debug builds' futures are big for a test thread's stack.
+        "GET /v1/staff/stats" => Ok(json(200, &Box::pin(stats::stats(app, &staff, request)).await?)),
+        "GET /v1/staff/institutions" => Ok(json(200, &Box::pin(institutions::list(app, &staff, request)).await?)),
+        "POST /v1/staff/institutions/import" => Box::pin(institutions::import(app, &staff, request)).await,
         "GET /v1/staff/roster" => Ok(json(200, &Box::pin(roster::list(app, &staff)).await?)),
         "POST /v1/staff/roster" => {
             let body = json_body(request)?;

@@ -19,7 +19,10 @@ where
     let built = App::from_env().await?;
     let app: &'static App = APP.get_or_init(move || built);
     lambda_http::run(service_fn(move |request: Request| {
-        let answer = handler(app, request);
+        // Boxed where it is made: a handler's future is tens of KB (every route's state), and
+        // each move of it through the runtime's layers would be another copy on the stack, which
+        // stays resident for the life of the sandbox (docs/performance.md, "Cold starts").
+        let answer = Box::pin(handler(app, request));
         async move { Ok::<_, Infallible>(answer.await) }
     }))
     .await

@@ -4,4 +4,5 @@
 
 pub mod audit;
 pub mod queue;
+pub mod report;
 pub mod stats;

@@ -3,7 +3,6 @@
 //! manifest, the custody log and the public key (docs/evidence.md). Written to S3 and handed out
 //! by a short link; the package is itself a custody entry, written before anything is built.
 
-use crate::detail::record_in_reach;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shared::adapters::dynamo::ReportRecord;
@@ -19,6 +18,7 @@ use shared::domain::time::{format, now_cst};
 use shared::domain::views::package::{README, manifest, statement};
 use shared::http::ApiError;
 use shared::http::response::attachment;
+use shared::reads::report::record_in_reach;
 use std::io::Write;
 use zip::write::SimpleFileOptions;
 
