@@ -231,27 +231,23 @@ impl Driver {
             Ok(n) if n > 0 => (cpu_time(pid)? - cpu_init - cpu_first) / n,
             _ => Duration::ZERO,
         };
+        // RSS_DETAIL=1: each run's resident memory at its end, by mapping.
+        if std::env::var_os("RSS_DETAIL").is_some() {
+            eprintln!("{}", resident_by_mapping(pid)?);
+        }
         let start = Start {
             init,
             first,
             warm: warm_times,
-            peak_kib: {
-                // RSS_DETAIL=1: each run's anonymous and file-backed resident memory at its end.
-                if std::env::var_os("RSS_DETAIL").is_some() {
-                    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-                    let keep: Vec<&str> = status.lines().filter(|l| l.starts_with("Rss")).collect();
-                    eprintln!("{}", keep.join(" ").split_whitespace().collect::<Vec<_>>().join(" "));
-                    eprintln!("{}", resident_by_mapping(pid)?);
-                }
-                peak_kib(pid)?
-            },
+            peak_kib: peak_kib(pid)?,
             cpu: [cpu_init, cpu_first, cpu_warm],
         };
         Ok((start, idle))
     }
 }
 
-/// Resident KiB per mapped file (and `[heap]`, `[stack]`, anonymous), from `/proc/PID/smaps`.
+/// Resident KiB per mapped file (and `[heap]`, `[stack]`, anonymous), from `/proc/PID/smaps`;
+/// the binary's pages written at start (its relocations) count under its own name.
 fn resident_by_mapping(pid: u32) -> Result<String, BoxError> {
     let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps"))?;
     let mut totals: Vec<(String, u64)> = Vec::new();
@@ -270,11 +266,9 @@ fn resident_by_mapping(pid: u32) -> Result<String, BoxError> {
             }
         }
     }
-    Ok(totals
-        .iter()
-        .map(|(name, kib)| format!("{name}={kib}"))
-        .collect::<Vec<_>>()
-        .join(" "))
+    let total: u64 = totals.iter().map(|(_, kib)| kib).sum();
+    let each = totals.iter().map(|(name, kib)| format!(" {name}={kib}"));
+    Ok(format!("total={total}{}", each.collect::<String>()))
 }
 
 /// The process's peak resident set (`VmHWM`), in KiB.

@@ -60,7 +60,9 @@ pub fn load_in_lambda() -> SdkConfig {
     lambda_config(std::env::vars().filter(|(name, _)| name.starts_with("AWS_")).collect())
 }
 
-/// `load_in_lambda` from these environment variables.
+/// `load_in_lambda` with region and endpoints from these environment variables; the credentials
+/// provider reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` from the
+/// process's own environment when a client first signs.
 pub fn lambda_config(env: HashMap<String, String>) -> SdkConfig {
     let env = AwsEnv(env.into_iter().filter(|(_, value)| !value.trim().is_empty()).collect());
     let region = env
