@@ -527,3 +527,52 @@ async fn the_workbook_export_has_typed_cells_a_frozen_header_and_no_formula() {
     let bad = env.get_path("/v1/staff/export?format=pdf".into(), Some(&city)).await;
     assert_eq!(bad.status, 400);
 }
+
+#[tokio::test]
+async fn an_exports_rows_read_of_each_report_what_the_whole_report_shows() {
+    use local_server::year::seed_year;
+    use shared::adapters::dynamo::QueueFilter;
+    use shared::domain::reporting::queue_row::ReportRow;
+    use shared::domain::staff::Queue;
+    let env = Env::new().await;
+    seed_year(env.app, 80, 4, shared::domain::time::now_cst())
+        .await
+        .expect("seed");
+    let queue = Queue::Province(env.app.directory.regions.province().code.clone());
+    let filter = QueueFilter::default();
+    let whole = env.app.records.queue(&queue, &filter, 100, None).await.unwrap();
+    let rows = env.app.records.queue_rows(&queue, &filter, 100, None).await.unwrap();
+    assert_eq!(whole.items.len(), 80);
+    let expected: Vec<ReportRow> = whole.items.iter().map(ReportRow::from).collect();
+    assert_eq!(rows.items, expected, "the projection reads every attribute a row shows");
+    // Every part of a row was there to be read: replies, ratings and linked institutions.
+    assert!(rows.items.iter().any(|r| r.reply.is_some()));
+    assert!(rows.items.iter().any(|r| r.rating.is_some()));
+    assert!(rows.items.iter().any(|r| r.institution.is_some()));
+
+    // A filtered page with a cursor: the same reports in the same pages.
+    let filter = QueueFilter {
+        status: Some("replied".into()),
+        ..QueueFilter::default()
+    };
+    let whole = env.app.records.queue(&queue, &filter, 7, None).await.unwrap();
+    let rows = env.app.records.queue_rows(&queue, &filter, 7, None).await.unwrap();
+    assert_eq!(rows.items, whole.items.iter().map(ReportRow::from).collect::<Vec<_>>());
+    assert!(rows.next.is_some());
+    let after = env
+        .app
+        .records
+        .queue(&queue, &filter, 7, rows.next.as_deref())
+        .await
+        .unwrap();
+    let rows_after = env
+        .app
+        .records
+        .queue_rows(&queue, &filter, 7, whole.next.as_deref())
+        .await
+        .unwrap();
+    assert_eq!(
+        rows_after.items,
+        after.items.iter().map(ReportRow::from).collect::<Vec<_>>()
+    );
+}

@@ -18,13 +18,12 @@ use chrono::{DateTime, FixedOffset};
 use futures_util::StreamExt;
 use shared::adapters::dynamo::QueueFilter;
 use shared::app::App;
-use shared::domain::calendar::Calendar;
-use shared::domain::report::Report;
 use shared::domain::report::serial::time_slices;
+use shared::domain::reporting::queue_row::ReportRow;
 use shared::domain::reporting::spreadsheet::{Cell, Column, column, file_name};
 use shared::domain::staff::{Queue, Staff};
 use shared::domain::time::now_cst;
-use shared::domain::views::staff::staff_list_item;
+use shared::domain::views::Subject;
 use shared::http::request::query_param;
 use shared::http::response::{NO_STORE, text_response};
 use shared::http::{ApiError, Body, Request, Response};
@@ -61,28 +60,32 @@ const COLUMNS: &[Column] = &[
     column("评价星级", 8.0),
 ];
 
-fn row(app: &App, calendar: &Calendar, report: &Report, now: &DateTime<FixedOffset>) -> Vec<Cell> {
-    let item = staff_list_item(report, &app.directory.regions, calendar, now);
-    let subject = item.labels.subject;
+fn row(app: &App, report: &ReportRow, now: &DateTime<FixedOffset>) -> Vec<Cell> {
+    let subject = Subject::new(
+        &report.assignment,
+        &report.category,
+        &report.violation_types,
+        &app.directory.regions,
+    );
     let reply = report.reply.as_ref();
     vec![
-        Cell::Text(item.serial),
-        Cell::text(item.labels.status_name),
+        Cell::Text(report.serial.to_string()),
+        Cell::text(report.status.name()),
         Cell::Text(subject.city_name),
         Cell::Text(subject.county_name),
         Cell::Text(subject.category_name),
         Cell::Text(subject.violation_type_names.join(";")),
         Cell::text(&report.target),
-        Cell::Text(item.institution_name.unwrap_or_default()),
+        Cell::Text(report.institution.as_ref().map(|i| i.name.clone()).unwrap_or_default()),
         Cell::text(&report.address),
-        Cell::Text(item.agency.name),
+        Cell::text(&report.assignment.agency_name),
         Cell::Time(Some(report.created_at)),
         Cell::Time(Some(report.deadlines.sign_by)),
         Cell::Time(Some(report.deadlines.reply_by)),
-        Cell::text(if item.overdue { "是" } else { "否" }),
+        Cell::text(if report.is_overdue(now) { "是" } else { "否" }),
         Cell::text(reply.map(|r| r.finding.name()).unwrap_or_default()),
         Cell::Time(reply.map(|r| r.replied_at)),
-        Cell::Number(item.rating_stars.map(f64::from)),
+        Cell::Number(report.rating.as_ref().map(|r| f64::from(r.stars.get()))),
     ]
 }
 
@@ -106,20 +109,14 @@ async fn csv_export(app: &App, staff: &Staff, request: &Request) -> Result<Respo
     let page = PAGE.min(part);
     let page_size = i32::try_from(page).map_err(|_| ApiError::internal())?;
     let mut rows = 0;
-    // The calendar in force is read beside the first page.
     let queue = staff.queue();
-    let first = app.records.queue(&queue, &filter, page_size, cursor.as_deref());
-    let (first, calendar) = tokio::try_join!(async { Ok::<_, ApiError>(first.await?) }, async {
-        Ok::<_, ApiError>(app.calendar().await?)
-    })?;
-    let mut first = Some(first);
     loop {
-        let read = match first.take() {
-            Some(read) => read,
-            None => app.records.queue(&queue, &filter, page_size, cursor.as_deref()).await?,
-        };
+        let read = app
+            .records
+            .queue_rows(&queue, &filter, page_size, cursor.as_deref())
+            .await?;
         for report in &read.items {
-            let cells = row(app, &calendar, report, &now);
+            let cells = row(app, report, &now);
             writer
                 .write_record(cells.iter().map(Cell::csv))
                 .map_err(export_not_written)?;
@@ -156,9 +153,7 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
     let filter = filter(app, staff, request)?;
     let now = now_cst();
     let queue = staff.queue();
-    let (calendar, span) = tokio::try_join!(async { Ok::<_, ApiError>(app.calendar().await?) }, async {
-        Ok::<_, ApiError>(app.records.queue_span(&queue, &filter).await?)
-    })?;
+    let span = app.records.queue_span(&queue, &filter).await?;
     let slices = span.map_or_else(Vec::new, |(oldest, newest)| time_slices(&oldest, &newest, SLICES));
     // The slices are read a few at once, and written newest first as each is complete: only
     // the slices read ahead are held, as rows, and the sheet itself goes to /tmp.
@@ -168,7 +163,7 @@ async fn xlsx_export(app: &App, staff: &Staff, request: &Request) -> Result<Resp
             to_serial: Some(upper),
             ..filter.clone()
         };
-        read_slice(app, &queue, slice, &calendar, &now)
+        read_slice(app, &queue, slice, &now)
     };
     let mut slices = futures_util::stream::iter(slices).map(read).buffered(READ_AHEAD);
     let mut book = Book::new();
@@ -201,14 +196,16 @@ async fn read_slice(
     app: &App,
     queue: &Queue,
     filter: QueueFilter,
-    calendar: &Calendar,
     now: &DateTime<FixedOffset>,
 ) -> Result<Vec<Vec<Cell>>, ApiError> {
     let mut rows = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let read = app.records.queue(queue, &filter, SLICE_PAGE, cursor.as_deref()).await?;
-        rows.extend(read.items.iter().map(|report| row(app, calendar, report, now)));
+        let read = app
+            .records
+            .queue_rows(queue, &filter, SLICE_PAGE, cursor.as_deref())
+            .await?;
+        rows.extend(read.items.iter().map(|report| row(app, report, now)));
         cursor = read.next;
         if cursor.is_none() || rows.len() > MAX_WORKBOOK_ROWS {
             return Ok(rows);

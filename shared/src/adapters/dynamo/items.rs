@@ -30,6 +30,33 @@ pub fn number_attr(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// A projection expression of document paths (`reply.finding`) and its attribute names: every
+/// name has a placeholder, since `status`, `name` and others are reserved words in expressions.
+pub fn projection(paths: &[&str]) -> (String, HashMap<String, String>) {
+    let mut names: Vec<&str> = Vec::new();
+    let expression = paths
+        .iter()
+        .map(|path| {
+            path.split('.')
+                .map(|name| {
+                    let i = names.iter().position(|n| *n == name).unwrap_or_else(|| {
+                        names.push(name);
+                        names.len() - 1
+                    });
+                    format!("#a{i}")
+                })
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let names = (0..)
+        .zip(names)
+        .map(|(i, n)| (format!("#a{i}"), n.to_owned()))
+        .collect();
+    (expression, names)
+}
+
 /// A string attribute of an item read back, or empty.
 pub fn text_of(item: &Item, name: &str) -> String {
     item.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default()
@@ -209,6 +236,15 @@ mod tests {
     use crate::domain::report::Finding;
     use crate::domain::report::timeline::Actor;
     use chrono::DateTime;
+
+    #[test]
+    fn a_projection_names_every_segment_once_by_placeholder() {
+        let (expression, names) = projection(&["status", "reply.finding", "reply.replied_at", "institution.name"]);
+        assert_eq!(expression, "#a0, #a1.#a2, #a1.#a3, #a4.#a5");
+        assert_eq!(names.len(), 6);
+        assert_eq!(names["#a1"], "reply");
+        assert_eq!(names["#a5"], "name");
+    }
 
     fn report(public: bool) -> Report {
         let mut report = crate::domain::report::tests::sample(public);

@@ -3,7 +3,7 @@
 use super::cursor::{self, ListError, Page};
 use super::items::{
     CUSTODY_PREFIX, EVENT_PREFIX, Item, PK, REPORT_SK, SK, board_pk, custody_item, event_item, from_item,
-    idempotency_pk, key, number_attr, quota_pk, report_item, report_pk, reporter_pk, text_attr, upload_pk,
+    idempotency_pk, key, number_attr, projection, quota_pk, report_item, report_pk, reporter_pk, text_attr, upload_pk,
 };
 use super::pages::all_pages;
 use super::{INDEX_BY_REPORTER, INDEX_PUBLIC_BOARD, Records};
@@ -441,19 +441,13 @@ impl Records {
     /// What the public side may read of a report: its public attributes only (the public
     /// function's policy allows no others).
     pub async fn public_report(&self, serial: &Serial) -> Result<Option<PublicRecord>, StoreError> {
-        let mut names = HashMap::new();
-        let mut projection = Vec::with_capacity(PUBLIC_ATTRIBUTES.len());
-        for (i, attribute) in PUBLIC_ATTRIBUTES.iter().enumerate() {
-            // Placeholders: `status` and others are reserved words in expressions.
-            names.insert(format!("#a{i}"), (*attribute).to_owned());
-            projection.push(format!("#a{i}"));
-        }
+        let (projection, names) = projection(&PUBLIC_ATTRIBUTES);
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key(report_pk(serial.as_str()), REPORT_SK)))
-            .projection_expression(projection.join(", "))
+            .projection_expression(projection)
             .set_expression_attribute_names(Some(names))
             .send()
             .await

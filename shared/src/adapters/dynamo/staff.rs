@@ -2,17 +2,19 @@
 //! buckets, and counts of overdue reports. All Queries on keys; filters narrow a partition.
 
 use super::cursor::{self, ListError, Page};
-use super::items::{Item, PK, REPORT_PREFIX, SK, from_item, institution_pk, open_pk, text_attr};
+use super::items::{Item, PK, REPORT_PREFIX, SK, from_item, institution_pk, open_pk, projection, text_attr};
 use super::pages::{all_pages, count_all, first_items};
 use super::{INDEX_BY_AGENCY, INDEX_BY_CITY, INDEX_BY_INSTITUTION, INDEX_BY_PROVINCE, INDEX_OPEN_BY_DEADLINE, Records};
 use crate::adapters::StoreError;
 use crate::domain::report::Report;
 use crate::domain::report::rounds::DISSATISFIED_UP_TO;
 use crate::domain::report::status::Status;
+use crate::domain::reporting::queue_row::{ROW_ATTRIBUTES, ReportRow};
 use crate::domain::reporting::stats::Counters;
 use crate::domain::staff::Queue;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
 /// At most this many queries fill one filtered page, so a sparse filter cannot run away.
@@ -161,22 +163,54 @@ impl Records {
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Page<Report>, ListError> {
+        self.queue_page(queue, filter, limit, cursor, None).await
+    }
+
+    /// The same page as `queue`, as export rows: only the attributes a row shows are read.
+    pub async fn queue_rows(
+        &self,
+        queue: &Queue,
+        filter: &QueueFilter,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<ReportRow>, ListError> {
+        self.queue_page(queue, filter, limit, cursor, Some(&ROW_ATTRIBUTES))
+            .await
+    }
+
+    async fn queue_page<T: DeserializeOwned>(
+        &self,
+        queue: &Queue,
+        filter: &QueueFilter,
+        limit: i32,
+        cursor: Option<&str>,
+        attributes: Option<&[&str]>,
+    ) -> Result<Page<T>, ListError> {
         let (_, attr, value) = read_index(queue, filter);
         let attrs = [PK, SK, attr, "serial_sk"];
         let mut start: Option<Item> = cursor.map(|c| cursor::decode(c, &attrs, (attr, &value))).transpose()?;
+        let mut query = self.queue_query(queue, filter);
+        if let Some(attributes) = attributes {
+            let (expression, names) = projection(attributes);
+            query = names
+                .into_iter()
+                .fold(query.projection_expression(expression), |q, (k, v)| {
+                    q.expression_attribute_names(k, v)
+                });
+        }
         let mut items = Vec::new();
         for _ in 0..MAX_QUERIES_PER_PAGE {
             let wanted = limit - i32::try_from(items.len()).unwrap_or(limit);
             // Asking for exactly what is missing keeps the last evaluated key a true cursor.
-            let output = self
-                .queue_query(queue, filter)
+            let output = query
+                .clone()
                 .limit(wanted)
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
                 .map_err(|e| StoreError::call("dynamodb", "queue", e))?;
             for item in output.items.unwrap_or_default() {
-                items.push(from_item::<Report>(item)?);
+                items.push(from_item::<T>(item)?);
             }
             start = output.last_evaluated_key;
             if start.is_none() || items.len() >= usize::try_from(limit).unwrap_or(0) {

@@ -2,6 +2,7 @@
 //! and the dates they give a report at an agency.
 
 use crate::domain::calendar::Calendar;
+use crate::domain::report::status::Status;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,12 @@ pub struct Deadlines {
 }
 
 impl Deadlines {
+    /// Past a deadline at `now` for a report in `status`: not signed for in time, or not
+    /// answered in time.
+    pub fn overdue(&self, status: Status, now: &DateTime<FixedOffset>) -> bool {
+        (status == Status::Pending && *now > self.sign_by) || (status != Status::Replied && *now > self.reply_by)
+    }
+
     /// Deadlines of a report that reaches an agency at `arrived`, submitted at `submitted`.
     pub fn new(
         rules: &DeadlineRules,

@@ -693,8 +693,7 @@ impl Report {
 
     /// Past a deadline now: not signed for in time, or not answered in time.
     pub fn is_overdue(&self, now: &DateTime<FixedOffset>) -> bool {
-        (self.status == Status::Pending && *now > self.deadlines.sign_by)
-            || (self.status != Status::Replied && *now > self.deadlines.reply_by)
+        self.deadlines.overdue(self.status, now)
     }
 
     /// The next deadline of an open report, for the overdue filter; none once replied.
