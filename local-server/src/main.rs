@@ -44,7 +44,6 @@ async fn main() -> Result<(), BoxError> {
     let feeder = || {
         StreamFeeder::new(
             aws_sdk_dynamodbstreams::Client::new(&local.table_sdk),
-            app.records.client().clone(),
             app.records.table(),
         )
     };

@@ -197,13 +197,7 @@ impl Env {
             sites: Vec::new(),
         });
         tokio::spawn(async move { axum::serve(listener, router).await });
-        let feeder = || {
-            StreamFeeder::new(
-                aws_sdk_dynamodbstreams::Client::new(&table_sdk),
-                app.records.client().clone(),
-                app.records.table(),
-            )
-        };
+        let feeder = || StreamFeeder::new(aws_sdk_dynamodbstreams::Client::new(&table_sdk), app.records.table());
         let (feeder, evidence_feeder) = (feeder(), feeder());
         Env {
             app,
