@@ -131,7 +131,13 @@ pub fn to_item<T: Serialize>(value: &T, pk: String, sk: &str) -> Result<Item, St
 }
 
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    let name = item.get(PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    // A projected item may carry no key: its serial names it then.
+    let name = item
+        .get(PK)
+        .or_else(|| item.get("serial"))
+        .and_then(|v| v.as_s().ok())
+        .cloned()
+        .unwrap_or_default();
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt {
         key: name,
         detail: e.to_string(),
