@@ -738,6 +738,31 @@ pub(crate) mod tests {
         DateTime::parse_from_rfc3339(text).unwrap()
     }
 
+    /// What a projection of `paths` (document paths: `reply.finding`) reads of the stored
+    /// `report`: each path's value, nested as stored; a path the report lacks is left out.
+    pub fn projected(report: &Report, paths: &[&str]) -> serde_json::Value {
+        use serde_json::{Map, Value};
+        let item = serde_json::to_value(report).unwrap();
+        let mut out = Map::new();
+        for path in paths {
+            let segments: Vec<&str> = path.split('.').collect();
+            let Some(value) = segments.iter().try_fold(&item, |at, s| at.get(s)) else {
+                continue;
+            };
+            let (last, parents) = segments.split_last().unwrap();
+            let mut at = &mut out;
+            for parent in parents {
+                at = at
+                    .entry(*parent)
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
+                    .unwrap();
+            }
+            at.insert((*last).to_owned(), value.clone());
+        }
+        Value::Object(out)
+    }
+
     pub fn sample(public: bool) -> Report {
         let form = crate::domain::report::input::ReportInput {
             target: Some("某培训机构".into()),

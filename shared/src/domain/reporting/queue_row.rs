@@ -105,32 +105,8 @@ mod tests {
     use super::*;
     use crate::domain::registry::institution::InstitutionRef;
     use crate::domain::report::Rating;
-    use crate::domain::report::tests::{at, sample};
+    use crate::domain::report::tests::{at, projected, sample};
     use crate::domain::report::timeline::Actor;
-    use serde_json::{Map, Value};
-
-    /// What a projection of `paths` reads of a stored report: each path's value, nested as stored.
-    fn projected(report: &Report, paths: &[&str]) -> Value {
-        let item = serde_json::to_value(report).unwrap();
-        let mut out = Map::new();
-        for path in paths {
-            let segments: Vec<&str> = path.split('.').collect();
-            let Some(value) = segments.iter().try_fold(&item, |at, s| at.get(s)) else {
-                continue;
-            };
-            let (last, parents) = segments.split_last().unwrap();
-            let mut at = &mut out;
-            for parent in parents {
-                at = at
-                    .entry(*parent)
-                    .or_insert_with(|| Value::Object(Map::new()))
-                    .as_object_mut()
-                    .unwrap();
-            }
-            at.insert((*last).to_owned(), value.clone());
-        }
-        Value::Object(out)
-    }
 
     fn answered() -> Report {
         let staff = Actor::staff("李四", "420106-education", "武昌区教育局");

@@ -136,11 +136,7 @@ mod tests {
 
     /// What the public side reads of a stored report: its public attributes alone.
     fn projected(report: &Report) -> PublicRecord {
-        let mut item = serde_json::to_value(report).unwrap();
-        item.as_object_mut()
-            .unwrap()
-            .retain(|k, _| PUBLIC_ATTRIBUTES.contains(&k.as_str()));
-        serde_json::from_value(item).unwrap()
+        serde_json::from_value(crate::domain::report::tests::projected(report, &PUBLIC_ATTRIBUTES)).unwrap()
     }
 
     fn published() -> Report {
