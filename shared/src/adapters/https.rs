@@ -1,5 +1,7 @@
-//! The HTTP client every AWS SDK client of ours uses: hyper over rustls with aws-lc (the SDK's own
-//! crypto), trusting the Mozilla roots compiled into the binary (`webpki-roots`).
+//! The HTTP client every AWS SDK client of ours uses: hyper over rustls with ring, trusting the
+//! Mozilla roots compiled into the binary (`webpki-roots`). ring rather than the SDK's aws-lc:
+//! 0.4–0.5 MB less resident memory and a fifth fewer relocations at every cold start
+//! (docs/decisions.md, "Cold starts").
 //!
 //! Why not the SDK's default client: it reads and parses the system's certificate store at client
 //! construction and again for each connector it builds (`SSL_CERT_FILE` and every file of
@@ -83,7 +85,7 @@ impl Connector {
         let roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()?
             .with_root_certificates(roots)
             .with_no_client_auth();
@@ -103,7 +105,7 @@ impl Connector {
     }
 }
 
-/// Answers every call with why no TLS configuration could be built (aws-lc lacking rustls's
+/// Answers every call with why no TLS configuration could be built (the provider lacking rustls's
 /// default protocol versions: not seen, but a reason in the log rather than a panic).
 #[derive(Debug)]
 struct Refusing(String);
@@ -160,4 +162,61 @@ fn find<'a, E: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Optio
         next = current.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_types::error::display::DisplayErrorContext;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+    /// A TLS server on a loopback port with a certificate for `localhost` made on the spot (so on
+    /// no list of roots); answers with what its one handshake ended in.
+    async fn untrusted_server() -> (u16, tokio::sync::oneshot::Receiver<String>) {
+        let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("certificate");
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(made.signing_key.serialize_der()));
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(vec![CertificateDer::from(made.cert.der().to_vec())], key)
+            .expect("server configuration");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let (tell, told) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.expect("accept");
+            let ended = match tokio_rustls::TlsAcceptor::from(Arc::new(config)).accept(stream).await {
+                Ok(_) => "handshake completed".to_owned(),
+                Err(error) => error.to_string(),
+            };
+            let _ = tell.send(ended);
+        });
+        (port, told)
+    }
+
+    #[tokio::test]
+    async fn the_sdk_speaks_tls_through_this_client_and_refuses_a_certificate_from_no_known_root() {
+        let (port, handshake) = untrusted_server().await;
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+            .region(aws_sdk_dynamodb::config::Region::new("cn-north-1"))
+            .endpoint_url(format!("https://localhost:{port}"))
+            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                "id", "secret", None, None, "test",
+            ))
+            .retry_config(aws_smithy_types::retry::RetryConfig::disabled())
+            .http_client(client())
+            .build();
+        let error = aws_sdk_dynamodb::Client::from_conf(config)
+            .list_tables()
+            .send()
+            .await
+            .expect_err("a certificate from no known root is refused");
+        let said = DisplayErrorContext(&error).to_string();
+        assert!(said.contains("UnknownIssuer"), "{said}");
+        // The refusal came from the certificate check within a handshake the server saw begin.
+        let ended = handshake.await.expect("the server saw a connection");
+        assert!(ended.contains("alert"), "{ended}");
+    }
 }

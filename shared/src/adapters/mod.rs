@@ -11,12 +11,12 @@ pub mod sdk;
 pub mod sms;
 pub mod sns;
 
-/// Makes aws-lc-rs (the AWS SDK's own crypto) the process's rustls provider, once. HTTP clients
+/// Makes ring (the SDK clients' TLS provider, `https`) the process's rustls provider, once. HTTP clients
 /// outside the SDK (reqwest, for Tencent Cloud SMS and the local tools) take theirs from it; with
 /// none installed they refuse to start.
 pub fn install_tls_provider() {
     // Err only when one is installed already: that one stays.
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};

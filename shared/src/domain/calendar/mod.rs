@@ -39,7 +39,9 @@ fn dates(by_year: &BTreeMap<i32, Vec<String>>) -> Result<HashSet<NaiveDate>, Str
     let mut out = HashSet::new();
     for (year, days) in by_year {
         for day in days {
-            let date = NaiveDate::parse_from_str(&format!("{year}-{day}"), "%Y-%m-%d")
+            // `FromStr` reads ISO dates directly; a format string is parsed anew on every call.
+            let date: NaiveDate = format!("{year}-{day}")
+                .parse()
                 .map_err(|e| format!("{year}-{day}: {e}"))?;
             out.insert(date);
         }
