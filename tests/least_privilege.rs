@@ -548,7 +548,7 @@ async fn every_function_called_once() {
         .interceptor(recorders["notify"].clone())
         .build();
     let notifier = notify::Notifier {
-        sender: Sns::new(aws_sdk_sns::Client::from_conf(sns)),
+        sender: Sns::new(sns),
         records: notify_app.records.clone(),
         // Every replied report is due, so that the retention rule runs too.
         reporter_data_days: -1,

@@ -327,7 +327,7 @@ async fn no_route_waits_on_more_than_four_sequential_aws_calls() {
         .interceptor(timeline.clone())
         .build();
     let notifier = notify::Notifier {
-        sender: Sns::new(aws_sdk_sns::Client::from_conf(sns)),
+        sender: Sns::new(sns),
         records: app.records.clone(),
         ..env.notifier(env.sns())
     };

@@ -223,14 +223,12 @@ impl Settings {
         if regions.is_none() && agencies.is_none() {
             return Ok(Directory::hubei());
         }
-        let (regions_path, regions_text) = regions.unwrap_or_else(|| {
-            (
-                "(embedded Hubei regions)".into(),
-                include_str!("../data/hubei-regions.csv").into(),
-            )
-        });
-        let regions = Regions::from_csv(&regions_text).map_err(|e| ConfigError::Directory {
-            path: regions_path,
+        let regions = match regions {
+            Some((path, text)) => Regions::from_csv(&text).map_err(|e| (path, e)),
+            None => Regions::hubei().map_err(|e| ("(embedded Hubei regions)".to_owned(), e)),
+        }
+        .map_err(|(path, e)| ConfigError::Directory {
+            path,
             detail: e.to_string(),
         })?;
         let mut directory = Directory::new(regions);

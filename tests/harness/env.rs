@@ -315,7 +315,7 @@ impl Env {
     }
 
     pub fn sns(&self) -> Sns {
-        Sns::new(aws_sdk_sns::Client::new(&self.sdk))
+        Sns::new(aws_sdk_sns::Config::from(&self.sdk))
     }
 
     /// Hands every stream record not yet delivered to `notify` (with SNS), as Lambda would.

@@ -81,7 +81,7 @@ impl SmsSettings {
     pub async fn build(&self, sdk: &aws_config::SdkConfig) -> Result<Provider, String> {
         match self {
             SmsSettings::Off => Ok(Provider::Off),
-            SmsSettings::Sns => Ok(Provider::Sns(Sns::new(aws_sdk_sns::Client::new(sdk)))),
+            SmsSettings::Sns => Ok(Provider::Sns(Sns::new(aws_sdk_sns::Config::from(sdk)))),
             SmsSettings::Tencent { config, secret } => {
                 let value = aws_sdk_secretsmanager::Client::new(sdk)
                     .get_secret_value()

@@ -2,17 +2,32 @@
 
 use super::StoreError;
 use super::sms::{Outgoing, SmsSender};
-use aws_sdk_sns::Client;
 use aws_sdk_sns::types::MessageAttributeValue;
+use aws_sdk_sns::{Client, Config};
+use std::sync::{Arc, OnceLock};
 
+/// SNS for SMS. The client is built at the first message, as `EvidenceStore`'s is at its first
+/// use: most of notify's invocations (sweeps, steps that text nobody) send none, and building it
+/// is a sixth of notify's cold start (docs/performance.md, "Cold starts").
 #[derive(Debug, Clone)]
-pub struct Sns {
-    client: Client,
+pub struct Sns(Arc<Lazy>);
+
+#[derive(Debug)]
+struct Lazy {
+    config: Config,
+    client: OnceLock<Client>,
 }
 
 impl Sns {
-    pub fn new(client: Client) -> Sns {
-        Sns { client }
+    pub fn new(config: Config) -> Sns {
+        Sns(Arc::new(Lazy {
+            config,
+            client: OnceLock::new(),
+        }))
+    }
+
+    fn client(&self) -> &Client {
+        self.0.client.get_or_init(|| Client::from_conf(self.0.config.clone()))
     }
 }
 
@@ -23,7 +38,7 @@ impl SmsSender for Sns {
             .string_value("Transactional")
             .build()
             .map_err(|e| StoreError::request("sns", "send_sms", e))?;
-        self.client
+        self.client()
             .publish()
             .phone_number(sms.phone)
             .message(sms.text)

@@ -92,8 +92,7 @@ impl Directory {
     pub fn hubei() -> &'static Directory {
         static HUBEI: OnceLock<Directory> = OnceLock::new();
         HUBEI.get_or_init(|| {
-            let regions = Regions::from_csv(include_str!("../../../data/hubei-regions.csv"))
-                .unwrap_or_else(|e| panic!("the embedded Hubei regions are invalid: {e}"));
+            let regions = Regions::hubei().unwrap_or_else(|e| panic!("the embedded Hubei regions are invalid: {e}"));
             Directory::new(regions)
         })
     }

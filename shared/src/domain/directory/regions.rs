@@ -16,7 +16,7 @@ pub enum Level {
     County,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Region {
     pub code: String,
     pub name: String,
@@ -94,22 +94,57 @@ pub struct Regions {
     province: usize,
 }
 
+/// A row of the regions compiled in (`shared/build.rs`): a `Region` in static strings.
+struct RegionRow {
+    code: &'static str,
+    name: &'static str,
+    level: Level,
+    parent_code: Option<&'static str>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+}
+
+/// Hubei's divisions (GB/T 2260, 2024), from `data/hubei-regions.csv` at build time.
+const HUBEI: &[RegionRow] = include!(concat!(env!("OUT_DIR"), "/hubei_regions.rs"));
+
 impl Regions {
     pub fn from_csv(text: &str) -> Result<Regions, RegionsError> {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let mut ordered = Vec::new();
-        for row in reader.deserialize::<Region>() {
-            let mut region = row?;
-            region.parent_code = region.parent_code.filter(|p| !p.is_empty());
+        let ordered = reader.deserialize::<Region>().collect::<Result<Vec<_>, _>>()?;
+        Regions::from_regions(ordered)
+    }
+
+    /// Hubei's divisions, compiled in: what `from_csv` makes of `data/hubei-regions.csv`,
+    /// without parsing it at every cold start.
+    pub fn hubei() -> Result<Regions, RegionsError> {
+        Regions::from_regions(
+            HUBEI
+                .iter()
+                .map(|row| Region {
+                    code: row.code.to_owned(),
+                    name: row.name.to_owned(),
+                    level: row.level,
+                    parent_code: row.parent_code.map(str::to_owned),
+                    lat: row.lat,
+                    lng: row.lng,
+                })
+                .collect(),
+        )
+    }
+
+    /// Checks divisions in their file's order: seats within range, one province, every parent
+    /// one level up.
+    fn from_regions(mut ordered: Vec<Region>) -> Result<Regions, RegionsError> {
+        for region in &mut ordered {
+            region.parent_code = region.parent_code.take().filter(|p| !p.is_empty());
             let in_range = match (region.lat, region.lng) {
                 (Some(lat), Some(lng)) => (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng),
                 (None, None) => true,
                 _ => false,
             };
             if !in_range {
-                return Err(RegionsError::Seat(region.code));
+                return Err(RegionsError::Seat(region.code.clone()));
             }
-            ordered.push(region);
         }
         let provinces: Vec<usize> = ordered
             .iter()
@@ -225,6 +260,19 @@ mod tests {
 
     fn hubei() -> Regions {
         Regions::from_csv(include_str!("../../../data/hubei-regions.csv")).unwrap()
+    }
+
+    #[test]
+    fn the_compiled_hubei_regions_are_the_file_read_as_any_province_file_is() {
+        let compiled = Regions::hubei().unwrap();
+        let read = hubei();
+        assert_eq!(compiled.ordered, read.ordered);
+        assert_eq!(compiled.province, read.province);
+        assert_eq!(compiled.index, read.index);
+        assert!(
+            compiled.ordered.iter().all(|r| r.seat().is_some()),
+            "every seat compiled in"
+        );
     }
 
     #[test]
