@@ -257,6 +257,29 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_bad_row_of_a_directory_file_is_named_by_its_line() {
+        let header = "region,department,agency_id,agency_name,phones\n";
+        let good = "420106,education,420106-education,武昌区教育局,13900000001\n";
+        let read =
+            |rows: &str| Directory::new(Regions::hubei().unwrap()).with_agencies_csv(&format!("{header}{good}{rows}"));
+        for (rows, said) in [
+            ("999999,education,x,y,\n", "agencies line 3: unknown region 999999"),
+            (
+                "420111,education, ,y,\n",
+                "agencies line 3: an agency needs an id and a name",
+            ),
+            (
+                "420111,education,420106-education,另一个局,\n",
+                "agencies line 3: 420106-education is both",
+            ),
+            ("420111,education,x\n", "agencies line 3: "),
+        ] {
+            let error = read(rows).expect_err(rows);
+            assert!(error.starts_with(said), "{rows}: {error}");
+        }
+    }
+
+    #[test]
     fn an_explicit_agency_can_serve_several_departments() {
         let regions = Regions::from_csv(
             "code,name,level,parent_code\n320000,江苏省,province,\n320400,常州市,city,320000\n320412,武进区,county,320400\n",
