@@ -6,8 +6,8 @@
 //! RUNS rounds starts every binary once, in turn: init is the time from exec to its first
 //! `GET /runtime/invocation/next`; first is the first invocation (event handed out → response
 //! posted); then WARM more invocations of the same event. Peak resident memory is the process's
-//! `VmHWM` after them, and its time on a CPU in each phase. Prints a Markdown table, init also as
-//! a ratio to the baseline.
+//! `VmHWM` after them, and its time on a CPU in each phase. Each start first waits for a quiet
+//! machine (`quiet_machine`). Prints a Markdown table, init also as a ratio to the baseline.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -127,6 +127,8 @@ struct Driver {
     waiting: mpsc::UnboundedReceiver<Waiting>,
     posted: mpsc::UnboundedReceiver<Posted>,
     invocations: u64,
+    /// Starts that began on a quiet machine (`quiet_machine`).
+    settled: u32,
 }
 
 impl Driver {
@@ -176,6 +178,7 @@ impl Driver {
     }
 
     async fn cold_start(&mut self, subject: &Subject, warm: usize) -> Result<Start, BoxError> {
+        self.settled += u32::from(quiet_machine().await?);
         let started = Instant::now();
         let mut child = Command::new(&subject.binary)
             .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", self.port))
@@ -279,6 +282,46 @@ fn peak_kib(pid: u32) -> Result<u64, BoxError> {
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .ok_or_else(|| "no VmHWM".into())
+}
+
+/// The machine's busy and total CPU time so far, all CPUs (`/proc/stat`, in clock ticks).
+fn machine_ticks() -> Result<(u64, u64), BoxError> {
+    let stat = std::fs::read_to_string("/proc/stat")?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()
+        .and_then(|cpu| cpu.strip_prefix("cpu "))
+        .ok_or("/proc/stat: no cpu line")?
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let total: u64 = ticks.iter().sum();
+    // idle and iowait
+    let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
+    Ok((total - idle, total))
+}
+
+/// The longest a start waits for a quiet machine, and the window it judges by.
+const SETTLE_LIMIT: Duration = Duration::from_secs(2);
+const SETTLE_WINDOW: Duration = Duration::from_millis(100);
+
+/// Waits until the machine has been nearly idle for a window (a twentieth of its CPU time busy at
+/// most, as `/proc/stat` counts it in ticks of 10 ms: one tick in a window on two CPUs):
+/// the local AWS beside us (DynamoDB Local's JIT and collector, after the previous start's warm
+/// invocations) would otherwise take caches and cores from the start being timed. True when it
+/// settled within the limit; a start that did not is timed anyway.
+async fn quiet_machine() -> Result<bool, BoxError> {
+    let began = Instant::now();
+    while began.elapsed() < SETTLE_LIMIT {
+        let (busy, total) = machine_ticks()?;
+        tokio::time::sleep(SETTLE_WINDOW).await;
+        let (busy_after, total_after) = machine_ticks()?;
+        let elapsed = total_after.saturating_sub(total);
+        if elapsed > 0 && busy_after.saturating_sub(busy) * 20 <= elapsed {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The process's time on a CPU so far, all threads (`/proc/PID/task/*/schedstat`, in ns).
@@ -390,6 +433,7 @@ async fn main() -> Result<(), BoxError> {
         waiting,
         posted,
         invocations: 0,
+        settled: 0,
     };
     let mut starts: Vec<Vec<Start>> = subjects.iter().map(|_| Vec::new()).collect();
     // Round by round, so that every function meets the same machine conditions.
@@ -404,6 +448,11 @@ async fn main() -> Result<(), BoxError> {
         .zip(&starts)
         .map(|(subject, starts)| figures(subject, starts))
         .collect::<Result<Vec<_>, _>>()?;
+    println!(
+        "{} of {} starts began on a quiet machine (the rest waited {SETTLE_LIMIT:?} for it)\n",
+        driver.settled,
+        runs * subjects.len()
+    );
     print_table(&all, runs, warm);
     Ok(())
 }
