@@ -11,12 +11,17 @@ pub mod sdk;
 pub mod sms;
 pub mod sns;
 
-/// Makes ring (the SDK clients' TLS provider, `https`) the process's rustls provider, once. HTTP clients
-/// outside the SDK (reqwest, for Tencent Cloud SMS and the local tools) take theirs from it; with
-/// none installed they refuse to start.
+/// The rustls provider of every TLS connection of ours: ring (docs/decisions.md, "TLS on ring").
+pub fn tls_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+/// Makes `tls_provider` (the SDK clients', `https`) the process's rustls provider, once. HTTP
+/// clients outside the SDK (reqwest, for Tencent Cloud SMS and the local tools) take theirs from
+/// it; with none installed they refuse to start.
 pub fn install_tls_provider() {
     // Err only when one is installed already: that one stays.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = tls_provider().install_default();
 }
 
 use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
