@@ -238,7 +238,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_directory_file_names_agencies_and_their_duty_phones() {
-        let regions = Regions::from_csv(include_str!("../../../data/hubei-regions.csv")).unwrap();
+        let regions = Regions::hubei().unwrap();
         let csv = "region,department,agency_id,agency_name,phones\n420106,education,420106-education,武昌区教育局,13900000001; 13900000002\n";
         let directory = Directory::new(regions).with_agencies_csv(csv).unwrap();
         let agency = directory.agency_by_id("420106-education").unwrap();
@@ -248,7 +248,7 @@ pub(crate) mod tests {
             "default rule"
         );
         assert!(directory.agency_by_id("nowhere").is_none());
-        let regions = Regions::from_csv(include_str!("../../../data/hubei-regions.csv")).unwrap();
+        let regions = Regions::hubei().unwrap();
         assert!(
             Directory::new(regions)
                 .with_agencies_csv("region,department,agency_id,agency_name,phones\n999999,education,x,y,\n")

@@ -108,9 +108,7 @@ mod tests {
 
     #[test]
     fn public_phones_are_shown_and_duty_phones_never() {
-        let regions =
-            crate::domain::directory::regions::Regions::from_csv(include_str!("../../../data/hubei-regions.csv"))
-                .unwrap();
+        let regions = crate::domain::directory::regions::Regions::hubei().unwrap();
         let agency = Agency {
             id: "420106-education".into(),
             name: "武昌区教育局".into(),

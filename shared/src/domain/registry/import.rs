@@ -308,7 +308,7 @@ mod tests {
     use super::*;
 
     fn hubei() -> Regions {
-        Regions::from_csv(include_str!("../../../data/hubei-regions.csv")).unwrap()
+        Regions::hubei().unwrap()
     }
 
     const HEADER: &str = "机构名称,别名,统一社会信用代码,办学许可证号,区县,地址,类型,是否在全国监管平台,状态\n";
